@@ -1,0 +1,161 @@
+package io.steadfast.api;
+
+import io.steadfast.api.checkpoint.CheckpointReader;
+import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.role.RoleChange;
+import java.io.IOException;
+
+/**
+ * A business application made continuously available by the Steadfast runtime.
+ *
+ * <p><b>Implemented by applications.</b> The runtime creates one instance per node through the
+ * factory given to the node builder and never shares an instance between nodes.
+ *
+ * <p><b>Threads.</b> {@link #apply}, {@link #checkpoint} and {@link #restore} are called on the
+ * node's apply thread, one at a time and in journal order; they never overlap each other.
+ * {@link #query} may run on other threads at the same time as other queries, but never at the same
+ * time as {@code apply}, {@code checkpoint} or {@code restore}. {@link #onRoleChange} and
+ * {@link #health} are called on runtime threads of their own and may overlap {@code apply}: keep
+ * whatever they read thread-safe.
+ *
+ * <p><b>Determinism.</b> Every replica applies the same commands in the same order and must reach
+ * the same state and the same results. {@code apply} must therefore not read the wall clock, use
+ * unseeded randomness, depend on the default time zone, locale or charset, or iterate unordered
+ * collections in a way that affects results. Use {@link ApplyContext#timestamp()} and
+ * {@link ApplyContext#random()} instead.
+ *
+ * <p><b>Budgets.</b> Each exit point has a time budget, declared by {@link #budgets()}. The runtime
+ * measures every call and reports overruns in the node's status; what else happens on an overrun is
+ * documented per exit point.
+ *
+ * @param <C> the command type (usually a sealed interface of records)
+ * @param <R> the result type
+ */
+public interface ResilientApplication<C, R> {
+
+  /**
+   * Applies one command to the state and returns its result.
+   *
+   * <p>Called on the apply thread, in journal order, on every replica. The same state and the same
+   * command must give the same new state and the same result everywhere.
+   *
+   * <p>Throwing an {@link Exception} is a <em>rejection</em> of the command: the runtime records it
+   * as the command's outcome (the caller gets a {@link CommandRejectedException} with the
+   * exception's type and message) and the application must leave its state exactly as it was before
+   * the call (failure atomicity). Any resume point set during a rejected call is discarded. Throwing
+   * an {@link Error} (out of memory, a broken invariant) is not the command's fault: the node stops
+   * and later recovers from its checkpoint and the journal.
+   *
+   * <p>Budget: {@link ExitPointBudgets#apply()}. An overrun is logged and counted; it cannot be
+   * interrupted without breaking determinism, so keep apply short and move slow work out of it.
+   *
+   * @param command the decoded command, never null
+   * @param context the command's position, session, leader-assigned time and seeded randomness
+   * @return the result handed back to the submitter (may be null only if the codec accepts null)
+   */
+  R apply(C command, ApplyContext context) throws Exception;
+
+  /**
+   * Writes the whole application state.
+   *
+   * <p>Called on the apply thread between two commands, so the state does not change during the
+   * call. The same state must always produce the same bytes (canonical form): sort what is
+   * unordered, and write numbers and text in locale-independent form. Checkpointing must not change
+   * the state.
+   *
+   * <p>Budget: {@link ExitPointBudgets#checkpoint()}; overruns are reported. If this method throws,
+   * the checkpoint is abandoned, the previous one stays in force and the journal is kept.
+   *
+   * @param out where to write; the runtime adds its own framing and checksum around these bytes
+   * @throws IOException if writing fails
+   */
+  void checkpoint(CheckpointWriter out) throws IOException;
+
+  /**
+   * Replaces the whole application state with the one in a checkpoint.
+   *
+   * <p>Called on the apply thread when the node starts from disk or installs a checkpoint received
+   * from the primary. The runtime verifies the checksum before calling this method, so the bytes
+   * are exactly those {@link #checkpoint} wrote, possibly by an earlier version of the application
+   * ({@link CheckpointReader#version()}).
+   *
+   * <p>Budget: {@link ExitPointBudgets#restore()}. If this method throws, the node does not start
+   * (or does not complete the install) and reports the checkpoint as unusable.
+   *
+   * @param in the checkpoint's application payload
+   * @throws IOException if the payload cannot be read or is not understood
+   */
+  void restore(CheckpointReader in) throws IOException;
+
+  /**
+   * Answers a read-only request without journaling it.
+   *
+   * <p>Called on a request thread of the primary (or of a backup, for reads that explicitly accept
+   * stale data). Never overlaps {@code apply}, {@code checkpoint} or {@code restore}, but may
+   * overlap other queries; it must not change the state. The default refuses every query.
+   *
+   * <p>Budget: {@link ExitPointBudgets#query()}; overruns are reported. An exception is returned
+   * to the caller as a {@link CommandRejectedException}.
+   *
+   * @param request the decoded request
+   * @param context the position the answer reflects
+   * @return the answer
+   */
+  default R query(C request, QueryContext context) throws Exception {
+    throw new UnsupportedOperationException(
+        "application does not answer queries: " + request.getClass().getSimpleName());
+  }
+
+  /**
+   * Tells the application that this node's role changed.
+   *
+   * <p>Called on the node's role thread, one change at a time and in the legal order of
+   * {@link io.steadfast.api.role.Role#canChange}; never after {@code END}. The application may use
+   * it to start or stop work that only a primary does (schedulers, outbound feeds).
+   *
+   * <p>Budget: {@link ExitPointBudgets#roleChange()}. The runtime does not wait longer than the
+   * budget: an overrun is reported and the node goes on (a hung callback never blocks the cluster).
+   * An exception is logged and reported; the role change stands.
+   *
+   * @param change what changed, why, at which epoch and position
+   */
+  default void onRoleChange(RoleChange change) {}
+
+  /**
+   * Reports the application's own health, probed by the runtime's heartbeat.
+   *
+   * <p>Called periodically on the heartbeat thread, possibly while {@code apply} runs; it must be
+   * thread-safe and cheap. A primary whose application stays {@link Health.Status#DOWN DOWN} for
+   * the configured number of probes hands the primary role to a healthy backup.
+   *
+   * <p>Budget: {@link ExitPointBudgets#health()}. A probe that throws or overruns counts as
+   * {@code DOWN}.
+   *
+   * @return the current health
+   */
+  default Health health() {
+    return Health.up();
+  }
+
+  /**
+   * The version of the checkpoint payload this application writes.
+   *
+   * <p>Recorded in every checkpoint's header. A checkpoint whose version is higher than this is
+   * refused with {@link io.steadfast.api.checkpoint.CheckpointException}; a lower one is handed to
+   * {@link #restore} which must understand it.
+   *
+   * @return a positive version number, 1 by default
+   */
+  default int checkpointVersion() {
+    return 1;
+  }
+
+  /**
+   * The time budgets of this application's exit points.
+   *
+   * @return the budgets; {@link ExitPointBudgets#defaults()} unless overridden
+   */
+  default ExitPointBudgets budgets() {
+    return ExitPointBudgets.defaults();
+  }
+}
