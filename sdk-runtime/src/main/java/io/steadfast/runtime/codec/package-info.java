@@ -1,0 +1,8 @@
+/**
+ * The default {@link io.steadfast.api.codec.CommandCodec}: JSON through Jackson, with sealed
+ * command hierarchies encoded by their subtypes' simple names and output in canonical form.
+ */
+@NullMarked
+package io.steadfast.runtime.codec;
+
+import org.jspecify.annotations.NullMarked;
