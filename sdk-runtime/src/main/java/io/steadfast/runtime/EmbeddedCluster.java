@@ -1,0 +1,371 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.SteadfastException;
+import io.steadfast.api.codec.CommandCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Several {@link SteadfastNode}s in one JVM on free loopback ports: the embedded default for demos,
+ * tests and the certification kit. Nodes are named {@code n1}, {@code n2}, …
+ *
+ * <p>Thread-safe. {@link #close()} stops every node and deletes temporary storage.
+ *
+ * @param <C> the command type
+ * @param <R> the result type
+ */
+public final class EmbeddedCluster<C, R> implements AutoCloseable {
+
+  private final Settings<C, R> settings;
+  private final Map<NodeId, InetSocketAddress> addresses;
+  private final Map<NodeId, SteadfastNode<C, R>> nodes = new TreeMap<>();
+  private final Path storage;
+  private final boolean temporary;
+
+  private EmbeddedCluster(Settings<C, R> settings, Path storage, boolean temporary) {
+    this.settings = settings;
+    this.storage = storage;
+    this.temporary = temporary;
+    Map<NodeId, InetSocketAddress> ports = new TreeMap<>();
+    for (int i = 1; i <= settings.size(); i++) {
+      ports.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", freePort()));
+    }
+    this.addresses = Map.copyOf(ports);
+  }
+
+  /** A builder for a cluster. */
+  public static <C, R> Builder<C, R> builder() {
+    return new Builder<>();
+  }
+
+  private void startAll() {
+    for (NodeId id : addresses.keySet()) {
+      startNode(id);
+    }
+    primary();
+  }
+
+  private synchronized SteadfastNode<C, R> startNode(NodeId id) {
+    SteadfastNode.Builder<C, R> builder = SteadfastNode.<C, R>builder()
+        .id(id)
+        .storage(storage.resolve(id.value()))
+        .application(settings.applications())
+        .codec(settings.codec())
+        .electionTimeout(settings.electionMin(), settings.electionMax())
+        .checkpointEvery(settings.checkpointEvery())
+        .segmentSize(settings.segmentSize())
+        .requestDeadline(settings.requestDeadline())
+        .clock(settings.clock());
+    addresses.forEach(builder::peer);
+    SteadfastNode<C, R> node = builder.build();
+    settings.onNode().accept(node);
+    nodes.put(id, node);
+    node.start();
+    return node;
+  }
+
+  /** Every node, running or not, by id. */
+  public synchronized List<SteadfastNode<C, R>> nodes() {
+    return List.copyOf(nodes.values());
+  }
+
+  /** The node {@code id}. */
+  public synchronized SteadfastNode<C, R> node(NodeId id) {
+    SteadfastNode<C, R> node = nodes.get(id);
+    if (node == null) {
+      throw new ConfigurationException("node", "unknown node " + id + "; members are "
+          + nodes.keySet());
+    }
+    return node;
+  }
+
+  /** The members' ids. */
+  public Collection<NodeId> ids() {
+    return addresses.keySet();
+  }
+
+  /**
+   * The primary, waiting up to the request deadline for one to be elected and ready.
+   *
+   * @throws SteadfastException if none is ready in time
+   */
+  public SteadfastNode<C, R> primary() {
+    long end = System.nanoTime() + settings.requestDeadline().toNanos();
+    while (System.nanoTime() < end) {
+      for (SteadfastNode<C, R> node : nodes()) {
+        if (node.isPrimary()) {
+          return node;
+        }
+      }
+      pause();
+    }
+    throw new SteadfastException("no primary within " + settings.requestDeadline());
+  }
+
+  /** A client whose sessions follow the primary across failovers and switchovers. */
+  public SteadfastClient<C, R> client() {
+    return new SteadfastClient<>(settings.codec(), new Routing.Cluster<>(this::nodes),
+        settings.requestDeadline());
+  }
+
+  /** Stops {@code id} as a killed process would stop; its storage stays for {@link #restart}. */
+  public void crash(NodeId id) {
+    node(id).crash();
+  }
+
+  /** Stops {@code id} gracefully. */
+  public void stop(NodeId id) {
+    node(id).close();
+  }
+
+  /** Starts {@code id} again from its storage, with a fresh application instance. */
+  public SteadfastNode<C, R> restart(NodeId id) {
+    SteadfastNode<C, R> old = node(id);
+    if (!isStopped(old)) {
+      throw new IllegalStateException("node " + id + " is running; crash or stop it first");
+    }
+    return startNode(id);
+  }
+
+  private static boolean isStopped(SteadfastNode<?, ?> node) {
+    return node.stopped();
+  }
+
+  /** Moves the primary role to {@code target} and waits until it is ready there. */
+  public void switchover(NodeId target) {
+    node(target);
+    primary().switchoverTo(target);
+    long end = System.nanoTime() + settings.requestDeadline().toNanos();
+    while (!node(target).isPrimary()) {
+      if (System.nanoTime() > end) {
+        throw new SteadfastException("switchover to " + target + " did not complete within "
+            + settings.requestDeadline());
+      }
+      pause();
+    }
+  }
+
+  /** Every running node's status, by id. */
+  public List<NodeStatus> status() {
+    List<NodeStatus> statuses = new ArrayList<>();
+    for (SteadfastNode<C, R> node : nodes()) {
+      if (!node.stopped()) {
+        statuses.add(node.status());
+      }
+    }
+    return statuses;
+  }
+
+  /** Where the nodes keep their storage ({@code <storage>/<node id>}). */
+  public Path storage() {
+    return storage;
+  }
+
+  /** Stops every running node and deletes temporary storage. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (SteadfastNode<C, R> node : nodes()) {
+      try {
+        node.close();
+      } catch (RuntimeException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (temporary) {
+      deleteTree(storage);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete " + root, e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SteadfastException("interrupted", e);
+    }
+  }
+
+  private record Settings<C, R>(
+      int size,
+      Supplier<ResilientApplication<C, R>> applications,
+      CommandCodec<C, R> codec,
+      Duration electionMin,
+      Duration electionMax,
+      long checkpointEvery,
+      long segmentSize,
+      Duration requestDeadline,
+      Clock clock,
+      Consumer<SteadfastNode<C, R>> onNode) {}
+
+  /**
+   * Builds and starts an {@link EmbeddedCluster}.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Builder<C, R> {
+    private int size = 3;
+    private @Nullable Supplier<ResilientApplication<C, R>> applications;
+    private @Nullable CommandCodec<C, R> codec;
+    private @Nullable Path storage;
+    private Duration electionMin = Duration.ofMillis(150);
+    private Duration electionMax = Duration.ofMillis(300);
+    private long checkpointEvery = 10_000;
+    private long segmentSize = 8L * 1024 * 1024;
+    private Duration requestDeadline = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+    private Consumer<SteadfastNode<C, R>> onNode = node -> {};
+
+    private Builder() {}
+
+    /** The number of nodes, 1 to 9. Default 3. */
+    public Builder<C, R> nodes(int count) {
+      if (count < 1 || count > 9) {
+        throw new ConfigurationException("nodes", "must be 1 to 9: " + count);
+      }
+      this.size = count;
+      return this;
+    }
+
+    /** Makes fresh application instances. Required. */
+    public Builder<C, R> application(Supplier<ResilientApplication<C, R>> factory) {
+      this.applications = Objects.requireNonNull(factory, "application");
+      return this;
+    }
+
+    /** The codec. Required. */
+    public Builder<C, R> codec(CommandCodec<C, R> codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** Keep storage under {@code directory} (kept on close). Default: a temporary folder. */
+    public Builder<C, R> storage(Path directory) {
+      this.storage = Objects.requireNonNull(directory, "storage");
+      return this;
+    }
+
+    /** The randomized election timeout. Default 150–300 ms. */
+    public Builder<C, R> electionTimeout(Duration min, Duration max) {
+      if (min == null || max == null || min.toMillis() < 10 || max.compareTo(min) <= 0) {
+        throw new ConfigurationException("electionTimeout",
+            "need 10 ms <= min < max, got min=" + min + ", max=" + max);
+      }
+      this.electionMin = min;
+      this.electionMax = max;
+      return this;
+    }
+
+    /** Journal entries between automatic checkpoints. Default 10,000. */
+    public Builder<C, R> checkpointEvery(long entries) {
+      if (entries < 1) {
+        throw new ConfigurationException("checkpointEvery", "must be positive: " + entries);
+      }
+      this.checkpointEvery = entries;
+      return this;
+    }
+
+    /** Journal segment size. Default 8 MiB. */
+    public Builder<C, R> segmentSize(long bytes) {
+      if (bytes < 64 * 1024) {
+        throw new ConfigurationException("segmentSize", "must be at least 64 KiB: " + bytes);
+      }
+      this.segmentSize = bytes;
+      return this;
+    }
+
+    /** How long a request (or waiting for a primary) may take. Default 10 s. */
+    public Builder<C, R> requestDeadline(Duration deadline) {
+      if (deadline == null || deadline.toMillis() < 1) {
+        throw new ConfigurationException("requestDeadline", "must be positive: " + deadline);
+      }
+      this.requestDeadline = deadline;
+      return this;
+    }
+
+    /** The clock primaries stamp batches with. Default UTC system clock. */
+    public Builder<C, R> clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Called with each node after it is built and before it starts (to add listeners). */
+    public Builder<C, R> onNode(Consumer<SteadfastNode<C, R>> callback) {
+      this.onNode = Objects.requireNonNull(callback, "onNode");
+      return this;
+    }
+
+    /**
+     * Starts the cluster and waits for its first primary.
+     *
+     * @throws ConfigurationException if a required setting is missing
+     */
+    public EmbeddedCluster<C, R> start() {
+      if (applications == null) {
+        throw new ConfigurationException("application", "missing");
+      }
+      if (codec == null) {
+        throw new ConfigurationException("codec", "missing");
+      }
+      Path root;
+      boolean temporary = storage == null;
+      try {
+        root = temporary ? Files.createTempDirectory("steadfast-cluster-") : storage;
+      } catch (IOException e) {
+        throw new ConfigurationException("storage", "cannot create a temporary folder: " + e);
+      }
+      EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(new Settings<>(size, applications,
+          codec, electionMin, electionMax, checkpointEvery, segmentSize, requestDeadline, clock,
+          onNode), root, temporary);
+      try {
+        cluster.startAll();
+      } catch (RuntimeException e) {
+        cluster.close();
+        throw e;
+      }
+      return cluster;
+    }
+  }
+}

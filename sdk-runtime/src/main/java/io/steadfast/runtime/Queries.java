@@ -1,0 +1,140 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.CommandRejectedException;
+import io.steadfast.api.MalformedCommandException;
+import io.steadfast.api.Position;
+import io.steadfast.api.QueryContext;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.ReplicatedCore;
+import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.session.SessionRecord;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * The read requests a node answers through the engine's linearizable read path: a session's
+ * record, and the application's own queries. Encoding and answering, in one place.
+ */
+final class Queries {
+
+  private static final byte SESSION = 1;
+  private static final byte APPLICATION = 2;
+
+  private Queries() {}
+
+  static byte[] sessionQuery(SessionId session) {
+    return write(out -> {
+      out.writeByte(SESSION);
+      WireFormat.writeString(out, session.value());
+    });
+  }
+
+  static byte[] appQuery(Principal principal, byte[] payload) {
+    return write(out -> {
+      out.writeByte(APPLICATION);
+      WireFormat.writePrincipal(out, principal);
+      WireFormat.writeBytes(out, payload);
+    });
+  }
+
+  /** Answers a query against {@code core}; the caller holds the state's read lock. */
+  static <C, R> byte[] answer(byte[] query, ReplicatedCore<C, R> core, CommandCodec<C, R> codec) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(query));
+      byte kind = in.readByte();
+      if (kind == SESSION) {
+        SessionId id = SessionId.of(WireFormat.readString(in));
+        Optional<SessionRecord> record = core.sessions().get(id);
+        return write(out -> {
+          if (record.isPresent()) {
+            out.writeByte(SessionView.State.OPEN.ordinal());
+            out.writeLong(record.get().lastSequence());
+            WireFormat.writeResumePoint(out, record.get().resumePoint());
+          } else {
+            out.writeByte((core.sessions().isExpired(id)
+                ? SessionView.State.EXPIRED : SessionView.State.UNKNOWN).ordinal());
+            out.writeLong(0);
+            WireFormat.writeResumePoint(out, ResumePoint.start());
+          }
+        });
+      }
+      if (kind == APPLICATION) {
+        Principal principal = WireFormat.readPrincipal(in);
+        C request = codec.decodeCommand(WireFormat.readBytes(in));
+        Position position = core.lastPosition();
+        QueryContext context = new QueryContext() {
+          @Override
+          public Position position() {
+            return position;
+          }
+
+          @Override
+          public Principal principal() {
+            return principal;
+          }
+        };
+        try {
+          R result = core.application().query(request, context);
+          byte[] encoded = codec.encodeResult(result);
+          return write(out -> {
+            out.writeBoolean(true);
+            WireFormat.writeBytes(out, encoded);
+          });
+        } catch (Exception e) {
+          return write(out -> {
+            out.writeBoolean(false);
+            WireFormat.writeString(out, e.getClass().getSimpleName());
+            WireFormat.writeString(out, e.getMessage() == null ? "" : e.getMessage());
+          });
+        }
+      }
+      throw new MalformedCommandException("unknown query kind " + kind);
+    } catch (IOException e) {
+      throw new MalformedCommandException("unreadable query: " + e.getMessage(), e);
+    }
+  }
+
+  static SessionView decodeSessionReply(byte[] reply) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+      SessionView.State state = SessionView.State.values()[in.readByte()];
+      return new SessionView(state, in.readLong(), WireFormat.readResumePoint(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable session reply", e);
+    }
+  }
+
+  static <C, R> R decodeAppReply(byte[] reply, CommandCodec<C, R> codec) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+      if (in.readBoolean()) {
+        return codec.decodeResult(WireFormat.readBytes(in));
+      }
+      throw new CommandRejectedException(WireFormat.readString(in), WireFormat.readString(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable query reply", e);
+    }
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,120 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.Position;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.role.Role;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.runtime.internal.journal.ExitPointClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node's role and delivers each legal change, in order, to the application (on a role
+ * thread of its own, so a slow callback never blocks the engine) and then to listeners.
+ *
+ * <p>Thread-safe: {@link #change} is synchronized, delivery is serial.
+ */
+final class RoleTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoleTracker.class);
+
+  private final NodeId node;
+  private final Supplier<ResilientApplication<?, ?>> application;
+  private final ExitPointClock clock;
+  private final ExecutorService roleThread;
+  private final List<Consumer<RoleChange>> listeners = new CopyOnWriteArrayList<>();
+  private Role role = Role.INACTIVE;
+  private long lastPromotionEpoch = -1;
+
+  RoleTracker(NodeId node, Supplier<ResilientApplication<?, ?>> application, Duration budget) {
+    this.node = node;
+    this.application = application;
+    this.clock = new ExitPointClock("onRoleChange", budget);
+    this.roleThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "steadfast-role-" + node);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  synchronized Role role() {
+    return role;
+  }
+
+  ExitPointClock clock() {
+    return clock;
+  }
+
+  void addListener(Consumer<RoleChange> listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Moves to {@code to} for {@code reason} if that is legal from the current role; otherwise does
+   * nothing.
+   *
+   * @return whether the change happened
+   */
+  synchronized boolean change(Role to, RoleChange.Reason reason, long epoch, Position position) {
+    if (!role.canChange(to, reason)) {
+      LOG.debug("{}: ignoring role change {} -> {} ({})", node, role, to, reason);
+      return false;
+    }
+    if (to == Role.PRIMARY) {
+      if (epoch <= lastPromotionEpoch) {
+        LOG.warn("{}: ignoring promotion at epoch {} not above {}", node, epoch, lastPromotionEpoch);
+        return false;
+      }
+      lastPromotionEpoch = epoch;
+    }
+    RoleChange change = new RoleChange(node, role, to, reason, epoch, position);
+    role = to;
+    LOG.info("{}: {} -> {} ({}) at epoch {}, position {}", node, change.from(), to, reason, epoch,
+        position);
+    roleThread.execute(() -> deliver(change));
+    return true;
+  }
+
+  private void deliver(RoleChange change) {
+    long started = System.nanoTime();
+    try {
+      application.get().onRoleChange(change);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: onRoleChange({}) threw; the change stands", node, change.reason(), e);
+    } finally {
+      if (clock.record(System.nanoTime() - started)) {
+        LOG.warn("{}: onRoleChange({}) overran its budget of {}", node, change.reason(),
+            clock.budget());
+      }
+    }
+    for (Consumer<RoleChange> listener : listeners) {
+      try {
+        listener.accept(change);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: role listener threw", node, e);
+      }
+    }
+  }
+
+  /** Stops the role thread after pending deliveries, waiting at most {@code wait}. */
+  void shutdown(Duration wait) {
+    roleThread.shutdown();
+    try {
+      if (!roleThread.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        roleThread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      roleThread.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/** Where a client's requests go: one fixed node, or whichever node of a cluster is primary. */
+interface Routing<C, R> {
+
+  /** Sends a request to the current target. */
+  CompletableFuture<Outcome> send(Request request);
+
+  /** Reads a session's record from the current target. */
+  SessionView readSession(SessionId session);
+
+  /**
+   * Learns that the target is not primary.
+   *
+   * @return whether another target is worth trying
+   */
+  boolean redirect(NotPrimaryException refusal);
+
+  /** One node and nothing else. */
+  final class Fixed<C, R> implements Routing<C, R> {
+    private final SteadfastNode<C, R> node;
+
+    Fixed(SteadfastNode<C, R> node) {
+      this.node = node;
+    }
+
+    @Override
+    public CompletableFuture<Outcome> send(Request request) {
+      return node.submit(request);
+    }
+
+    @Override
+    public SessionView readSession(SessionId session) {
+      return node.readSession(session);
+    }
+
+    @Override
+    public boolean redirect(NotPrimaryException refusal) {
+      return false;
+    }
+  }
+
+  /** The members of an in-process cluster, following the primary. */
+  final class Cluster<C, R> implements Routing<C, R> {
+    private final Supplier<Collection<SteadfastNode<C, R>>> members;
+    private volatile @Nullable SteadfastNode<C, R> target;
+
+    Cluster(Supplier<Collection<SteadfastNode<C, R>>> members) {
+      this.members = members;
+    }
+
+    private SteadfastNode<C, R> target() {
+      SteadfastNode<C, R> current = target;
+      if (current != null && current.isPrimary()) {
+        return current;
+      }
+      for (SteadfastNode<C, R> node : members.get()) {
+        if (node.isPrimary()) {
+          target = node;
+          return node;
+        }
+      }
+      throw new NotPrimaryException(current == null ? NodeId.of("none") : current.id(), null);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> send(Request request) {
+      try {
+        return target().submit(request);
+      } catch (NotPrimaryException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public SessionView readSession(SessionId session) {
+      return target().readSession(session);
+    }
+
+    @Override
+    public boolean redirect(NotPrimaryException refusal) {
+      target = null;
+      if (refusal.suggestedPrimary().isPresent()) {
+        for (SteadfastNode<C, R> node : members.get()) {
+          if (node.id().equals(refusal.suggestedPrimary().get())) {
+            target = node;
+          }
+        }
+      }
+      return true;
+    }
+  }
+}

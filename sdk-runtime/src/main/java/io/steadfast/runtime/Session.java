@@ -1,0 +1,253 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.CommandRejectedException;
+import io.steadfast.api.IndeterminateOutcomeException;
+import io.steadfast.api.MalformedCommandException;
+import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.SteadfastException;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.api.session.NotAuthorizedException;
+import io.steadfast.api.session.OutOfSequenceException;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionExpiredException;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.UnknownSessionException;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One user's session: numbers its requests and retries each with the same number until it has an
+ * outcome or its deadline passes, across redirects, failovers and switchovers. The runtime applies
+ * a request at most once; a retry returns the original outcome.
+ *
+ * <p>One request at a time: methods are synchronized, and a request whose outcome stayed unknown
+ * ({@link IndeterminateOutcomeException}) must be settled with {@link #retry()} before the next.
+ *
+ * @param <C> the command type
+ * @param <R> the result type
+ */
+public final class Session<C, R> {
+
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(5);
+  private static final Duration MAX_BACKOFF = Duration.ofMillis(100);
+  private static final Duration ATTEMPT = Duration.ofSeconds(2);
+
+  private final SessionId id;
+  private final Principal principal;
+  private final CommandCodec<C, R> codec;
+  private final Routing<C, R> routing;
+  private final Duration deadline;
+  private long lastSequence;
+  private @Nullable Request unsettled;
+  private volatile long attempts;
+
+  Session(SessionId id, Principal principal, CommandCodec<C, R> codec, Routing<C, R> routing,
+      Duration deadline, long lastSequence) {
+    this.id = id;
+    this.principal = principal;
+    this.codec = codec;
+    this.routing = routing;
+    this.deadline = deadline;
+    this.lastSequence = lastSequence;
+  }
+
+  /** The session's id. */
+  public SessionId id() {
+    return id;
+  }
+
+  /** Who the session is for. */
+  public Principal principal() {
+    return principal;
+  }
+
+  /** The number of the last request sent (0 before the first). */
+  public synchronized long lastSequence() {
+    return lastSequence;
+  }
+
+  /** Attempts sent so far, retries included (for reports). */
+  public long attempts() {
+    return attempts;
+  }
+
+  /**
+   * Applies {@code command} exactly once and returns its result.
+   *
+   * @throws CommandRejectedException if the application rejected it
+   * @throws NotAuthorizedException if the principal may not submit it (nothing journaled)
+   * @throws SessionExpiredException if the session expired
+   * @throws IndeterminateOutcomeException if the deadline passed without an outcome; call {@link
+   *     #retry()}
+   * @throws IllegalStateException if an earlier request is still unsettled
+   */
+  public synchronized R execute(C command) {
+    if (unsettled != null) {
+      throw new IllegalStateException("session " + id + ": request " + unsettled.sequence()
+          + " has no known outcome yet; settle it with retry() first");
+    }
+    byte[] payload = codec.encodeCommand(command);
+    Request request = Request.command(id, lastSequence + 1, payload);
+    lastSequence = request.sequence();
+    unsettled = request;
+    try {
+      return settle(request);
+    } catch (NotAuthorizedException | MalformedCommandException refusedBeforeJournal) {
+      if (unsettled == request) {
+        // Refused at the door: nothing was journaled, so the number is free again.
+        unsettled = null;
+        lastSequence--;
+      }
+      throw refusedBeforeJournal;
+    }
+  }
+
+  /**
+   * Sends the unsettled request again with its original number and returns its outcome.
+   *
+   * @throws IllegalStateException if there is nothing to settle
+   */
+  public synchronized R retry() {
+    if (unsettled == null) {
+      throw new IllegalStateException("session " + id + " has no unsettled request");
+    }
+    return settle(unsettled);
+  }
+
+  /**
+   * Sends a request with an explicit sequence number, for tests and tools that replay a client's
+   * retry. Does not change the session's own numbering.
+   */
+  public synchronized R resend(long sequence, C command) {
+    return result(deliver(Request.command(id, sequence, codec.encodeCommand(command))));
+  }
+
+  /**
+   * Where the session's user was working, as the primary's replicated record says: the resume
+   * point set by the last applied command.
+   */
+  public ResumePoint resumePoint() {
+    return view().resumePoint();
+  }
+
+  /** The last applied sequence number, as the primary's replicated record says. */
+  public long appliedSequence() {
+    return view().lastSequence();
+  }
+
+  private SessionView view() {
+    long end = System.nanoTime() + deadline.toNanos();
+    Duration backoff = FIRST_BACKOFF;
+    while (true) {
+      try {
+        SessionView view = routing.readSession(id);
+        switch (view.state()) {
+          case EXPIRED -> throw new SessionExpiredException(id);
+          case UNKNOWN -> throw new UnknownSessionException(id);
+          default -> {
+            return view;
+          }
+        }
+      } catch (NotPrimaryException e) {
+        if (!routing.redirect(e) || System.nanoTime() > end) {
+          throw e;
+        }
+      } catch (SessionExpiredException | UnknownSessionException e) {
+        throw e;
+      } catch (SteadfastException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+      }
+      backoff = pause(backoff);
+    }
+  }
+
+  /** Opens the session in the journal. */
+  synchronized void open(Duration ttl) {
+    Outcome outcome = deliver(Request.open(id, principal, ttl));
+    if (outcome.status() == Outcome.Status.EXPIRED) {
+      throw new SessionExpiredException(id);
+    }
+    if (outcome.status() != Outcome.Status.APPLIED) {
+      throw new SteadfastException("session " + id + " could not be opened: " + outcome.errorType()
+          + " " + outcome.message());
+    }
+  }
+
+  /** Closes the session in the journal. */
+  public synchronized void close() {
+    Outcome outcome = deliver(Request.close(id, lastSequence + 1));
+    if (outcome.status() == Outcome.Status.EXPIRED) {
+      throw new SessionExpiredException(id);
+    }
+  }
+
+  private R settle(Request request) {
+    Outcome outcome = deliver(request);
+    unsettled = null;
+    return result(outcome);
+  }
+
+  private R result(Outcome outcome) {
+    return switch (outcome.status()) {
+      case APPLIED -> codec.decodeResult(outcome.result());
+      case REJECTED -> throw new CommandRejectedException(outcome.errorType(), outcome.message());
+      case MALFORMED -> throw new MalformedCommandException(outcome.message());
+      case EXPIRED -> throw new SessionExpiredException(id);
+      case UNKNOWN_SESSION -> throw new UnknownSessionException(id);
+      case OUT_OF_SEQUENCE -> throw new OutOfSequenceException(id, outcome.lastSequence(),
+          lastSequence);
+    };
+  }
+
+  private Outcome deliver(Request request) {
+    long end = System.nanoTime() + deadline.toNanos();
+    Duration backoff = FIRST_BACKOFF;
+    Throwable last = null;
+    while (System.nanoTime() < end) {
+      attempts++;
+      long left = Math.max(1, Math.min(ATTEMPT.toNanos(), end - System.nanoTime()));
+      try {
+        return routing.send(request).get(left, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        last = cause;
+        if (cause instanceof NotAuthorizedException refused) {
+          throw refused;
+        }
+        if (cause instanceof MalformedCommandException malformed) {
+          throw malformed;
+        }
+        if (cause instanceof NotPrimaryException notPrimary && !routing.redirect(notPrimary)) {
+          throw notPrimary;
+        }
+      } catch (TimeoutException e) {
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IndeterminateOutcomeException(
+            "session " + id + " interrupted waiting for request " + request.sequence(), e);
+      }
+      backoff = pause(backoff);
+    }
+    throw new IndeterminateOutcomeException("session " + id + ": no outcome for request "
+        + request.sequence() + " within " + deadline, last);
+  }
+
+  private static Duration pause(Duration backoff) {
+    try {
+      Thread.sleep(backoff.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Duration next = backoff.multipliedBy(2);
+    return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+  }
+}

@@ -1,0 +1,63 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.SessionId;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Opens sessions whose requests reach the primary. Obtained from {@link EmbeddedCluster#client()}
+ * (follows the primary across failovers) or through {@link SteadfastNode#openSession} (one node).
+ *
+ * <p>Thread-safe; each {@link Session} serves one user at a time.
+ *
+ * @param <C> the command type
+ * @param <R> the result type
+ */
+public final class SteadfastClient<C, R> {
+
+  /** How long a session may stay idle before the cluster expires it, unless told otherwise. */
+  public static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(30);
+
+  private final CommandCodec<C, R> codec;
+  private final Routing<C, R> routing;
+  private final Duration deadline;
+
+  SteadfastClient(CommandCodec<C, R> codec, Routing<C, R> routing, Duration deadline) {
+    this.codec = codec;
+    this.routing = routing;
+    this.deadline = deadline;
+  }
+
+  /** Opens a new session with a random id for {@code principal}. */
+  public Session<C, R> openSession(Principal principal) {
+    return openSession(SessionId.of("s-" + UUID.randomUUID()), principal, DEFAULT_SESSION_TTL);
+  }
+
+  /**
+   * Opens session {@code id} for {@code principal}, expiring after {@code ttl} of leader time
+   * without a request. Opening an id that is already open for the same principal is a no-op.
+   */
+  public Session<C, R> openSession(SessionId id, Principal principal, Duration ttl) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(principal, "principal");
+    if (ttl == null || ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("session ttl must be positive: " + ttl);
+    }
+    Session<C, R> session = new Session<>(id, principal, codec, routing, deadline, 0);
+    session.open(ttl);
+    return session;
+  }
+
+  /**
+   * Re-attaches to a session opened earlier (for example by a web tier that restarted), continuing
+   * its numbering from the replicated record.
+   */
+  public Session<C, R> attach(SessionId id, Principal principal) {
+    Session<C, R> probe = new Session<>(id, principal, codec, routing, deadline, 0);
+    long applied = probe.appliedSequence();
+    return new Session<>(id, principal, codec, routing, deadline, applied);
+  }
+}

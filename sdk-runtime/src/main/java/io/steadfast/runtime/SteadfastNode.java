@@ -1,0 +1,586 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.Health;
+import io.steadfast.api.MalformedCommandException;
+import io.steadfast.api.NodeId;
+import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.Position;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.SteadfastException;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.api.role.Role;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.GroupCommitter;
+import io.steadfast.runtime.internal.journal.JournalEntry;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.ReplicatedCore;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.ratis.EngineSettings;
+import io.steadfast.runtime.internal.ratis.NodeHooks;
+import io.steadfast.runtime.internal.ratis.RatisEngine;
+import io.steadfast.runtime.internal.ratis.StateMachineAdapter;
+import io.steadfast.runtime.internal.session.SessionRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a Steadfast cluster: runs the application's replica, mirrors its journal through
+ * Apache Ratis, takes checkpoints, and, while primary, accepts session requests.
+ *
+ * <p>Build with {@link #builder()}, then {@link #start()}. Thread-safe. {@link #close()} stops the
+ * node gracefully (the application sees {@code END}); {@link #crash()} stops it as a killed
+ * process would stop (no callback, no checkpoint, no hand-over).
+ *
+ * @param <C> the command type
+ * @param <R> the result type
+ */
+public final class SteadfastNode<C, R> implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SteadfastNode.class);
+
+  private final NodeSettings<C, R> settings;
+  private final NodeId id;
+  private final StateMachineAdapter<C, R> stateMachine;
+  private final RoleTracker roles;
+  private final Authorizer authorizer = new Authorizer();
+  private final Object lifecycle = new Object();
+
+  private volatile @Nullable RatisEngine engine;
+  private volatile @Nullable GroupCommitter committer;
+  private volatile @Nullable NodeId knownPrimary;
+  private volatile boolean primaryReady;
+  private volatile long primaryEpoch;
+  private volatile boolean stopped;
+  private volatile @Nullable String recoveredFrom;
+  private volatile Health lastHealth = Health.up();
+
+  SteadfastNode(NodeSettings<C, R> settings) {
+    this.settings = settings;
+    this.id = settings.id();
+    this.stateMachine = new StateMachineAdapter<>(id, settings.applications(), settings.codec(),
+        new Hooks());
+    this.stateMachine.setQueryHandler(this::answer);
+    this.roles = new RoleTracker(id, () -> stateMachine.core().application(),
+        stateMachine.core().application().budgets().roleChange());
+  }
+
+  /** A builder for a node. */
+  public static <C, R> Builder<C, R> builder() {
+    return new Builder<>();
+  }
+
+  /** This node's id. */
+  public NodeId id() {
+    return id;
+  }
+
+  /** This node's address. */
+  public InetSocketAddress address() {
+    return settings.peers().get(id);
+  }
+
+  /** Whether this node was stopped or crashed. */
+  public boolean stopped() {
+    return stopped;
+  }
+
+  /** This node's current role. */
+  public Role role() {
+    return roles.role();
+  }
+
+  /** Whether this node is the primary and ready to accept requests. */
+  public boolean isPrimary() {
+    return primaryReady && !stopped;
+  }
+
+  /** Adds a listener told of every role change after the application; on the role thread. */
+  public void addRoleListener(Consumer<RoleChange> listener) {
+    roles.addListener(listener);
+  }
+
+  /**
+   * Starts the node: checks its newest checkpoint (a refused one is set aside and a good one is
+   * fetched from the primary), starts the engine, and becomes a backup.
+   *
+   * @throws ConfigurationException if the storage cannot be used
+   * @throws IllegalStateException if the node was started before
+   */
+  public SteadfastNode<C, R> start() {
+    synchronized (lifecycle) {
+      if (engine != null || stopped) {
+        throw new IllegalStateException("node " + id + " was already started");
+      }
+      boolean restart = RatisEngine.hasJournal(settings.storage(), settings.cluster());
+      try {
+        recoveredFrom = CheckpointRecovery.checkNewest(
+            RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
+            stateMachine.core().application().checkpointVersion(), settings.storage());
+        engine = RatisEngine.start(id, settings.cluster(), settings.peers(), settings.storage(),
+            settings.engine(), stateMachine);
+      } catch (IOException e) {
+        throw new ConfigurationException("storage",
+            "node " + id + " cannot start on " + settings.storage() + ": " + e.getMessage());
+      }
+      committer = new GroupCommitter(id.value(), settings.groupCommit(), settings.clock(),
+          entry -> Objects.requireNonNull(engine).write(entry));
+      roles.change(Role.BACKUP, restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
+          0, stateMachine.core().lastPosition());
+      return this;
+    }
+  }
+
+  /**
+   * Opens a session for {@code principal} on this node, which must be the primary. Requests of the
+   * returned session go to this node only; use {@link SteadfastClient} to follow the primary.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   */
+  public Session<C, R> openSession(Principal principal) {
+    return new SteadfastClient<>(settings.codec(), new Routing.Fixed(this), settings.requestDeadline())
+        .openSession(principal);
+  }
+
+  /**
+   * Moves the primary role to {@code target} (a planned switchover): announces the hand-over in the
+   * journal, then asks the engine to transfer leadership, and waits until it has.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if {@code target} is not a member
+   */
+  public void switchoverTo(NodeId target) {
+    handOver(target, RoleChange.Reason.SWITCHOVER);
+  }
+
+  void handOver(NodeId target, RoleChange.Reason reason) {
+    if (!settings.peers().containsKey(target)) {
+      throw new ConfigurationException("target", "unknown node " + target + "; members are "
+          + settings.peers().keySet());
+    }
+    RatisEngine running = requirePrimary();
+    if (target.equals(id)) {
+      return;
+    }
+    long epoch = primaryEpoch;
+    await(running.write(WireFormat.encode(new JournalEntry.HandOver(target, reason, epoch))),
+        "announce hand-over to " + target);
+    await(running.transferLeadership(target, settings.engine().requestTimeout()),
+        "transfer leadership to " + target);
+  }
+
+  /** This node's status. */
+  public NodeStatus status() {
+    RatisEngine running = engine;
+    ReplicatedCore<C, R> core = stateMachine.core();
+    int sessions = stateMachine.read(c -> c.sessions().size());
+    long overruns = core.applyClock().overruns() + stateMachine.checkpointClock().overruns()
+        + stateMachine.restoreClock().overruns() + roles.clock().overruns();
+    return new NodeStatus(id, roles.role(), running == null ? -1 : running.term(),
+        knownPrimary, core.lastPosition(), stateMachine.lastAppliedIndex(),
+        running == null ? -1 : running.commitIndex(), stateMachine.lastCheckpointIndex(), sessions,
+        lastHealth, overruns, recoveredFrom);
+  }
+
+  /**
+   * Fingerprints this replica's state as it is now, between two applies. Costs a full in-memory
+   * checkpoint of the application; meant for audits and tests, not for hot paths.
+   */
+  public StateDigest digest() {
+    return stateMachine.read(core -> {
+      try {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+          core.writeState(out);
+          io.steadfast.runtime.checkpoint.StreamCheckpointWriter writer =
+              new io.steadfast.runtime.checkpoint.StreamCheckpointWriter(out);
+          core.application().checkpoint(writer);
+          writer.flush();
+        }
+        byte[] all = bytes.toByteArray();
+        return new StateDigest(core.lastPosition(), stateMachine.lastAppliedIndex(),
+            java.util.HexFormat.of().formatHex(sha.digest(all)), all.length);
+      } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        throw new SteadfastException("node " + id + " could not fingerprint its state", e);
+      }
+    });
+  }
+
+  /**
+   * Runs {@code reader} against this replica's application instance between two applies, for
+   * audits and tests. The reader must not change the state or keep the instance.
+   */
+  public <T> T inspect(java.util.function.Function<? super ResilientApplication<C, R>, T> reader) {
+    return stateMachine.read(core -> reader.apply(core.application()));
+  }
+
+  /** The position of the last command applied on this node. */
+  public Position appliedPosition() {
+    return stateMachine.core().lastPosition();
+  }
+
+  /**
+   * Answers a read-only request from the application's {@code query}, linearizably (confirmed
+   * with a majority first). Must be called on the primary.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws io.steadfast.api.CommandRejectedException if the application's query threw
+   */
+  public R query(Principal principal, C request) {
+    authorizer.check(principal, request);
+    RatisEngine running = requirePrimary();
+    byte[] payload = settings.codec().encodeCommand(request);
+    byte[] reply = await(running.read(Queries.appQuery(principal, payload)), "query");
+    return Queries.decodeAppReply(reply, settings.codec());
+  }
+
+  /** Journals one session request; the entry point of every session, local or routed. */
+  CompletableFuture<Outcome> submit(Request request) {
+    if (stopped) {
+      return CompletableFuture.failedFuture(new NotPrimaryException(id, null));
+    }
+    GroupCommitter running = committer;
+    if (!primaryReady || running == null) {
+      return CompletableFuture.failedFuture(new NotPrimaryException(id, knownPrimary));
+    }
+    if (request.kind() == Request.Kind.COMMAND) {
+      try {
+        authorize(request);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return running.submit(request, settings.requestDeadline());
+  }
+
+  private void authorize(Request request) {
+    Optional<Principal> principal = stateMachine.read(
+        core -> core.sessions().get(request.session()).map(SessionRecord::principal));
+    if (principal.isEmpty()) {
+      return; // the journal will answer "unknown" or "expired" deterministically
+    }
+    C command;
+    try {
+      command = settings.codec().decodeCommand(request.payload());
+    } catch (MalformedCommandException e) {
+      throw e;
+    }
+    authorizer.check(principal.get(), command);
+  }
+
+  /** Reads a session's replicated record from the primary, linearizably. */
+  SessionView readSession(SessionId session) {
+    RatisEngine running = requirePrimary();
+    return Queries.decodeSessionReply(
+        await(running.read(Queries.sessionQuery(session)), "read session " + session));
+  }
+
+  private byte[] answer(byte[] query) {
+    return Queries.answer(query, stateMachine.core(), settings.codec());
+  }
+
+  private RatisEngine requirePrimary() {
+    RatisEngine running = engine;
+    if (running == null || stopped || !primaryReady) {
+      throw new NotPrimaryException(id, knownPrimary);
+    }
+    return running;
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.get(settings.requestDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SteadfastException steadfast) {
+        throw steadfast;
+      }
+      throw new SteadfastException("node " + id + " could not " + what + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new SteadfastException("node " + id + " could not " + what + " within "
+          + settings.requestDeadline(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SteadfastException("node " + id + " interrupted during " + what, e);
+    }
+  }
+
+  /**
+   * Stops the node as a killed process would: no role callback, no checkpoint, no hand-over, no
+   * goodbye to peers. Its storage stays as it is for a later restart.
+   */
+  public void crash() {
+    stop(false);
+  }
+
+  /** Stops the node gracefully; the application is told {@code END}. Idempotent. */
+  @Override
+  public void close() {
+    stop(true);
+  }
+
+  private void stop(boolean graceful) {
+    synchronized (lifecycle) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      primaryReady = false;
+      GroupCommitter runningCommitter = committer;
+      if (runningCommitter != null) {
+        runningCommitter.close();
+      }
+      RatisEngine running = engine;
+      if (running != null) {
+        try {
+          running.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException("node " + id + " did not stop cleanly", e);
+        }
+      }
+      if (graceful) {
+        roles.change(Role.ENDED, RoleChange.Reason.END, primaryEpoch, appliedPosition());
+      }
+      roles.shutdown(graceful ? Duration.ofSeconds(5) : Duration.ZERO);
+      LOG.info("{}: {}", id, graceful ? "stopped" : "crashed");
+    }
+  }
+
+  /** The engine's events, turned into role changes. */
+  private final class Hooks implements NodeHooks {
+
+    @Override
+    public void primaryReady(long epoch, long priorEpoch, JournalEntry.@Nullable HandOver handOver) {
+      RoleChange.Reason reason;
+      if (handOver != null && handOver.target().equals(id) && epoch == handOver.epoch() + 1) {
+        reason = handOver.reason();
+      } else {
+        reason = priorEpoch > 0 ? RoleChange.Reason.FAILOVER : RoleChange.Reason.START;
+      }
+      primaryEpoch = epoch;
+      knownPrimary = id;
+      if (roles.change(Role.PRIMARY, reason, epoch, appliedPosition())) {
+        primaryReady = !stopped;
+      }
+    }
+
+    @Override
+    public void primaryChanged(@Nullable NodeId primary, JournalEntry.@Nullable HandOver handOver) {
+      knownPrimary = primary;
+      if (id.equals(primary)) {
+        return;
+      }
+      primaryReady = false;
+      if (roles.role() == Role.PRIMARY) {
+        RoleChange.Reason reason = handOver != null && handOver.target().equals(primary)
+            && handOver.epoch() == primaryEpoch ? handOver.reason() : RoleChange.Reason.FAILOVER;
+        roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
+      }
+    }
+
+    @Override
+    public void rejoined() {
+      Optional.ofNullable(engine).ifPresent(e -> roles.change(Role.BACKUP, RoleChange.Reason.REJOIN,
+          e.term(), appliedPosition()));
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      LOG.error("{}: stopping after an error it cannot recover from", id, cause);
+      primaryReady = false;
+    }
+  }
+
+  /** Settings of a node, validated by the builder. */
+  record NodeSettings<C, R>(
+      NodeId id,
+      String cluster,
+      Map<NodeId, InetSocketAddress> peers,
+      Path storage,
+      Supplier<ResilientApplication<C, R>> applications,
+      CommandCodec<C, R> codec,
+      EngineSettings engine,
+      GroupCommitter.Limits groupCommit,
+      Duration requestDeadline,
+      Clock clock) {}
+
+  /**
+   * Builds a {@link SteadfastNode}. Every setter validates its argument at once; {@link #build()}
+   * checks that the required ones were given.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Builder<C, R> {
+    private @Nullable NodeId id;
+    private String cluster = "steadfast";
+    private final Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
+    private @Nullable Path storage;
+    private @Nullable Supplier<ResilientApplication<C, R>> applications;
+    private @Nullable CommandCodec<C, R> codec;
+    private Duration electionTimeoutMin = Duration.ofMillis(150);
+    private Duration electionTimeoutMax = Duration.ofMillis(300);
+    private Duration requestTimeout = Duration.ofSeconds(3);
+    private Duration requestDeadline = Duration.ofSeconds(10);
+    private long checkpointEveryEntries = 10_000;
+    private long segmentSizeBytes = 8L * 1024 * 1024;
+    private GroupCommitter.Limits groupCommit =
+        new GroupCommitter.Limits(256, 1 << 20, Duration.ZERO, 2, 10_000);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** This node's id. Required. */
+    public Builder<C, R> id(NodeId id) {
+      this.id = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /** The cluster's name; every member must use the same. Default {@code steadfast}. */
+    public Builder<C, R> cluster(String name) {
+      if (name == null || name.isBlank()) {
+        throw new ConfigurationException("cluster", "name must not be blank: '" + name + "'");
+      }
+      this.cluster = name;
+      return this;
+    }
+
+    /** A member (this node included) and its address. At least this node is required. */
+    public Builder<C, R> peer(NodeId peer, InetSocketAddress address) {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(address, "address");
+      if (address.getPort() <= 0 || address.getPort() > 65535) {
+        throw new ConfigurationException("peer", "port of " + peer + " out of range: " + address);
+      }
+      peers.put(peer, address);
+      return this;
+    }
+
+    /** Where this node keeps its journal and checkpoints. Required. */
+    public Builder<C, R> storage(Path directory) {
+      this.storage = Objects.requireNonNull(directory, "storage");
+      return this;
+    }
+
+    /** Makes a fresh application instance; called once at build and once per restore. Required. */
+    public Builder<C, R> application(Supplier<ResilientApplication<C, R>> factory) {
+      this.applications = Objects.requireNonNull(factory, "application");
+      return this;
+    }
+
+    /** Encodes commands and results. Required. */
+    public Builder<C, R> codec(CommandCodec<C, R> codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * The randomized election timeout: how long backups wait without hearing from the primary
+     * before electing a new one. Default 150–300 ms.
+     */
+    public Builder<C, R> electionTimeout(Duration min, Duration max) {
+      if (min == null || max == null || min.toMillis() < 10 || max.compareTo(min) <= 0) {
+        throw new ConfigurationException("electionTimeout",
+            "need 10 ms <= min < max, got min=" + min + ", max=" + max);
+      }
+      this.electionTimeoutMin = min;
+      this.electionTimeoutMax = max;
+      return this;
+    }
+
+    /** How long a caller waits for one request before giving up. Default 10 s. */
+    public Builder<C, R> requestDeadline(Duration deadline) {
+      if (deadline == null || deadline.toMillis() < 1) {
+        throw new ConfigurationException("requestDeadline", "must be positive: " + deadline);
+      }
+      this.requestDeadline = deadline;
+      return this;
+    }
+
+    /** Journal entries between automatic checkpoints. Default 10,000. */
+    public Builder<C, R> checkpointEvery(long entries) {
+      if (entries < 1) {
+        throw new ConfigurationException("checkpointEvery", "must be positive: " + entries);
+      }
+      this.checkpointEveryEntries = entries;
+      return this;
+    }
+
+    /** Journal segment size; the journal is purged after a checkpoint by whole segments. */
+    public Builder<C, R> segmentSize(long bytes) {
+      if (bytes < 64 * 1024) {
+        throw new ConfigurationException("segmentSize", "must be at least 64 KiB: " + bytes);
+      }
+      this.segmentSizeBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Group commit limits: at most {@code maxRequests} requests and {@code maxBytes} per journal
+     * entry, {@code inFlight} entries in flight at once. Default 256, 1 MiB, 2.
+     */
+    public Builder<C, R> groupCommit(int maxRequests, int maxBytes, int inFlight) {
+      try {
+        this.groupCommit = new GroupCommitter.Limits(maxRequests, maxBytes, Duration.ZERO,
+            inFlight, groupCommit.queue());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("groupCommit", e.getMessage());
+      }
+      return this;
+    }
+
+    /** The clock the primary stamps batches with (leader time). Default UTC system clock. */
+    public Builder<C, R> clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Checks the settings and creates the node (not started).
+     *
+     * @throws ConfigurationException naming the first missing or inconsistent setting
+     */
+    public SteadfastNode<C, R> build() {
+      if (id == null) {
+        throw new ConfigurationException("id", "missing");
+      }
+      if (storage == null) {
+        throw new ConfigurationException("storage", "missing");
+      }
+      if (applications == null) {
+        throw new ConfigurationException("application", "missing");
+      }
+      if (codec == null) {
+        throw new ConfigurationException("codec", "missing");
+      }
+      if (!peers.containsKey(id)) {
+        throw new ConfigurationException("peer", "this node " + id + " is not among the peers "
+            + peers.keySet());
+      }
+      return new SteadfastNode<>(new NodeSettings<>(id, cluster, Map.copyOf(peers), storage,
+          applications, codec,
+          new EngineSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
+              checkpointEveryEntries, segmentSizeBytes),
+          groupCommit, requestDeadline, clock));
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package io.steadfast.runtime.internal.journal;
+
+import io.steadfast.api.SteadfastException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit on the primary: collects requests from concurrent sessions and journals them as one
+ * {@link JournalEntry.Batch}, bounded by count and bytes, with a bounded number of batches in flight
+ * and a bounded queue (callers wait for room, then fail: back-pressure).
+ *
+ * <p>Thread-safe. One flusher thread forms and submits batches; results are handed back on the
+ * engine's completion threads.
+ */
+public final class GroupCommitter implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+  /** Limits of group commit. */
+  public record Limits(int maxRequests, int maxBytes, Duration linger, int inFlight, int queue) {
+    /** Validates the limits. */
+    public Limits {
+      if (maxRequests < 1 || maxBytes < 1 || inFlight < 1 || queue < 1 || linger.isNegative()) {
+        throw new IllegalArgumentException("group commit limits must be positive: maxRequests="
+            + maxRequests + ", maxBytes=" + maxBytes + ", inFlight=" + inFlight + ", queue=" + queue
+            + ", linger=" + linger);
+      }
+    }
+  }
+
+  private record Pending(Request request, CompletableFuture<Outcome> result) {}
+
+  private final String name;
+  private final Limits limits;
+  private final Clock clock;
+  private final Function<byte[], CompletableFuture<byte[]>> journal;
+  private final BlockingQueue<Pending> queue;
+  private final Semaphore slots;
+  private final Thread flusher;
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+  private volatile boolean closed;
+  private long lastLeaderTime;
+
+  /**
+   * @param name for the thread and messages
+   * @param limits the batch limits
+   * @param clock the primary's clock, read once per batch for leader time
+   * @param journal journals one encoded entry and completes with the encoded outcomes
+   */
+  public GroupCommitter(String name, Limits limits, Clock clock,
+      Function<byte[], CompletableFuture<byte[]>> journal) {
+    this.name = name;
+    this.limits = limits;
+    this.clock = clock;
+    this.journal = journal;
+    this.queue = new ArrayBlockingQueue<>(limits.queue());
+    this.slots = new Semaphore(limits.inFlight());
+    this.flusher = new Thread(this::run, "steadfast-commit-" + name);
+    this.flusher.setDaemon(true);
+    this.flusher.start();
+  }
+
+  /**
+   * Queues {@code request} for the next batch.
+   *
+   * @param wait how long to wait for room in a full queue
+   * @return the request's outcome once journaled and applied here
+   */
+  public CompletableFuture<Outcome> submit(Request request, Duration wait) {
+    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    if (closed) {
+      return CompletableFuture.failedFuture(new SteadfastException(name + ": group commit closed"));
+    }
+    try {
+      if (!queue.offer(new Pending(request, result), wait.toNanos(), TimeUnit.NANOSECONDS)) {
+        return CompletableFuture.failedFuture(new SteadfastException(
+            name + ": commit queue full (" + limits.queue() + " requests) for " + wait));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(new SteadfastException(name + ": interrupted", e));
+    }
+    return result;
+  }
+
+  /** Batches journaled so far. */
+  public long batches() {
+    return batches.get();
+  }
+
+  /** Requests journaled so far. */
+  public long requests() {
+    return requests.get();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        slots.acquire();
+        if (!limits.linger().isZero() && queue.size() < limits.maxRequests()) {
+          Thread.sleep(limits.linger().toMillis(), limits.linger().toNanosPart() % 1_000_000);
+        }
+        List<Pending> batch = new ArrayList<>();
+        batch.add(first);
+        int bytes = first.request().estimatedSize();
+        while (batch.size() < limits.maxRequests()) {
+          Pending next = queue.peek();
+          if (next == null || bytes + next.request().estimatedSize() > limits.maxBytes()) {
+            break;
+          }
+          batch.add(queue.poll());
+          bytes += next.request().estimatedSize();
+        }
+        flush(batch);
+      } catch (InterruptedException e) {
+        if (!closed) {
+          LOG.warn("{}: group commit interrupted", name);
+        }
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.error("{}: group commit failed", name, e);
+      }
+    }
+    failAll(new SteadfastException(name + ": group commit closed"));
+  }
+
+  private void flush(List<Pending> batch) {
+    long now = Math.max(lastLeaderTime, clock.millis());
+    lastLeaderTime = now;
+    List<Request> requestsOfBatch = new ArrayList<>(batch.size());
+    for (Pending pending : batch) {
+      requestsOfBatch.add(pending.request());
+    }
+    byte[] entry = WireFormat.encode(new JournalEntry.Batch(now, requestsOfBatch));
+    batches.incrementAndGet();
+    requests.addAndGet(batch.size());
+    CompletableFuture<byte[]> journaled;
+    try {
+      journaled = journal.apply(entry);
+    } catch (RuntimeException e) {
+      journaled = CompletableFuture.failedFuture(e);
+    }
+    journaled.whenComplete((reply, error) -> {
+      slots.release();
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        batch.forEach(p -> p.result().completeExceptionally(cause));
+        return;
+      }
+      try {
+        List<Outcome> outcomes = WireFormat.decodeOutcomes(reply);
+        if (outcomes.size() != batch.size()) {
+          throw new IOException("expected " + batch.size() + " outcomes, got " + outcomes.size());
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).result().complete(outcomes.get(i));
+        }
+      } catch (IOException e) {
+        SteadfastException failure = new SteadfastException(name + ": unreadable batch reply", e);
+        batch.forEach(p -> p.result().completeExceptionally(failure));
+      }
+    });
+  }
+
+  private void failAll(SteadfastException failure) {
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(p -> p.result().completeExceptionally(failure));
+  }
+
+  /** Stops the flusher and fails queued requests; in-flight batches still complete. */
+  @Override
+  public void close() {
+    closed = true;
+    flusher.interrupt();
+    try {
+      flusher.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    failAll(new SteadfastException(name + ": group commit closed"));
+  }
+}

@@ -1,0 +1,43 @@
+package io.steadfast.runtime.internal.journal;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.role.RoleChange;
+import java.util.List;
+import java.util.Objects;
+
+/** One entry of the replicated journal, as the runtime writes it into a Raft log entry. */
+public sealed interface JournalEntry {
+
+  /**
+   * Requests from any number of sessions, journaled together (group commit), with the time the
+   * primary assigned to them.
+   *
+   * @param leaderTimeMillis the primary's clock when it formed the batch, in epoch milliseconds
+   * @param requests the requests, applied in this order
+   */
+  record Batch(long leaderTimeMillis, List<Request> requests) implements JournalEntry {
+    /** Copies the list. */
+    public Batch {
+      requests = List.copyOf(requests);
+    }
+  }
+
+  /**
+   * The primary announces a planned hand-over to {@code target}, journaled just before it asks
+   * Raft to transfer leadership, so the new primary (and every backup) can tell a switchover from a
+   * failover.
+   *
+   * @param target the node taking over
+   * @param reason {@link RoleChange.Reason#SWITCHOVER} or {@link RoleChange.Reason#HEALTH}
+   * @param epoch the epoch of the primary that announced it
+   */
+  record HandOver(NodeId target, RoleChange.Reason reason, long epoch) implements JournalEntry {
+    /** Validates the reason. */
+    public HandOver {
+      Objects.requireNonNull(target, "target");
+      if (reason != RoleChange.Reason.SWITCHOVER && reason != RoleChange.Reason.HEALTH) {
+        throw new IllegalArgumentException("hand-over reason must be SWITCHOVER or HEALTH: " + reason);
+      }
+    }
+  }
+}

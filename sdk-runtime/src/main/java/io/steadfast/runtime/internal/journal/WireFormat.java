@@ -1,0 +1,269 @@
+package io.steadfast.runtime.internal.journal;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.Position;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Encodes journal entries and outcomes as compact binary: big-endian numbers, UTF-8 text with a
+ * length prefix. The format is versioned by its first byte.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class WireFormat {
+
+  private static final byte FORMAT = 1;
+  private static final byte BATCH = 1;
+  private static final byte HAND_OVER = 2;
+  private static final int MAX_ITEMS = 1 << 20;
+
+  private WireFormat() {}
+
+  /** Encodes a journal entry. */
+  public static byte[] encode(JournalEntry entry) {
+    return write(
+        out -> {
+          out.writeByte(FORMAT);
+          if (entry instanceof JournalEntry.Batch batch) {
+            out.writeByte(BATCH);
+            out.writeLong(batch.leaderTimeMillis());
+            out.writeInt(batch.requests().size());
+            for (Request request : batch.requests()) {
+              writeRequest(out, request);
+            }
+          } else if (entry instanceof JournalEntry.HandOver handOver) {
+            out.writeByte(HAND_OVER);
+            writeString(out, handOver.target().value());
+            writeString(out, handOver.reason().name());
+            out.writeLong(handOver.epoch());
+          } else {
+            throw new IllegalArgumentException("unknown journal entry " + entry);
+          }
+        });
+  }
+
+  /**
+   * Decodes a journal entry.
+   *
+   * @throws IOException if the bytes are not a journal entry of a known format
+   */
+  public static JournalEntry decode(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    byte format = in.readByte();
+    if (format != FORMAT) {
+      throw new IOException("unknown journal entry format " + format);
+    }
+    byte kind = in.readByte();
+    switch (kind) {
+      case BATCH -> {
+        long time = in.readLong();
+        int count = count(in.readInt());
+        List<Request> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          requests.add(readRequest(in));
+        }
+        return new JournalEntry.Batch(time, requests);
+      }
+      case HAND_OVER -> {
+        return new JournalEntry.HandOver(
+            NodeId.of(readString(in)), RoleChange.Reason.valueOf(readString(in)), in.readLong());
+      }
+      default -> throw new IOException("unknown journal entry kind " + kind);
+    }
+  }
+
+  /** Encodes the outcomes of one batch, in request order. */
+  public static byte[] encodeOutcomes(List<Outcome> outcomes) {
+    return write(
+        out -> {
+          out.writeInt(outcomes.size());
+          for (Outcome outcome : outcomes) {
+            writeOutcome(out, outcome);
+          }
+        });
+  }
+
+  /** Decodes the outcomes of one batch. */
+  public static List<Outcome> decodeOutcomes(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int count = count(in.readInt());
+    List<Outcome> outcomes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      outcomes.add(readOutcome(in));
+    }
+    return outcomes;
+  }
+
+  /** Writes one outcome. */
+  public static void writeOutcome(DataOutput out, Outcome outcome) throws IOException {
+    out.writeByte(outcome.status().ordinal());
+    writePosition(out, outcome.position());
+    writeBytes(out, outcome.result());
+    writeString(out, outcome.errorType());
+    writeString(out, outcome.message());
+    writeResumePoint(out, outcome.resumePoint());
+    out.writeLong(outcome.lastSequence());
+  }
+
+  /** Reads one outcome. */
+  public static Outcome readOutcome(DataInput in) throws IOException {
+    int status = in.readByte();
+    Outcome.Status[] statuses = Outcome.Status.values();
+    if (status < 0 || status >= statuses.length) {
+      throw new IOException("unknown outcome status " + status);
+    }
+    return new Outcome(
+        statuses[status],
+        readPosition(in),
+        readBytes(in),
+        readString(in),
+        readString(in),
+        readResumePoint(in),
+        in.readLong());
+  }
+
+  private static void writeRequest(DataOutput out, Request request) throws IOException {
+    out.writeByte(request.kind().ordinal());
+    writeString(out, request.session().value());
+    out.writeLong(request.sequence());
+    switch (request.kind()) {
+      case OPEN -> {
+        writePrincipal(out, request.principal());
+        out.writeLong(request.ttl().toMillis());
+      }
+      case COMMAND -> writeBytes(out, request.payload());
+      case CLOSE -> {}
+    }
+  }
+
+  private static Request readRequest(DataInput in) throws IOException {
+    int kind = in.readByte();
+    SessionId session = SessionId.of(readString(in));
+    long sequence = in.readLong();
+    if (kind == Request.Kind.OPEN.ordinal()) {
+      Principal principal = readPrincipal(in);
+      return Request.open(session, principal, Duration.ofMillis(in.readLong()));
+    } else if (kind == Request.Kind.COMMAND.ordinal()) {
+      return Request.command(session, sequence, readBytes(in));
+    } else if (kind == Request.Kind.CLOSE.ordinal()) {
+      return Request.close(session, sequence);
+    }
+    throw new IOException("unknown request kind " + kind);
+  }
+
+  /** Writes a principal. */
+  public static void writePrincipal(DataOutput out, Principal principal) throws IOException {
+    writeString(out, principal.user());
+    out.writeInt(principal.roles().size());
+    for (String role : principal.roles()) {
+      writeString(out, role);
+    }
+  }
+
+  /** Reads a principal. */
+  public static Principal readPrincipal(DataInput in) throws IOException {
+    String user = readString(in);
+    int count = count(in.readInt());
+    TreeSet<String> roles = new TreeSet<>();
+    for (int i = 0; i < count; i++) {
+      roles.add(readString(in));
+    }
+    return new Principal(user, roles);
+  }
+
+  /** Writes a resume point, fields in key order. */
+  public static void writeResumePoint(DataOutput out, ResumePoint point) throws IOException {
+    out.writeInt(point.fields().size());
+    for (Map.Entry<String, String> field : point.fields().entrySet()) {
+      writeString(out, field.getKey());
+      writeString(out, field.getValue());
+    }
+  }
+
+  /** Reads a resume point. */
+  public static ResumePoint readResumePoint(DataInput in) throws IOException {
+    int count = count(in.readInt());
+    TreeMap<String, String> fields = new TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      fields.put(readString(in), readString(in));
+    }
+    return ResumePoint.of(fields);
+  }
+
+  /** Writes a position. */
+  public static void writePosition(DataOutput out, Position position) throws IOException {
+    out.writeLong(position.index());
+    out.writeLong(position.epoch());
+  }
+
+  /** Reads a position. */
+  public static Position readPosition(DataInput in) throws IOException {
+    return new Position(in.readLong(), in.readLong());
+  }
+
+  /** Writes text as length and UTF-8 bytes. */
+  public static void writeString(DataOutput out, String value) throws IOException {
+    writeBytes(out, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads text. */
+  public static String readString(DataInput in) throws IOException {
+    return new String(readBytes(in), StandardCharsets.UTF_8);
+  }
+
+  /** Writes bytes as length and content. */
+  public static void writeBytes(DataOutput out, byte[] value) throws IOException {
+    out.writeInt(value.length);
+    out.write(value);
+  }
+
+  /** Reads bytes written by {@link #writeBytes}. */
+  public static byte[] readBytes(DataInput in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > 64 * 1024 * 1024) {
+      throw new IOException("byte array length out of range: " + length);
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+
+  private static int count(int count) throws IOException {
+    if (count < 0 || count > MAX_ITEMS) {
+      throw new IOException("item count out of range: " + count);
+    }
+    return count;
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("in-memory write failed", e);
+    }
+    return bytes.toByteArray();
+  }
+}

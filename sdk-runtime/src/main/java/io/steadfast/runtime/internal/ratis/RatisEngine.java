@@ -1,0 +1,282 @@
+package io.steadfast.runtime.internal.ratis;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.SteadfastException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One node's Ratis server: configuration, start, writes of journal entries, leadership transfer,
+ * and the few facts about the engine the node reports.
+ *
+ * <p>Thread-safe.
+ */
+public final class RatisEngine implements AutoCloseable {
+
+  private final NodeId nodeId;
+  private final RaftPeerId peerId;
+  private final RaftGroup group;
+  private final RaftServer server;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final Duration requestTimeout;
+
+  private RatisEngine(NodeId nodeId, RaftGroup group, RaftServer server, Duration requestTimeout) {
+    this.nodeId = nodeId;
+    this.peerId = RaftPeerId.valueOf(nodeId.value());
+    this.group = group;
+    this.server = server;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** The group id for a cluster name: the same name always gives the same id. */
+  public static RaftGroupId groupId(String cluster) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(cluster.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The folder where the engine keeps this group's journal and checkpoints. */
+  public static Path groupDirectory(Path storage, String cluster) {
+    return storage.resolve(groupId(cluster).getUuid().toString());
+  }
+
+  /**
+   * Builds and starts the server.
+   *
+   * @param peers every member's address, this node's included
+   * @return the running engine
+   */
+  public static RatisEngine start(
+      NodeId nodeId,
+      String cluster,
+      Map<NodeId, InetSocketAddress> peers,
+      Path storage,
+      EngineSettings settings,
+      StateMachineAdapter<?, ?> stateMachine)
+      throws IOException {
+    InetSocketAddress own = peers.get(nodeId);
+    RaftProperties properties = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(properties, List.of(storage.toFile()));
+    GrpcConfigKeys.Server.setHost(properties, own.getHostString());
+    GrpcConfigKeys.Server.setPort(properties, own.getPort());
+    RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(settings.requestTimeout()));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.checkpointEveryEntries());
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
+    RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+
+    List<RaftPeer> raftPeers = peers.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> RaftPeer.newBuilder()
+            .setId(e.getKey().value())
+            .setAddress(e.getValue().getHostString() + ":" + e.getValue().getPort())
+            .build())
+        .toList();
+    RaftGroup group = RaftGroup.valueOf(groupId(cluster), raftPeers);
+    boolean existing = Files.exists(groupDirectory(storage, cluster).resolve("current").resolve("raft-meta"));
+    RaftServer server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(nodeId.value()))
+        .setGroup(group)
+        .setStateMachine(stateMachine)
+        .setProperties(properties)
+        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+        .build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return new RatisEngine(nodeId, group, server, settings.requestTimeout());
+  }
+
+  /** Whether the storage under {@code storage} already holds this cluster's journal. */
+  public static boolean hasJournal(Path storage, String cluster) {
+    return Files.exists(groupDirectory(storage, cluster).resolve("current").resolve("raft-meta"));
+  }
+
+  /**
+   * Journals {@code entry}; completes with the state machine's reply once a majority has it and it
+   * is applied here.
+   *
+   * @return the reply; fails with {@link NotPrimaryException} when this node is not the leader
+   */
+  public CompletableFuture<byte[]> write(byte[] entry) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(peerId)
+        .setGroupId(group.getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
+        .setType(RaftClientRequest.writeRequestType())
+        .setTimeoutMs(requestTimeout.toMillis())
+        .build();
+    try {
+      return server.submitClientRequestAsync(request).handle(this::unwrap);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new SteadfastException(
+          "node " + nodeId + " could not journal an entry: " + e.getMessage(), e));
+    }
+  }
+
+  /**
+   * Reads through the state machine's query handler after confirming leadership with a majority
+   * (ReadIndex), so the answer is linearizable.
+   */
+  public CompletableFuture<byte[]> read(byte[] query) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(peerId)
+        .setGroupId(group.getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(query)))
+        .setType(RaftClientRequest.readRequestType())
+        .setTimeoutMs(requestTimeout.toMillis())
+        .build();
+    try {
+      return server.submitClientRequestAsync(request).handle(this::unwrap);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new SteadfastException(
+          "node " + nodeId + " could not read: " + e.getMessage(), e));
+    }
+  }
+
+  /**
+   * Asks Raft to hand leadership to {@code target}.
+   *
+   * @return completes when {@code target} leads, or fails
+   */
+  public CompletableFuture<Void> transferLeadership(NodeId target, Duration timeout) {
+    TransferLeadershipRequest request = new TransferLeadershipRequest(clientId, peerId,
+        group.getGroupId(), callIds.incrementAndGet(), RaftPeerId.valueOf(target.value()),
+        timeout.toMillis());
+    try {
+      return server.transferLeadershipAsync(request).handle((reply, error) -> {
+        unwrap(reply, error);
+        return null;
+      });
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new SteadfastException(
+          "switchover to " + target + " failed: " + e.getMessage(), e));
+    }
+  }
+
+  private byte[] unwrap(@Nullable RaftClientReply reply, @Nullable Throwable error) {
+    if (error != null) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (cause instanceof NotLeaderException notLeader) {
+        throw notPrimary(notLeader);
+      }
+      throw new SteadfastException("node " + nodeId + " request failed: " + cause, cause);
+    }
+    if (reply.isSuccess()) {
+      return reply.getMessage() == null ? new byte[0] : reply.getMessage().getContent().toByteArray();
+    }
+    NotLeaderException notLeader = reply.getNotLeaderException();
+    if (notLeader != null) {
+      throw notPrimary(notLeader);
+    }
+    RaftException exception = reply.getException();
+    if (exception != null && isLeadershipProblem(exception)) {
+      throw new NotPrimaryException(nodeId, null);
+    }
+    throw new SteadfastException("node " + nodeId + " request failed: " + exception, exception);
+  }
+
+  private static boolean isLeadershipProblem(RaftException exception) {
+    String name = exception.getClass().getSimpleName();
+    return name.equals("LeaderNotReadyException") || name.equals("LeaderSteppingDownException")
+        || name.equals("TransferLeadershipException");
+  }
+
+  private NotPrimaryException notPrimary(NotLeaderException notLeader) {
+    RaftPeer suggested = notLeader.getSuggestedLeader();
+    return new NotPrimaryException(nodeId,
+        suggested == null ? null : NodeId.of(suggested.getId().toString()));
+  }
+
+  /** Whether this node is the leader now. */
+  public boolean isLeader() {
+    try {
+      return server.getDivision(group.getGroupId()).getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The leader as this node knows it. */
+  public Optional<NodeId> leader() {
+    try {
+      RaftPeerId leader = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+      return Optional.ofNullable(leader).map(id -> NodeId.of(id.toString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The current term. */
+  public long term() {
+    try {
+      return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The commit index as this node knows it. */
+  public long commitIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Stops the server; no checkpoint is taken and leadership is not handed over. */
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+
+  private static TimeDuration millis(Duration duration) {
+    return TimeDuration.valueOf(duration.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,73 @@
+package io.steadfast.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.runtime.testapp.LedgerApplication;
+import io.steadfast.runtime.testapp.LedgerCommand;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/** Builds ledger clusters for the runtime's cluster tests, and waits for conditions. */
+final class ClusterTestSupport {
+
+  static final JacksonCodec<LedgerCommand, Long> CODEC = JacksonCodec.of(LedgerCommand.class, Long.class);
+
+  private ClusterTestSupport() {}
+
+  static EmbeddedCluster.Builder<LedgerCommand, Long> ledgerCluster(List<RoleChange> changes) {
+    return EmbeddedCluster.<LedgerCommand, Long>builder()
+        .nodes(3)
+        .application(LedgerApplication::new)
+        .codec(CODEC)
+        .requestDeadline(Duration.ofSeconds(15))
+        .onNode(node -> node.addRoleListener(changes::add));
+  }
+
+  static List<RoleChange> newChangeLog() {
+    return new CopyOnWriteArrayList<>();
+  }
+
+  /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes. */
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
+    }
+  }
+
+  /** Waits until every running node has applied the same journal index, then compares digests. */
+  static Map<String, StateDigest> awaitConvergence(EmbeddedCluster<LedgerCommand, Long> cluster) {
+    await("replicas to converge", Duration.ofSeconds(60), () -> {
+      List<NodeStatus> statuses = cluster.status();
+      long commit = statuses.stream().mapToLong(NodeStatus::commitIndex).max().orElse(-1);
+      return statuses.size() == cluster.ids().size()
+          && statuses.stream().allMatch(s -> s.appliedIndex() == commit);
+    });
+    Map<String, StateDigest> digests = cluster.nodes().stream()
+        .filter(n -> !n.stopped())
+        .collect(Collectors.toMap(n -> n.id().value(), SteadfastNode::digest));
+    assertThat(digests.values().stream().map(StateDigest::sha256).distinct())
+        .as("fingerprints of all replicas %s", digests)
+        .hasSize(1);
+    assertThat(digests.values().stream().map(StateDigest::position).distinct()).hasSize(1);
+    return digests;
+  }
+
+  static Map<String, Integer> appliedCounts(SteadfastNode<LedgerCommand, Long> node) {
+    return node.inspect(app -> ((LedgerApplication) app).appliedCounts());
+  }
+}

@@ -1,0 +1,96 @@
+package io.steadfast.runtime.testapp;
+
+import io.steadfast.api.ApplyContext;
+import io.steadfast.api.QueryContext;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.checkpoint.CheckpointReader;
+import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.ResumePoint;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A small ledger for runtime tests: balances per account, and for each operation id how many times
+ * it was applied, so tests can prove that nothing is applied twice.
+ */
+public final class LedgerApplication implements ResilientApplication<LedgerCommand, Long> {
+
+  private final TreeMap<String, Long> balances = new TreeMap<>();
+  private final TreeMap<String, Integer> applied = new TreeMap<>();
+  private final List<RoleChange> roleChanges = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Long apply(LedgerCommand command, ApplyContext context) {
+    if (command instanceof LedgerCommand.Deposit deposit) {
+      long balance = balances.merge(deposit.account(), deposit.amount(), Long::sum);
+      applied.merge(deposit.op(), 1, Integer::sum);
+      context.setResumePoint(ResumePoint.of("account", deposit.account(), "op", deposit.op()));
+      return balance;
+    }
+    if (command instanceof LedgerCommand.Overdraw overdraw) {
+      throw new IllegalStateException("insufficient funds in " + overdraw.account());
+    }
+    if (command instanceof LedgerCommand.CloseBooks) {
+      return (long) balances.size();
+    }
+    throw new IllegalArgumentException("not a command: " + command);
+  }
+
+  @Override
+  public Long query(LedgerCommand request, QueryContext context) {
+    if (request instanceof LedgerCommand.Balance balance) {
+      return balances.getOrDefault(balance.account(), 0L);
+    }
+    throw new IllegalArgumentException("not a query: " + request);
+  }
+
+  @Override
+  public void checkpoint(CheckpointWriter out) throws IOException {
+    out.writeInt(balances.size());
+    for (Map.Entry<String, Long> e : balances.entrySet()) {
+      out.writeString(e.getKey());
+      out.writeLong(e.getValue());
+    }
+    out.writeInt(applied.size());
+    for (Map.Entry<String, Integer> e : applied.entrySet()) {
+      out.writeString(e.getKey());
+      out.writeInt(e.getValue());
+    }
+  }
+
+  @Override
+  public void restore(CheckpointReader in) throws IOException {
+    if (in.version() != 1) {
+      throw new IOException("unknown ledger checkpoint version " + in.version());
+    }
+    balances.clear();
+    applied.clear();
+    int accounts = in.readInt();
+    for (int i = 0; i < accounts; i++) {
+      balances.put(in.readString(), in.readLong());
+    }
+    int ops = in.readInt();
+    for (int i = 0; i < ops; i++) {
+      applied.put(in.readString(), in.readInt());
+    }
+  }
+
+  @Override
+  public void onRoleChange(RoleChange change) {
+    roleChanges.add(change);
+  }
+
+  /** How many times each operation id was applied. Apply thread only, or after quiescence. */
+  public Map<String, Integer> appliedCounts() {
+    return new TreeMap<>(applied);
+  }
+
+  /** Role changes received, in order. */
+  public List<RoleChange> roleChanges() {
+    return List.copyOf(roleChanges);
+  }
+}
