@@ -1,0 +1,25 @@
+package io.steadfast.testkit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Builds the one-line Maven command that replays one rule of one suite from its seed. */
+final class ReplayCommand {
+
+  private ReplayCommand() {}
+
+  static String of(Class<?> suite, String method, long seed, boolean deep) {
+    Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
+    Path root = here;
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("mvnw"))) {
+        root = p;
+      }
+    }
+    String module = root.relativize(here).toString().replace('\\', '/');
+    String className = suite.getName().substring(suite.getPackageName().length() + 1);
+    return "./mvnw" + (module.isEmpty() ? "" : " -pl " + module) + " verify"
+        + " -Dsteadfast.seed=" + seed + (deep ? " -Dsteadfast.deep=true" : "")
+        + " -Dtest='" + className + "#" + method + "'";
+  }
+}

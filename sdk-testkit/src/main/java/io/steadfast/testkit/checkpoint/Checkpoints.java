@@ -1,0 +1,56 @@
+package io.steadfast.testkit.checkpoint;
+
+import io.steadfast.api.Position;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
+import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Takes and restores an application's checkpoint payload in memory, with the runtime's own reader
+ * and writer (the framing and checksum the runtime adds around the payload are not involved).
+ *
+ * <p>Stateless and thread-safe; the application passed in is not.
+ */
+public final class Checkpoints {
+
+  private Checkpoints() {}
+
+  /**
+   * The payload {@code application.checkpoint} writes now.
+   *
+   * @throws UncheckedIOException if the application's checkpoint throws an {@link IOException}
+   */
+  public static byte[] take(ResilientApplication<?, ?> application) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
+    try {
+      application.checkpoint(writer);
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint failed: " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The fingerprint of the state {@code application} holds now. */
+  public static Fingerprint fingerprint(ResilientApplication<?, ?> application) {
+    return Fingerprint.of(take(application));
+  }
+
+  /**
+   * Hands {@code payload} to {@code application.restore} as a checkpoint of {@code version} at
+   * {@code position}.
+   *
+   * @throws IOException whatever the application's restore throws
+   */
+  public static void restore(
+      ResilientApplication<?, ?> application, byte[] payload, int version, Position position)
+      throws IOException {
+    application.restore(
+        new StreamCheckpointReader(new ByteArrayInputStream(payload), version, position));
+  }
+}
