@@ -54,7 +54,7 @@ public record Loan(
   /**
    * A credit check.
    *
-   * @param creditScore the bureau score, {@value #MIN_SCORE} to {@value #MAX_SCORE}
+   * @param creditScore the bureau score, {@value Loan#MIN_SCORE} to {@value Loan#MAX_SCORE}
    * @param recordedBy the officer who recorded it
    * @param recordedOn the day it was recorded
    */

@@ -15,10 +15,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Property values run from 150,000 to 1,200,000; most borrowers put down 20–40%, some 10–19%
  * and a few 3–9%; terms are 30, 20 or 15 years at 5% to 8%. Income is derived from a target
- * debt-to-income ratio: 92% of borrowers aim between 18% and 42%, the rest between 44% and 55% (and
- * so fail the 43% rule). 5% have a credit score under 620. Appraisals come in between 92% and 104%
+ * debt-to-income ratio: 96% of borrowers aim between 18% and 42%, the rest between 44% and 55% (and
+ * so fail the 43% rule). 3% have a credit score under 620. Appraisals come in between 96% and 105%
  * of the declared value, which pushes a few low-down-payment loans over the 95% loan-to-value
- * limit. About 2% withdraw after each of the first three steps.
+ * limit. Altogether about one application in ten breaks a rule. About 2% of borrowers withdraw
+ * after each of the first three steps.
  */
 final class Borrowers {
 
@@ -74,7 +75,7 @@ final class Borrowers {
 
     int dtiBand = random.nextInt(100);
     int dtiDraw = random.nextInt(10_000);
-    int dtiBasisPoints = dtiBand < 92 ? 1800 + dtiDraw % 2401 : 4400 + dtiDraw % 1101;
+    int dtiBasisPoints = dtiBand < 96 ? 1800 + dtiDraw % 2401 : 4400 + dtiDraw % 1101;
     BigDecimal payment = Amortization.monthlyPayment(loanAmount, rate, term);
     BigDecimal income = debts.add(payment)
         .multiply(BigDecimal.valueOf(10_000))
@@ -84,9 +85,9 @@ final class Borrowers {
 
     int scoreBand = random.nextInt(100);
     int scoreDraw = random.nextInt(1000);
-    int creditScore = scoreBand < 95 ? 620 + scoreDraw % 231 : 520 + scoreDraw % 100;
+    int creditScore = scoreBand < 97 ? 620 + scoreDraw % 231 : 520 + scoreDraw % 100;
 
-    int appraisalPercent = 92 + random.nextInt(13);
+    int appraisalPercent = 96 + random.nextInt(10);
     BigDecimal appraisedValue = propertyValue
         .multiply(BigDecimal.valueOf(appraisalPercent))
         .divide(BigDecimal.valueOf(100_000), 0, RoundingMode.HALF_EVEN)
