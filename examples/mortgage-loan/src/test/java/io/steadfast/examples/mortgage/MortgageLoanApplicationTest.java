@@ -56,6 +56,9 @@ class MortgageLoanApplicationTest {
     String approved = Fixtures.approved(harness, goodRequest("Approved"));
     String withdrawn = Fixtures.submitted(harness, goodRequest("Withdrawn"));
     harness.apply(OFFICER, new LoanCommand.WithdrawApplication(withdrawn, "changed mind"));
+    String funded = Fixtures.approved(harness, goodRequest("Funded"));
+    harness.apply(CLOSER, new LoanCommand.ScheduleClosing(funded, DAY_ONE.plusDays(5)));
+    harness.apply(CLOSER, new LoanCommand.FundLoan(funded));
     byte[] before = harness.checkpoint();
 
     List<LoanCommand> illegal = List.of(
@@ -68,7 +71,10 @@ class MortgageLoanApplicationTest {
         new LoanCommand.Underwrite(approved, Verdict.APPROVE, List.of(), ""),
         new LoanCommand.WithdrawApplication(withdrawn, "again"),
         new LoanCommand.DeclineApplication(withdrawn, "too late"),
-        new LoanCommand.RecordCreditReport(withdrawn, 700));
+        new LoanCommand.RecordCreditReport(withdrawn, 700),
+        new LoanCommand.WithdrawApplication(funded, "too late"),
+        new LoanCommand.DeclineApplication(funded, "too late"),
+        new LoanCommand.FundLoan(funded));
     for (LoanCommand command : illegal) {
       assertThatThrownBy(() -> harness.apply(OFFICER, command))
           .as(command.toString())
