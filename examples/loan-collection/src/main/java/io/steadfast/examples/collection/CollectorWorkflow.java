@@ -30,21 +30,13 @@ import org.jspecify.annotations.Nullable;
  * DuplicatePaymentException}; {@link #duplicateRetries()} and {@link #duplicatesRejected()} let a
  * driver check that every such retry was rejected.
  *
- * <p>Usage, with any client that submits commands in a session opened for {@link #principal()}:
- *
- * <pre>{@code
- * CollectorWorkflow workflow = CollectorWorkflow.create(seed, "carol");
- * CollectionCommand command = workflow.first();
- * for (int i = 0; i < steps; i++) {
- *   try {
- *     CollectionResult result = session.submit(command);
- *     expectedResumePoint = ResumePoints.after(expectedResumePoint, command, result);
- *     command = workflow.next(result);
- *   } catch (CommandRejectedException e) {
- *     command = workflow.afterRejection(e.errorType());
- *   }
- * }
- * }</pre>
+ * <p>A driver opens a session for {@link #principal()} and submits {@link #first()}. Each time a
+ * command is acknowledged it passes the result to {@link #next(CollectionResult)} and, to know where
+ * the session must resume after a failover, folds it into {@link ResumePoints#after}; each time a
+ * command is rejected it passes the rejection's error type ({@code
+ * CommandRejectedException.errorType()}) to {@link #afterRejection(String)}. Either call returns
+ * the command to submit next. A command whose outcome is uncertain is retried as it is, in the same
+ * session, before either call. The tests' {@code WorkloadRun} is a complete, compiled driver.
  *
  * <p>Not thread-safe: one workflow belongs to one driver thread.
  */
@@ -65,11 +57,13 @@ public final class CollectorWorkflow {
   private @Nullable AccountView account;
   private @Nullable PostPayment lastPayment;
   private boolean retryPending;
+  private boolean freshPaymentPending;
   private boolean started;
   private int paymentsIssued;
   private int duplicateRetries;
   private int duplicatesRejected;
   private int otherRejections;
+  private int paymentsFoundPosted;
 
   private CollectorWorkflow(long seed, String collector) {
     this.seed = seed;
@@ -119,6 +113,7 @@ public final class CollectorWorkflow {
   public CollectionCommand next(CollectionResult result) {
     requireStarted();
     retryPending = false;
+    freshPaymentPending = false;
     if (result instanceof AccountAssigned assigned) {
       account = assigned.account();
       return new LogContact(assigned.account().accountId(), pickOutcome());
@@ -156,10 +151,13 @@ public final class CollectorWorkflow {
     requireStarted();
     if (retryPending && DUPLICATE_REJECTION.equals(errorType)) {
       duplicatesRejected++;
+    } else if (freshPaymentPending && DUPLICATE_REJECTION.equals(errorType)) {
+      paymentsFoundPosted++;
     } else {
       otherRejections++;
     }
     retryPending = false;
+    freshPaymentPending = false;
     return takeNext();
   }
 
@@ -173,7 +171,17 @@ public final class CollectorWorkflow {
     return duplicatesRejected;
   }
 
-  /** How many rejections were not the expected duplicate rejections. */
+  /**
+   * How many first posts of a payment were rejected as duplicates: the payment was already on the
+   * books, which happens when a driver re-submits an uncertain payment outside its session's
+   * at-most-once retry (for example from a new session after a client crash). Zero in a run
+   * without such re-submissions.
+   */
+  public int paymentsFoundPosted() {
+    return paymentsFoundPosted;
+  }
+
+  /** How many rejections were neither deliberate duplicates nor payments found posted. */
   public int otherRejections() {
     return otherRejections;
   }
@@ -259,6 +267,7 @@ public final class CollectorWorkflow {
         "PAY-" + Long.toUnsignedString(seed, 36) + "-" + collector + "-" + paymentsIssued;
     PostPayment payment = new PostPayment(reference, view.accountId(), amount);
     lastPayment = payment;
+    freshPaymentPending = true;
     return payment;
   }
 }

@@ -52,6 +52,7 @@ class CollectorWorkflowTest {
     assertThat(retries).isPositive();
     assertThat(rejected).isEqualTo(retries);
     assertThat(other).isZero();
+    assertThat(run.workflows).allSatisfy(w -> assertThat(w.paymentsFoundPosted()).isZero());
     assertThat(run.transcript.stream().filter(s -> s.rejection() != null))
         .allSatisfy(s -> assertThat(s.rejection()).isEqualTo(CollectorWorkflow.DUPLICATE_REJECTION));
   }
@@ -85,6 +86,28 @@ class CollectorWorkflowTest {
       }
     }
     assertThat(repeated).isTrue();
+  }
+
+  @Test
+  void afterRejection_duplicateOfAFreshPayment_countsItAsFoundPosted() {
+    CollectorWorkflow workflow = CollectorWorkflow.create(3, "carol");
+    workflow.first();
+    AccountView account = Samples.fullAccount();
+    CollectionCommand command =
+        workflow.next(new CollectionResult.AccountAssigned(Bucket.DPD_60_89, 100, account));
+    for (int i = 0; i < 200 && !(command instanceof PostPayment); i++) {
+      command = command instanceof CollectionCommand.LogContact
+          ? workflow.next(new CollectionResult.ContactLogged(ContactOutcome.SPOKE, account))
+          : workflow.next(new CollectionResult.AccountAssigned(Bucket.DPD_60_89, 100, account));
+    }
+    assertThat(command).isInstanceOf(PostPayment.class);
+
+    CollectionCommand after = workflow.afterRejection(CollectorWorkflow.DUPLICATE_REJECTION);
+
+    assertThat(workflow.paymentsFoundPosted()).isEqualTo(1);
+    assertThat(workflow.otherRejections()).isZero();
+    assertThat(workflow.duplicatesRejected()).isZero();
+    assertThat(after).isInstanceOf(CollectionCommand.NextInQueue.class);
   }
 
   @Test
