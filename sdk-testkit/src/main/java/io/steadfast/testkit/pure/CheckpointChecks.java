@@ -33,7 +33,7 @@ final class CheckpointChecks {
     int n = trace.size();
     int horizon = context.settings().roundTripHorizon();
     Coverage coverage = new Coverage();
-    TreeSet<Integer> ks = Sampling.upTo(n, context.settings().replaySamples(), context.settings().seed() ^ 0x4350_2D31L);
+    TreeSet<Integer> ks = positions(context, n, 0x4350_2D31L);
     Replica<C, R> sweep = context.newReplica();
     Replica<C, R> used = context.newReplica();
     for (int i = 0; i < Math.min(n, 7); i++) {
@@ -111,7 +111,7 @@ final class CheckpointChecks {
           .with(coverage);
     }
     // The same state reached through a restore must give the same bytes.
-    TreeSet<Integer> ks = Sampling.upTo(n + 1, context.settings().replaySamples(), context.settings().seed() ^ 0x4350_2D32L);
+    TreeSet<Integer> ks = positions(context, n + 1, 0x4350_2D32L);
     Replica<C, R> sweep = context.newReplica();
     int applied = 0;
     for (int k : ks) {
@@ -294,6 +294,12 @@ final class CheckpointChecks {
       case CRASHED -> coverage.increment(kind + "Crashed");
       default -> throw new IllegalStateException("unexpected attempt " + attempt);
     }
+  }
+
+  /** Every position of a short trace, a seeded sample of a long one. */
+  private static TreeSet<Integer> positions(CheckContext<?, ?> context, int bound, long salt) {
+    int limit = bound <= JournalChecks.EXHAUSTIVE_REPLAY + 1 ? bound : context.settings().replaySamples();
+    return Sampling.upTo(bound, limit, context.settings().seed() ^ salt);
   }
 
   private static <C, R> Replica<C, R> stateAtEnd(CheckContext<C, R> context) {

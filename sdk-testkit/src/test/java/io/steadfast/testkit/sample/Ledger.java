@@ -23,7 +23,7 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
   public static final int VERSION = 1;
 
   /** One account. */
-  protected record Account(String owner, long balance, long limit, long postings, long lastActivity) {}
+  public record Account(String owner, long balance, long limit, long postings, long lastActivity) {}
 
   /** The accounts by id; sorted unless a broken variant says otherwise. */
   protected Map<String, Account> accounts;

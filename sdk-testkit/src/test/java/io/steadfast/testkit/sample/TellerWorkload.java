@@ -32,9 +32,15 @@ public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
   public List<LedgerCommand> invalidCommands() {
     return List.of(
         new LedgerCommand.Deposit("acct-none", 100),
-        new LedgerCommand.Withdraw("acct-0-0", 1_000_000),
-        new LedgerCommand.Transfer("acct-0-0", "acct-none", 5),
-        new LedgerCommand.Deposit("acct-0-0", -5));
+        new LedgerCommand.Withdraw(account(0, 0), 1_000_000),
+        new LedgerCommand.Transfer(account(0, 0), "acct-none", 5),
+        new LedgerCommand.Deposit(account(0, 0), -5));
+  }
+
+  /** The id of teller {@code user}'s account number {@code n}: spread out, like real ids. */
+  static String account(int user, int n) {
+    int mixed = (user * 7_919 + n * 104_729 + 1) * 0x9E37_79B1;
+    return "acct-" + Integer.toHexString(mixed >>> 4);
   }
 
   private static final class Teller implements UserScript<LedgerCommand, Receipt> {
@@ -68,7 +74,7 @@ public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
         return Optional.empty();
       }
       if (mine.isEmpty() || (opened < 4 && random.nextInt(6) == 0)) {
-        String account = "acct-" + user + "-" + opened++;
+        String account = account(user, opened++);
         mine.add(account);
         return Optional.of(new LedgerCommand.Open(account, owner, 100L * random.nextInt(6)));
       }
@@ -83,7 +89,7 @@ public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
       if (choice < 8) {
         String to = random.nextBoolean() && mine.size() > 1
             ? mine.get(random.nextInt(mine.size()))
-            : "acct-" + Math.max(0, user - 1 - random.nextInt(3)) + "-" + random.nextInt(2);
+            : account(Math.max(0, user - 1 - random.nextInt(3)), random.nextInt(2));
         return Optional.of(new LedgerCommand.Transfer(account, to, 1 + random.nextInt(500)));
       }
       if (last != null && last.open() && lastAccount != null && mine.contains(lastAccount)

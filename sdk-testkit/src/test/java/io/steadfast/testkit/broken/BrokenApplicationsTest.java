@@ -1,0 +1,217 @@
+package io.steadfast.testkit.broken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.testkit.CertificationSuite;
+import io.steadfast.testkit.certificate.Certificate;
+import io.steadfast.testkit.certificate.CertificateWriter;
+import io.steadfast.testkit.certificate.RuleResult;
+import io.steadfast.testkit.pure.PureRules;
+import io.steadfast.testkit.rule.Rule;
+import io.steadfast.testkit.rule.SuiteSettings;
+import io.steadfast.testkit.rule.Verdict;
+import io.steadfast.testkit.sample.Ledger;
+import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.Receipt;
+import io.steadfast.testkit.sample.TellerWorkload;
+import io.steadfast.testkit.workload.Workload;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * Runs the suite, through the JUnit platform as a vendor's build would, against each broken ledger
+ * and checks that exactly the rule it breaks fails, every other pure rule passes or is blocked by
+ * that failure, the failure names its seed and replay command, and no level is granted.
+ */
+class BrokenApplicationsTest {
+
+  @Test
+  void wallClock_failsOnlyJr1() {
+    assertFailsExactly(WallClockSuite.class, "JR-1");
+  }
+
+  @Test
+  void hashMapOrder_failsOnlyCp2() {
+    assertFailsExactly(HashOrderSuite.class, "CP-2");
+  }
+
+  @Test
+  void droppedField_failsOnlyCp1() {
+    assertFailsExactly(DroppedFieldSuite.class, "CP-1");
+  }
+
+  @Test
+  void halfMutatingReject_failsOnlyJr3() {
+    assertFailsExactly(HalfMutatingSuite.class, "JR-3");
+  }
+
+  @Test
+  void restoreIgnoresInput_failsOnlyCp1() {
+    assertFailsExactly(RestoreIgnoresInputSuite.class, "CP-1");
+  }
+
+  @Test
+  void emptyCheckpoint_failsOnlyHv2() {
+    assertFailsExactly(EmptyCheckpointSuite.class, "HV-2");
+  }
+
+  @Test
+  void futureVersionAccepted_failsOnlyCp5() {
+    assertFailsExactly(IgnoresVersionSuite.class, "CP-5");
+  }
+
+  @Test
+  void defaultCharset_failsOnlyCp3() {
+    assertFailsExactly(DefaultCharsetSuite.class, "CP-3");
+  }
+
+  @Test
+  void lenientCodec_failsOnlyJr4() {
+    assertFailsExactly(LenientCodecSuite.class, "JR-4");
+  }
+
+  private static void assertFailsExactly(Class<? extends BrokenSuite> suite, String broken) {
+    EngineExecutionResults run =
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
+    Certificate certificate = read(suite);
+    Map<String, RuleResult> results = certificate.byRule();
+
+    assertThat(results).containsOnlyKeys(PureRules.rules().stream().map(Rule::id).toList());
+    assertThat(results.get(broken).verdict()).as(broken + " " + results.get(broken).summary())
+        .isEqualTo(Verdict.FAIL);
+    assertThat(results.get(broken).counterexample()).isNotBlank();
+    results.forEach((id, result) -> {
+      if (!id.equals(broken)) {
+        assertThat(result.verdict()).as(id + ": " + result.summary())
+            .isIn(Verdict.PASS, Verdict.SKIPPED);
+        if (result.verdict() == Verdict.SKIPPED) {
+          assertThat(result.summary()).as(id).startsWith("blocked: depends on");
+        }
+      }
+    });
+    assertThat(certificate.granted()).isEmpty();
+
+    String method = broken.replace("-", "") + "_";
+    Event failure = run.testEvents().failed().stream()
+        .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
+        .findFirst().orElseThrow();
+    assertThat(run.testEvents().failed().count()).isEqualTo(1);
+    String message = failure.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+        .map(Throwable::getMessage).orElse("");
+    assertThat(message)
+        .startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
+        .contains("replay: ./mvnw")
+        .contains("-Dsteadfast.seed=" + SuiteSettings.DEFAULT_SEED)
+        .contains(suite.getSimpleName() + "#" + method);
+  }
+
+  private static Certificate read(Class<?> suite) {
+    try {
+      return CertificateWriter.read(directory(suite).resolve(CertificateWriter.JSON));
+    } catch (java.io.IOException e) {
+      throw new AssertionError("no certificate written for " + suite.getSimpleName(), e);
+    }
+  }
+
+  static Path directory(Class<?> suite) {
+    return Path.of("target", "steadfast-selftest", suite.getSimpleName());
+  }
+
+  /** The sample ledger's suite with one piece swapped for a broken one. */
+  abstract static class BrokenSuite extends CertificationSuite<LedgerCommand, Receipt> {
+    private final Supplier<Ledger> factory;
+
+    BrokenSuite(Supplier<Ledger> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    protected ResilientApplication<LedgerCommand, Receipt> newApplication() {
+      return factory.get();
+    }
+
+    @Override
+    protected CommandCodec<LedgerCommand, Receipt> codec() {
+      return JacksonCodec.of(LedgerCommand.class, Receipt.class);
+    }
+
+    @Override
+    protected Workload<LedgerCommand, Receipt> workload() {
+      return new TellerWorkload();
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return SuiteSettings.defaults().withReportDirectory(directory(getClass()));
+    }
+  }
+
+  static final class WallClockSuite extends BrokenSuite {
+    WallClockSuite() {
+      super(BrokenLedgers.WallClock::new);
+    }
+  }
+
+  static final class HashOrderSuite extends BrokenSuite {
+    HashOrderSuite() {
+      super(BrokenLedgers.HashOrder::new);
+    }
+  }
+
+  static final class DroppedFieldSuite extends BrokenSuite {
+    DroppedFieldSuite() {
+      super(BrokenLedgers.DroppedField::new);
+    }
+  }
+
+  static final class HalfMutatingSuite extends BrokenSuite {
+    HalfMutatingSuite() {
+      super(BrokenLedgers.HalfMutating::new);
+    }
+  }
+
+  static final class RestoreIgnoresInputSuite extends BrokenSuite {
+    RestoreIgnoresInputSuite() {
+      super(BrokenLedgers.RestoreIgnoresInput::new);
+    }
+  }
+
+  static final class EmptyCheckpointSuite extends BrokenSuite {
+    EmptyCheckpointSuite() {
+      super(BrokenLedgers.EmptyCheckpoint::new);
+    }
+  }
+
+  static final class IgnoresVersionSuite extends BrokenSuite {
+    IgnoresVersionSuite() {
+      super(BrokenLedgers.IgnoresVersion::new);
+    }
+  }
+
+  static final class DefaultCharsetSuite extends BrokenSuite {
+    DefaultCharsetSuite() {
+      super(BrokenLedgers.DefaultCharset::new);
+    }
+  }
+
+  static final class LenientCodecSuite extends BrokenSuite {
+    LenientCodecSuite() {
+      super(Ledger::new);
+    }
+
+    @Override
+    protected CommandCodec<LedgerCommand, Receipt> codec() {
+      return new BrokenLedgers.LenientCodec();
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.steadfast.testkit.broken;
+
+import io.steadfast.api.ApplyContext;
+import io.steadfast.api.MalformedCommandException;
+import io.steadfast.api.checkpoint.CheckpointReader;
+import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.testkit.sample.Ledger;
+import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.Receipt;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The sample ledger broken one way at a time. Each comment names the rule it breaks. */
+final class BrokenLedgers {
+
+  private BrokenLedgers() {}
+
+  /** JR-1: records the node's wall clock as the account's last activity. */
+  static final class WallClock extends Ledger {
+    @Override
+    protected long now(ApplyContext context) {
+      return System.currentTimeMillis();
+    }
+  }
+
+  /**
+   * CP-2: keeps accounts in a HashMap and checkpoints them in its iteration order, which depends on
+   * the map's capacity, which depends on how many accounts it once held.
+   */
+  static final class HashOrder extends Ledger {
+    @Override
+    protected Map<String, Account> newMap() {
+      return new HashMap<>();
+    }
+  }
+
+  /** CP-1: leaves the posting count out of the checkpoint; restore starts it at zero. */
+  static final class DroppedField extends Ledger {
+    @Override
+    protected void writeAccount(CheckpointWriter out, Account account) throws IOException {
+      out.writeString(account.owner());
+      out.writeLong(account.balance());
+      out.writeLong(account.limit());
+      out.writeLong(account.lastActivity());
+    }
+
+    @Override
+    protected Account readAccount(CheckpointReader in) throws IOException {
+      return new Account(in.readString(), in.readLong(), in.readLong(), 0, in.readLong());
+    }
+  }
+
+  /** JR-3: a transfer debits the source before it finds out the target does not exist. */
+  static final class HalfMutating extends Ledger {
+    @Override
+    protected Receipt transfer(LedgerCommand.Transfer transfer, Account from, long now) {
+      Account debited = post(from, -transfer.amount(), now);
+      accounts.put(transfer.account(), debited);
+      Account to = find(transfer.to());
+      accounts.put(transfer.to(), post(to, transfer.amount(), now));
+      return new Receipt(transfer.account(), debited.owner(), debited.balance(), debited.postings(), true);
+    }
+  }
+
+  /** CP-1: restore reads nothing and keeps whatever state the instance had. */
+  static final class RestoreIgnoresInput extends Ledger {
+    @Override
+    public void restore(CheckpointReader in) {}
+  }
+
+  /** HV-2: the checkpoint writes nothing, so every state has the same fingerprint. */
+  static final class EmptyCheckpoint extends Ledger {
+    @Override
+    public void checkpoint(CheckpointWriter out) {}
+
+    @Override
+    public void restore(CheckpointReader in) {}
+  }
+
+  /** CP-5: restore never looks at the checkpoint's version. */
+  static final class IgnoresVersion extends Ledger {
+    @Override
+    protected void checkVersion(CheckpointReader in) {}
+  }
+
+  /** CP-3: owner names are written and read in the JVM's default charset. */
+  static final class DefaultCharset extends Ledger {
+    @Override
+    protected void writeAccount(CheckpointWriter out, Account account) throws IOException {
+      out.writeBytes(account.owner().getBytes(Charset.defaultCharset()));
+      out.writeLong(account.balance());
+      out.writeLong(account.limit());
+      out.writeLong(account.postings());
+      out.writeLong(account.lastActivity());
+    }
+
+    @Override
+    protected Account readAccount(CheckpointReader in) throws IOException {
+      return new Account(new String(in.readBytes(), Charset.defaultCharset()), in.readLong(),
+          in.readLong(), in.readLong(), in.readLong());
+    }
+  }
+
+  /** JR-4: a codec that turns undecodable input into a harmless-looking deposit. */
+  static final class LenientCodec implements CommandCodec<LedgerCommand, Receipt> {
+    private final JacksonCodec<LedgerCommand, Receipt> delegate =
+        JacksonCodec.of(LedgerCommand.class, Receipt.class);
+
+    @Override
+    public Class<LedgerCommand> commandType() {
+      return LedgerCommand.class;
+    }
+
+    @Override
+    public byte[] encodeCommand(LedgerCommand command) {
+      return delegate.encodeCommand(command);
+    }
+
+    @Override
+    public LedgerCommand decodeCommand(byte[] bytes) {
+      try {
+        return delegate.decodeCommand(bytes);
+      } catch (MalformedCommandException e) {
+        return new LedgerCommand.Deposit("suspense", 0);
+      }
+    }
+
+    @Override
+    public byte[] encodeResult(Receipt result) {
+      return delegate.encodeResult(result);
+    }
+
+    @Override
+    public Receipt decodeResult(byte[] bytes) {
+      return delegate.decodeResult(bytes);
+    }
+  }
+}
