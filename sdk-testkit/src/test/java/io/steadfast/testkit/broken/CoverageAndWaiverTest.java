@@ -1,0 +1,120 @@
+package io.steadfast.testkit.broken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.steadfast.api.session.Principal;
+import io.steadfast.testkit.certificate.Certificate;
+import io.steadfast.testkit.certificate.CertificateWriter;
+import io.steadfast.testkit.certificate.RuleResult;
+import io.steadfast.testkit.rule.Capability;
+import io.steadfast.testkit.rule.Verdict;
+import io.steadfast.testkit.sample.Ledger;
+import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.Receipt;
+import io.steadfast.testkit.workload.UserScript;
+import io.steadfast.testkit.workload.Workload;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** A rule that cannot reach its coverage is UNKNOWN; a waived rule is SKIPPED, never PASS. */
+class CoverageAndWaiverTest {
+
+  @Test
+  void noRejectionsInTrace_jr3Unknown_noLevel() throws Exception {
+    Certificate c = run(NeverRejectedSuite.class);
+    RuleResult jr3 = c.byRule().get("JR-3");
+
+    assertThat(jr3.verdict()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(jr3.summary()).contains("invalidCommands()");
+    assertThat(c.granted()).isEmpty();
+  }
+
+  @Test
+  void noRejectionsDeclaredAndTrue_jr3WaivedAndLevelGranted() throws Exception {
+    Certificate c = run(DeclaresNoRejectionsSuite.class);
+    RuleResult jr3 = c.byRule().get("JR-3");
+
+    assertThat(jr3.verdict()).isEqualTo(Verdict.SKIPPED);
+    assertThat(jr3.required()).isFalse();
+    assertThat(jr3.summary()).contains("NO_REJECTIONS");
+    assertThat(c.granted()).contains("Resilient");
+  }
+
+  @Test
+  void noRejectionsDeclaredButFalse_jr3Fails() throws Exception {
+    Certificate c = run(FalselyDeclaresNoRejectionsSuite.class);
+
+    assertThat(c.byRule().get("JR-3").verdict()).isEqualTo(Verdict.FAIL);
+    assertThat(c.byRule().get("JR-3").summary()).contains("declares NO_REJECTIONS but rejected");
+  }
+
+  private static Certificate run(Class<?> suite) throws Exception {
+    EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
+    return CertificateWriter.read(
+        BrokenApplicationsTest.directory(suite).resolve(CertificateWriter.JSON));
+  }
+
+  /** Each user opens one account and only ever pays in: nothing is rejected. */
+  static final class DepositsOnly implements Workload<LedgerCommand, Receipt> {
+    @Override
+    public Principal principal(int user) {
+      return Principal.of("saver-" + user);
+    }
+
+    @Override
+    public UserScript<LedgerCommand, Receipt> newUser(int user, long seed) {
+      int[] step = {0};
+      return last -> {
+        int n = step[0]++;
+        if (n > 12) {
+          return Optional.empty();
+        }
+        String account = "saver-" + user;
+        return Optional.of(n == 0
+            ? new LedgerCommand.Open(account, "saver", 0)
+            : new LedgerCommand.Deposit(account, 1 + (seed + n & 0xff)));
+      };
+    }
+  }
+
+  static final class NeverRejectedSuite extends BrokenApplicationsTest.BrokenSuite {
+    NeverRejectedSuite() {
+      super(Ledger::new);
+    }
+
+    @Override
+    protected Workload<LedgerCommand, Receipt> workload() {
+      return new DepositsOnly();
+    }
+  }
+
+  static final class DeclaresNoRejectionsSuite extends BrokenApplicationsTest.BrokenSuite {
+    DeclaresNoRejectionsSuite() {
+      super(Ledger::new);
+    }
+
+    @Override
+    protected Workload<LedgerCommand, Receipt> workload() {
+      return new DepositsOnly();
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+      return Set.of(Capability.NO_REJECTIONS);
+    }
+  }
+
+  static final class FalselyDeclaresNoRejectionsSuite extends BrokenApplicationsTest.BrokenSuite {
+    FalselyDeclaresNoRejectionsSuite() {
+      super(Ledger::new);
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+      return Set.of(Capability.NO_REJECTIONS);
+    }
+  }
+}
