@@ -17,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a node's newest checkpoint before the engine starts. A checkpoint that fails its check is
- * never restored: it is moved to a quarantine folder together with the journal segments that
- * depend on it, so the node starts empty and the primary sends it a good checkpoint. The vote record
- * ({@code raft-meta}) is kept, so the node cannot vote twice in one term.
+ * Checks a node's checkpoints before the engine starts, newest first. A checkpoint that fails its
+ * check is never restored: it is moved to a quarantine folder, and the node starts from the newest
+ * sound checkpoint and replays the journal after it (the journal is kept long enough to reach back
+ * to the previous checkpoint). If no sound checkpoint is left, the journal is set aside too and
+ * the primary installs a checkpoint; the vote record ({@code raft-meta}) is always kept, so the
+ * node cannot vote twice in one term.
  */
 final class CheckpointRecovery {
 
@@ -47,17 +49,31 @@ final class CheckpointRecovery {
     if (files.isEmpty()) {
       return null;
     }
-    files.sort(Comparator.comparingLong(CheckpointRecovery::indexOf));
-    Path newest = files.get(files.size() - 1);
-    try {
-      CheckpointFile.verify(newest, maxApplicationVersion);
-      return null;
-    } catch (CheckpointException refused) {
-      LOG.error("{}; the node sets it aside and fetches a checkpoint from the primary",
-          refused.getMessage());
-      quarantine(groupDirectory, storage);
-      return refused.getMessage();
+    files.sort(Comparator.comparingLong(CheckpointRecovery::indexOf).reversed());
+    String refusal = null;
+    Path folder = null;
+    for (Path candidate : files) {
+      try {
+        CheckpointFile.verify(candidate, maxApplicationVersion);
+        if (refusal != null) {
+          LOG.warn("recovering from the older checkpoint {} and the journal after it",
+              candidate.getFileName());
+        }
+        return refusal;
+      } catch (CheckpointException refused) {
+        LOG.error("{}; the node sets it aside and does not restore it", refused.getMessage());
+        refusal = refusal == null ? refused.getMessage() : refusal;
+        folder = folder == null ? newQuarantine(storage) : folder;
+        moveAll(checkpoints, folder, name -> name.equals(candidate.getFileName().toString())
+            || name.equals(candidate.getFileName() + ".md5"));
+      }
     }
+    // No sound checkpoint is left: the journal alone cannot rebuild the state, so drop it as well
+    // and let the primary install a checkpoint.
+    LOG.error("no sound checkpoint left; the node discards its journal and fetches a checkpoint"
+        + " from the primary");
+    moveAll(groupDirectory.resolve("current"), folder, name -> name.startsWith("log_"));
+    return refusal;
   }
 
   private static long indexOf(Path file) {
@@ -65,15 +81,13 @@ final class CheckpointRecovery {
     return m.matches() ? Long.parseLong(m.group(2)) : -1;
   }
 
-  private static void quarantine(Path groupDirectory, Path storage) throws IOException {
+  private static Path newQuarantine(Path storage) throws IOException {
     Path target = storage.resolve("quarantine");
     int n = 1;
     while (Files.exists(target.resolve(String.valueOf(n)))) {
       n++;
     }
-    Path folder = Files.createDirectories(target.resolve(String.valueOf(n)));
-    moveAll(groupDirectory.resolve("sm"), folder, name -> name.startsWith("snapshot."));
-    moveAll(groupDirectory.resolve("current"), folder, name -> name.startsWith("log_"));
+    return Files.createDirectories(target.resolve(String.valueOf(n)));
   }
 
   private interface NameFilter {

@@ -230,12 +230,12 @@ final class CheckpointChecks {
       byte[] flipped = payload.clone();
       int offset = random.nextInt(payload.length);
       flipped[offset] ^= (byte) (1 << random.nextInt(8));
-      tally(coverage, "bitFlips", attempt(context, flipped, snapshot), payload, flipped);
+      tally(coverage, "bitFlips", attempt(context, flipped, snapshot));
     }
     for (int i = 0; i < FOREIGN_PAYLOADS; i++) {
       byte[] foreign = new byte[1 + random.nextInt(Math.max(2, payload.length))];
       random.nextBytes(foreign);
-      tally(coverage, "foreign", attempt(context, foreign, snapshot), payload, foreign);
+      tally(coverage, "foreign", attempt(context, foreign, snapshot));
     }
     if (coverage.get("bitFlipsCrashed") + coverage.get("foreignCrashed") > 0) {
       return CheckOutcome.fail("restore of a corrupt payload crashed with an Error",
@@ -286,7 +286,7 @@ final class CheckpointChecks {
     }
   }
 
-  private static void tally(Coverage coverage, String kind, Attempt attempt, byte[] a, byte[] b) {
+  private static void tally(Coverage coverage, String kind, Attempt attempt) {
     switch (attempt) {
       case REFUSED -> coverage.increment(kind + "Refused");
       case ACCEPTED_SAME -> coverage.increment(kind + "Harmless");

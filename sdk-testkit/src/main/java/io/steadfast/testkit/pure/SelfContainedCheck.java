@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CP-3: restores checkpoints in a forked JVM with another default time zone, locale and charset.
@@ -130,7 +131,7 @@ final class SelfContainedCheck<C, R> {
     }
   }
 
-  private ForkProtocol.Reply fork(CheckContext<C, R> context, ForkProtocol.Request request, Path dir)
+  private ForkProtocol.@Nullable Reply fork(CheckContext<C, R> context, ForkProtocol.Request request, Path dir)
       throws IOException, InterruptedException {
     ObjectMapper mapper = new ObjectMapper();
     Path in = dir.resolve("request.json");

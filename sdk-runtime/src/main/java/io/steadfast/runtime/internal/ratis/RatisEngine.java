@@ -99,6 +99,10 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+    // Keep the journal reaching back to the previous checkpoint, so that a node whose newest
+    // checkpoint is refused can start from the older one and replay.
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties,
+        2 * settings.checkpointEveryEntries() + 16);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 

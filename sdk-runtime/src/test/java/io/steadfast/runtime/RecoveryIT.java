@@ -1,0 +1,119 @@
+package io.steadfast.runtime;
+
+import static io.steadfast.runtime.ClusterTestSupport.await;
+import static io.steadfast.runtime.ClusterTestSupport.awaitConvergence;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.Principal;
+import io.steadfast.runtime.testapp.LedgerCommand;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Restart from disk, catch-up by checkpoint install, and refusal of damaged checkpoints. */
+class RecoveryIT {
+
+  @Test
+  void nodeDownWhileLogPassesTwoCheckpoints_installsCheckpointAndMatchesPrimary() throws Exception {
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
+        .checkpointEvery(100).segmentSize(64 * 1024).start()) {
+      write(cluster, "warm", 150);
+      awaitConvergence(cluster);
+      NodeId lagging = backupOf(cluster);
+      cluster.stop(lagging);
+      long checkpointBefore = cluster.primary().status().lastCheckpointIndex();
+      write(cluster, "lag", 1500);
+      assertThat(cluster.primary().status().lastCheckpointIndex())
+          .as("log moved past at least two checkpoints")
+          .isGreaterThanOrEqualTo(checkpointBefore + 200);
+
+      cluster.restart(lagging);
+      await("REJOIN by checkpoint install on " + lagging, Duration.ofSeconds(60), () ->
+          changes.stream().anyMatch(c -> c.node().equals(lagging)
+              && c.reason() == RoleChange.Reason.REJOIN));
+      awaitConvergence(cluster);
+    }
+  }
+
+  @Test
+  void flippedByte_inStoredCheckpoint_isRefusedByName_andNodeRecoversFromOlderCheckpointAndJournal() throws Exception {
+    damagedCheckpointIsRefused(file -> {
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        long at = raf.length() / 2;
+        raf.seek(at);
+        int b = raf.read();
+        raf.seek(at);
+        raf.write(b ^ 0x40);
+      }
+    }, "corrupt");
+  }
+
+  @Test
+  void truncatedCheckpoint_isRefusedByName_andNodeRecoversFromOlderCheckpointAndJournal() throws Exception {
+    damagedCheckpointIsRefused(file -> {
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        raf.setLength(raf.length() - 7);
+      }
+    }, "corrupt");
+  }
+
+  private interface Damage {
+    void apply(Path file) throws IOException;
+  }
+
+  private void damagedCheckpointIsRefused(Damage damage, String problem) throws Exception {
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
+        .checkpointEvery(100).segmentSize(64 * 1024).start()) {
+      write(cluster, "before", 400);
+      awaitConvergence(cluster);
+      NodeId victim = backupOf(cluster);
+      await("victim has a checkpoint", Duration.ofSeconds(30),
+          () -> cluster.node(victim).status().lastCheckpointIndex() > 0);
+      cluster.stop(victim);
+      Path newest = newestCheckpoint(cluster.storage().resolve(victim.value()));
+      damage.apply(newest);
+      write(cluster, "after", 300);
+
+      SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
+      assertThat(restarted.status().recoveredFrom())
+          .contains(newest.getFileName().toString())
+          .contains(problem);
+      awaitConvergence(cluster);
+    }
+  }
+
+  private static Path newestCheckpoint(Path nodeStorage) throws IOException {
+    try (Stream<Path> files = Files.walk(nodeStorage)) {
+      return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+          .max((a, b) -> Long.compare(index(a), index(b)))
+          .orElseThrow(() -> new AssertionError("no checkpoint under " + nodeStorage));
+    }
+  }
+
+  private static long index(Path file) {
+    String name = file.getFileName().toString();
+    return Long.parseLong(name.substring(name.indexOf('_') + 1));
+  }
+
+  private static NodeId backupOf(EmbeddedCluster<LedgerCommand, Long> cluster) {
+    NodeId primary = cluster.primary().id();
+    return cluster.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
+  }
+
+  private static void write(EmbeddedCluster<LedgerCommand, Long> cluster, String prefix, int count) {
+    Session<LedgerCommand, Long> session =
+        cluster.client().openSession(Principal.of(prefix + "-writer", "clerk"));
+    for (int i = 0; i < count; i++) {
+      session.execute(new LedgerCommand.Deposit("acct-" + (i % 5), 1, prefix + "-" + i));
+    }
+  }
+}
