@@ -74,7 +74,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
         .checkpointEvery(settings.checkpointEvery())
         .segmentSize(settings.segmentSize())
         .requestDeadline(settings.requestDeadline())
-        .clock(settings.clock());
+        .clock(settings.clock())
+        .healthProbe(settings.healthInterval(), settings.probesBeforeHandOver());
     addresses.forEach(builder::peer);
     SteadfastNode<C, R> node = builder.build();
     settings.onNode().accept(node);
@@ -238,6 +239,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       long segmentSize,
       Duration requestDeadline,
       Clock clock,
+      Duration healthInterval,
+      int probesBeforeHandOver,
       Consumer<SteadfastNode<C, R>> onNode) {}
 
   /**
@@ -257,8 +260,21 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     private Duration requestDeadline = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private Consumer<SteadfastNode<C, R>> onNode = node -> {};
+    private Duration healthInterval = Duration.ofSeconds(1);
+    private int probesBeforeHandOver = 3;
 
     private Builder() {}
+
+    /** Health probing of every node; see {@link SteadfastNode.Builder#healthProbe}. */
+    public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
+      if (interval == null || interval.toMillis() < 10 || probesBeforeHandOver < 1) {
+        throw new ConfigurationException("healthProbe", "need interval >= 10 ms and probes >= 1, got "
+            + interval + " and " + probesBeforeHandOver);
+      }
+      this.healthInterval = interval;
+      this.probesBeforeHandOver = probesBeforeHandOver;
+      return this;
+    }
 
     /** The number of nodes, 1 to 9. Default 3. */
     public Builder<C, R> nodes(int count) {
@@ -358,7 +374,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       }
       EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(new Settings<>(size, applications,
           codec, electionMin, electionMax, checkpointEvery, segmentSize, requestDeadline, clock,
-          onNode), root, temporary);
+          healthInterval, probesBeforeHandOver, onNode), root, temporary);
       try {
         cluster.startAll();
       } catch (RuntimeException e) {

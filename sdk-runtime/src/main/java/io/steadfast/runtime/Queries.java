@@ -1,6 +1,7 @@
 package io.steadfast.runtime;
 
 import io.steadfast.api.CommandRejectedException;
+import io.steadfast.api.Health;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
@@ -27,6 +28,7 @@ final class Queries {
 
   private static final byte SESSION = 1;
   private static final byte APPLICATION = 2;
+  private static final byte HEALTH = 3;
 
   private Queries() {}
 
@@ -43,6 +45,31 @@ final class Queries {
       WireFormat.writePrincipal(out, principal);
       WireFormat.writeBytes(out, payload);
     });
+  }
+
+  static byte[] healthQuery() {
+    return new byte[] {HEALTH};
+  }
+
+  /** Answers a peer's direct question: only health, which needs no replicated state. */
+  static byte[] answerPeer(byte[] query, Health health) {
+    if (query.length != 1 || query[0] != HEALTH) {
+      throw new MalformedCommandException("unknown peer question");
+    }
+    return write(out -> {
+      out.writeByte(health.status().ordinal());
+      WireFormat.writeString(out, health.detail());
+    });
+  }
+
+  static Health decodeHealth(byte[] reply) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+      Health.Status status = Health.Status.values()[in.readByte()];
+      return new Health(status, WireFormat.readString(in));
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedCommandException("unreadable health reply", e);
+    }
   }
 
   /** Answers a query against {@code core}; the caller holds the state's read lock. */

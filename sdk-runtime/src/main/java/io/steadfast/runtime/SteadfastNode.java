@@ -72,7 +72,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   private volatile long primaryEpoch;
   private volatile boolean stopped;
   private volatile @Nullable String recoveredFrom;
-  private volatile Health lastHealth = Health.up();
+  private volatile @Nullable Heartbeat heartbeat;
 
   SteadfastNode(NodeSettings<C, R> settings) {
     this.settings = settings;
@@ -80,6 +80,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     this.stateMachine = new StateMachineAdapter<>(id, settings.applications(), settings.codec(),
         new Hooks());
     this.stateMachine.setQueryHandler(this::answer);
+    this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
     this.roles = new RoleTracker(id, () -> stateMachine.core().application(),
         stateMachine.core().application().budgets().roleChange());
   }
@@ -146,6 +147,11 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
           entry -> Objects.requireNonNull(engine).write(entry));
       roles.change(Role.BACKUP, restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
           0, stateMachine.core().lastPosition());
+      Heartbeat beat = new Heartbeat(id, () -> stateMachine.core().application(), new HeartbeatHost(),
+          settings.healthInterval(), settings.probesBeforeHandOver(),
+          stateMachine.core().application().budgets().health());
+      heartbeat = beat;
+      beat.start();
       return this;
     }
   }
@@ -194,11 +200,12 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     ReplicatedCore<C, R> core = stateMachine.core();
     int sessions = stateMachine.read(c -> c.sessions().size());
     long overruns = core.applyClock().overruns() + stateMachine.checkpointClock().overruns()
-        + stateMachine.restoreClock().overruns() + roles.clock().overruns();
+        + stateMachine.restoreClock().overruns() + roles.clock().overruns()
+        + (heartbeat == null ? 0 : heartbeat.clock().overruns());
     return new NodeStatus(id, roles.role(), running == null ? -1 : running.term(),
         knownPrimary, core.lastPosition(), stateMachine.lastAppliedIndex(),
         running == null ? -1 : running.commitIndex(), stateMachine.lastCheckpointIndex(), sessions,
-        lastHealth, overruns, recoveredFrom);
+        currentHealth(), overruns, recoveredFrom);
   }
 
   /**
@@ -346,6 +353,10 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       }
       stopped = true;
       primaryReady = false;
+      Heartbeat beat = heartbeat;
+      if (beat != null) {
+        beat.close();
+      }
       GroupCommitter runningCommitter = committer;
       if (runningCommitter != null) {
         runningCommitter.close();
@@ -363,6 +374,44 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       }
       roles.shutdown(graceful ? Duration.ofSeconds(5) : Duration.ZERO);
       LOG.info("{}: {}", id, graceful ? "stopped" : "crashed");
+    }
+  }
+
+  private Health currentHealth() {
+    Heartbeat beat = heartbeat;
+    return beat == null ? Health.up() : beat.health();
+  }
+
+  /** What the heartbeat sees of this node. */
+  private final class HeartbeatHost implements Heartbeat.Host {
+    @Override
+    public boolean isPrimary() {
+      return SteadfastNode.this.isPrimary();
+    }
+
+    @Override
+    public java.util.List<NodeId> otherMembers() {
+      return settings.peers().keySet().stream().filter(p -> !p.equals(id)).sorted().toList();
+    }
+
+    @Override
+    public Health healthOf(NodeId peer) {
+      RatisEngine running = Objects.requireNonNull(engine);
+      return Queries.decodeHealth(await(running.askPeer(peer, Queries.healthQuery()),
+          "ask " + peer + " for its health"));
+    }
+
+    @Override
+    public void handOverForHealth(NodeId target) {
+      handOver(target, RoleChange.Reason.HEALTH);
+    }
+
+    @Override
+    public void tickIfIdle() {
+      GroupCommitter running = committer;
+      if (running != null && stateMachine.core().sessions().size() > 0) {
+        running.tickIfIdle(settings.healthInterval());
+      }
     }
   }
 
@@ -422,7 +471,9 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       EngineSettings engine,
       GroupCommitter.Limits groupCommit,
       Duration requestDeadline,
-      Clock clock) {}
+      Clock clock,
+      Duration healthInterval,
+      int probesBeforeHandOver) {}
 
   /**
    * Builds a {@link SteadfastNode}. Every setter validates its argument at once; {@link #build()}
@@ -446,8 +497,29 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private GroupCommitter.Limits groupCommit =
         new GroupCommitter.Limits(256, 1 << 20, Duration.ZERO, 2, 10_000);
     private Clock clock = Clock.systemUTC();
+    private Duration healthInterval = Duration.ofSeconds(1);
+    private int probesBeforeHandOver = 3;
 
     private Builder() {}
+
+    /**
+     * How often the application's health is probed, and how many probes in a row must find a
+     * primary {@code DOWN} before it hands over to a healthy backup. Default every 1 s, 3 probes.
+     * An idle primary also journals an empty entry at this interval so idle sessions expire.
+     */
+    public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
+      if (interval == null || interval.toMillis() < 10) {
+        throw new ConfigurationException("healthProbe", "interval must be at least 10 ms: "
+            + interval);
+      }
+      if (probesBeforeHandOver < 1) {
+        throw new ConfigurationException("healthProbe", "probes before hand-over must be positive: "
+            + probesBeforeHandOver);
+      }
+      this.healthInterval = interval;
+      this.probesBeforeHandOver = probesBeforeHandOver;
+      return this;
+    }
 
     /** This node's id. Required. */
     public Builder<C, R> id(NodeId id) {
@@ -580,7 +652,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
           applications, codec,
           new EngineSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
               checkpointEveryEntries, segmentSizeBytes),
-          groupCommit, requestDeadline, clock));
+          groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver));
     }
   }
 }

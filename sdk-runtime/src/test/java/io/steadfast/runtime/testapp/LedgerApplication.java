@@ -22,6 +22,11 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
   private final TreeMap<String, Long> balances = new TreeMap<>();
   private final TreeMap<String, Integer> applied = new TreeMap<>();
   private final List<RoleChange> roleChanges = new CopyOnWriteArrayList<>();
+  private volatile String node = "";
+
+  /** Nodes whose ledger reports itself DOWN: a switch for health tests, not replicated state. */
+  public static final java.util.Set<String> DOWN_NODES =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public Long apply(LedgerCommand command, ApplyContext context) {
@@ -81,7 +86,14 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
 
   @Override
   public void onRoleChange(RoleChange change) {
+    node = change.node().value();
     roleChanges.add(change);
+  }
+
+  @Override
+  public io.steadfast.api.Health health() {
+    return DOWN_NODES.contains(node) ? io.steadfast.api.Health.down("switched off by the test")
+        : io.steadfast.api.Health.up();
   }
 
   /** How many times each operation id was applied. Apply thread only, or after quiescence. */

@@ -53,6 +53,7 @@ public final class GroupCommitter implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private volatile boolean closed;
+  private volatile long lastFlushNanos = System.nanoTime();
   private long lastLeaderTime;
 
   /**
@@ -143,9 +144,31 @@ public final class GroupCommitter implements AutoCloseable {
     failAll(new SteadfastException(name + ": group commit closed"));
   }
 
+  private synchronized long nextLeaderTime() {
+    lastLeaderTime = Math.max(lastLeaderTime, clock.millis());
+    return lastLeaderTime;
+  }
+
+  /**
+   * Journals an empty batch if nothing was journaled for {@code idle}, so that leader time moves
+   * on (and idle sessions expire) while no requests arrive. Fire and forget.
+   */
+  public void tickIfIdle(Duration idle) {
+    if (closed || System.nanoTime() - lastFlushNanos < idle.toNanos()) {
+      return;
+    }
+    lastFlushNanos = System.nanoTime();
+    try {
+      journal.apply(WireFormat.encode(new JournalEntry.Batch(nextLeaderTime(), List.of())))
+          .exceptionally(e -> null);
+    } catch (RuntimeException e) {
+      LOG.debug("{}: tick not journaled: {}", name, e.getMessage());
+    }
+  }
+
   private void flush(List<Pending> batch) {
-    long now = Math.max(lastLeaderTime, clock.millis());
-    lastLeaderTime = now;
+    long now = nextLeaderTime();
+    lastFlushNanos = System.nanoTime();
     List<Request> requestsOfBatch = new ArrayList<>(batch.size());
     for (Pending pending : batch) {
       requestsOfBatch.add(pending.request());

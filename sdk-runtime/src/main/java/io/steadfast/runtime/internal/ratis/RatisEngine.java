@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -53,8 +56,12 @@ public final class RatisEngine implements AutoCloseable {
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private final Duration requestTimeout;
+  private final RaftProperties clientProperties;
+  private volatile @Nullable RaftClient peerClient;
 
   private RatisEngine(NodeId nodeId, RaftGroup group, RaftServer server, Duration requestTimeout) {
+    this.clientProperties = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, millis(requestTimeout));
     this.nodeId = nodeId;
     this.peerId = RaftPeerId.valueOf(nodeId.value());
     this.group = group;
@@ -183,6 +190,30 @@ public final class RatisEngine implements AutoCloseable {
   }
 
   /**
+   * Asks {@code peer} directly, not through the leader, to answer {@code query} from its own state
+   * machine (a stale read): how the primary learns a backup's health.
+   */
+  public CompletableFuture<byte[]> askPeer(NodeId peer, byte[] query) {
+    RaftClient client = peerClient;
+    if (client == null) {
+      synchronized (this) {
+        client = peerClient;
+        if (client == null) {
+          client = RaftClient.newBuilder()
+              .setRaftGroup(group)
+              .setProperties(clientProperties)
+              .setRetryPolicy(RetryPolicies.noRetry())
+              .build();
+          peerClient = client;
+        }
+      }
+    }
+    return client.async()
+        .sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer.value()))
+        .handle(this::unwrap);
+  }
+
+  /**
    * Asks Raft to hand leadership to {@code target}.
    *
    * @return completes when {@code target} leads, or fails
@@ -277,6 +308,10 @@ public final class RatisEngine implements AutoCloseable {
   /** Stops the server; no checkpoint is taken and leadership is not handed over. */
   @Override
   public void close() throws IOException {
+    RaftClient client = peerClient;
+    if (client != null) {
+      client.close();
+    }
     server.close();
   }
 

@@ -73,6 +73,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
   private volatile boolean started;
+  private volatile Function<byte[], byte[]> peerHandler =
+      request -> {
+        throw new IllegalStateException("no peer handler");
+      };
   private volatile Function<byte[], byte[]> queryHandler =
       request -> {
         throw new IllegalStateException("no query handler");
@@ -149,6 +153,24 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       return CompletableFuture.failedFuture(e);
     } finally {
       stateLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Sets what answers direct questions from peers (stale reads). Called without any lock, so that
+   * a long apply or checkpoint never delays it; the handler must not touch replicated state.
+   */
+  public void setPeerHandler(Function<byte[], byte[]> handler) {
+    this.peerHandler = handler;
+  }
+
+  @Override
+  public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+    try {
+      byte[] reply = peerHandler.apply(request.getContent().toByteArray());
+      return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
