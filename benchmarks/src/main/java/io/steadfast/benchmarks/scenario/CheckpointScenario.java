@@ -1,0 +1,172 @@
+package io.steadfast.benchmarks.scenario;
+
+import io.steadfast.api.Position;
+import io.steadfast.benchmarks.fixture.MortgageFixtures;
+import io.steadfast.examples.mortgage.MortgageLoanApplication;
+import io.steadfast.runtime.checkpoint.CheckpointFile;
+import io.steadfast.runtime.checkpoint.CheckpointHeader;
+import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
+import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * Checkpoint cost against the size of the mortgage book.
+ *
+ * <p><b>Offline</b>, per size: build the book without a runtime, then time each step the runtime's
+ * {@code takeSnapshot} performs on the apply thread while holding the state lock: serializing the
+ * application (measured alone into memory), writing the checkpoint file (serialize, CRC32C, force,
+ * atomic move) and the MD5 file Ratis requires; and reading it back (verify, restore).
+ *
+ * <p><b>Live</b>, per size: a three-node SDK cluster whose nodes all start from the same book of
+ * that size (each node's application is restored from the same bytes, so replicas agree), with a
+ * checkpoint every 200 journal entries; one session sends commands back to back until the primary
+ * has taken the requested number of checkpoints. Apply and checkpoint share one thread, so the
+ * session's slowest command is the apply stall a checkpoint causes.
+ */
+final class CheckpointScenario {
+
+  private CheckpointScenario() {}
+
+  static Map<String, Object> run(List<Integer> offlineSizes, List<Integer> liveSizes, int reps,
+      int checkpoints) throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> offline = new LinkedHashMap<>();
+    Map<String, Object> live = new LinkedHashMap<>();
+    Path dir = Files.createTempDirectory("steadfast-checkpoint-scenario-");
+    try {
+      for (int size : offlineSizes) {
+        System.out.printf("  checkpoint offline: %,d records%n", size);
+        Offline result = offline(size, reps, dir);
+        offline.put(Integer.toString(size), result.figures);
+        if (liveSizes.contains(size)) {
+          System.out.printf("  checkpoint live: %,d records%n", size);
+          live.put(Integer.toString(size), live(result.payload, checkpoints));
+        }
+      }
+    } finally {
+      Polling.deleteTree(dir);
+    }
+    out.put("offline", offline);
+    out.put("live", live);
+    return out;
+  }
+
+  private record Offline(Map<String, Object> figures, byte[] payload) {}
+
+  private static Offline offline(int size, int reps, Path dir) throws IOException {
+    long buildStart = System.nanoTime();
+    MortgageLoanApplication app = MortgageFixtures.loanBook(size);
+    double buildMs = (System.nanoTime() - buildStart) / 1e6;
+    Latencies serialize = new Latencies();
+    Latencies write = new Latencies();
+    Latencies md5 = new Latencies();
+    Latencies read = new Latencies();
+    byte[] payload = new byte[0];
+    long fileBytes = 0;
+    Path file = dir.resolve("bench-" + size + ".ckpt");
+    CheckpointHeader header = new CheckpointHeader(CheckpointFile.FORMAT_VERSION,
+        app.checkpointVersion(), 1, size, new Position(size, 1));
+    for (int rep = 0; rep < reps; rep++) {
+      long t0 = System.nanoTime();
+      ByteArrayOutputStream memory = new ByteArrayOutputStream(1 << 20);
+      StreamCheckpointWriter writer = new StreamCheckpointWriter(memory);
+      app.checkpoint(writer);
+      writer.flush();
+      payload = memory.toByteArray();
+      long t1 = System.nanoTime();
+      fileBytes = CheckpointFile.write(file, header, new byte[64], out -> {
+        StreamCheckpointWriter w = new StreamCheckpointWriter(out);
+        app.checkpoint(w);
+        w.flush();
+      });
+      long t2 = System.nanoTime();
+      MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+      long t3 = System.nanoTime();
+      MortgageLoanApplication fresh = new MortgageLoanApplication();
+      try (CheckpointFile.Opened opened = CheckpointFile.open(file, fresh.checkpointVersion())) {
+        fresh.restore(new StreamCheckpointReader(opened.payload(),
+            opened.header().applicationVersion(), opened.header().position()));
+      }
+      long t4 = System.nanoTime();
+      serialize.add(t1 - t0);
+      write.add(t2 - t1);
+      md5.add(t3 - t2);
+      read.add(t4 - t3);
+    }
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("records", size);
+    figures.put("buildMs", Report.round(buildMs));
+    figures.put("fileBytes", fileBytes);
+    figures.put("fileMb", Report.round(fileBytes / 1e6));
+    figures.put("serializeToMemoryMs", Report.round(serialize.percentileMillis(50)));
+    figures.put("writeFileMs", Report.round(write.percentileMillis(50)));
+    figures.put("md5Ms", Report.round(md5.percentileMillis(50)));
+    figures.put("stallAsRuntimeMs", Report.round(write.percentileMillis(50)
+        + md5.percentileMillis(50)));
+    figures.put("readAndRestoreMs", Report.round(read.percentileMillis(50)));
+    figures.put("writeMsPerMb", Report.round(write.percentileMillis(50) / (fileBytes / 1e6)));
+    figures.put("readMsPerMb", Report.round(read.percentileMillis(50) / (fileBytes / 1e6)));
+    figures.put("repetitions", reps);
+    Files.deleteIfExists(file);
+    return new Offline(figures, payload);
+  }
+
+  private static Map<String, Object> live(byte[] payload, int checkpoints) throws Exception {
+    long startBegin = System.nanoTime();
+    SdkTarget target = SdkTarget.start(() -> restored(payload), 200);
+    Map<String, Object> out = new LinkedHashMap<>();
+    try {
+      out.put("clusterStartMs", Report.round((System.nanoTime() - startBegin) / 1e6));
+      Worker probe = target.newWorker(1);
+      Latencies latencies = new Latencies();
+      long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      int primary = target.primary();
+      long first = target.lastCheckpointIndex(primary);
+      long seen = first;
+      int taken = 0;
+      long slowestNanos = 0;
+      long runStart = System.nanoTime();
+      while (taken < checkpoints && System.nanoTime() < end) {
+        long t0 = System.nanoTime();
+        probe.executeNext();
+        long took = System.nanoTime() - t0;
+        latencies.add(took);
+        slowestNanos = Math.max(slowestNanos, took);
+        long now = target.lastCheckpointIndex(primary);
+        if (now != seen) {
+          seen = now;
+          taken++;
+        }
+      }
+      out.put("checkpointsTaken", taken);
+      out.put("commands", latencies.count());
+      out.put("seconds", Report.round((System.nanoTime() - runStart) / 1e9));
+      out.put("latency", latencies.summary());
+      out.put("longestApplyStallMs", Report.round(slowestNanos / 1e6));
+    } finally {
+      target.close();
+    }
+    return out;
+  }
+
+  private static MortgageLoanApplication restored(byte[] payload) {
+    MortgageLoanApplication app = new MortgageLoanApplication();
+    try {
+      app.restore(new StreamCheckpointReader(new ByteArrayInputStream(payload),
+          app.checkpointVersion(), Position.ZERO));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return app;
+  }
+}

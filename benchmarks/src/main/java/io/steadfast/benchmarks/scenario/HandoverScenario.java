@@ -1,0 +1,65 @@
+package io.steadfast.benchmarks.scenario;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Failover and planned switchover rounds under light load: a background session sends a command
+ * every 10 ms while a probe session measures.
+ *
+ * <ul>
+ *   <li>Failover: the probe gets an acknowledgement, the primary is killed, and the probe sends its
+ *       next command at once; the figure is the time from the kill to that acknowledgement (the
+ *       session retries and resumes on the new primary). The killed member is then restarted and
+ *       caught up before the next round.
+ *   <li>Switchover: the probe gets an acknowledgement, the primary is moved to the next member
+ *       (the call returns when the new primary is ready), then the probe sends its next command;
+ *       the figure is the time from the start of the switchover to that acknowledgement.
+ * </ul>
+ *
+ * <p>A random pause of 0–100 ms before each kill spreads the kills over the heartbeat cycle.
+ */
+final class HandoverScenario {
+
+  private final SplittableRandom random = new SplittableRandom(42);
+
+  /** One failover round on {@code target}; returns the time to the next acknowledgement. */
+  long failoverRound(Target target, Worker probe) throws InterruptedException {
+    target.awaitInSync(Duration.ofSeconds(60));
+    long nanos;
+    try (Load background = new Load(List.of(target.newWorker(random.nextInt(1 << 20))), 10)) {
+      for (int i = 0; i < 3; i++) {
+        probe.executeNext();
+      }
+      Thread.sleep(random.nextInt(100));
+      int victim = target.primary();
+      long killed = System.nanoTime();
+      Thread killer = target.beginCrash(victim);
+      probe.executeNext();
+      nanos = System.nanoTime() - killed;
+      killer.join();
+      target.restart(victim);
+    }
+    return nanos;
+  }
+
+  /** One switchover round on {@code target}; returns the time to the next acknowledgement. */
+  long switchoverRound(Target target, Worker probe) throws InterruptedException {
+    target.awaitInSync(Duration.ofSeconds(60));
+    long nanos;
+    try (Load background = new Load(List.of(target.newWorker(random.nextInt(1 << 20))), 10)) {
+      for (int i = 0; i < 3; i++) {
+        probe.executeNext();
+      }
+      Thread.sleep(random.nextInt(100));
+      int from = target.primary();
+      int to = (from + 1) % target.size();
+      long started = System.nanoTime();
+      target.switchoverTo(to);
+      probe.executeNext();
+      nanos = System.nanoTime() - started;
+    }
+    return nanos;
+  }
+}

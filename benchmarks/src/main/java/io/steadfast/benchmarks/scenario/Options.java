@@ -1,0 +1,80 @@
+package io.steadfast.benchmarks.scenario;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a run does: the quick run (under 3 minutes) or the full one (under 20), optionally only
+ * some scenarios.
+ *
+ * @param quick whether this is the quick run
+ * @param only the scenarios to run (all if empty)
+ * @param out where results.json goes
+ * @param throughputWarmup warm-up before each throughput measurement
+ * @param throughputSeconds length of each throughput measurement
+ * @param failoverRounds failover rounds per side
+ * @param switchoverRounds switchover rounds per side
+ * @param catchUpSizes commands applied while a member is down
+ * @param checkpointSizes book sizes measured offline
+ * @param liveCheckpointSizes book sizes measured in a live cluster
+ * @param checkpointReps repetitions of each offline measurement
+ * @param liveCheckpoints checkpoints to observe per live size
+ * @param footprintIdle idle time over which CPU is measured
+ */
+record Options(
+    boolean quick,
+    Set<String> only,
+    Path out,
+    Duration throughputWarmup,
+    Duration throughputSeconds,
+    int failoverRounds,
+    int switchoverRounds,
+    List<Integer> catchUpSizes,
+    List<Integer> checkpointSizes,
+    List<Integer> liveCheckpointSizes,
+    int checkpointReps,
+    int liveCheckpoints,
+    Duration footprintIdle) {
+
+  static final List<String> SCENARIOS =
+      List.of("footprint", "throughput", "switchover", "failover", "catchup", "checkpoint");
+
+  static Options parse(String[] args) {
+    boolean quick = false;
+    Set<String> only = Set.of();
+    Path out = defaultOut();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--only" -> only = Set.of(args[++i].split(","));
+        case "--out" -> out = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; options: --quick, --only " + String.join(",", SCENARIOS) + ", --out FILE");
+      }
+    }
+    for (String name : only) {
+      if (!SCENARIOS.contains(name)) {
+        throw new IllegalArgumentException("unknown scenario " + name + "; one of " + SCENARIOS);
+      }
+    }
+    if (quick) {
+      return new Options(true, only, out, Duration.ofSeconds(1), Duration.ofSeconds(4), 5, 6,
+          List.of(10_000), List.of(10_000, 100_000), List.of(100_000), 1, 2,
+          Duration.ofSeconds(3));
+    }
+    return new Options(false, only, out, Duration.ofSeconds(2), Duration.ofSeconds(10), 20, 20,
+        List.of(10_000, 100_000), List.of(10_000, 100_000, 1_000_000),
+        List.of(10_000, 100_000, 1_000_000), 3, 3, Duration.ofSeconds(10));
+  }
+
+  boolean runs(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
+  }
+
+  private static Path defaultOut() {
+    Path module = Path.of("benchmarks", "target");
+    return (module.toFile().isDirectory() ? module : Path.of("target")).resolve("results.json");
+  }
+}

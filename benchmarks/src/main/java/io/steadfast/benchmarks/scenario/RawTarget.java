@@ -1,0 +1,95 @@
+package io.steadfast.benchmarks.scenario;
+
+import io.steadfast.benchmarks.raw.RawRatisCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+/** The baseline under test: a {@link RawRatisCluster} of three counter servers. */
+final class RawTarget implements Target {
+
+  private final RawRatisCluster cluster;
+
+  private RawTarget(RawRatisCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** Three servers with the same 150–300 ms election timeout as the SDK. */
+  static RawTarget start() {
+    try {
+      return new RawTarget(RawRatisCluster.start(3, Duration.ofMillis(150), Duration.ofMillis(300)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("raw ratis cluster did not start", e);
+    }
+  }
+
+  @Override
+  public Side side() {
+    return Side.RAW;
+  }
+
+  @Override
+  public Worker newWorker(int n) {
+    return new RawWorker(cluster, n);
+  }
+
+  @Override
+  public int primary() {
+    return cluster.awaitLeader(Duration.ofSeconds(20));
+  }
+
+  @Override
+  public Thread beginCrash(int member) {
+    Thread killer = new Thread(() -> cluster.crash(member), "kill-raw-" + member);
+    killer.start();
+    Polling.await("raw server stopped", Duration.ofSeconds(10), 0, () -> !cluster.running(member));
+    return killer;
+  }
+
+  @Override
+  public void restart(int member) {
+    cluster.restart(member);
+  }
+
+  @Override
+  public void switchoverTo(int member) {
+    cluster.transferLeadership(member, Duration.ofSeconds(3));
+    Polling.await("raw leader ready on " + member, Duration.ofSeconds(10), 1,
+        () -> cluster.readyLeader() == member);
+  }
+
+  @Override
+  public boolean running(int member) {
+    return cluster.running(member);
+  }
+
+  @Override
+  public long appliedIndex(int member) {
+    return cluster.appliedIndex(member);
+  }
+
+  @Override
+  public long commitIndex(int member) {
+    return cluster.commitIndex(member);
+  }
+
+  @Override
+  public long term(int member) {
+    return cluster.term(member);
+  }
+
+  @Override
+  public String digest(int member) {
+    return cluster.appliedIndex(member) + "/" + cluster.count(member);
+  }
+
+  @Override
+  public int size() {
+    return cluster.size();
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}

@@ -1,0 +1,300 @@
+package io.steadfast.benchmarks.scenario;
+
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures the SDK and a raw Ratis baseline in one run, in this JVM, on loopback: footprint,
+ * throughput, switchover, failover, catch-up and checkpoint. Prints a table and writes {@code
+ * benchmarks/target/results.json} (or {@code target/results.json} when started inside {@code
+ * benchmarks/}).
+ *
+ * <p>Both systems are three nodes with a 150–300 ms election timeout. Footprint is measured first,
+ * one system at a time; then both systems run side by side (the idle one costs the other a little
+ * CPU, equally) and the measurements alternate between them: SDK then raw for each throughput load,
+ * and SDK and raw rounds interleaved (order swapped every round) for failover and switchover.
+ *
+ * <p>Run from the repository root after {@code ./mvnw -B install -DskipTests}:
+ *
+ * <pre>
+ * java -Xmx6g -cp benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.ScenarioRunner --quick
+ * </pre>
+ *
+ * <p>Without {@code --quick} the full run takes about 10 minutes. {@code --only a,b} runs some
+ * scenarios ({@code footprint, throughput, switchover, failover, catchup, checkpoint}).
+ */
+public final class ScenarioRunner {
+
+  private final Options options;
+  private final Report report = new Report();
+
+  private ScenarioRunner(Options options) {
+    this.options = options;
+  }
+
+  /** Entry point; see the class comment. */
+  public static void main(String[] args) throws Exception {
+    // Ratis is chatty at INFO (and logs stack traces when a node is killed): keep the table readable.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    }
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    new ScenarioRunner(options).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    long begin = System.nanoTime();
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("mode", options.quick() ? "quick" : "full");
+    run.put("startedAt", Instant.now().toString());
+    run.put("processors", Runtime.getRuntime().availableProcessors());
+    run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    run.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1 << 20));
+    run.put("loadAverageAtStart", Report.round(os.getSystemLoadAverage()));
+    run.put("nodesPerSystem", 3);
+    run.put("electionTimeoutMs", "150-300");
+    run.put("transport", "gRPC over loopback, all nodes in this JVM");
+    report.put("run", run);
+
+    if (options.runs("footprint")) {
+      footprint();
+    }
+    boolean clusters = options.runs("throughput") || options.runs("switchover")
+        || options.runs("failover") || options.runs("catchup");
+    if (clusters) {
+      say("starting the SDK cluster and the raw Ratis cluster");
+      try (SdkTarget sdk = SdkTarget.start(); RawTarget raw = RawTarget.start()) {
+        if (options.runs("throughput")) {
+          throughput(sdk, raw);
+        }
+        if (options.runs("switchover")) {
+          switchover(sdk, raw);
+        }
+        if (options.runs("failover")) {
+          failover(sdk, raw);
+        }
+        if (options.runs("catchup")) {
+          catchUp(sdk, raw);
+        }
+        say("stopping both clusters");
+      }
+    }
+    if (options.runs("checkpoint")) {
+      checkpoint();
+    }
+    run.put("loadAverageAtEnd", Report.round(os.getSystemLoadAverage()));
+    run.put("wallSeconds", Report.round((System.nanoTime() - begin) / 1e9));
+    report.write(options.out());
+    report.print();
+    say("results written to %s (%.0f s)", options.out().toAbsolutePath(),
+        (System.nanoTime() - begin) / 1e9);
+  }
+
+  private void footprint() throws Exception {
+    say("footprint: idle SDK cluster");
+    Map<String, Object> sdk = FootprintScenario.run(SdkTarget::start, options.footprintIdle());
+    say("footprint: idle raw Ratis cluster");
+    Map<String, Object> raw = FootprintScenario.run(RawTarget::start, options.footprintIdle());
+    report.put("footprint", sides(sdk, raw));
+    for (String[] f : new String[][] {{"threadsPerNode", "threads per node", ""},
+        {"heapMbPerNode", "heap per node (after GC)", "MB"},
+        {"idleCpuPercentOfCorePerNode", "idle CPU per node", "% core"},
+        {"startMs", "start 3 nodes", "ms"}, {"closeMs", "close 3 nodes", "ms"}}) {
+      report.row("footprint", f[1], num(sdk, f[0]), num(raw, f[0]), f[2]);
+    }
+  }
+
+  private void throughput(SdkTarget sdk, RawTarget raw) throws Exception {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (int sessions : List.of(1, 64)) {
+      say("throughput: %d session(s), SDK", sessions);
+      Map<String, Object> s = ThroughputScenario.run(sdk, sessions, options.throughputWarmup(),
+          options.throughputSeconds());
+      say("throughput: %d session(s), raw Ratis", sessions);
+      Map<String, Object> r = ThroughputScenario.run(raw, sessions, options.throughputWarmup(),
+          options.throughputSeconds());
+      String name = sessions == 1 ? "sequential" : "concurrent64";
+      all.put(name, sides(s, r));
+      String label = sessions == 1 ? "1 session: " : "64 sessions: ";
+      report.row("throughput", label + "ops/s", num(s, "opsPerSecond"), num(r, "opsPerSecond"),
+          "/s");
+      report.row("throughput", label + "p50 latency", latency(s, "p50Ms"), latency(r, "p50Ms"),
+          "ms");
+      report.row("throughput", label + "p99 latency", latency(s, "p99Ms"), latency(r, "p99Ms"),
+          "ms");
+      report.row("throughput", label + "commands per Raft entry", num(s, "commandsPerEntry"),
+          num(r, "commandsPerEntry"), "");
+      report.row("throughput", label + "term changes (elections)", num(s, "termChanges"),
+          num(r, "termChanges"), "");
+      if (sessions == 64) {
+        double ratio = num(s, "opsPerSecond") / num(r, "opsPerSecond");
+        report.target("64 sessions: SDK ops/s >= 10x raw", ">= 10x", ratio, ratio >= 10);
+        report.target("64 sessions: SDK p99 latency", "<= 50 ms", latency(s, "p99Ms"),
+            latency(s, "p99Ms") <= 50);
+      }
+    }
+    long elections = 0;
+    for (Object v : all.values()) {
+      elections += (long) ((Map<?, ?>) ((Map<?, ?>) v).get("sdk")).get("termChanges");
+    }
+    report.target("no election during SDK throughput runs", "0 term changes", elections,
+        elections == 0);
+    report.put("throughput", all);
+  }
+
+  private void switchover(SdkTarget sdk, RawTarget raw) throws Exception {
+    HandoverScenario rounds = new HandoverScenario();
+    Latencies s = new Latencies();
+    Latencies r = new Latencies();
+    Worker sdkProbe = sdk.newWorker(7);
+    Worker rawProbe = raw.newWorker(7);
+    for (int i = 0; i < options.switchoverRounds(); i++) {
+      say("switchover round %d of %d", i + 1, options.switchoverRounds());
+      if (i % 2 == 0) {
+        s.add(rounds.switchoverRound(sdk, sdkProbe));
+        r.add(rounds.switchoverRound(raw, rawProbe));
+      } else {
+        r.add(rounds.switchoverRound(raw, rawProbe));
+        s.add(rounds.switchoverRound(sdk, sdkProbe));
+      }
+    }
+    report.put("switchover", sides(withSamples(s), withSamples(r)));
+    latencyRows("switchover", "time to next ack", s, r);
+    report.target("switchover p99 (SDK)", "<= 100 ms", s.percentileMillis(99),
+        s.percentileMillis(99) <= 100);
+  }
+
+  private void failover(SdkTarget sdk, RawTarget raw) throws Exception {
+    HandoverScenario rounds = new HandoverScenario();
+    Latencies s = new Latencies();
+    Latencies r = new Latencies();
+    Worker sdkProbe = sdk.newWorker(9);
+    Worker rawProbe = raw.newWorker(9);
+    for (int i = 0; i < options.failoverRounds(); i++) {
+      say("failover round %d of %d", i + 1, options.failoverRounds());
+      if (i % 2 == 0) {
+        s.add(rounds.failoverRound(sdk, sdkProbe));
+        r.add(rounds.failoverRound(raw, rawProbe));
+      } else {
+        r.add(rounds.failoverRound(raw, rawProbe));
+        s.add(rounds.failoverRound(sdk, sdkProbe));
+      }
+    }
+    Map<String, Object> figures = sides(withSamples(s), withSamples(r));
+    double p50Ratio = s.percentileMillis(50) / r.percentileMillis(50);
+    double p99Ratio = s.percentileMillis(99) / r.percentileMillis(99);
+    figures.put("ratioP50", Report.round(p50Ratio));
+    figures.put("ratioP99", Report.round(p99Ratio));
+    report.put("failover", figures);
+    latencyRows("failover", "kill to next ack", s, r);
+    report.target("failover p99 (SDK)", "<= 300 ms", s.percentileMillis(99),
+        s.percentileMillis(99) <= 300);
+    report.target("failover SDK/raw ratio (p99)", "<= 1.25", p99Ratio, p99Ratio <= 1.25);
+    report.target("failover SDK/raw ratio (p50)", "<= 1.25", p50Ratio, p50Ratio <= 1.25);
+  }
+
+  private void catchUp(SdkTarget sdk, RawTarget raw) throws Exception {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (int commands : options.catchUpSizes()) {
+      say("catch-up after %,d commands: SDK", commands);
+      Map<String, Object> s = CatchUpScenario.run(sdk, commands);
+      say("catch-up after %,d commands: raw Ratis", commands);
+      Map<String, Object> r = CatchUpScenario.run(raw, commands);
+      all.put(Integer.toString(commands), sides(s, r));
+      String label = String.format("%,d commands: ", commands);
+      report.row("catch-up", label + "entries behind", num(s, "entriesBehind"),
+          num(r, "entriesBehind"), "");
+      report.row("catch-up", label + "restart to in sync", num(s, "catchUpMs"),
+          num(r, "catchUpMs"), "ms");
+      report.row("catch-up", label + "digests match (1 = yes)",
+          Boolean.TRUE.equals(s.get("digestsMatch")) ? 1 : 0,
+          Boolean.TRUE.equals(r.get("digestsMatch")) ? 1 : 0, "");
+      if (commands == 100_000) {
+        report.target("catch-up of 100k commands (SDK)", "<= 2000 ms", num(s, "catchUpMs"),
+            num(s, "catchUpMs") <= 2000 && Boolean.TRUE.equals(s.get("digestsMatch")));
+      }
+    }
+    report.put("catchUp", all);
+  }
+
+  private void checkpoint() throws Exception {
+    say("checkpoint: sizes %s offline, %s live", options.checkpointSizes(),
+        options.liveCheckpointSizes());
+    Map<String, Object> figures = CheckpointScenario.run(options.checkpointSizes(),
+        options.liveCheckpointSizes(), options.checkpointReps(), options.liveCheckpoints());
+    figures.put("raw", "not applicable: the counter baseline has no application state");
+    report.put("checkpoint", figures);
+    Map<?, ?> offline = (Map<?, ?>) figures.get("offline");
+    Map<?, ?> live = (Map<?, ?>) figures.get("live");
+    for (Object key : offline.keySet()) {
+      Map<?, ?> o = (Map<?, ?>) offline.get(key);
+      String label = String.format("%,d records: ", Integer.parseInt(key.toString()));
+      report.row("checkpoint", label + "file size", num(o, "fileMb"), "MB");
+      report.row("checkpoint", label + "write (serialize+fsync)", num(o, "writeFileMs"), "ms");
+      report.row("checkpoint", label + "write + md5 (runtime's stall)",
+          num(o, "stallAsRuntimeMs"), "ms");
+      report.row("checkpoint", label + "read + restore", num(o, "readAndRestoreMs"), "ms");
+      Map<?, ?> l = (Map<?, ?>) live.get(key);
+      if (l != null) {
+        report.row("checkpoint", label + "live: longest apply stall",
+            num(l, "longestApplyStallMs"), "ms");
+        report.row("checkpoint", label + "live: p50 command latency",
+            latency(l, "p50Ms"), "ms");
+      }
+    }
+    String largest = live.keySet().stream().map(Object::toString)
+        .max((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))).orElse(null);
+    if (largest != null) {
+      double stall = num((Map<?, ?>) live.get(largest), "longestApplyStallMs");
+      report.target("checkpoint apply stall at " + largest + " records"
+          + (largest.equals("1000000") ? "" : " (1M in the full run)"), "<= 50 ms", stall,
+          stall <= 50);
+    }
+  }
+
+  private void latencyRows(String section, String what, Latencies s, Latencies r) {
+    report.row(section, what + " p50", s.percentileMillis(50), r.percentileMillis(50), "ms");
+    report.row(section, what + " p99", s.percentileMillis(99), r.percentileMillis(99), "ms");
+    report.row(section, what + " max", s.maxMillis(), r.maxMillis(), "ms");
+    report.row(section, "rounds", s.count(), r.count(), "");
+  }
+
+  private static Map<String, Object> withSamples(Latencies latencies) {
+    Map<String, Object> out = latencies.summary();
+    out.put("samplesMs", latencies.millis());
+    return out;
+  }
+
+  private static Map<String, Object> sides(Map<String, Object> sdk, Map<String, Object> raw) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("sdk", sdk);
+    out.put("raw", raw);
+    return out;
+  }
+
+  private static double num(Map<?, ?> map, String key) {
+    Object value = map.get(key);
+    return value instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private static double latency(Map<?, ?> map, String key) {
+    return num((Map<?, ?>) map.get("latency"), key);
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.printf("[bench] " + format + "%n", args);
+  }
+}

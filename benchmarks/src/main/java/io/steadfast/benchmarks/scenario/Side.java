@@ -1,0 +1,13 @@
+package io.steadfast.benchmarks.scenario;
+
+/** Which system a figure belongs to. */
+enum Side {
+  /** Steadfast: sessions, group commit, the mortgage application. */
+  SDK,
+  /** Plain Ratis with a counter state machine, one Raft entry per command. */
+  RAW;
+
+  String key() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
