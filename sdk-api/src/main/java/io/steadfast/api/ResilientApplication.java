@@ -122,6 +122,19 @@ public interface ResilientApplication<C, R> {
   default void onRoleChange(RoleChange change) {}
 
   /**
+   * Tells the primary's application that a session re-attached and will continue at its resume
+   * point: a chance to warm caches for that user or log the hand-back. Not journaled and not called
+   * on backups, so it must not change replicated state.
+   *
+   * <p>Called on the node's role thread, one call at a time, possibly while {@code apply} runs.
+   * Budget: {@link ExitPointBudgets#roleChange()}; an overrun or exception is logged and reported,
+   * and the re-attach succeeds regardless.
+   *
+   * @param resumed the session, its principal and its resume point
+   */
+  default void onResume(io.steadfast.api.session.SessionResumed resumed) {}
+
+  /**
    * Reports the application's own health, probed by the runtime's heartbeat.
    *
    * <p>Called periodically on the heartbeat thread, possibly while {@code apply} runs; it must be

@@ -37,6 +37,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
   private final Settings<C, R> settings;
   private final Map<NodeId, InetSocketAddress> addresses;
+  private final Map<NodeId, InetSocketAddress> httpAddresses;
   private final Map<NodeId, SteadfastNode<C, R>> nodes = new TreeMap<>();
   private final Path storage;
   private final boolean temporary;
@@ -50,6 +51,11 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       ports.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", freePort()));
     }
     this.addresses = Map.copyOf(ports);
+    Map<NodeId, InetSocketAddress> http = new TreeMap<>();
+    for (NodeId id : ports.keySet()) {
+      http.put(id, new InetSocketAddress("127.0.0.1", freePort()));
+    }
+    this.httpAddresses = Map.copyOf(http);
   }
 
   /** A builder for a cluster. */
@@ -75,7 +81,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
         .segmentSize(settings.segmentSize())
         .requestDeadline(settings.requestDeadline())
         .clock(settings.clock())
-        .healthProbe(settings.healthInterval(), settings.probesBeforeHandOver());
+        .healthProbe(settings.healthInterval(), settings.probesBeforeHandOver())
+        .http(httpAddresses.get(id));
     addresses.forEach(builder::peer);
     SteadfastNode<C, R> node = builder.build();
     settings.onNode().accept(node);
@@ -126,6 +133,19 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   public SteadfastClient<C, R> client() {
     return new SteadfastClient<>(settings.codec(), new Routing.Cluster<>(this::nodes),
         settings.requestDeadline());
+  }
+
+  /** Each node's HTTP endpoint, for remote clients and load-balancer checks. */
+  public Map<NodeId, java.net.URI> endpoints() {
+    Map<NodeId, java.net.URI> uris = new TreeMap<>();
+    httpAddresses.forEach((id, address) -> uris.put(id,
+        java.net.URI.create("http://" + address.getHostString() + ":" + address.getPort())));
+    return uris;
+  }
+
+  /** A client that reaches the cluster over HTTP, as a remote web tier would. */
+  public SteadfastClient<C, R> remoteClient() {
+    return SteadfastClient.remote(settings.codec(), endpoints(), settings.requestDeadline());
   }
 
   /** Stops {@code id} as a killed process would stop; its storage stays for {@link #restart}. */

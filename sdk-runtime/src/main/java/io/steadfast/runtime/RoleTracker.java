@@ -105,6 +105,25 @@ final class RoleTracker {
     }
   }
 
+  /** Tells the application, on the role thread, that a session re-attached. */
+  void resumed(io.steadfast.api.session.SessionResumed resumed) {
+    if (roleThread.isShutdown()) {
+      return;
+    }
+    roleThread.execute(() -> {
+      long started = System.nanoTime();
+      try {
+        application.get().onResume(resumed);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: onResume({}) threw", node, resumed.session(), e);
+      } finally {
+        if (clock.record(System.nanoTime() - started)) {
+          LOG.warn("{}: onResume overran its budget of {}", node, clock.budget());
+        }
+      }
+    });
+  }
+
   /** Stops the role thread after pending deliveries, waiting at most {@code wait}. */
   void shutdown(Duration wait) {
     roleThread.shutdown();

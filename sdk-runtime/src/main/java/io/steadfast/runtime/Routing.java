@@ -16,8 +16,11 @@ interface Routing<C, R> {
   /** Sends a request to the current target. */
   CompletableFuture<Outcome> send(Request request);
 
-  /** Reads a session's record from the current target. */
-  SessionView readSession(SessionId session);
+  /**
+   * Reads a session's record from the current target; with {@code attach}, the primary also tells
+   * its application that the session re-attached.
+   */
+  SessionView readSession(SessionId session, boolean attach);
 
   /**
    * Learns that the target is not primary.
@@ -25,6 +28,9 @@ interface Routing<C, R> {
    * @return whether another target is worth trying
    */
   boolean redirect(NotPrimaryException refusal);
+
+  /** Learns that the current target failed in another way (down, unreachable, timed out). */
+  default void failed(Throwable cause) {}
 
   /** One node and nothing else. */
   final class Fixed<C, R> implements Routing<C, R> {
@@ -40,8 +46,8 @@ interface Routing<C, R> {
     }
 
     @Override
-    public SessionView readSession(SessionId session) {
-      return node.readSession(session);
+    public SessionView readSession(SessionId session, boolean attach) {
+      return node.readSession(session, attach);
     }
 
     @Override
@@ -83,8 +89,8 @@ interface Routing<C, R> {
     }
 
     @Override
-    public SessionView readSession(SessionId session) {
-      return target().readSession(session);
+    public SessionView readSession(SessionId session, boolean attach) {
+      return target().readSession(session, attach);
     }
 
     @Override

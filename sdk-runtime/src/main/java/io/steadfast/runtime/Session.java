@@ -141,12 +141,21 @@ public final class Session<C, R> {
     return view().lastSequence();
   }
 
+  /** Re-attaches: reads the record and tells the primary's application (onResume). */
+  SessionView attach() {
+    return view(true);
+  }
+
   private SessionView view() {
+    return view(false);
+  }
+
+  private SessionView view(boolean attach) {
     long end = System.nanoTime() + deadline.toNanos();
     Duration backoff = FIRST_BACKOFF;
     while (true) {
       try {
-        SessionView view = routing.readSession(id);
+        SessionView view = routing.readSession(id, attach);
         switch (view.state()) {
           case EXPIRED -> throw new SessionExpiredException(id);
           case UNKNOWN -> throw new UnknownSessionException(id);
@@ -161,6 +170,7 @@ public final class Session<C, R> {
       } catch (SessionExpiredException | UnknownSessionException e) {
         throw e;
       } catch (SteadfastException e) {
+        routing.failed(e);
         if (System.nanoTime() > end) {
           throw e;
         }
@@ -218,6 +228,9 @@ public final class Session<C, R> {
         return routing.send(request).get(left, TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+          cause = cause.getCause();
+        }
         last = cause;
         if (cause instanceof NotAuthorizedException refused) {
           throw refused;
@@ -225,11 +238,16 @@ public final class Session<C, R> {
         if (cause instanceof MalformedCommandException malformed) {
           throw malformed;
         }
-        if (cause instanceof NotPrimaryException notPrimary && !routing.redirect(notPrimary)) {
-          throw notPrimary;
+        if (cause instanceof NotPrimaryException notPrimary) {
+          if (!routing.redirect(notPrimary)) {
+            throw notPrimary;
+          }
+        } else {
+          routing.failed(cause);
         }
       } catch (TimeoutException e) {
         last = e;
+        routing.failed(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IndeterminateOutcomeException(

@@ -31,6 +31,20 @@ public final class SteadfastClient<C, R> {
     this.deadline = deadline;
   }
 
+  /**
+   * A client that reaches the cluster over HTTP: {@code members} maps each node to its endpoint
+   * ({@code http://host:port}). Requests start at any member and follow the primary; each is
+   * retried with its original number until {@code deadline}.
+   */
+  public static <C, R> SteadfastClient<C, R> remote(CommandCodec<C, R> codec,
+      java.util.Map<io.steadfast.api.NodeId, java.net.URI> members, Duration deadline) {
+    Objects.requireNonNull(codec, "codec");
+    if (deadline == null || deadline.toMillis() < 1) {
+      throw new IllegalArgumentException("deadline must be positive: " + deadline);
+    }
+    return new SteadfastClient<>(codec, new RemoteRouting<>(members, Duration.ofSeconds(2)), deadline);
+  }
+
   /** Opens a new session with a random id for {@code principal}. */
   public Session<C, R> openSession(Principal principal) {
     return openSession(SessionId.of("s-" + UUID.randomUUID()), principal, DEFAULT_SESSION_TTL);
@@ -53,11 +67,12 @@ public final class SteadfastClient<C, R> {
 
   /**
    * Re-attaches to a session opened earlier (for example by a web tier that restarted), continuing
-   * its numbering from the replicated record.
+   * its numbering from the replicated record; the primary's application is told through {@code
+   * onResume}, and {@link Session#resumePoint()} says where the user continues.
    */
   public Session<C, R> attach(SessionId id, Principal principal) {
     Session<C, R> probe = new Session<>(id, principal, codec, routing, deadline, 0);
-    long applied = probe.appliedSequence();
+    long applied = probe.attach().lastSequence();
     return new Session<>(id, principal, codec, routing, deadline, applied);
   }
 }

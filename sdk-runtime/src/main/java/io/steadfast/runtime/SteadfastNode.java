@@ -73,6 +73,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   private volatile boolean stopped;
   private volatile @Nullable String recoveredFrom;
   private volatile @Nullable Heartbeat heartbeat;
+  private volatile @Nullable HttpEndpoint http;
 
   SteadfastNode(NodeSettings<C, R> settings) {
     this.settings = settings;
@@ -152,6 +153,16 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
           stateMachine.core().application().budgets().health());
       heartbeat = beat;
       beat.start();
+      InetSocketAddress httpAddress = settings.http();
+      if (httpAddress != null) {
+        try {
+          http = new HttpEndpoint(this, httpAddress);
+        } catch (IOException e) {
+          stop(false);
+          throw new ConfigurationException("http", "node " + id + " cannot listen on " + httpAddress
+              + ": " + e.getMessage());
+        }
+      }
       return this;
     }
   }
@@ -295,11 +306,21 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     authorizer.check(principal.get(), command);
   }
 
-  /** Reads a session's replicated record from the primary, linearizably. */
-  SessionView readSession(SessionId session) {
+  /**
+   * Reads a session's replicated record from the primary, linearizably; with {@code attach}, tells
+   * the application the session re-attached.
+   */
+  SessionView readSession(SessionId session, boolean attach) {
     RatisEngine running = requirePrimary();
-    return Queries.decodeSessionReply(
+    SessionView view = Queries.decodeSessionReply(
         await(running.read(Queries.sessionQuery(session)), "read session " + session));
+    if (attach && view.state() == SessionView.State.OPEN) {
+      Optional<Principal> principal = stateMachine.read(
+          core -> core.sessions().get(session).map(SessionRecord::principal));
+      principal.ifPresent(p -> roles.resumed(new io.steadfast.api.session.SessionResumed(
+          session, p, view.resumePoint(), view.lastSequence())));
+    }
+    return view;
   }
 
   private byte[] answer(byte[] query) {
@@ -353,6 +374,10 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       }
       stopped = true;
       primaryReady = false;
+      HttpEndpoint endpoint = http;
+      if (endpoint != null) {
+        endpoint.close();
+      }
       Heartbeat beat = heartbeat;
       if (beat != null) {
         beat.close();
@@ -473,7 +498,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       Duration requestDeadline,
       Clock clock,
       Duration healthInterval,
-      int probesBeforeHandOver) {}
+      int probesBeforeHandOver,
+      @Nullable InetSocketAddress http) {}
 
   /**
    * Builds a {@link SteadfastNode}. Every setter validates its argument at once; {@link #build()}
@@ -499,8 +525,22 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration healthInterval = Duration.ofSeconds(1);
     private int probesBeforeHandOver = 3;
+    private @Nullable InetSocketAddress http;
 
     private Builder() {}
+
+    /**
+     * Serve remote clients and load-balancer health checks over HTTP at {@code address}. Off
+     * unless set.
+     */
+    public Builder<C, R> http(InetSocketAddress address) {
+      Objects.requireNonNull(address, "http");
+      if (address.getPort() <= 0 || address.getPort() > 65535) {
+        throw new ConfigurationException("http", "port out of range: " + address);
+      }
+      this.http = address;
+      return this;
+    }
 
     /**
      * How often the application's health is probed, and how many probes in a row must find a
@@ -652,7 +692,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
           applications, codec,
           new EngineSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
               checkpointEveryEntries, segmentSizeBytes),
-          groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver));
+          groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver, http));
     }
   }
 }

@@ -90,6 +90,14 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
     roleChanges.add(change);
   }
 
+  /** Sessions this instance was told re-attached, in order. */
+  public final List<io.steadfast.api.session.SessionResumed> resumed = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onResume(io.steadfast.api.session.SessionResumed session) {
+    resumed.add(session);
+  }
+
   @Override
   public io.steadfast.api.Health health() {
     return DOWN_NODES.contains(node) ? io.steadfast.api.Health.down("switched off by the test")

@@ -90,6 +90,26 @@ public final class WireFormat {
     }
   }
 
+  /** Encodes one request on its own (for the remote client's wire). */
+  public static byte[] encodeRequest(Request request) {
+    return write(out -> writeRequest(out, request));
+  }
+
+  /** Decodes what {@link #encodeRequest} wrote. */
+  public static Request decodeRequest(byte[] bytes) throws IOException {
+    return readRequest(new DataInputStream(new ByteArrayInputStream(bytes)));
+  }
+
+  /** Encodes one outcome on its own. */
+  public static byte[] encodeOutcome(Outcome outcome) {
+    return write(out -> writeOutcome(out, outcome));
+  }
+
+  /** Decodes what {@link #encodeOutcome} wrote. */
+  public static Outcome decodeOutcome(byte[] bytes) throws IOException {
+    return readOutcome(new DataInputStream(new ByteArrayInputStream(bytes)));
+  }
+
   /** Encodes the outcomes of one batch, in request order. */
   public static byte[] encodeOutcomes(List<Outcome> outcomes) {
     return write(

@@ -1,0 +1,120 @@
+package io.steadfast.runtime;
+
+import static io.steadfast.runtime.ClusterTestSupport.appliedCounts;
+import static io.steadfast.runtime.ClusterTestSupport.await;
+import static io.steadfast.runtime.ClusterTestSupport.awaitConvergence;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.NotAuthorizedException;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.runtime.testapp.LedgerApplication;
+import io.steadfast.runtime.testapp.LedgerCommand;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The remote client over HTTP, and the load balancer's primary check. */
+class RemoteClientIT {
+
+  private static final List<RoleChange> CHANGES = ClusterTestSupport.newChangeLog();
+  private static EmbeddedCluster<LedgerCommand, Long> cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = ClusterTestSupport.ledgerCluster(CHANGES).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void remoteSessions_acrossKills_exactlyOnceAndResumeAtPosition() throws Exception {
+    try (LedgerLoad load = new LedgerLoad(cluster.remoteClient(), 6, Long.MAX_VALUE)) {
+      for (int kill = 1; kill <= 5; kill++) {
+        long before = load.acknowledged.size();
+        await("remote progress", Duration.ofSeconds(30), () -> load.acknowledged.size() > before + 10);
+        NodeId victim = cluster.primary().id();
+        cluster.crash(victim);
+        cluster.primary();
+        cluster.restart(victim);
+      }
+      long after = load.acknowledged.size();
+      await("remote progress after kills", Duration.ofSeconds(30),
+          () -> load.acknowledged.size() > after + 10);
+      load.close();
+      assertThat(load.errors).hasValue(0);
+      awaitConvergence(cluster);
+      Map<String, Integer> counts = appliedCounts(cluster.primary());
+      assertThat(counts.keySet()).containsAll(load.acknowledged);
+      assertThat(counts.values()).allMatch(n -> n == 1);
+      for (Map.Entry<String, Session<LedgerCommand, Long>> e : load.sessions.entrySet()) {
+        assertThat(e.getValue().resumePoint()).isEqualTo(load.lastResumePoint.get(e.getKey()));
+      }
+    }
+  }
+
+  @Test
+  void loadBalancerCheck_answers200OnlyOnThePrimary() throws Exception {
+    NodeId primary = cluster.primary().id();
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(cluster.nodes()).filteredOn(n -> !n.stopped()).hasSizeGreaterThanOrEqualTo(2);
+    for (Map.Entry<NodeId, URI> member : cluster.endpoints().entrySet()) {
+      if (cluster.node(member.getKey()).stopped()) {
+        continue;
+      }
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(member.getValue().resolve("/steadfast/v1/primary")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("check on %s", member.getKey())
+          .isEqualTo(member.getKey().equals(primary) ? 200 : 503);
+    }
+  }
+
+  @Test
+  void remoteRefusal_forMissingRole_isTyped() {
+    Session<LedgerCommand, Long> session =
+        cluster.remoteClient().openSession(Principal.of("remote-clerk", "clerk"));
+    assertThatThrownBy(() -> session.execute(new LedgerCommand.CloseBooks()))
+        .isInstanceOfSatisfying(NotAuthorizedException.class, e -> {
+          assertThat(e.requiredRoles()).containsExactly("auditor");
+          assertThat(e.user()).isEqualTo("remote-clerk");
+        });
+    assertThat(session.execute(new LedgerCommand.Deposit("r", 2, "remote-ok"))).isEqualTo(2L);
+  }
+
+  @Test
+  void webTierRestart_attachContinuesNumberingAndResumePoint_primaryToldOnResume() {
+    Principal user = Principal.of("attacher", "clerk");
+    Session<LedgerCommand, Long> first = cluster.remoteClient().openSession(user);
+    first.execute(new LedgerCommand.Deposit("att", 1, "att-1"));
+    first.execute(new LedgerCommand.Deposit("att", 1, "att-2"));
+    cluster.crash(cluster.primary().id());
+
+    Session<LedgerCommand, Long> again = cluster.remoteClient().attach(first.id(), user);
+    assertThat(again.lastSequence()).isEqualTo(2);
+    assertThat(again.resumePoint()).isEqualTo(ResumePoint.of("account", "att", "op", "att-2"));
+    assertThat(again.execute(new LedgerCommand.Deposit("att", 1, "att-3"))).isEqualTo(3L);
+    SteadfastNode<LedgerCommand, Long> primary = cluster.primary();
+    await("onResume on the primary", Duration.ofSeconds(5), () -> primary.inspect(
+        app -> ((LedgerApplication) app).resumed.stream()
+            .anyMatch(r -> r.session().equals(first.id()) && r.lastSequence() == 2)));
+    for (SteadfastNode<LedgerCommand, Long> node : cluster.nodes()) {
+      if (node.stopped()) {
+        cluster.restart(node.id());
+      }
+    }
+  }
+}
