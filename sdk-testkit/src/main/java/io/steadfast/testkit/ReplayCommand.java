@@ -3,7 +3,10 @@ package io.steadfast.testkit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds the one-line Maven command that replays one rule of one suite from its seed. */
+/**
+ * Builds the one-line Maven command that replays one rule of one suite from its seed; a suite
+ * named {@code …IT} is selected for Failsafe ({@code -Dit.test}), any other for Surefire.
+ */
 final class ReplayCommand {
 
   private ReplayCommand() {}
@@ -18,8 +21,11 @@ final class ReplayCommand {
     }
     String module = root.relativize(here).toString().replace('\\', '/');
     String className = suite.getName().substring(suite.getPackageName().length() + 1);
+    String select = className.endsWith("IT")
+        ? " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='" + className + "#"
+            + method + "'"
+        : " -Dtest='" + className + "#" + method + "'";
     return "./mvnw" + (module.isEmpty() ? "" : " -pl " + module) + " verify"
-        + " -Dsteadfast.seed=" + seed + (deep ? " -Dsteadfast.deep=true" : "")
-        + " -Dtest='" + className + "#" + method + "'";
+        + " -Dsteadfast.seed=" + seed + (deep ? " -Dsteadfast.deep=true" : "") + select;
   }
 }

@@ -87,7 +87,7 @@ final class RuleRunner<C, R> {
         && !check.verifiesWaiver()) {
       outcome = CheckOutcome.waived(rule.waiver().get());
     } else {
-      outcome = timed(check, context.settings().ruleTimeout());
+      outcome = timed(check, check.timeLimit(context.settings()));
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     String replay = outcome.verdict() == Verdict.FAIL || outcome.verdict() == Verdict.UNKNOWN

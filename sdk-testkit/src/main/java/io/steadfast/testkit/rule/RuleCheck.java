@@ -34,4 +34,12 @@ public interface RuleCheck<C, R> {
   default boolean verifiesWaiver() {
     return false;
   }
+
+  /**
+   * How long this check may run before it is {@link Verdict#UNKNOWN}; the settings' rule limit by
+   * default.
+   */
+  default java.time.Duration timeLimit(SuiteSettings settings) {
+    return settings.ruleTimeout();
+  }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  *   <tr><td>{@code steadfast.deep}</td><td>{@code true} for the longer, deeper run</td></tr>
  *   <tr><td>{@code steadfast.reportDir}</td><td>where the certificate is written</td></tr>
  *   <tr><td>{@code steadfast.fork}</td><td>{@code false} to skip forking a JVM (CP-3 is then UNKNOWN)</td></tr>
+ *   <tr><td>{@code steadfast.cluster}</td><td>{@code false} to leave the cluster rules out (no
+ *       ClusterProven or Advanced level can then be granted)</td></tr>
  * </table>
  */
 public final class SuiteSettings {
@@ -37,6 +39,7 @@ public final class SuiteSettings {
   private final Duration ruleTimeout;
   private final Path reportDirectory;
   private final boolean forkJvm;
+  private final boolean clusterRules;
 
   private SuiteSettings(
       long seed,
@@ -49,7 +52,8 @@ public final class SuiteSettings {
       Duration clockPause,
       Duration ruleTimeout,
       Path reportDirectory,
-      boolean forkJvm) {
+      boolean forkJvm,
+      boolean clusterRules) {
     this.seed = seed;
     this.deep = deep;
     this.traceLength = traceLength;
@@ -61,6 +65,7 @@ public final class SuiteSettings {
     this.ruleTimeout = ruleTimeout;
     this.reportDirectory = reportDirectory;
     this.forkJvm = forkJvm;
+    this.clusterRules = clusterRules;
   }
 
   /**
@@ -73,7 +78,7 @@ public final class SuiteSettings {
   public static SuiteSettings defaults() {
     return new SuiteSettings(
         DEFAULT_SEED, false, 200, 10, 40, 0.5, 20, Duration.ofMillis(20), Duration.ofMinutes(2),
-        Path.of("target", "steadfast-certification"), true);
+        Path.of("target", "steadfast-certification"), true, true);
   }
 
   /**
@@ -109,6 +114,9 @@ public final class SuiteSettings {
     }
     if ("false".equalsIgnoreCase(System.getProperty("steadfast.fork", "true"))) {
       settings = settings.withForkJvm(false);
+    }
+    if ("false".equalsIgnoreCase(System.getProperty("steadfast.cluster", "true"))) {
+      settings = settings.withClusterRules(false);
     }
     return settings;
   }
@@ -171,37 +179,46 @@ public final class SuiteSettings {
     return forkJvm;
   }
 
+  /**
+   * Whether the cluster rules (ClusterProven and Advanced) are part of the run. When they are not,
+   * they are not registered, so those levels are never granted; meant for fast self-tests of the
+   * pure rules.
+   */
+  public boolean clusterRules() {
+    return clusterRules;
+  }
+
   /** A copy with another seed. */
   public SuiteSettings withSeed(long value) {
     return new SuiteSettings(value, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm);
+        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, clusterRules);
   }
 
   /** A copy marked deep or not (sizes are not changed; see {@link #deep()}). */
   public SuiteSettings withDeep(boolean value) {
     return new SuiteSettings(seed, value, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm);
+        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, clusterRules);
   }
 
   /** A copy with another trace length, at least 1. */
   public SuiteSettings withTraceLength(int value) {
     return new SuiteSettings(seed, deep, positive("traceLength", value), roundTripHorizon,
         replaySamples, sensitivity, minAcceptedCommands, clockPause, ruleTimeout, reportDirectory,
-        forkJvm);
+        forkJvm, clusterRules);
   }
 
   /** A copy with another round-trip horizon K, at least 1. */
   public SuiteSettings withRoundTripHorizon(int value) {
     return new SuiteSettings(seed, deep, traceLength, positive("roundTripHorizon", value),
         replaySamples, sensitivity, minAcceptedCommands, clockPause, ruleTimeout, reportDirectory,
-        forkJvm);
+        forkJvm, clusterRules);
   }
 
   /** A copy with another number of sampled positions, at least 1. */
   public SuiteSettings withReplaySamples(int value) {
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon,
         positive("replaySamples", value), sensitivity, minAcceptedCommands, clockPause, ruleTimeout,
-        reportDirectory, forkJvm);
+        reportDirectory, forkJvm, clusterRules);
   }
 
   /** A copy with another sensitivity share, above 0 and at most 1. */
@@ -210,13 +227,14 @@ public final class SuiteSettings {
       throw new IllegalArgumentException("sensitivity must be in (0, 1]: " + value);
     }
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, value,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm);
+        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, clusterRules);
   }
 
   /** A copy with another minimum of accepted commands, at least 1. */
   public SuiteSettings withMinAcceptedCommands(int value) {
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        positive("minAcceptedCommands", value), clockPause, ruleTimeout, reportDirectory, forkJvm);
+        positive("minAcceptedCommands", value), clockPause, ruleTimeout, reportDirectory, forkJvm,
+        clusterRules);
   }
 
   /** A copy with another pause between the runs of JR-1, not negative. */
@@ -226,7 +244,7 @@ public final class SuiteSettings {
       throw new IllegalArgumentException("clockPause must not be negative: " + value);
     }
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, value, ruleTimeout, reportDirectory, forkJvm);
+        minAcceptedCommands, value, ruleTimeout, reportDirectory, forkJvm, clusterRules);
   }
 
   /** A copy with another time limit per rule, positive. */
@@ -236,20 +254,26 @@ public final class SuiteSettings {
       throw new IllegalArgumentException("ruleTimeout must be positive: " + value);
     }
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, value, reportDirectory, forkJvm);
+        minAcceptedCommands, clockPause, value, reportDirectory, forkJvm, clusterRules);
   }
 
   /** A copy writing reports to {@code value}. */
   public SuiteSettings withReportDirectory(Path value) {
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
         minAcceptedCommands, clockPause, ruleTimeout, Objects.requireNonNull(value, "reportDirectory"),
-        forkJvm);
+        forkJvm, clusterRules);
   }
 
   /** A copy that may or may not fork a JVM for CP-3. */
   public SuiteSettings withForkJvm(boolean value) {
     return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, value);
+        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, value, clusterRules);
+  }
+
+  /** A copy with the cluster rules switched on or off. */
+  public SuiteSettings withClusterRules(boolean value) {
+    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
+        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, value);
   }
 
   private static int positive(String name, int value) {
@@ -265,6 +289,6 @@ public final class SuiteSettings {
         + ", roundTripHorizon=" + roundTripHorizon + ", replaySamples=" + replaySamples
         + ", sensitivity=" + sensitivity + ", minAcceptedCommands=" + minAcceptedCommands
         + ", clockPause=" + clockPause + ", ruleTimeout=" + ruleTimeout + ", reportDirectory="
-        + reportDirectory + ", forkJvm=" + forkJvm + "}";
+        + reportDirectory + ", forkJvm=" + forkJvm + ", clusterRules=" + clusterRules + "}";
   }
 }

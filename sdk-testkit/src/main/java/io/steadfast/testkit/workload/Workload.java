@@ -52,4 +52,14 @@ public interface Workload<C, R> {
   default List<C> invalidCommands() {
     return List.of();
   }
+
+  /**
+   * Whether {@code command} only reads. On the embedded cluster the suite sends such commands to
+   * the primary's linearizable {@code query} instead of journaling them; in the pure rules they go
+   * through {@code apply} like any other command (so the application must answer them there too).
+   * False by default: every command is journaled.
+   */
+  default boolean isQuery(C command) {
+    return false;
+  }
 }

@@ -152,7 +152,8 @@ class BrokenApplicationsTest {
 
     @Override
     protected SuiteSettings settings() {
-      return SuiteSettings.defaults().withReportDirectory(directory(getClass()));
+      return SuiteSettings.defaults().withReportDirectory(directory(getClass()))
+          .withClusterRules(false);
     }
   }
 

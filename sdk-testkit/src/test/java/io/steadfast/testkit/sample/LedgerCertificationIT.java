@@ -6,8 +6,11 @@ import io.steadfast.runtime.codec.JacksonCodec;
 import io.steadfast.testkit.CertificationSuite;
 import io.steadfast.testkit.workload.Workload;
 
-/** The correct sample ledger certified as a vendor would: one class, three methods. */
-class LedgerCertificationTest extends CertificationSuite<LedgerCommand, Receipt> {
+/**
+ * The correct sample ledger certified as a vendor would: one class, three methods, named {@code
+ * …IT} because the cluster rules run an embedded cluster.
+ */
+class LedgerCertificationIT extends CertificationSuite<LedgerCommand, Receipt> {
 
   @Override
   protected ResilientApplication<LedgerCommand, Receipt> newApplication() {

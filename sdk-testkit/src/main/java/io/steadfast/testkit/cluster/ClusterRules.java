@@ -1,0 +1,177 @@
+package io.steadfast.testkit.cluster;
+
+import io.steadfast.testkit.pure.PureRules;
+import io.steadfast.testkit.rule.CheckContext;
+import io.steadfast.testkit.rule.CheckOutcome;
+import io.steadfast.testkit.rule.Level;
+import io.steadfast.testkit.rule.Rule;
+import io.steadfast.testkit.rule.RuleCheck;
+import io.steadfast.testkit.rule.SuiteSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rules checked on an embedded cluster, and their checks. Numbered as in {@code docs/spec.md}.
+ *
+ * <p>Every cluster rule depends on every pure rule: a replica that applies, checkpoints or restores
+ * unsoundly makes the cluster's equality checks meaningless, and the levels nest anyway. All of
+ * them are judged on one {@link ClusterScenario}, run once per suite by whichever cluster rule
+ * runs first (its time limit is twice the settings' rule limit); the others only read its
+ * history.
+ *
+ * <p>TM-2 (heartbeats not blocked by a long apply or checkpoint) and RS-5 (effects through an
+ * outbox) are not checked yet and are not listed here, so they are not part of any grant.
+ *
+ * <p>Thread-safe: the scenario is run under a lock.
+ */
+public final class ClusterRules {
+
+  private static final String[] PURE =
+      PureRules.rules().stream().map(Rule::id).toArray(String[]::new);
+
+  /** Role callbacks in legal order. */
+  public static final Rule RL1 = Rule.of("RL-1", Level.CLUSTER_PROVEN,
+      "role callbacks arrive in legal order only, one at a time, with a strictly higher epoch on"
+          + " each promotion and none after END, and the application handles each without throwing")
+      .dependingOn(PURE);
+
+  /** Planned switchover under load. */
+  public static final Rule RL2 = Rule.of("RL-2", Level.CLUSTER_PROVEN,
+      "a planned switchover under load loses nothing acknowledged, hands over an equal state, and"
+          + " never has two primaries in one epoch")
+      .dependingOn(PURE);
+
+  /** Failover. */
+  public static final Rule RL3 = Rule.of("RL-3", Level.CLUSTER_PROVEN,
+      "after the primary crashes (also inside apply or a checkpoint) a new primary continues from"
+          + " the last acknowledged position and the state equals the sequential reference")
+      .dependingOn(PURE);
+
+  /** Backups never write. */
+  public static final Rule RL4 = Rule.of("RL-4", Level.CLUSTER_PROVEN,
+      "a backup never applies a client's request: it refuses with NotPrimaryException naming the"
+          + " primary, and no replica changes")
+      .dependingOn(PURE);
+
+  /** Rejoin. */
+  public static final Rule RL5 = Rule.of("RL-5", Level.CLUSTER_PROVEN,
+      "a node that was down while the journal was purged past it catches up by installing a"
+          + " checkpoint and reaches the primary's fingerprint")
+      .dependingOn(PURE);
+
+  /** History check. */
+  public static final Rule RL6 = Rule.of("RL-6", Level.CLUSTER_PROVEN,
+      "across the seeded faults nothing acknowledged is lost, nothing unsubmitted or duplicated is"
+          + " applied, and a sequential replay of the journal gives the same outcomes and state")
+      .dependingOn(PURE);
+
+  /** Budgets. */
+  public static final Rule TM1 = Rule.of("TM-1", Level.CLUSTER_PROVEN,
+      "every exit-point call (apply, checkpoint, restore, query, onRoleChange) returns within the"
+          + " application's declared budget; an overrun is reported with its stack")
+      .dependingOn(PURE);
+
+  /** Convergence. */
+  public static final Rule TM3 = Rule.of("TM-3", Level.CLUSTER_PROVEN,
+      "after the faults stop, all replicas reach one fingerprint within 30 s")
+      .dependingOn(PURE);
+
+  /** Exactly once. */
+  public static final Rule RS1 = Rule.of("RS-1", Level.ADVANCED,
+      "a request retried with its sequence number after a failover or switchover is applied once"
+          + " and answered with the original outcome")
+      .dependingOn(PURE);
+
+  /** Resume at position. */
+  public static final Rule RS2 = Rule.of("RS-2", Level.ADVANCED,
+      "after a failover each session's resume point on the new primary is the one its last"
+          + " acknowledged command recorded")
+      .dependingOn(PURE);
+
+  /** Positions. */
+  public static final Rule RS3 = Rule.of("RS-3", Level.ADVANCED,
+      "positions never go back, also across restarts, and one position never maps to two"
+          + " fingerprints")
+      .dependingOn(PURE);
+
+  /** Expiry. */
+  public static final Rule RS4 = Rule.of("RS-4", Level.ADVANCED,
+      "session expiry is decided from leader time, identically on every replica, and an expired"
+          + " session's next request is refused")
+      .dependingOn(PURE);
+
+  private static final List<Rule> RULES =
+      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4);
+
+  private ClusterRules() {}
+
+  /** Every cluster rule, in the order the suite runs them. */
+  public static List<Rule> rules() {
+    return RULES;
+  }
+
+  /** The checks of every cluster rule, sharing one scenario; in {@link #rules()} order. */
+  public static <C, R> List<RuleCheck<C, R>> checks() {
+    Shared<C, R> shared = new Shared<>();
+    return List.of(
+        check(RL1, shared, ClusterChecks::roleOrder),
+        check(RL2, shared, ClusterChecks::switchover),
+        check(RL3, shared, ClusterChecks::failover),
+        check(RL4, shared, ClusterChecks::backupNeverWrites),
+        check(RL5, shared, ClusterChecks::rejoin),
+        check(RL6, shared, ClusterChecks::historyCheck),
+        check(TM1, shared, ClusterChecks::budgets),
+        check(TM3, shared, ClusterChecks::convergence),
+        check(RS1, shared, SessionChecks::exactlyOnce),
+        check(RS2, shared, SessionChecks::resumeAtPosition),
+        check(RS3, shared, SessionChecks::positions),
+        check(RS4, shared, SessionChecks::expiry));
+  }
+
+  /** The scenario, run once for all checks of one suite. */
+  private static final class Shared<C, R> {
+    private @Nullable Evidence<C, R> evidence;
+
+    synchronized Evidence<C, R> get(CheckContext<C, R> context) {
+      if (evidence == null) {
+        History<C, R> history;
+        try {
+          history = ClusterScenario.run(context);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          history = new History<>();
+          history.abortedBecause = "interrupted at its time limit";
+        }
+        evidence = new Evidence<>(context, history);
+      }
+      return evidence;
+    }
+  }
+
+  private static <C, R> RuleCheck<C, R> check(
+      Rule rule, Shared<C, R> shared, Function<Evidence<C, R>, CheckOutcome> body) {
+    return new RuleCheck<>() {
+      @Override
+      public Rule rule() {
+        return rule;
+      }
+
+      @Override
+      public Duration timeLimit(SuiteSettings settings) {
+        return settings.ruleTimeout().multipliedBy(2);
+      }
+
+      @Override
+      public CheckOutcome check(CheckContext<C, R> context) {
+        Evidence<C, R> evidence = shared.get(context);
+        if (evidence.history().load == null) {
+          return CheckOutcome.unknown("the cluster scenario did not run: "
+              + evidence.history().abortedBecause);
+        }
+        return body.apply(evidence);
+      }
+    };
+  }
+}
