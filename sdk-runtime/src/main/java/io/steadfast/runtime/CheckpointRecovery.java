@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a node's checkpoints before the engine starts, newest first. A checkpoint that fails its
- * check is never restored: it is moved to a quarantine folder, and the node starts from the newest
- * sound checkpoint and replays the journal after it (the journal is kept long enough to reach back
- * to the previous checkpoint). If no sound checkpoint is left, the journal is set aside too and
+ * check is never restored: it is moved to a quarantine folder, and the node fetches a sound
+ * checkpoint from a peer (when peers' endpoints are known and the journal here continues from it).
+ * Failing that, it starts from its newest sound older checkpoint and replays the journal after it
+ * (the journal is kept long enough to reach back to the previous checkpoint). If no sound checkpoint is left, the journal is set aside too and
  * the primary installs a checkpoint; the vote record ({@code raft-meta}) is always kept, so the
  * node cannot vote twice in one term.
  */
@@ -36,8 +38,8 @@ final class CheckpointRecovery {
    *
    * @return a description of the refused checkpoint, or null if it is sound or there is none
    */
-  static @Nullable String checkNewest(Path groupDirectory, int maxApplicationVersion, Path storage)
-      throws IOException {
+  static @Nullable String checkNewest(Path groupDirectory, int maxApplicationVersion, Path storage,
+      @Nullable PeerCheckpoints peers) throws IOException {
     Path checkpoints = groupDirectory.resolve("sm");
     if (!Files.isDirectory(checkpoints)) {
       return null;
@@ -62,10 +64,18 @@ final class CheckpointRecovery {
         return refusal;
       } catch (CheckpointException refused) {
         LOG.error("{}; the node sets it aside and does not restore it", refused.getMessage());
-        refusal = refusal == null ? refused.getMessage() : refusal;
         folder = folder == null ? newQuarantine(storage) : folder;
         moveAll(checkpoints, folder, name -> name.equals(candidate.getFileName().toString())
             || name.equals(candidate.getFileName() + ".md5"));
+        if (refusal == null) {
+          refusal = refused.getMessage();
+          Optional<String> fetched = peers == null ? Optional.empty()
+              : peers.fetchInto(groupDirectory, maxApplicationVersion);
+          if (fetched.isPresent()) {
+            LOG.warn("recovering from checkpoint {} instead", fetched.get());
+            return refusal + "; recovered from checkpoint " + fetched.get();
+          }
+        }
       }
     }
     // No sound checkpoint is left: the journal alone cannot rebuild the state, so drop it as well

@@ -84,6 +84,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
         .healthProbe(settings.healthInterval(), settings.probesBeforeHandOver())
         .http(httpAddresses.get(id));
     addresses.forEach(builder::peer);
+    endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
     settings.onNode().accept(node);
     nodes.put(id, node);

@@ -62,6 +62,7 @@ final class HttpEndpoint implements AutoCloseable {
     server.createContext("/steadfast/v1/sessions/", this::session);
     server.createContext("/steadfast/v1/primary", this::primary);
     server.createContext("/steadfast/v1/status", this::status);
+    server.createContext("/steadfast/v1/checkpoint", this::checkpoint);
     server.start();
   }
 
@@ -133,6 +134,24 @@ final class HttpEndpoint implements AutoCloseable {
   private void status(HttpExchange exchange) throws IOException {
     try (exchange) {
       reply(exchange, 200, text(node.status().toString()));
+    }
+  }
+
+  private void checkpoint(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      java.util.Optional<java.nio.file.Path> newest = node.newestCheckpoint();
+      if (newest.isEmpty() || !java.nio.file.Files.exists(newest.get())) {
+        reply(exchange, 404, text("no checkpoint on " + node.id()));
+        return;
+      }
+      java.nio.file.Path file = newest.get();
+      try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+        exchange.getResponseHeaders().add(PeerCheckpoints.NAME_HEADER, file.getFileName().toString());
+        exchange.sendResponseHeaders(200, java.nio.file.Files.size(file));
+        try (OutputStream out = exchange.getResponseBody()) {
+          in.transferTo(out);
+        }
+      }
     }
   }
 

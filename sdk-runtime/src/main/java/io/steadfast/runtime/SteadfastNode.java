@@ -137,7 +137,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       try {
         recoveredFrom = CheckpointRecovery.checkNewest(
             RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
-            stateMachine.core().application().checkpointVersion(), settings.storage());
+            stateMachine.core().application().checkpointVersion(), settings.storage(),
+            settings.peerEndpoints().isEmpty() ? null : new PeerCheckpoints(settings.peerEndpoints()));
         engine = RatisEngine.start(id, settings.cluster(), settings.peers(), settings.storage(),
             settings.engine(), stateMachine);
       } catch (IOException e) {
@@ -304,6 +305,12 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       throw e;
     }
     authorizer.check(principal.get(), command);
+  }
+
+  /** The newest checkpoint file this node holds, if any (served to peers that need one). */
+  Optional<java.nio.file.Path> newestCheckpoint() {
+    var latest = stateMachine.getLatestSnapshot();
+    return latest == null ? Optional.empty() : Optional.of(latest.getFile().getPath());
   }
 
   /**
@@ -499,7 +506,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       Clock clock,
       Duration healthInterval,
       int probesBeforeHandOver,
-      @Nullable InetSocketAddress http) {}
+      @Nullable InetSocketAddress http,
+      Map<NodeId, java.net.URI> peerEndpoints) {}
 
   /**
    * Builds a {@link SteadfastNode}. Every setter validates its argument at once; {@link #build()}
@@ -526,8 +534,23 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private Duration healthInterval = Duration.ofSeconds(1);
     private int probesBeforeHandOver = 3;
     private @Nullable InetSocketAddress http;
+    private final Map<NodeId, java.net.URI> peerEndpoints = new TreeMap<>();
 
     private Builder() {}
+
+    /**
+     * Another member's HTTP endpoint ({@code http://host:port}), from which this node may fetch a
+     * checkpoint when its own is refused at start.
+     */
+    public Builder<C, R> peerEndpoint(NodeId peer, java.net.URI endpoint) {
+      Objects.requireNonNull(peer, "peer");
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (!"http".equals(endpoint.getScheme())) {
+        throw new ConfigurationException("peerEndpoint", "must be an http URI: " + endpoint);
+      }
+      peerEndpoints.put(peer, endpoint);
+      return this;
+    }
 
     /**
      * Serve remote clients and load-balancer health checks over HTTP at {@code address}. Off
@@ -692,7 +715,9 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
           applications, codec,
           new EngineSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
               checkpointEveryEntries, segmentSizeBytes),
-          groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver, http));
+          groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver, http,
+          peerEndpoints.entrySet().stream().filter(e -> !e.getKey().equals(id))
+              .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
     }
   }
 }

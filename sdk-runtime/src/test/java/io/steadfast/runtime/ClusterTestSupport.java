@@ -51,7 +51,7 @@ final class ClusterTestSupport {
 
   /** Waits until every running node has applied the same journal index, then compares digests. */
   static Map<String, StateDigest> awaitConvergence(EmbeddedCluster<LedgerCommand, Long> cluster) {
-    await("replicas to converge", Duration.ofSeconds(20), () -> {
+    await("replicas to converge", Duration.ofSeconds(60), () -> {
       List<NodeStatus> statuses = cluster.status();
       long commit = statuses.stream().mapToLong(NodeStatus::commitIndex).max().orElse(-1);
       return statuses.size() == cluster.ids().size()

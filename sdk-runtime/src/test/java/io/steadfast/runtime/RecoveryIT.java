@@ -44,7 +44,7 @@ class RecoveryIT {
   }
 
   @Test
-  void flippedByte_inStoredCheckpoint_isRefusedByName_andNodeRecoversFromOlderCheckpointAndJournal() throws Exception {
+  void flippedByte_inStoredCheckpoint_isRefusedByName_andNodeRecoversFromPeerCheckpoint() throws Exception {
     damagedCheckpointIsRefused(file -> {
       try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
         long at = raf.length() / 2;
@@ -57,7 +57,7 @@ class RecoveryIT {
   }
 
   @Test
-  void truncatedCheckpoint_isRefusedByName_andNodeRecoversFromOlderCheckpointAndJournal() throws Exception {
+  void truncatedCheckpoint_isRefusedByName_andNodeRecoversFromPeerCheckpoint() throws Exception {
     damagedCheckpointIsRefused(file -> {
       try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
         raf.setLength(raf.length() - 7);
@@ -86,7 +86,9 @@ class RecoveryIT {
       SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
       assertThat(restarted.status().recoveredFrom())
           .contains(newest.getFileName().toString())
-          .contains(problem);
+          .contains(problem)
+          .containsPattern("recovered from checkpoint snapshot\\.\\d+_\\d+ from n[123]");
+      assertThat(restarted.status().recoveredFrom()).doesNotContain("from " + victim + " ");
       awaitConvergence(cluster);
     }
   }

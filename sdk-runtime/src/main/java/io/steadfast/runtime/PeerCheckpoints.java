@@ -1,0 +1,116 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.checkpoint.CheckpointException;
+import io.steadfast.runtime.checkpoint.CheckpointFile;
+import io.steadfast.runtime.checkpoint.CheckpointHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import io.steadfast.runtime.internal.ratis.JournalFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches a sound checkpoint from a peer's {@link HttpEndpoint} when a node's own newest checkpoint
+ * is refused at start. A fetched checkpoint is verified like a local one, and used only if the
+ * node's remaining journal continues from it without a gap.
+ */
+final class PeerCheckpoints {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PeerCheckpoints.class);
+  static final String NAME_HEADER = "Steadfast-Checkpoint";
+
+  private final Map<NodeId, URI> peers;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  PeerCheckpoints(Map<NodeId, URI> peers) {
+    this.peers = Map.copyOf(peers);
+  }
+
+  /**
+   * Fetches the first usable checkpoint any peer offers into {@code groupDirectory/sm}.
+   *
+   * @return the peer and the checkpoint's name, if one was installed
+   */
+  Optional<String> fetchInto(Path groupDirectory, int maxApplicationVersion) {
+    JournalFiles.Bounds journal;
+    try {
+      journal = JournalFiles.bounds(groupDirectory.resolve("current"));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read the journal's bounds; not fetching a checkpoint: {}", e.getMessage());
+      return Optional.empty();
+    }
+    for (Map.Entry<NodeId, URI> peer : peers.entrySet()) {
+      try {
+        Optional<String> fetched = fetch(peer.getKey(), peer.getValue(), groupDirectory,
+            maxApplicationVersion, journal);
+        if (fetched.isPresent()) {
+          return fetched;
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not fetch a checkpoint from {}: {}", peer.getKey(), e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<String> fetch(NodeId peer, URI endpoint, Path groupDirectory, int maxVersion,
+      JournalFiles.Bounds journal) throws IOException, InterruptedException {
+    Path checkpoints = groupDirectory.resolve("sm");
+    HttpResponse<InputStream> response = http.send(
+        HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/checkpoint"))
+            .timeout(Duration.ofSeconds(60)).GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      response.body().close();
+      return Optional.empty();
+    }
+    String name = response.headers().firstValue(NAME_HEADER).orElse("");
+    if (!name.matches("snapshot\\.\\d+_\\d+")) {
+      response.body().close();
+      throw new IOException("peer " + peer + " named its checkpoint '" + name + "'");
+    }
+    Files.createDirectories(checkpoints);
+    Path tmp = checkpoints.resolve(name + ".fetching");
+    try (InputStream body = response.body()) {
+      Files.copy(body, tmp, StandardCopyOption.REPLACE_EXISTING);
+    }
+    try {
+      CheckpointHeader header = CheckpointFile.verify(tmp, maxVersion);
+      if (journal.first() > 0 && header.journalIndex() + 1 < journal.first()) {
+        LOG.warn("checkpoint {} from {} ends at {} but the journal here starts at {}; not used",
+            name, peer, header.journalIndex(), journal.first());
+        Files.deleteIfExists(tmp);
+        return Optional.empty();
+      }
+      if (header.journalIndex() >= journal.last()) {
+        // Everything in the journal here is committed and inside the checkpoint: set it aside, or
+        // the engine would find a gap between the journal's end and the checkpoint.
+        Path aside = Files.createDirectories(groupDirectory.resolve("superseded-journal"));
+        JournalFiles.setAside(groupDirectory.resolve("current"), aside);
+      }
+      Path target = checkpoints.resolve(name);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      JournalFiles.writeDigest(target);
+      return Optional.of(name + " from " + peer);
+    } catch (CheckpointException refused) {
+      LOG.warn("checkpoint fetched from {} refused too: {}", peer, refused.getMessage());
+      Files.deleteIfExists(tmp);
+      return Optional.empty();
+    }
+  }
+
+}
