@@ -20,6 +20,7 @@ final class CatchUpScenario {
     int primary = target.primary();
     int victim = (primary + 1) % target.size();
     long appliedBefore = target.appliedIndex(victim);
+    long checkpointBefore = target instanceof SdkTarget<?, ?> sdk ? sdk.lastCheckpointIndex(victim) : -1;
     target.beginCrash(victim).join();
 
     List<Worker> workers = new ArrayList<>();
@@ -55,6 +56,9 @@ final class CatchUpScenario {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("commandsWhileDown", load.acknowledged());
     out.put("entriesBehind", goal - appliedBefore);
+    out.put("appliedIndexAtCrash", appliedBefore);
+    out.put("checkpointIndexAtCrash", checkpointBefore);
+    out.put("entriesReplayedFromOwnLog", appliedBefore - Math.max(0, checkpointBefore));
     out.put("loadSeconds", Report.round(loadSeconds));
     out.put("restartCallMs", Report.round((restarted - restartStart) / 1e6));
     out.put("catchUpMs", Report.round((caughtUp - restartStart) / 1e6));

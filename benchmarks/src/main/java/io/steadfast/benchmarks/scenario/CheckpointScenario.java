@@ -123,7 +123,7 @@ final class CheckpointScenario {
 
   private static Map<String, Object> live(byte[] payload, int checkpoints) throws Exception {
     long startBegin = System.nanoTime();
-    SdkTarget target = SdkTarget.start(() -> restored(payload), 200);
+    SdkTarget<?, ?> target = SdkTarget.start(() -> restored(payload), 200);
     Map<String, Object> out = new LinkedHashMap<>();
     try {
       out.put("clusterStartMs", Report.round((System.nanoTime() - startBegin) / 1e6));

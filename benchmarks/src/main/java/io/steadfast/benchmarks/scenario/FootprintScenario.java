@@ -54,6 +54,8 @@ final class FootprintScenario {
       target.close();
       out.put("closeMs", Report.round((System.nanoTime() - closeStart) / 1e6));
     }
+    Thread.sleep(1000);
+    out.put("threadsLeftAfterClose", threads.getThreadCount() - threads0);
     return out;
   }
 

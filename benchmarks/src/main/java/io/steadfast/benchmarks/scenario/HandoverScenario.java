@@ -18,16 +18,28 @@ import java.util.SplittableRandom;
  *       the figure is the time from the start of the switchover to that acknowledgement.
  * </ul>
  *
- * <p>A random pause of 0–100 ms before each kill spreads the kills over the heartbeat cycle.
+ * <p>A random pause of 0–100 ms before each kill spreads the kills over the heartbeat cycle. Each
+ * round also records when a new primary was first ready (a watcher polls every millisecond), which
+ * splits the figure into the engine's part (detection, election, leader readiness) and the client's
+ * part (its retry back-off).
  */
 final class HandoverScenario {
+
+  /**
+   * One round's timings, in nanoseconds from the kill or the start of the switchover.
+   *
+   * @param ack the next acknowledged command
+   * @param ready a new primary ready (failover), or the switchover call returned (switchover)
+   */
+  record Round(long ack, long ready) {}
 
   private final SplittableRandom random = new SplittableRandom(42);
 
   /** One failover round on {@code target}; returns the time to the next acknowledgement. */
-  long failoverRound(Target target, Worker probe) throws InterruptedException {
+  Round failoverRound(Target target, Worker probe) throws InterruptedException {
     target.awaitInSync(Duration.ofSeconds(60));
     long nanos;
+    long[] ready = {-1};
     try (Load background = new Load(List.of(target.newWorker(random.nextInt(1 << 20))), 10)) {
       for (int i = 0; i < 3; i++) {
         probe.executeNext();
@@ -35,17 +47,30 @@ final class HandoverScenario {
       Thread.sleep(random.nextInt(100));
       int victim = target.primary();
       long killed = System.nanoTime();
+      Thread watcher = new Thread(() -> {
+        long end = killed + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+          int now = target.readyPrimary();
+          if (now >= 0 && now != victim) {
+            ready[0] = System.nanoTime() - killed;
+            return;
+          }
+          Polling.sleepMillis(1);
+        }
+      }, "watch-primary");
+      watcher.start();
       Thread killer = target.beginCrash(victim);
       probe.executeNext();
       nanos = System.nanoTime() - killed;
+      watcher.join();
       killer.join();
       target.restart(victim);
     }
-    return nanos;
+    return new Round(nanos, ready[0]);
   }
 
   /** One switchover round on {@code target}; returns the time to the next acknowledgement. */
-  long switchoverRound(Target target, Worker probe) throws InterruptedException {
+  Round switchoverRound(Target target, Worker probe) throws InterruptedException {
     target.awaitInSync(Duration.ofSeconds(60));
     long nanos;
     try (Load background = new Load(List.of(target.newWorker(random.nextInt(1 << 20))), 10)) {
@@ -57,9 +82,10 @@ final class HandoverScenario {
       int to = (from + 1) % target.size();
       long started = System.nanoTime();
       target.switchoverTo(to);
+      long switched = System.nanoTime() - started;
       probe.executeNext();
       nanos = System.nanoTime() - started;
+      return new Round(nanos, switched);
     }
-    return nanos;
   }
 }

@@ -61,7 +61,7 @@ record Options(
     }
     if (quick) {
       return new Options(true, only, out, Duration.ofSeconds(1), Duration.ofSeconds(4), 5, 6,
-          List.of(10_000), List.of(10_000, 100_000), List.of(100_000), 1, 2,
+          List.of(10_000), List.of(10_000, 100_000), List.of(100_000), 2, 2,
           Duration.ofSeconds(3));
     }
     return new Options(false, only, out, Duration.ofSeconds(2), Duration.ofSeconds(10), 20, 20,

@@ -39,6 +39,17 @@ final class RawTarget implements Target {
   }
 
   @Override
+  public int readyPrimary() {
+    return cluster.readyLeader();
+  }
+
+  @Override
+  public long[] journaled(int member) {
+    long count = cluster.count(member);
+    return new long[] {count, count};
+  }
+
+  @Override
   public Thread beginCrash(int member) {
     Thread killer = new Thread(() -> cluster.crash(member), "kill-raw-" + member);
     killer.start();

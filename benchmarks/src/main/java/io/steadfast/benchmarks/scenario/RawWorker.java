@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class RawWorker implements Worker {
 
-  private static final List<byte[]> PAYLOADS = MortgageFixtures.officerMix().stream()
+  static final List<byte[]> PAYLOADS = MortgageFixtures.officerMix().stream()
       .map(c -> MortgageLoanApplication.codec().encodeCommand(c))
       .toList();
 

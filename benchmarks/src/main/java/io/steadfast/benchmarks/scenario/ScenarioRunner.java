@@ -76,7 +76,7 @@ public final class ScenarioRunner {
         || options.runs("failover") || options.runs("catchup");
     if (clusters) {
       say("starting the SDK cluster and the raw Ratis cluster");
-      try (SdkTarget sdk = SdkTarget.start(); RawTarget raw = RawTarget.start()) {
+      try (SdkTarget<?, ?> sdk = SdkTarget.start(); RawTarget raw = RawTarget.start()) {
         if (options.runs("throughput")) {
           throughput(sdk, raw);
         }
@@ -104,6 +104,10 @@ public final class ScenarioRunner {
   }
 
   private void footprint() throws Exception {
+    // Start and stop each system once first, so that neither pays class loading in its figures.
+    say("footprint: warming up (start and stop each system once)");
+    SdkTarget.start().close();
+    RawTarget.start().close();
     say("footprint: idle SDK cluster");
     Map<String, Object> sdk = FootprintScenario.run(SdkTarget::start, options.footprintIdle());
     say("footprint: idle raw Ratis cluster");
@@ -112,22 +116,46 @@ public final class ScenarioRunner {
     for (String[] f : new String[][] {{"threadsPerNode", "threads per node", ""},
         {"heapMbPerNode", "heap per node (after GC)", "MB"},
         {"idleCpuPercentOfCorePerNode", "idle CPU per node", "% core"},
-        {"startMs", "start 3 nodes", "ms"}, {"closeMs", "close 3 nodes", "ms"}}) {
+        {"startMs", "start 3 nodes", "ms"}, {"closeMs", "close 3 nodes", "ms"},
+        {"threadsLeftAfterClose", "threads left 1 s after close", ""}}) {
       report.row("footprint", f[1], num(sdk, f[0]), num(raw, f[0]), f[2]);
     }
   }
 
-  private void throughput(SdkTarget sdk, RawTarget raw) throws Exception {
+  private void throughput(SdkTarget<?, ?> sdk, RawTarget raw) throws Exception {
     Map<String, Object> all = new LinkedHashMap<>();
-    for (int sessions : List.of(1, 64)) {
-      say("throughput: %d session(s), SDK", sessions);
-      Map<String, Object> s = ThroughputScenario.run(sdk, sessions, options.throughputWarmup(),
-          options.throughputSeconds());
-      say("throughput: %d session(s), raw Ratis", sessions);
-      Map<String, Object> r = ThroughputScenario.run(raw, sessions, options.throughputWarmup(),
-          options.throughputSeconds());
-      String name = sessions == 1 ? "sequential" : "concurrent64";
-      all.put(name, sides(s, r));
+    say("throughput: starting a third cluster, the SDK running the counter application");
+    try (SdkTarget<?, ?> counter = SdkTarget.counter()) {
+      for (int sessions : List.of(1, 64)) {
+        say("throughput: %d session(s), SDK (mortgage)", sessions);
+        Map<String, Object> s = ThroughputScenario.run(sdk, sessions, options.throughputWarmup(),
+            options.throughputSeconds());
+        say("throughput: %d session(s), SDK (counter)", sessions);
+        Map<String, Object> c = ThroughputScenario.run(counter, sessions,
+            options.throughputWarmup(), options.throughputSeconds());
+        say("throughput: %d session(s), raw Ratis", sessions);
+        Map<String, Object> r = ThroughputScenario.run(raw, sessions, options.throughputWarmup(),
+            options.throughputSeconds());
+        String name = sessions == 1 ? "sequential" : "concurrent64";
+        Map<String, Object> figures = sides(s, r);
+        figures.put("sdkCounterApp", c);
+        all.put(name, figures);
+        throughputRows(sessions, s, c, r);
+      }
+    }
+    long elections = 0;
+    for (Object v : all.values()) {
+      elections += (long) ((Map<?, ?>) ((Map<?, ?>) v).get("sdk")).get("termChanges");
+      elections += (long) ((Map<?, ?>) ((Map<?, ?>) v).get("sdkCounterApp")).get("termChanges");
+    }
+    report.target("no election during SDK throughput runs", "0 term changes", elections,
+        elections == 0);
+    report.put("throughput", all);
+  }
+
+  private void throughputRows(int sessions, Map<String, Object> s, Map<String, Object> c,
+      Map<String, Object> r) {
+    {
       String label = sessions == 1 ? "1 session: " : "64 sessions: ";
       report.row("throughput", label + "ops/s", num(s, "opsPerSecond"), num(r, "opsPerSecond"),
           "/s");
@@ -135,78 +163,101 @@ public final class ScenarioRunner {
           "ms");
       report.row("throughput", label + "p99 latency", latency(s, "p99Ms"), latency(r, "p99Ms"),
           "ms");
-      report.row("throughput", label + "commands per Raft entry", num(s, "commandsPerEntry"),
+      report.row("throughput", label + "commands per journal entry", num(s, "commandsPerEntry"),
           num(r, "commandsPerEntry"), "");
+      report.row("throughput", label + "commands per Raft log index", num(s, "commandsPerLogIndex"),
+          num(r, "commandsPerLogIndex"), "");
       report.row("throughput", label + "term changes (elections)", num(s, "termChanges"),
           num(r, "termChanges"), "");
+      report.row("throughput", label + "process CPU per command",
+          num(s, "processCpuMicrosPerCommand"), num(r, "processCpuMicrosPerCommand"), "us");
+      report.row("throughput", label + "ops/s, SDK running the counter app",
+          num(c, "opsPerSecond"), num(r, "opsPerSecond"), "/s");
+      report.row("throughput", label + "p99, SDK running the counter app", latency(c, "p99Ms"),
+          latency(r, "p99Ms"), "ms");
+      report.row("throughput", label + "cmds/entry, SDK running the counter app",
+          num(c, "commandsPerEntry"), num(r, "commandsPerEntry"), "");
       if (sessions == 64) {
         double ratio = num(s, "opsPerSecond") / num(r, "opsPerSecond");
         report.target("64 sessions: SDK ops/s >= 10x raw", ">= 10x", ratio, ratio >= 10);
         report.target("64 sessions: SDK p99 latency", "<= 50 ms", latency(s, "p99Ms"),
             latency(s, "p99Ms") <= 50);
+        double counterRatio = num(c, "opsPerSecond") / num(r, "opsPerSecond");
+        report.target("64 sessions: SDK (counter app) ops/s >= 10x raw", ">= 10x", counterRatio,
+            counterRatio >= 10);
       }
     }
-    long elections = 0;
-    for (Object v : all.values()) {
-      elections += (long) ((Map<?, ?>) ((Map<?, ?>) v).get("sdk")).get("termChanges");
-    }
-    report.target("no election during SDK throughput runs", "0 term changes", elections,
-        elections == 0);
-    report.put("throughput", all);
   }
 
-  private void switchover(SdkTarget sdk, RawTarget raw) throws Exception {
+  private void switchover(SdkTarget<?, ?> sdk, RawTarget raw) throws Exception {
     HandoverScenario rounds = new HandoverScenario();
     Latencies s = new Latencies();
     Latencies r = new Latencies();
+    Latencies sCall = new Latencies();
+    Latencies rCall = new Latencies();
     Worker sdkProbe = sdk.newWorker(7);
     Worker rawProbe = raw.newWorker(7);
     for (int i = 0; i < options.switchoverRounds(); i++) {
       say("switchover round %d of %d", i + 1, options.switchoverRounds());
-      if (i % 2 == 0) {
-        s.add(rounds.switchoverRound(sdk, sdkProbe));
-        r.add(rounds.switchoverRound(raw, rawProbe));
-      } else {
-        r.add(rounds.switchoverRound(raw, rawProbe));
-        s.add(rounds.switchoverRound(sdk, sdkProbe));
+      for (Target t : i % 2 == 0 ? List.<Target>of(sdk, raw) : List.<Target>of(raw, sdk)) {
+        HandoverScenario.Round round = rounds.switchoverRound(t,
+            t == sdk ? sdkProbe : rawProbe);
+        (t == sdk ? s : r).add(round.ack());
+        (t == sdk ? sCall : rCall).add(round.ready());
       }
     }
-    report.put("switchover", sides(withSamples(s), withSamples(r)));
+    Map<String, Object> sdkFigures = withSamples(s);
+    sdkFigures.put("switchoverCall", sCall.summary());
+    Map<String, Object> rawFigures = withSamples(r);
+    rawFigures.put("switchoverCall", rCall.summary());
+    report.put("switchover", sides(sdkFigures, rawFigures));
     latencyRows("switchover", "time to next ack", s, r);
+    report.row("switchover", "of which the switchover call, p50", sCall.percentileMillis(50),
+        rCall.percentileMillis(50), "ms");
     report.target("switchover p99 (SDK)", "<= 100 ms", s.percentileMillis(99),
         s.percentileMillis(99) <= 100);
   }
 
-  private void failover(SdkTarget sdk, RawTarget raw) throws Exception {
+  private void failover(SdkTarget<?, ?> sdk, RawTarget raw) throws Exception {
     HandoverScenario rounds = new HandoverScenario();
     Latencies s = new Latencies();
     Latencies r = new Latencies();
+    Latencies sReady = new Latencies();
+    Latencies rReady = new Latencies();
     Worker sdkProbe = sdk.newWorker(9);
     Worker rawProbe = raw.newWorker(9);
     for (int i = 0; i < options.failoverRounds(); i++) {
       say("failover round %d of %d", i + 1, options.failoverRounds());
-      if (i % 2 == 0) {
-        s.add(rounds.failoverRound(sdk, sdkProbe));
-        r.add(rounds.failoverRound(raw, rawProbe));
-      } else {
-        r.add(rounds.failoverRound(raw, rawProbe));
-        s.add(rounds.failoverRound(sdk, sdkProbe));
+      for (Target t : i % 2 == 0 ? List.<Target>of(sdk, raw) : List.<Target>of(raw, sdk)) {
+        HandoverScenario.Round round = rounds.failoverRound(t, t == sdk ? sdkProbe : rawProbe);
+        (t == sdk ? s : r).add(round.ack());
+        if (round.ready() >= 0) {
+          (t == sdk ? sReady : rReady).add(round.ready());
+        }
       }
     }
-    Map<String, Object> figures = sides(withSamples(s), withSamples(r));
+    Map<String, Object> sdkFigures = withSamples(s);
+    sdkFigures.put("newPrimaryReady", withSamples(sReady));
+    Map<String, Object> rawFigures = withSamples(r);
+    rawFigures.put("newPrimaryReady", withSamples(rReady));
+    Map<String, Object> figures = sides(sdkFigures, rawFigures);
     double p50Ratio = s.percentileMillis(50) / r.percentileMillis(50);
     double p99Ratio = s.percentileMillis(99) / r.percentileMillis(99);
     figures.put("ratioP50", Report.round(p50Ratio));
     figures.put("ratioP99", Report.round(p99Ratio));
     report.put("failover", figures);
     latencyRows("failover", "kill to next ack", s, r);
+    report.row("failover", "kill to new primary ready p50", sReady.percentileMillis(50),
+        rReady.percentileMillis(50), "ms");
+    report.row("failover", "kill to new primary ready p99", sReady.percentileMillis(99),
+        rReady.percentileMillis(99), "ms");
     report.target("failover p99 (SDK)", "<= 300 ms", s.percentileMillis(99),
         s.percentileMillis(99) <= 300);
     report.target("failover SDK/raw ratio (p99)", "<= 1.25", p99Ratio, p99Ratio <= 1.25);
     report.target("failover SDK/raw ratio (p50)", "<= 1.25", p50Ratio, p50Ratio <= 1.25);
   }
 
-  private void catchUp(SdkTarget sdk, RawTarget raw) throws Exception {
+  private void catchUp(SdkTarget<?, ?> sdk, RawTarget raw) throws Exception {
     Map<String, Object> all = new LinkedHashMap<>();
     for (int commands : options.catchUpSizes()) {
       say("catch-up after %,d commands: SDK", commands);
@@ -295,6 +346,8 @@ public final class ScenarioRunner {
   }
 
   private static void say(String format, Object... args) {
-    System.out.printf("[bench] " + format + "%n", args);
+    System.out.printf("[bench %s] %s%n",
+        java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        String.format(java.util.Locale.ROOT, format, args));
   }
 }

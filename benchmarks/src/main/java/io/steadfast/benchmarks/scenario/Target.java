@@ -18,6 +18,16 @@ interface Target extends AutoCloseable {
   /** The member that is primary and ready, waiting for one up to 20 s. */
   int primary();
 
+  /** The member that is primary and ready now, or -1 (does not wait). */
+  int readyPrimary();
+
+  /**
+   * Journal entries and commands {@code member} has submitted as primary, as far as this side can
+   * tell: for the SDK the group committer's batches and requests, for raw Ratis the counter (one
+   * entry per command). {@code {-1, -1}} if unknown.
+   */
+  long[] journaled(int member);
+
   /**
    * Kills {@code member} as a crashed process would stop. Returns as soon as the member refuses
    * requests; the rest of the shutdown (closing Ratis, which is slow) continues on the returned

@@ -28,23 +28,38 @@ final class ThroughputScenario {
       int primary = target.primary();
       long term0 = target.term(primary);
       long commit0 = target.commitIndex(primary);
+      long[] journal0 = target.journaled(primary);
       long acks0 = load.acknowledged();
       long errors0 = load.errors();
+      com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long start = System.nanoTime();
       load.startRecording();
       Thread.sleep(measure.toMillis());
       Latencies latencies = load.stopRecording();
       double seconds = (System.nanoTime() - start) / 1e9;
+      long cpu = os.getProcessCpuTime() - cpu0;
       long acks = load.acknowledged() - acks0;
       int primaryAfter = target.primary();
       long entries = target.commitIndex(primaryAfter) - commit0;
+      long[] journal1 = target.journaled(primaryAfter);
+      boolean known = primaryAfter == primary && journal0[0] >= 0 && journal1[0] >= 0;
+      long batches = known ? journal1[0] - journal0[0] : -1;
+      long requests = known ? journal1[1] - journal0[1] : -1;
       out.put("sessions", sessions);
       out.put("seconds", Report.round(seconds));
       out.put("commands", acks);
       out.put("opsPerSecond", Report.round(acks / seconds));
       out.put("latency", latencies.summary());
-      out.put("raftEntries", entries);
-      out.put("commandsPerEntry", Report.round(entries > 0 ? (double) acks / entries : Double.NaN));
+      out.put("processCpuCores", Report.round(cpu / 1e9 / seconds));
+      out.put("processCpuMicrosPerCommand", Report.round(acks > 0 ? cpu / 1e3 / acks : Double.NaN));
+      out.put("raftLogIndices", entries);
+      out.put("commandsPerLogIndex",
+          Report.round(entries > 0 ? (double) acks / entries : Double.NaN));
+      out.put("journalEntries", batches);
+      out.put("commandsPerEntry",
+          Report.round(batches > 0 ? (double) requests / batches : Double.NaN));
       out.put("errors", load.errors() - errors0);
       out.put("termChanges", target.term(primaryAfter) - term0);
       out.put("primaryChanged", primaryAfter != primary);
