@@ -23,7 +23,9 @@ final class ExitTimings implements AutoCloseable {
 
   /** The exit points measured. */
   enum Exit {
-    APPLY, CHECKPOINT, RESTORE, QUERY, ROLE_CHANGE
+    APPLY, CHECKPOINT, RESTORE, QUERY, ROLE_CHANGE,
+    /** {@code onResume}, which shares the role thread and the role-change budget. */
+    ROLE_THREAD_RESUME
   }
 
   /** A call that ran past its budget, with the stack the watchdog saw. */
@@ -50,6 +52,7 @@ final class ExitTimings implements AutoCloseable {
     budgets.put(Exit.RESTORE, declared.restore());
     budgets.put(Exit.QUERY, declared.query());
     budgets.put(Exit.ROLE_CHANGE, declared.roleChange());
+    budgets.put(Exit.ROLE_THREAD_RESUME, declared.roleChange());
     for (Exit exit : Exit.values()) {
       durations.put(exit, new ArrayList<>());
     }

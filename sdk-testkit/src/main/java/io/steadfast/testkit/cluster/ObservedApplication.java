@@ -13,6 +13,7 @@ import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.SessionResumed;
 import io.steadfast.testkit.apply.Outcome;
 import java.io.IOException;
 import java.time.Instant;
@@ -150,6 +151,16 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
       timings.exit();
       observations.leaveRoleCallback(change.node().value());
       observations.received(change, threw, overlapping);
+    }
+  }
+
+  @Override
+  public void onResume(SessionResumed resumed) {
+    timings.enter(ExitTimings.Exit.ROLE_THREAD_RESUME);
+    try {
+      delegate.onResume(resumed);
+    } finally {
+      timings.exit();
     }
   }
 

@@ -146,34 +146,52 @@ final class LoanCheckpoint {
     }
   }
 
+  /** The largest scale any stored amount or ratio has (rates and ratios carry a few decimals). */
+  private static final int MAX_SCALE = 12;
+  /** More digits than any amount the pipeline stores. */
+  private static final int MAX_PRECISION = 40;
+
+  /**
+   * Reads a decimal and refuses one no writer of this format produces: a corrupt scale would
+   * otherwise make the next rescaling compute a power of ten with billions of digits.
+   */
+  private static BigDecimal readAmount(CheckpointReader in) throws IOException {
+    BigDecimal value = in.readDecimal();
+    if (value.scale() < 0 || value.scale() > MAX_SCALE || value.precision() > MAX_PRECISION) {
+      throw new IOException("implausible decimal in checkpoint: scale " + value.scale()
+          + ", precision " + value.precision());
+    }
+    return value;
+  }
+
   private static Loan readLoan(CheckpointReader in) throws IOException {
     String loanId = in.readString();
     String officer = in.readString();
     LoanStage stage = LoanStage.valueOf(in.readString());
     LoanRequest request = new LoanRequest(
         in.readString(),
-        in.readDecimal(),
-        in.readDecimal(),
-        in.readDecimal(),
-        in.readDecimal(),
+        readAmount(in),
+        readAmount(in),
+        readAmount(in),
+        readAmount(in),
         in.readInt(),
-        in.readDecimal());
-    BigDecimal payment = in.readDecimal();
+        readAmount(in));
+    BigDecimal payment = readAmount(in);
     LocalDate submittedOn = readDay(in);
 
     Loan.CreditReport credit = in.readBoolean()
         ? new Loan.CreditReport(in.readInt(), in.readString(), readDay(in))
         : null;
     Loan.Appraisal appraisal = in.readBoolean()
-        ? new Loan.Appraisal(in.readDecimal(), in.readString(), readDay(in))
+        ? new Loan.Appraisal(readAmount(in), in.readString(), readDay(in))
         : null;
     Loan.Decision decision = in.readBoolean()
         ? new Loan.Decision(
             in.readBoolean(),
             readNames(DeclineReason.class, in),
             readNames(Condition.class, in),
-            in.readDecimal(),
-            in.readDecimal(),
+            readAmount(in),
+            readAmount(in),
             in.readString(),
             readDay(in),
             in.readString())
@@ -182,7 +200,7 @@ final class LoanCheckpoint {
         ? new Loan.Closing(readDay(in), in.readString(), readDay(in))
         : null;
     Loan.Funding funding = in.readBoolean()
-        ? new Loan.Funding(in.readDecimal(), in.readString(), readDay(in))
+        ? new Loan.Funding(readAmount(in), in.readString(), readDay(in))
         : null;
     Loan.Withdrawal withdrawal = in.readBoolean()
         ? new Loan.Withdrawal(
