@@ -487,8 +487,12 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
     @Override
     public void failed(Throwable cause) {
-      LOG.error("{}: stopping after an error it cannot recover from", id, cause);
+      LOG.error("{}: stopping after an error it cannot recover from; restart it to recover from its"
+          + " checkpoint and the journal", id, cause);
       primaryReady = false;
+      Thread stopper = new Thread(() -> stop(false), "steadfast-failstop-" + id);
+      stopper.setDaemon(true);
+      stopper.start();
     }
   }
 
@@ -651,7 +655,10 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       return this;
     }
 
-    /** Journal entries between automatic checkpoints. Default 10,000. */
+    /**
+     * Journal entries between automatic checkpoints. Default 10,000. An entry is one group-commit
+     * batch, which may hold many commands.
+     */
     public Builder<C, R> checkpointEvery(long entries) {
       if (entries < 1) {
         throw new ConfigurationException("checkpointEvery", "must be positive: " + entries);

@@ -49,7 +49,7 @@ public final class ReplicatedCore<C, R> {
   private long commandIndex;
   private long lastEpoch;
   private long leaderTimeMillis;
-  private JournalEntry.@Nullable HandOver lastHandOver;
+  private volatile JournalEntry.@Nullable HandOver lastHandOver;
   private volatile Position lastPosition = Position.ZERO;
 
   /** A core for {@code application}, decoding commands with {@code codec}. */

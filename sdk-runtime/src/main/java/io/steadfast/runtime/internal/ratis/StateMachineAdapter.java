@@ -211,8 +211,15 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   public void reinitialize() throws IOException {
     LifeCycle lifeCycle = getLifeCycle();
     lifeCycle.transition(LifeCycle.State.STARTING);
-    storage.loadLatestSnapshot();
-    loadLatestCheckpoint();
+    try {
+      storage.loadLatestSnapshot();
+      loadLatestCheckpoint();
+    } catch (IOException | RuntimeException e) {
+      // A checkpoint received from the primary that cannot be restored leaves this replica without
+      // a state it can trust: stop, rather than continue from the old one.
+      hooks.failed(e);
+      throw e;
+    }
     lifeCycle.transition(LifeCycle.State.RUNNING);
     if (started) {
       hooks.rejoined();
