@@ -288,10 +288,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** Health probing of every node; see {@link SteadfastNode.Builder#healthProbe}. */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
-      if (interval == null || interval.toMillis() < 10 || probesBeforeHandOver < 1) {
-        throw new ConfigurationException("healthProbe", "need interval >= 10 ms and probes >= 1, got "
-            + interval + " and " + probesBeforeHandOver);
-      }
+      Settings.healthProbe(interval, probesBeforeHandOver);
       this.healthInterval = interval;
       this.probesBeforeHandOver = probesBeforeHandOver;
       return this;
@@ -326,10 +323,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** The randomized election timeout. Default 150–300 ms. */
     public Builder<C, R> electionTimeout(Duration min, Duration max) {
-      if (min == null || max == null || min.toMillis() < 10 || max.compareTo(min) <= 0) {
-        throw new ConfigurationException("electionTimeout",
-            "need 10 ms <= min < max, got min=" + min + ", max=" + max);
-      }
+      Settings.electionTimeout(min, max);
       this.electionMin = min;
       this.electionMax = max;
       return this;
@@ -337,28 +331,19 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** Journal entries between automatic checkpoints. Default 10,000. */
     public Builder<C, R> checkpointEvery(long entries) {
-      if (entries < 1) {
-        throw new ConfigurationException("checkpointEvery", "must be positive: " + entries);
-      }
-      this.checkpointEvery = entries;
+      this.checkpointEvery = Settings.positive("checkpointEvery", entries);
       return this;
     }
 
     /** Journal segment size. Default 8 MiB. */
     public Builder<C, R> segmentSize(long bytes) {
-      if (bytes < 64 * 1024) {
-        throw new ConfigurationException("segmentSize", "must be at least 64 KiB: " + bytes);
-      }
-      this.segmentSize = bytes;
+      this.segmentSize = Settings.segmentSize(bytes);
       return this;
     }
 
     /** How long a request (or waiting for a primary) may take. Default 10 s. */
     public Builder<C, R> requestDeadline(Duration deadline) {
-      if (deadline == null || deadline.toMillis() < 1) {
-        throw new ConfigurationException("requestDeadline", "must be positive: " + deadline);
-      }
-      this.requestDeadline = deadline;
+      this.requestDeadline = Settings.positive("requestDeadline", deadline);
       return this;
     }
 

@@ -575,14 +575,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * An idle primary also journals an empty entry at this interval so idle sessions expire.
      */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
-      if (interval == null || interval.toMillis() < 10) {
-        throw new ConfigurationException("healthProbe", "interval must be at least 10 ms: "
-            + interval);
-      }
-      if (probesBeforeHandOver < 1) {
-        throw new ConfigurationException("healthProbe", "probes before hand-over must be positive: "
-            + probesBeforeHandOver);
-      }
+      Settings.healthProbe(interval, probesBeforeHandOver);
       this.healthInterval = interval;
       this.probesBeforeHandOver = probesBeforeHandOver;
       return this;
@@ -637,10 +630,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * before electing a new one. Default 150–300 ms.
      */
     public Builder<C, R> electionTimeout(Duration min, Duration max) {
-      if (min == null || max == null || min.toMillis() < 10 || max.compareTo(min) <= 0) {
-        throw new ConfigurationException("electionTimeout",
-            "need 10 ms <= min < max, got min=" + min + ", max=" + max);
-      }
+      Settings.electionTimeout(min, max);
       this.electionTimeoutMin = min;
       this.electionTimeoutMax = max;
       return this;
@@ -648,10 +638,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
     /** How long a caller waits for one request before giving up. Default 10 s. */
     public Builder<C, R> requestDeadline(Duration deadline) {
-      if (deadline == null || deadline.toMillis() < 1) {
-        throw new ConfigurationException("requestDeadline", "must be positive: " + deadline);
-      }
-      this.requestDeadline = deadline;
+      this.requestDeadline = Settings.positive("requestDeadline", deadline);
       return this;
     }
 
@@ -660,19 +647,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * batch, which may hold many commands.
      */
     public Builder<C, R> checkpointEvery(long entries) {
-      if (entries < 1) {
-        throw new ConfigurationException("checkpointEvery", "must be positive: " + entries);
-      }
-      this.checkpointEveryEntries = entries;
+      this.checkpointEveryEntries = Settings.positive("checkpointEvery", entries);
       return this;
     }
 
     /** Journal segment size; the journal is purged after a checkpoint by whole segments. */
     public Builder<C, R> segmentSize(long bytes) {
-      if (bytes < 64 * 1024) {
-        throw new ConfigurationException("segmentSize", "must be at least 64 KiB: " + bytes);
-      }
-      this.segmentSizeBytes = bytes;
+      this.segmentSizeBytes = Settings.segmentSize(bytes);
       return this;
     }
 

@@ -34,6 +34,7 @@ class SessionsIT {
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
              ClusterTestSupport.ledgerCluster(changes).checkpointEvery(300).start();
          LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
+      long lastEpoch = 0;
       for (int kill = 1; kill <= 50; kill++) {
         long before = load.acknowledged.size();
         int gap = random.nextInt(1, 60);
@@ -41,7 +42,18 @@ class SessionsIT {
             () -> load.acknowledged.size() >= before + gap);
         NodeId victim = cluster.primary().id();
         cluster.crash(victim);
-        cluster.primary();
+        NodeId successor = cluster.primary().id();
+        assertThat(successor).isNotEqualTo(victim);
+        long floor = lastEpoch;
+        String what = "FAILOVER role change on " + successor + " after kill " + kill;
+        await(what, Duration.ofSeconds(10), () -> changes.stream().anyMatch(
+            c -> c.node().equals(successor) && c.to() == Role.PRIMARY && c.epoch() > floor));
+        RoleChange promotion = changes.stream()
+            .filter(c -> c.node().equals(successor) && c.to() == Role.PRIMARY && c.epoch() > floor)
+            .findFirst().orElseThrow();
+        assertThat(promotion.reason()).as(what + " (seed %d)", SEED)
+            .isEqualTo(RoleChange.Reason.FAILOVER);
+        lastEpoch = promotion.epoch();
         cluster.restart(victim);
       }
       long after = load.acknowledged.size();
@@ -71,6 +83,15 @@ class SessionsIT {
           target = ids.get(random.nextInt(ids.size()));
         } while (target.equals(current));
         cluster.switchover(target);
+        NodeId to = target;
+        long switchIndex = round;
+        await("both sides see SWITCHOVER in round " + round, Duration.ofSeconds(10), () ->
+            changes.stream().filter(c -> c.node().equals(to) && c.to() == Role.PRIMARY
+                && c.reason() == RoleChange.Reason.SWITCHOVER).count() >= 1
+            && changes.stream().filter(c -> c.node().equals(current) && c.from() == Role.PRIMARY
+                && c.reason() == RoleChange.Reason.SWITCHOVER).count() >= 1
+            && changes.stream().filter(c -> c.to() == Role.PRIMARY
+                && c.reason() == RoleChange.Reason.SWITCHOVER).count() == switchIndex);
       }
       load.close();
       checkHistory(cluster, load, "seed " + (SEED + 1) + ", 20 switchovers");

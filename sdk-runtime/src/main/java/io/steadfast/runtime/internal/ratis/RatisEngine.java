@@ -150,15 +150,7 @@ public final class RatisEngine implements AutoCloseable {
    * @return the reply; fails with {@link NotPrimaryException} when this node is not the leader
    */
   public CompletableFuture<byte[]> write(byte[] entry) {
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId)
-        .setServerId(peerId)
-        .setGroupId(group.getGroupId())
-        .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(entry)))
-        .setType(RaftClientRequest.writeRequestType())
-        .setTimeoutMs(requestTimeout.toMillis())
-        .build();
+    RaftClientRequest request = request(entry, RaftClientRequest.writeRequestType());
     try {
       return server.submitClientRequestAsync(request).handle(this::unwrap);
     } catch (IOException e) {
@@ -172,21 +164,25 @@ public final class RatisEngine implements AutoCloseable {
    * (ReadIndex), so the answer is linearizable.
    */
   public CompletableFuture<byte[]> read(byte[] query) {
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId)
-        .setServerId(peerId)
-        .setGroupId(group.getGroupId())
-        .setCallId(callIds.incrementAndGet())
-        .setMessage(Message.valueOf(ByteString.copyFrom(query)))
-        .setType(RaftClientRequest.readRequestType())
-        .setTimeoutMs(requestTimeout.toMillis())
-        .build();
+    RaftClientRequest request = request(query, RaftClientRequest.readRequestType());
     try {
       return server.submitClientRequestAsync(request).handle(this::unwrap);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new SteadfastException(
           "node " + nodeId + " could not read: " + e.getMessage(), e));
     }
+  }
+
+  private RaftClientRequest request(byte[] content, RaftClientRequest.Type type) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(peerId)
+        .setGroupId(group.getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(ByteString.copyFrom(content)))
+        .setType(type)
+        .setTimeoutMs(requestTimeout.toMillis())
+        .build();
   }
 
   /**
