@@ -21,7 +21,9 @@ final class ReplayCommand {
     }
     String module = root.relativize(here).toString().replace('\\', '/');
     String className = suite.getName().substring(suite.getPackageName().length() + 1);
-    String select = className.endsWith("IT")
+    int nested = className.indexOf('$');
+    String topLevel = nested < 0 ? className : className.substring(0, nested);
+    String select = topLevel.endsWith("IT")
         ? " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='" + className + "#"
             + method + "'"
         : " -Dtest='" + className + "#" + method + "'";

@@ -238,10 +238,13 @@ final class ClusterScenario<C, R> {
     History.FaultRecord record =
         new History.FaultRecord(number, fault.kind(), victim.id().value(), load.acknowledged());
     record.placedInExitPoint = placed;
+    record.victimWasPrimary = victim.isPrimary();
+    if (!record.victimWasPrimary) {
+      record.detail = "an election had already moved the primary away from " + victim.id();
+    }
     long start = System.nanoTime();
     c.crash(victim.id());
     Position before = victim.appliedPosition();
-    record.positionBefore = before;
     try {
       SteadfastNode<C, R> successor = c.primary();
       record.to = successor.id().value();
@@ -250,7 +253,7 @@ final class ClusterScenario<C, R> {
       record.detail = "no new primary: " + e.getMessage();
     }
     if (place != null && !placed) {
-      record.detail = "no " + place + " call came within 10 s; crashed between calls instead";
+      record.detail += (record.detail.isEmpty() ? "" : "; ") + "no " + place + " call came within 10 s; crashed between calls instead";
     }
     finish(record, start);
     awaitAcks(fault.restartAfterAcks());
@@ -370,16 +373,13 @@ final class ClusterScenario<C, R> {
         }
       });
       expiry.expiredAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince);
-      Optional<C> second = nextJournaled(principal, script, result);
-      if (second.isPresent()) {
-        try {
-          session.execute(second.get());
-          expiry.nextRequest = "accepted";
-        } catch (SteadfastException e) {
-          expiry.nextRequest = e.getClass().getSimpleName();
-        }
-      } else {
-        expiry.nextRequest = "no second command";
+      // The user's next command, or its first again if it has no other: either must be refused.
+      C second = nextJournaled(principal, script, result).orElse(first.get());
+      try {
+        session.execute(second);
+        expiry.nextRequest = "accepted";
+      } catch (SteadfastException e) {
+        expiry.nextRequest = e.getClass().getSimpleName();
       }
       expirySession = session;
       expiry.generation = history.load().faultInjected();

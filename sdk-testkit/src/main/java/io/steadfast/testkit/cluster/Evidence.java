@@ -169,21 +169,34 @@ final class Evidence<C, R> {
     return replayProblems;
   }
 
-  /** The highest position among commands acknowledged before ordinal {@code ordinal}. */
-  Position lastAckedPosition(long ordinal) {
-    Position last = Position.ZERO;
+  /**
+   * Promotions that started before a position acknowledged in an earlier epoch: a new primary must
+   * hold everything an earlier primary acknowledged (the last mirrored position).
+   */
+  List<String> promotionsBehindAcknowledged() {
+    List<Position> acked = new ArrayList<>();
     for (LoadDriver.UserState<C> state : history.load().sessions().values()) {
       List<Applied<C>> calls = history.observations.ofSession(state.id);
-      for (Map.Entry<Long, Long> ack : state.ackOrdinal.entrySet()) {
-        if (ack.getValue() <= ordinal && calls.size() >= ack.getKey()) {
-          Position p = calls.get((int) (ack.getKey() - 1)).position();
-          if (p.compareTo(last) > 0) {
-            last = p;
-          }
+      for (Long sequence : state.acknowledged.keySet()) {
+        if (calls.size() >= sequence) {
+          acked.add(calls.get((int) (sequence - 1)).position());
         }
       }
     }
-    return last;
+    List<String> problems = new ArrayList<>();
+    for (Observations.RoleEvent event : history.observations.delivered()) {
+      var change = event.change();
+      if (change.to() != Role.PRIMARY) {
+        continue;
+      }
+      acked.stream()
+          .filter(p -> p.epoch() < change.epoch() && p.index() > change.position().index())
+          .max(Position::compareTo)
+          .ifPresent(p -> problems.add(change.node() + " became primary at epoch " + change.epoch()
+              + " at position " + change.position() + ", but " + p
+              + " had been acknowledged in an earlier epoch"));
+    }
+    return problems;
   }
 
   /** Acknowledged commands (up to {@code ordinal}) that were not applied. */

@@ -26,6 +26,7 @@ final class History<C, R> {
     long ackOrdinalBefore;
     boolean completed;
     boolean placedInExitPoint;
+    boolean victimWasPrimary = true;
     String detail = "";
     int generation;
     long millis;

@@ -1,0 +1,209 @@
+package io.steadfast.testkit.broken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.steadfast.api.ApplyContext;
+import io.steadfast.api.ExitPointBudgets;
+import io.steadfast.api.Position;
+import io.steadfast.api.role.Role;
+import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.testkit.certificate.Certificate;
+import io.steadfast.testkit.certificate.CertificateWriter;
+import io.steadfast.testkit.certificate.RuleResult;
+import io.steadfast.testkit.cluster.ClusterRules;
+import io.steadfast.testkit.pure.PureRules;
+import io.steadfast.testkit.rule.Rule;
+import io.steadfast.testkit.rule.SuiteSettings;
+import io.steadfast.testkit.rule.Verdict;
+import io.steadfast.testkit.sample.Ledger;
+import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.Receipt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * Runs the whole suite, cluster part included, against ledgers broken in ways only a cluster
+ * shows, and checks that each fails exactly the cluster rule it breaks while every other rule
+ * passes. Each suite starts an embedded cluster, so this is an IT (about a minute per suite).
+ */
+class BrokenClusterApplicationsIT {
+
+  @Test
+  void resumePointNeverRecorded_failsOnlyRs2() {
+    assertFailsExactly(ForgetsResumePointSuite.class, "RS-2", "never recorded a resume point");
+  }
+
+  @Test
+  void roleCallbackThrowsOnSecondStart_failsOnlyRl1() {
+    assertFailsExactly(SecondStartThrowsSuite.class, "RL-1", "threw");
+  }
+
+  @Test
+  void roleCallbackBlocksPastItsBudget_failsOnlyTm1_withTheBlockedStack() {
+    assertFailsExactly(SlowPromotionSuite.class, "TM-1", "SlowPromotion.onRoleChange");
+  }
+
+  private static void assertFailsExactly(Class<?> suite, String broken, String evidence) {
+    EngineExecutionResults run =
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
+    Certificate certificate;
+    try {
+      certificate = CertificateWriter.read(
+          BrokenApplicationsTest.directory(suite).resolve(CertificateWriter.JSON));
+    } catch (java.io.IOException e) {
+      throw new AssertionError("no certificate written for " + suite.getSimpleName(), e);
+    }
+    Map<String, RuleResult> results = certificate.byRule();
+    List<String> every = Stream.concat(PureRules.rules().stream(), ClusterRules.rules().stream())
+        .map(Rule::id).toList();
+
+    assertThat(results).containsOnlyKeys(every);
+    RuleResult failed = results.get(broken);
+    assertThat(failed.verdict()).as(broken + " " + failed.summary()).isEqualTo(Verdict.FAIL);
+    assertThat(failed.summary() + "\n" + failed.counterexample()).contains(evidence);
+    results.forEach((id, result) -> {
+      if (!id.equals(broken)) {
+        assertThat(result.verdict()).as(id + ": " + result.summary() + "\n"
+            + result.counterexample()).isEqualTo(Verdict.PASS);
+      }
+    });
+    assertThat(certificate.granted()).isNotEqualTo(java.util.Optional.of("Advanced"));
+    assertThat(run.testEvents().failed().count()).isEqualTo(1);
+    String message = run.testEvents().failed().stream().findFirst().orElseThrow()
+        .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+        .map(Throwable::getMessage).orElse("");
+    assertThat(message).startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
+        .contains("-Dit.test='BrokenClusterApplicationsIT$" + suite.getSimpleName() + "#"
+            + broken.replace("-", "") + "_");
+  }
+
+  /** RS-2: applies every command correctly but never records where the user was working. */
+  static final class ForgetsResumePoint extends Ledger {
+    @Override
+    public Receipt apply(LedgerCommand command, ApplyContext context) {
+      return super.apply(command, new ForgetfulContext(context));
+    }
+  }
+
+  /** RL-1: assumes START comes once, but the first primary also gets BACKUP -> PRIMARY (START). */
+  static final class SecondStartThrows extends Ledger {
+    private final List<RoleChange> seen = new ArrayList<>();
+
+    @Override
+    public void onRoleChange(RoleChange change) {
+      if (change.reason() == RoleChange.Reason.START
+          && seen.stream().anyMatch(c -> c.reason() == RoleChange.Reason.START)) {
+        throw new IllegalStateException("started twice: " + change);
+      }
+      seen.add(change);
+    }
+  }
+
+  /**
+   * TM-1: declares a 200 ms role-change budget, then on promotion waits 400 ms for a downstream
+   * system that never answers.
+   */
+  static final class SlowPromotion extends Ledger {
+    @Override
+    public ExitPointBudgets budgets() {
+      return ExitPointBudgets.defaults().withRoleChange(Duration.ofMillis(200));
+    }
+
+    @Override
+    public void onRoleChange(RoleChange change) {
+      if (change.to() == Role.PRIMARY) {
+        try {
+          new CountDownLatch(1).await(400, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  static final class ForgetsResumePointSuite extends BrokenApplicationsTest.BrokenSuite {
+    ForgetsResumePointSuite() {
+      super(ForgetsResumePoint::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
+    }
+  }
+
+  static final class SecondStartThrowsSuite extends BrokenApplicationsTest.BrokenSuite {
+    SecondStartThrowsSuite() {
+      super(SecondStartThrows::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
+    }
+  }
+
+  static final class SlowPromotionSuite extends BrokenApplicationsTest.BrokenSuite {
+    SlowPromotionSuite() {
+      super(SlowPromotion::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
+    }
+  }
+
+  /** Passes everything through except the resume point, which it drops. */
+  private record ForgetfulContext(ApplyContext context) implements ApplyContext {
+    @Override
+    public Position position() {
+      return context.position();
+    }
+
+    @Override
+    public SessionId sessionId() {
+      return context.sessionId();
+    }
+
+    @Override
+    public Principal principal() {
+      return context.principal();
+    }
+
+    @Override
+    public Instant timestamp() {
+      return context.timestamp();
+    }
+
+    @Override
+    public RandomGenerator random() {
+      return context.random();
+    }
+
+    @Override
+    public ResumePoint resumePoint() {
+      return context.resumePoint();
+    }
+
+    @Override
+    public void setResumePoint(ResumePoint point) {
+      // forgotten: the bug under test
+    }
+  }
+}
