@@ -288,7 +288,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** Health probing of every node; see {@link SteadfastNode.Builder#healthProbe}. */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
-      Settings.healthProbe(interval, probesBeforeHandOver);
+      BuilderChecks.healthProbe(interval, probesBeforeHandOver);
       this.healthInterval = interval;
       this.probesBeforeHandOver = probesBeforeHandOver;
       return this;
@@ -323,7 +323,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** The randomized election timeout. Default 150–300 ms. */
     public Builder<C, R> electionTimeout(Duration min, Duration max) {
-      Settings.electionTimeout(min, max);
+      BuilderChecks.electionTimeout(min, max);
       this.electionMin = min;
       this.electionMax = max;
       return this;
@@ -331,19 +331,19 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** Journal entries between automatic checkpoints. Default 10,000. */
     public Builder<C, R> checkpointEvery(long entries) {
-      this.checkpointEvery = Settings.positive("checkpointEvery", entries);
+      this.checkpointEvery = BuilderChecks.positive("checkpointEvery", entries);
       return this;
     }
 
     /** Journal segment size. Default 8 MiB. */
     public Builder<C, R> segmentSize(long bytes) {
-      this.segmentSize = Settings.segmentSize(bytes);
+      this.segmentSize = BuilderChecks.segmentSize(bytes);
       return this;
     }
 
     /** How long a request (or waiting for a primary) may take. Default 10 s. */
     public Builder<C, R> requestDeadline(Duration deadline) {
-      this.requestDeadline = Settings.positive("requestDeadline", deadline);
+      this.requestDeadline = BuilderChecks.positive("requestDeadline", deadline);
       return this;
     }
 

@@ -575,7 +575,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * An idle primary also journals an empty entry at this interval so idle sessions expire.
      */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
-      Settings.healthProbe(interval, probesBeforeHandOver);
+      BuilderChecks.healthProbe(interval, probesBeforeHandOver);
       this.healthInterval = interval;
       this.probesBeforeHandOver = probesBeforeHandOver;
       return this;
@@ -630,7 +630,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * before electing a new one. Default 150–300 ms.
      */
     public Builder<C, R> electionTimeout(Duration min, Duration max) {
-      Settings.electionTimeout(min, max);
+      BuilderChecks.electionTimeout(min, max);
       this.electionTimeoutMin = min;
       this.electionTimeoutMax = max;
       return this;
@@ -638,7 +638,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
     /** How long a caller waits for one request before giving up. Default 10 s. */
     public Builder<C, R> requestDeadline(Duration deadline) {
-      this.requestDeadline = Settings.positive("requestDeadline", deadline);
+      this.requestDeadline = BuilderChecks.positive("requestDeadline", deadline);
       return this;
     }
 
@@ -647,13 +647,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * batch, which may hold many commands.
      */
     public Builder<C, R> checkpointEvery(long entries) {
-      this.checkpointEveryEntries = Settings.positive("checkpointEvery", entries);
+      this.checkpointEveryEntries = BuilderChecks.positive("checkpointEvery", entries);
       return this;
     }
 
     /** Journal segment size; the journal is purged after a checkpoint by whole segments. */
     public Builder<C, R> segmentSize(long bytes) {
-      this.segmentSizeBytes = Settings.segmentSize(bytes);
+      this.segmentSizeBytes = BuilderChecks.segmentSize(bytes);
       return this;
     }
 

@@ -3,9 +3,9 @@ package io.steadfast.runtime;
 import java.time.Duration;
 
 /** Checks shared by the node and cluster builders; each names the setting it rejects. */
-final class Settings {
+final class BuilderChecks {
 
-  private Settings() {}
+  private BuilderChecks() {}
 
   static void electionTimeout(Duration min, Duration max) {
     if (min == null || max == null || min.toMillis() < 10 || max.compareTo(min) <= 0) {
