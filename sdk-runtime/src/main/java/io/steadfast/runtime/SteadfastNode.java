@@ -146,7 +146,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
             "node " + id + " cannot start on " + settings.storage() + ": " + e.getMessage());
       }
       committer = new GroupCommitter(id.value(), settings.groupCommit(), settings.clock(),
-          entry -> Objects.requireNonNull(engine).write(entry));
+          entry -> Objects.requireNonNull(engine).write(entry),
+          () -> new NotPrimaryException(id, null));
       roles.change(Role.BACKUP, restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
           0, stateMachine.core().lastPosition());
       Heartbeat beat = new Heartbeat(id, () -> stateMachine.core().application(), new HeartbeatHost(),

@@ -49,6 +49,8 @@ public final class GroupCommitter implements AutoCloseable {
   private final Function<byte[], CompletableFuture<byte[]>> journal;
   private final BlockingQueue<Pending> queue;
   private final Semaphore slots;
+  private final java.util.Set<List<Pending>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.function.Supplier<RuntimeException> closedFailure;
   private final Thread flusher;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
@@ -64,6 +66,17 @@ public final class GroupCommitter implements AutoCloseable {
    */
   public GroupCommitter(String name, Limits limits, Clock clock,
       Function<byte[], CompletableFuture<byte[]>> journal) {
+    this(name, limits, clock, journal, () -> new SteadfastException(name + ": group commit closed"));
+  }
+
+  /**
+   * As above; {@code closedFailure} makes the exception that requests still queued or in flight
+   * get when the committer closes (a node stopping says "not primary", so clients move on at once).
+   */
+  public GroupCommitter(String name, Limits limits, Clock clock,
+      Function<byte[], CompletableFuture<byte[]>> journal,
+      java.util.function.Supplier<RuntimeException> closedFailure) {
+    this.closedFailure = closedFailure;
     this.name = name;
     this.limits = limits;
     this.clock = clock;
@@ -141,7 +154,7 @@ public final class GroupCommitter implements AutoCloseable {
         LOG.error("{}: group commit failed", name, e);
       }
     }
-    failAll(new SteadfastException(name + ": group commit closed"));
+    failAll(closedFailure.get());
   }
 
   private synchronized long nextLeaderTime() {
@@ -182,7 +195,9 @@ public final class GroupCommitter implements AutoCloseable {
     } catch (RuntimeException e) {
       journaled = CompletableFuture.failedFuture(e);
     }
+    inFlight.add(batch);
     journaled.whenComplete((reply, error) -> {
+      inFlight.remove(batch);
       slots.release();
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -205,22 +220,29 @@ public final class GroupCommitter implements AutoCloseable {
     });
   }
 
-  private void failAll(SteadfastException failure) {
+  private void failAll(RuntimeException failure) {
     List<Pending> left = new ArrayList<>();
     queue.drainTo(left);
     left.forEach(p -> p.result().completeExceptionally(failure));
   }
 
-  /** Stops the flusher and fails queued requests; in-flight batches still complete. */
+  /**
+   * Stops the flusher and fails queued requests and the waiters of batches in flight (their
+   * entries may still commit; a retry with the same sequence number then returns that outcome).
+   */
   @Override
   public void close() {
     closed = true;
+    RuntimeException failure = closedFailure.get();
+    for (List<Pending> batch : inFlight) {
+      batch.forEach(p -> p.result().completeExceptionally(failure));
+    }
     flusher.interrupt();
     try {
       flusher.join(2000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    failAll(new SteadfastException(name + ": group commit closed"));
+    failAll(failure);
   }
 }
