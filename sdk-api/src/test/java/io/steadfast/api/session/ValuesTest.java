@@ -1,0 +1,52 @@
+package io.steadfast.api.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.Position;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ValuesTest {
+
+  @Test
+  void resumePoint_isSortedWhateverTheInsertionOrder() {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put("screen", "credit");
+    a.put("loan", "L-1");
+    ResumePoint first = ResumePoint.of(a);
+    ResumePoint second = ResumePoint.of("loan", "L-1", "screen", "credit");
+    assertThat(first).isEqualTo(second);
+    assertThat(first.fields().firstKey()).isEqualTo("loan");
+    assertThat(first.with("screen", "appraisal").get("screen")).contains("appraisal");
+    assertThat(ResumePoint.of(Map.of())).isSameAs(ResumePoint.start());
+    assertThatThrownBy(() -> ResumePoint.of("odd")).hasMessageContaining("pairs");
+  }
+
+  @Test
+  void principal_sortsRolesAndRejectsBlankNames() {
+    Principal p = Principal.of("alice", "underwriter", "officer");
+    assertThat(p.roles()).containsExactly("officer", "underwriter");
+    assertThat(p.hasRole("officer")).isTrue();
+    assertThatThrownBy(() -> Principal.of(" ")).hasMessageContaining("blank");
+  }
+
+  @Test
+  void position_printsAndParsesAndOrdersByIndex() {
+    Position p = Position.parse("42@7");
+    assertThat(p).isEqualTo(new Position(42, 7));
+    assertThat(p.toString()).isEqualTo("42@7");
+    assertThat(new Position(41, 9)).isLessThan(p);
+    assertThatThrownBy(() -> Position.parse("42")).hasMessageContaining("index@epoch");
+    assertThatThrownBy(() -> new Position(-1, 0)).hasMessageContaining("-1");
+  }
+
+  @Test
+  void ids_validateTheirSpelling() {
+    assertThat(NodeId.of("n-1").value()).isEqualTo("n-1");
+    assertThatThrownBy(() -> NodeId.of("n 1")).hasMessageContaining("'n 1'".replace("'", ""));
+    assertThatThrownBy(() -> SessionId.of("")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
