@@ -113,7 +113,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
   /** Whether this node is the primary and ready to accept requests. */
   public boolean isPrimary() {
-    return primaryReady && !stopped;
+    RatisEngine running = engine;
+    return primaryReady && !stopped && running != null && running.isLeader();
   }
 
   /** Adds a listener told of every role change after the application; on the role thread. */
@@ -473,9 +474,11 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
         return;
       }
       primaryReady = false;
-      if (roles.role() == Role.PRIMARY) {
-        RoleChange.Reason reason = handOver != null && handOver.target().equals(primary)
-            && handOver.epoch() == primaryEpoch ? handOver.reason() : RoleChange.Reason.FAILOVER;
+      if (roles.role() == Role.PRIMARY && !stopped) {
+        // A hand-over this primary announced in its own epoch explains the step-down; anything else
+        // is a deposition (another node was elected while this one was cut off or stalled).
+        RoleChange.Reason reason = handOver != null && handOver.epoch() == primaryEpoch
+            ? handOver.reason() : RoleChange.Reason.FAILOVER;
         roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
       }
     }

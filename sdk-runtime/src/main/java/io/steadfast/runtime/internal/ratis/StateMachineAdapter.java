@@ -352,6 +352,13 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   @Override
+  public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
+    // Called when this node stops leading (stepped down, deposed, or closing) — before it learns who
+    // leads now, if it ever does.
+    hooks.primaryChanged(null, core.lastHandOver());
+  }
+
+  @Override
   public void notifyLeaderReady() {
     // Called on the apply thread once this leader's first entry is applied, and before the term of
     // that entry is recorded, so the last applied term is still the previous primary's.
