@@ -60,7 +60,7 @@ record Options(
       }
     }
     if (quick) {
-      return new Options(true, only, out, Duration.ofSeconds(1), Duration.ofSeconds(4), 5, 6,
+      return new Options(true, only, out, Duration.ofSeconds(1), Duration.ofSeconds(3), 4, 5,
           List.of(10_000), List.of(10_000, 100_000), List.of(100_000), 2, 2,
           Duration.ofSeconds(3));
     }

@@ -91,7 +91,9 @@ final class RawTarget implements Target {
 
   @Override
   public String digest(int member) {
-    return cluster.appliedIndex(member) + "/" + cluster.count(member);
+    // The counter is the whole state. The applied index is left out: Ratis also advances it for
+    // its own metadata entries, which a follower sees only with the next append.
+    return Long.toString(cluster.count(member));
   }
 
   @Override
