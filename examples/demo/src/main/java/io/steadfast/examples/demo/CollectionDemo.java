@@ -46,7 +46,7 @@ import java.util.concurrent.CountDownLatch;
 final class CollectionDemo implements Scenario<CollectionCommand, CollectionResult> {
 
   /** Accounts loaded per collector. */
-  static final int ACCOUNTS_PER_COLLECTOR = 15;
+  static final int ACCOUNTS_PER_COLLECTOR = 12;
 
   private static final Principal AUDITOR = CollectionRoles.supervisor("auditor");
 
@@ -99,7 +99,7 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
   @Override
   public String progress() {
     return String.format(Locale.ROOT, "business date %s, %d of %d accounts loaded, %d contacts"
-            + " logged, %d payments posted", worklog.businessDate(), worklog.accounts().size(),
+            + " logged, %d payments posted", worklog.businessDate(), worklog.accountCount(),
         accounts, worklog.contactsLogged(), worklog.payments().size());
   }
 
@@ -114,10 +114,10 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
     return findings
         .note(String.format(Locale.ROOT, "%d accounts, %d contacts and %d payments, each read or"
                 + " audited; %d deliberate second posts rejected as duplicates; %d business days"
-                + " closed", worklog.accounts().size(), worklog.contactsLogged(),
+                + " closed", worklog.accountCount(), worklog.contactsLogged(),
             worklog.payments().size(), worklog.repostsRejected(),
             Math.max(0, worklog.agingRuns() - 2)))
-        .count("accountsLoaded", worklog.accounts().size())
+        .count("accountsLoaded", worklog.accountCount())
         .count("contactsLogged", worklog.contactsLogged())
         .count("paymentsPosted", worklog.payments().size())
         .count("duplicatePostsRejected", worklog.repostsRejected())

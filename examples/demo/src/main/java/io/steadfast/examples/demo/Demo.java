@@ -33,25 +33,28 @@ public final class Demo {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--app" -> app = value(args, ++i).toLowerCase(Locale.ROOT);
-          case "--seed" -> seed = Long.parseLong(value(args, ++i));
-          case "--users" -> users = Integer.parseInt(value(args, ++i));
+          case "--seed" -> seed = number(args, ++i);
+          case "--users" -> users = Math.toIntExact(number(args, ++i));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ArithmeticException e) {
       usage(e.getMessage());
       return;
     }
+    boolean mortgage = app.equals("mortgage");
+    if (!mortgage && !app.equals("collection")) {
+      usage("unknown --app " + app);
+    }
+    int sessions = users != null ? users : mortgage ? 32 : 25;
+    int fewest = mortgage ? 3 : 2;
+    if (sessions < fewest) {
+      usage("--app " + app + " needs --users " + fewest + " or more, not " + sessions);
+    }
     GRPC_LOG.setLevel(Level.WARNING);
-    boolean ok = switch (app) {
-      case "mortgage" -> new Drill<>(new MortgageDemo(), seed, users == null ? 32 : users).run();
-      case "collection" ->
-          new Drill<>(new CollectionDemo(), seed, users == null ? 25 : users).run();
-      default -> {
-        usage("unknown --app " + app);
-        yield false;
-      }
-    };
+    boolean ok = mortgage
+        ? new Drill<>(new MortgageDemo(), seed, sessions).run()
+        : new Drill<>(new CollectionDemo(), seed, sessions).run();
     System.exit(ok ? 0 : 1);
   }
 
@@ -60,6 +63,15 @@ public final class Demo {
       throw new IllegalArgumentException(args[index - 1] + " needs a value");
     }
     return args[index];
+  }
+
+  private static long number(String[] args, int index) {
+    String text = value(args, index);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(args[index - 1] + " needs a whole number, not " + text);
+    }
   }
 
   private static void usage(String problem) {

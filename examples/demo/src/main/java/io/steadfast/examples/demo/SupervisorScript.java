@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
  * the portfolio with {@link AccountLoader}, ages it, lets the collectors start, and from then on
  * watches the bucket queues and closes the business day, moving the {@link BusinessDayClock} a day
  * forward and running {@link RunDailyAging}, once every queue is worked or the day has lasted long
- * enough.
+ * enough. (Collectors working while the portfolio loads slow the loading, which goes one command
+ * at a time, more than they gain.)
  *
  * <p>Every command it sends must be acknowledged: a rejection of an account opening means the
  * opening was applied twice and goes into the {@link Worklog} as such. Not thread-safe: used by its

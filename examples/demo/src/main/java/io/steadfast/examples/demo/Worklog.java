@@ -67,6 +67,10 @@ final class Worklog {
     return Set.copyOf(accounts);
   }
 
+  int accountCount() {
+    return accounts.size();
+  }
+
   int contacts(String accountId) {
     AtomicInteger count = contacts.get(accountId);
     return count == null ? 0 : count.get();
