@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * switchover times run from the moment the node was killed, or the switchover asked for, to the
  * first command acknowledged once the new primary was ready. Failovers and switchovers are counted
  * from the role changes the nodes report once the cluster has its first primary, so an unplanned
- * failover shows too; the role changes of closing the cluster are neither printed nor counted.
+ * failover (an election while the JVM warms up on a busy machine, say) shows too, though only the
+ * forced one is timed; the role changes of closing the cluster are neither printed nor counted.
  *
  * <p>Not thread-safe: {@link #run()} is called once, from one thread.
  */
