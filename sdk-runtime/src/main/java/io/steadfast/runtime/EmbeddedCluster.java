@@ -172,17 +172,29 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     return node.stopped();
   }
 
-  /** Moves the primary role to {@code target} and waits until it is ready there. */
+  /**
+   * Moves the primary role to {@code target} and waits until it is ready there. A transfer whose
+   * election the target loses (possible on a loaded machine) is asked for again until the request
+   * deadline.
+   */
   public void switchover(NodeId target) {
-    node(target);
-    primary().switchoverTo(target);
+    SteadfastNode<C, R> to = node(target);
     long end = System.nanoTime() + settings.requestDeadline().toNanos();
-    while (!node(target).isPrimary()) {
+    SteadfastException last = null;
+    while (!to.isPrimary()) {
       if (System.nanoTime() > end) {
         throw new SteadfastException("switchover to " + target + " did not complete within "
-            + settings.requestDeadline());
+            + settings.requestDeadline(), last);
       }
-      pause();
+      try {
+        primary().switchoverTo(target);
+      } catch (SteadfastException e) {
+        last = e;
+      }
+      long settle = System.nanoTime() + settings.requestDeadline().toNanos() / 10;
+      while (!to.isPrimary() && System.nanoTime() < settle) {
+        pause();
+      }
     }
   }
 

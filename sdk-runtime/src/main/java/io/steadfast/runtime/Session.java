@@ -34,8 +34,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Session<C, R> {
 
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(5);
-  private static final Duration MAX_BACKOFF = Duration.ofMillis(100);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
+  // Kept short: while a new primary is being elected, a long back-off only adds to the time the
+  // user waits after it is ready (measured: a median 77 ms with a 100 ms cap).
+  private static final Duration MAX_BACKOFF = Duration.ofMillis(10);
   private static final Duration ATTEMPT = Duration.ofSeconds(2);
 
   private final SessionId id;
