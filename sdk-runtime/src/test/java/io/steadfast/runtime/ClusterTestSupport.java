@@ -67,6 +67,14 @@ final class ClusterTestSupport {
     return digests;
   }
 
+  /** The elements of {@code expected} that {@code actual} lacks (hash lookups: histories are large). */
+  static java.util.Set<String> missing(java.util.Collection<String> expected,
+      java.util.Collection<String> actual) {
+    java.util.Set<String> missing = new java.util.TreeSet<>(expected);
+    missing.removeAll(new java.util.HashSet<>(actual));
+    return missing;
+  }
+
   static Map<String, Integer> appliedCounts(SteadfastNode<LedgerCommand, Long> node) {
     return node.inspect(app -> ((LedgerApplication) app).appliedCounts());
   }

@@ -44,6 +44,15 @@ class GuideSnippetsTest {
   }
 
   @Test
+  void readme_sample_appearsVerbatimInTheTestThatRunsIt() throws IOException {
+    List<Quote> quotes = quotes(Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
+
+    assertThat(quotes).as("java blocks in the README").hasSize(1);
+    assertThat(quotes.get(0).file()).endsWith("ReadmeSampleIT.java");
+    assertThat(check(quotes.get(0))).isNull();
+  }
+
+  @Test
   void check_blockCopiedWithOtherIndentation_passes() {
     Quote quote = new Quote(1, "examples/demo/src/main/java/io/steadfast/examples/demo/Pause.java",
         List.of("static void pause(Duration duration) {", "  try {"));
