@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import io.steadfast.runtime.internal.ratis.JournalFiles;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -70,7 +71,7 @@ final class CheckpointRecovery {
         if (refusal == null) {
           refusal = refused.getMessage();
           Optional<String> fetched = peers == null ? Optional.empty()
-              : peers.fetchInto(groupDirectory, maxApplicationVersion);
+              : peers.fetchInto(groupDirectory, maxApplicationVersion, false);
           if (fetched.isPresent()) {
             LOG.warn("recovering from checkpoint {} instead", fetched.get());
             return refusal + "; recovered from checkpoint " + fetched.get();
@@ -78,10 +79,25 @@ final class CheckpointRecovery {
         }
       }
     }
-    // No sound checkpoint is left: the journal alone cannot rebuild the state, so drop it as well
-    // and let the primary install a checkpoint.
-    LOG.error("no sound checkpoint left; the node discards its journal and fetches a checkpoint"
-        + " from the primary");
+    // No sound checkpoint is left. A journal that still reaches back to the first entry rebuilds
+    // the state by itself.
+    JournalFiles.Bounds journal = JournalFiles.bounds(groupDirectory.resolve("current"));
+    if (journal.first() >= 0 && journal.first() <= 1) {
+      LOG.warn("no sound checkpoint left; the journal reaches back to its first entry, so the node"
+          + " rebuilds its state by replaying all of it");
+      return refusal + "; recovered by replaying the whole journal";
+    }
+    // Last resort: a peer's checkpoint beyond the end of this journal, with the journal set aside.
+    // The engine then needs the leader to send from the checkpoint on, which a leader that still
+    // remembers this node's old position may only do after its next election.
+    Optional<String> beyond = peers == null ? Optional.empty()
+        : peers.fetchInto(groupDirectory, maxApplicationVersion, true);
+    if (beyond.isPresent()) {
+      LOG.warn("recovering from checkpoint {}; the journal here was set aside", beyond.get());
+      return refusal + "; recovered from checkpoint " + beyond.get();
+    }
+    LOG.error("no sound checkpoint left and no peer could help; the node discards its journal and"
+        + " waits for the primary to install a checkpoint");
     moveAll(groupDirectory.resolve("current"), folder, name -> name.startsWith("log_"));
     return refusal;
   }

@@ -4,6 +4,7 @@ import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
 import io.steadfast.api.role.Role;
+import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param health the application's last reported health
  * @param overruns exit-point calls that took longer than their budget
  * @param recoveredFrom a refused checkpoint this node recovered from at start, or null
+ * @param sinceLastContact for a backup, time since the primary's last message; for the primary,
+ *     time since the slowest backup's last answer; null during an election or when stopped
  */
 public record NodeStatus(
     NodeId node,
@@ -37,14 +40,18 @@ public record NodeStatus(
     int openSessions,
     Health health,
     long overruns,
-    @Nullable String recoveredFrom) {
+    @Nullable String recoveredFrom,
+    @Nullable Duration sinceLastContact) {
 
   /** The primary as this node knows it. */
   public Optional<NodeId> knownPrimary() {
     return Optional.ofNullable(primary);
   }
 
-  /** Journal entries committed but not yet applied here. */
+  /**
+   * Journal entries committed but not yet applied here: on a backup, how far it trails the
+   * primary's commit point as last heard from the primary.
+   */
   public long applyLag() {
     return Math.max(0, commitIndex - appliedIndex);
   }

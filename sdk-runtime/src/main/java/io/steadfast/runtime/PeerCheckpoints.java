@@ -38,11 +38,13 @@ final class PeerCheckpoints {
   }
 
   /**
-   * Fetches the first usable checkpoint any peer offers into {@code groupDirectory/sm}.
+   * Fetches the first usable checkpoint any peer offers into {@code groupDirectory/sm}: one the
+   * local journal continues from without a gap, or, with {@code beyondJournal}, also one past the
+   * journal's end (the journal is then set aside).
    *
    * @return the peer and the checkpoint's name, if one was installed
    */
-  Optional<String> fetchInto(Path groupDirectory, int maxApplicationVersion) {
+  Optional<String> fetchInto(Path groupDirectory, int maxApplicationVersion, boolean beyondJournal) {
     JournalFiles.Bounds journal;
     try {
       journal = JournalFiles.bounds(groupDirectory.resolve("current"));
@@ -53,7 +55,7 @@ final class PeerCheckpoints {
     for (Map.Entry<NodeId, URI> peer : peers.entrySet()) {
       try {
         Optional<String> fetched = fetch(peer.getKey(), peer.getValue(), groupDirectory,
-            maxApplicationVersion, journal);
+            maxApplicationVersion, journal, beyondJournal);
         if (fetched.isPresent()) {
           return fetched;
         }
@@ -68,7 +70,7 @@ final class PeerCheckpoints {
   }
 
   private Optional<String> fetch(NodeId peer, URI endpoint, Path groupDirectory, int maxVersion,
-      JournalFiles.Bounds journal) throws IOException, InterruptedException {
+      JournalFiles.Bounds journal, boolean beyondJournal) throws IOException, InterruptedException {
     Path checkpoints = groupDirectory.resolve("sm");
     HttpResponse<InputStream> response = http.send(
         HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/checkpoint"))
@@ -93,6 +95,14 @@ final class PeerCheckpoints {
       if (journal.first() > 0 && header.journalIndex() + 1 < journal.first()) {
         LOG.warn("checkpoint {} from {} ends at {} but the journal here starts at {}; not used",
             name, peer, header.journalIndex(), journal.first());
+        Files.deleteIfExists(tmp);
+        return Optional.empty();
+      }
+      LOG.info("checkpoint {} from {} ends at journal index {}; the journal here holds {} to {}",
+          name, peer, header.journalIndex(), journal.first(), journal.last());
+      if (header.journalIndex() > journal.last() && !beyondJournal) {
+        // Ratis cannot take a checkpoint beyond the end of the local journal while its leader
+        // remembers this node's old position; prefer a local recovery first.
         Files.deleteIfExists(tmp);
         return Optional.empty();
       }

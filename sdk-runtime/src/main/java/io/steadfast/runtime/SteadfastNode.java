@@ -226,7 +226,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     return new NodeStatus(id, roles.role(), running == null ? -1 : running.term(),
         knownPrimary, core.lastPosition(), stateMachine.lastAppliedIndex(),
         running == null ? -1 : running.commitIndex(), stateMachine.lastCheckpointIndex(), sessions,
-        currentHealth(), overruns, recoveredFrom);
+        currentHealth(), overruns, recoveredFrom,
+        running == null || stopped ? null : running.sinceLastContact());
   }
 
   /**

@@ -81,9 +81,9 @@ class RecoveryIT {
       cluster.stop(victim);
       Path newest = newestCheckpoint(cluster.storage().resolve(victim.value()));
       damage.apply(newest);
-      write(cluster, "after", 300);
 
       SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
+      write(cluster, "after", 300);
       assertThat(restarted.status().recoveredFrom())
           .contains(newest.getFileName().toString())
           .contains(problem)

@@ -100,6 +100,11 @@ class ReplicationIT {
     await("backup knows the primary", Duration.ofSeconds(5),
         () -> primary.id().equals(backup.status().primary()));
 
+    await("backup hears the primary", Duration.ofSeconds(5),
+        () -> backup.status().sinceLastContact() != null);
+    assertThat(backup.status().sinceLastContact()).isLessThan(Duration.ofSeconds(2));
+    assertThat(backup.status().role()).isEqualTo(Role.BACKUP);
+    assertThat(primary.status().primary()).isEqualTo(primary.id());
     assertThatThrownBy(() -> backup.openSession(Principal.of("someone", "clerk")))
         .isInstanceOfSatisfying(NotPrimaryException.class, e -> {
           assertThat(e.node()).isEqualTo(backup.id());

@@ -292,6 +292,27 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * How long since this node last heard from the others, as the engine measures it: for a backup,
+   * since the primary's last message; for the primary, since the slowest backup's last answer;
+   * null while an election runs.
+   */
+  public @Nullable Duration sinceLastContact() {
+    try {
+      var role = server.getDivision(group.getGroupId()).getInfo().getRoleInfoProto();
+      if (role.hasFollowerInfo()) {
+        return Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs());
+      }
+      if (role.hasLeaderInfo()) {
+        return Duration.ofMillis(role.getLeaderInfo().getFollowerInfoList().stream()
+            .mapToLong(f -> f.getLastRpcElapsedTimeMs()).max().orElse(0));
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** The commit index as this node knows it. */
   public long commitIndex() {
     try {
