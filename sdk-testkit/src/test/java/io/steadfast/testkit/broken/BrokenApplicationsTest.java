@@ -79,6 +79,44 @@ class BrokenApplicationsTest {
     assertFailsExactly(LenientCodecSuite.class, "JR-4");
   }
 
+  @Test
+  void replayCommand_ofAFailure_reproducesTheSameCounterexample() {
+    String first = failureMessage(DroppedFieldSuite.class, "CP-1", "777");
+    String firstCounterexample = read(DroppedFieldSuite.class).byRule().get("CP-1").counterexample();
+    java.util.regex.Matcher seed =
+        java.util.regex.Pattern.compile("-Dsteadfast\\.seed=(-?\\d+)").matcher(first);
+    assertThat(seed.find()).as("replay command in: %s", first).isTrue();
+    assertThat(seed.group(1)).isEqualTo("777");
+
+    String replayed = failureMessage(DroppedFieldSuite.class, "CP-1", seed.group(1));
+
+    assertThat(replayed).contains("(seed 777)");
+    assertThat(read(DroppedFieldSuite.class).byRule().get("CP-1").counterexample())
+        .isNotBlank().isEqualTo(firstCounterexample);
+  }
+
+  private static String failureMessage(Class<?> suite, String rule, String seed) {
+    String previous = System.getProperty("steadfast.seed");
+    System.setProperty("steadfast.seed", seed);
+    try {
+      EngineExecutionResults run =
+          EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
+      String method = rule.replace("-", "") + "_";
+      return run.testEvents().failed().stream()
+          .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
+          .findFirst().orElseThrow()
+          .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+          .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+          .map(Throwable::getMessage).orElse("");
+    } finally {
+      if (previous == null) {
+        System.clearProperty("steadfast.seed");
+      } else {
+        System.setProperty("steadfast.seed", previous);
+      }
+    }
+  }
+
   private static void assertFailsExactly(Class<? extends BrokenSuite> suite, String broken) {
     EngineExecutionResults run =
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
@@ -152,7 +190,8 @@ class BrokenApplicationsTest {
 
     @Override
     protected SuiteSettings settings() {
-      return SuiteSettings.defaults().withReportDirectory(directory(getClass()))
+      // The seed follows steadfast.seed, as a vendor's suite does, so the replay test can use it.
+      return SuiteSettings.fromSystemProperties().withReportDirectory(directory(getClass()))
           .withClusterRules(false);
     }
   }
