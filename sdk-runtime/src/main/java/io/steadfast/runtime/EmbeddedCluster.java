@@ -162,14 +162,10 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   /** Starts {@code id} again from its storage, with a fresh application instance. */
   public SteadfastNode<C, R> restart(NodeId id) {
     SteadfastNode<C, R> old = node(id);
-    if (!isStopped(old)) {
+    if (!old.stopped()) {
       throw new IllegalStateException("node " + id + " is running; crash or stop it first");
     }
     return startNode(id);
-  }
-
-  private static boolean isStopped(SteadfastNode<?, ?> node) {
-    return node.stopped();
   }
 
   /**

@@ -47,7 +47,6 @@ public final class Session<C, R> {
   private final Duration deadline;
   private long lastSequence;
   private @Nullable Request unsettled;
-  private volatile long attempts;
 
   Session(SessionId id, Principal principal, CommandCodec<C, R> codec, Routing<C, R> routing,
       Duration deadline, long lastSequence) {
@@ -72,11 +71,6 @@ public final class Session<C, R> {
   /** The number of the last request sent (0 before the first). */
   public synchronized long lastSequence() {
     return lastSequence;
-  }
-
-  /** Attempts sent so far, retries included (for reports). */
-  public long attempts() {
-    return attempts;
   }
 
   /**
@@ -224,7 +218,6 @@ public final class Session<C, R> {
     Duration backoff = FIRST_BACKOFF;
     Throwable last = null;
     while (System.nanoTime() < end) {
-      attempts++;
       long left = Math.max(1, Math.min(ATTEMPT.toNanos(), end - System.nanoTime()));
       try {
         return routing.send(request).get(left, TimeUnit.NANOSECONDS);

@@ -1,7 +1,6 @@
 package io.steadfast.runtime;
 
 import io.steadfast.api.Health;
-import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.Position;
@@ -219,7 +218,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   public NodeStatus status() {
     RatisEngine running = engine;
     ReplicatedCore<C, R> core = stateMachine.core();
-    int sessions = stateMachine.read(c -> c.sessions().size());
+    int sessions = core.openSessions();
     long overruns = core.applyClock().overruns() + stateMachine.checkpointClock().overruns()
         + stateMachine.restoreClock().overruns() + roles.clock().overruns()
         + (heartbeat == null ? 0 : heartbeat.clock().overruns());
@@ -308,13 +307,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     if (principal.isEmpty()) {
       return; // the journal will answer "unknown" or "expired" deterministically
     }
-    C command;
-    try {
-      command = settings.codec().decodeCommand(request.payload());
-    } catch (MalformedCommandException e) {
-      throw e;
-    }
-    authorizer.check(principal.get(), command);
+    // An undecodable payload (MalformedCommandException) refuses the request before it is journaled.
+    authorizer.check(principal.get(), settings.codec().decodeCommand(request.payload()));
   }
 
   /** The newest checkpoint file this node holds, if any (served to peers that need one). */
@@ -451,7 +445,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     @Override
     public void tickIfIdle() {
       GroupCommitter running = committer;
-      if (running != null && stateMachine.core().sessions().size() > 0) {
+      if (running != null && stateMachine.core().openSessions() > 0) {
         running.tickIfIdle(settings.healthInterval());
       }
     }

@@ -51,6 +51,7 @@ public final class ReplicatedCore<C, R> {
   private long leaderTimeMillis;
   private volatile JournalEntry.@Nullable HandOver lastHandOver;
   private volatile Position lastPosition = Position.ZERO;
+  private volatile int openSessions;
 
   /** A core for {@code application}, decoding commands with {@code codec}. */
   public ReplicatedCore(ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
@@ -83,6 +84,11 @@ public final class ReplicatedCore<C, R> {
   /** The last leader time applied, in epoch milliseconds. */
   public long leaderTimeMillis() {
     return leaderTimeMillis;
+  }
+
+  /** The number of open sessions after the last applied entry; safe to read from any thread. */
+  public int openSessions() {
+    return openSessions;
   }
 
   /** The session table (apply thread only). */
@@ -122,6 +128,7 @@ public final class ReplicatedCore<C, R> {
     for (Request request : batch.requests()) {
       outcomes.add(applyRequest(request, epoch));
     }
+    openSessions = sessions.size();
     return outcomes;
   }
 
@@ -225,6 +232,7 @@ public final class ReplicatedCore<C, R> {
             RoleChange.Reason.valueOf(WireFormat.readString(in)), in.readLong())
         : null;
     sessions.readFrom(in);
+    openSessions = sessions.size();
     lastPosition = position;
   }
 

@@ -121,7 +121,7 @@ public final class RatisEngine implements AutoCloseable {
             .build())
         .toList();
     RaftGroup group = RaftGroup.valueOf(groupId(cluster), raftPeers);
-    boolean existing = Files.exists(groupDirectory(storage, cluster).resolve("current").resolve("raft-meta"));
+    boolean existing = hasJournal(storage, cluster);
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(nodeId.value()))
         .setGroup(group)

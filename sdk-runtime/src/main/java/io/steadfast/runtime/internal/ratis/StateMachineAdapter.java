@@ -297,6 +297,11 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     } finally {
       stateLock.writeLock().unlock();
     }
+    if (trx.getServerRole() != org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
+      // Only the leader answers the submitter; backups keep the outcomes in their session tables
+      // and need not encode them.
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
     return CompletableFuture.completedFuture(
         Message.valueOf(ByteString.copyFrom(WireFormat.encodeOutcomes(outcomes))));
   }

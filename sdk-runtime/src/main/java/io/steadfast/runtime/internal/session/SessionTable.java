@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Every open session, plus tombstones of recently expired ones so that their next request is told
@@ -151,11 +150,5 @@ public final class SessionTable {
 
   private static Outcome opened() {
     return Outcome.applied(io.steadfast.api.Position.ZERO, new byte[0], ResumePoint.start());
-  }
-
-  /** The resume point of {@code id}, or null if it is not open. */
-  public @Nullable ResumePoint resumePoint(SessionId id) {
-    SessionRecord record = open.get(id);
-    return record == null ? null : record.resumePoint();
   }
 }
