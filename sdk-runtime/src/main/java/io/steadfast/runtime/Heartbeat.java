@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's heartbeat on top of the engine's: probes the application's {@code health()} on a thread
- * of its own (so neither a long apply nor a hung probe delays it), keeps an idle primary's leader
- * clock moving so idle sessions expire, and makes a primary that stays {@code DOWN} for the
+ * of its own (so neither a long apply nor a hung probe delays it), moves an idle primary's leader
+ * clock on when a session is due to expire, and makes a primary that stays {@code DOWN} for the
  * configured number of probes hand over to a healthy backup.
  *
  * <p>Thread-safe; runs on one scheduler thread plus one probe thread.
@@ -40,7 +40,7 @@ final class Heartbeat implements AutoCloseable {
     /** Hands the primary role to {@code target} for reason HEALTH; throws on failure. */
     void handOverForHealth(NodeId target);
 
-    /** Journals an empty batch if nothing was journaled for a while and sessions are open. */
+    /** Journals an empty batch if nothing was journaled for a while and a session is due to expire. */
     void tickIfIdle();
   }
 

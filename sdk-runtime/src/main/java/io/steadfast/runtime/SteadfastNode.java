@@ -445,7 +445,9 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     @Override
     public void tickIfIdle() {
       GroupCommitter running = committer;
-      if (running != null && stateMachine.core().openSessions() > 0) {
+      // Journal an empty entry only when a session is due to expire: an idle cluster then writes
+      // nothing, and the state (and its fingerprint) changes only when a session really expires.
+      if (running != null && settings.clock().millis() > stateMachine.core().nextExpiryMillis()) {
         running.tickIfIdle(settings.healthInterval());
       }
     }
@@ -578,7 +580,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     /**
      * How often the application's health is probed, and how many probes in a row must find a
      * primary {@code DOWN} before it hands over to a healthy backup. Default every 1 s, 3 probes.
-     * An idle primary also journals an empty entry at this interval so idle sessions expire.
+     * When a session is due to expire and nothing else is journaled, the primary journals an empty
+     * entry at this interval so that it expires.
      */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
       BuilderChecks.healthProbe(interval, probesBeforeHandOver);

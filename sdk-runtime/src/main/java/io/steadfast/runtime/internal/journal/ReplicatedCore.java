@@ -52,6 +52,7 @@ public final class ReplicatedCore<C, R> {
   private volatile JournalEntry.@Nullable HandOver lastHandOver;
   private volatile Position lastPosition = Position.ZERO;
   private volatile int openSessions;
+  private volatile long nextExpiryMillis = Long.MAX_VALUE;
 
   /** A core for {@code application}, decoding commands with {@code codec}. */
   public ReplicatedCore(ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
@@ -89,6 +90,11 @@ public final class ReplicatedCore<C, R> {
   /** The number of open sessions after the last applied entry; safe to read from any thread. */
   public int openSessions() {
     return openSessions;
+  }
+
+  /** The leader time at which the next open session expires; safe to read from any thread. */
+  public long nextExpiryMillis() {
+    return nextExpiryMillis;
   }
 
   /** The session table (apply thread only). */
@@ -129,6 +135,7 @@ public final class ReplicatedCore<C, R> {
       outcomes.add(applyRequest(request, epoch));
     }
     openSessions = sessions.size();
+    nextExpiryMillis = sessions.nextExpiryMillis();
     return outcomes;
   }
 
@@ -233,6 +240,7 @@ public final class ReplicatedCore<C, R> {
         : null;
     sessions.readFrom(in);
     openSessions = sessions.size();
+    nextExpiryMillis = sessions.nextExpiryMillis();
     lastPosition = position;
   }
 

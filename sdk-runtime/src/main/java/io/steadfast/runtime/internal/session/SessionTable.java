@@ -47,6 +47,11 @@ public final class SessionTable {
     return expired.containsKey(id);
   }
 
+  /** The leader time at which the next open session expires, or {@link Long#MAX_VALUE}. */
+  public long nextExpiryMillis() {
+    return deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.first().atMillis();
+  }
+
   /** The number of open sessions. */
   public int size() {
     return open.size();
