@@ -46,15 +46,14 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     this.settings = settings;
     this.storage = storage;
     this.temporary = temporary;
+    int[] free = freePorts(2 * settings.size());
     Map<NodeId, InetSocketAddress> ports = new TreeMap<>();
+    Map<NodeId, InetSocketAddress> http = new TreeMap<>();
     for (int i = 1; i <= settings.size(); i++) {
-      ports.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", freePort()));
+      ports.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[i - 1]));
+      http.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[settings.size() + i - 1]));
     }
     this.addresses = Map.copyOf(ports);
-    Map<NodeId, InetSocketAddress> http = new TreeMap<>();
-    for (NodeId id : ports.keySet()) {
-      http.put(id, new InetSocketAddress("127.0.0.1", freePort()));
-    }
     this.httpAddresses = Map.copyOf(http);
   }
 
@@ -240,12 +239,28 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  /** {@code count} distinct free loopback ports: all sockets are held open together. */
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        socket.setReuseAddress(true);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // the port is released either way
+        }
+      }
     }
   }
 
@@ -386,16 +401,31 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       } catch (IOException e) {
         throw new ConfigurationException("storage", "cannot create a temporary folder: " + e);
       }
-      EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(new Settings<>(size, applications,
-          codec, electionMin, electionMax, checkpointEvery, segmentSize, requestDeadline, clock,
-          healthInterval, probesBeforeHandOver, onNode), root, temporary);
-      try {
-        cluster.startAll();
-      } catch (RuntimeException e) {
-        cluster.close();
-        throw e;
+      Settings<C, R> settings = new Settings<>(size, applications, codec, electionMin,
+          electionMax, checkpointEvery, segmentSize, requestDeadline, clock, healthInterval,
+          probesBeforeHandOver, onNode);
+      for (int attempt = 1; ; attempt++) {
+        EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(settings, root, temporary);
+        try {
+          cluster.startAll();
+          return cluster;
+        } catch (ConfigurationException e) {
+          // A free port found a moment ago can be taken by another socket before a node binds
+          // it; choose fresh ports and start again.
+          cluster.close();
+          if (attempt == 3 || !temporary || !"peer".equals(e.setting())) {
+            throw e;
+          }
+          try {
+            Files.createDirectories(root);
+          } catch (IOException io) {
+            throw new ConfigurationException("storage", "cannot recreate " + root + ": " + io);
+          }
+        } catch (RuntimeException e) {
+          cluster.close();
+          throw e;
+        }
       }
-      return cluster;
     }
   }
 }

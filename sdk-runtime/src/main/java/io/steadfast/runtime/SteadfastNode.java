@@ -144,6 +144,9 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       } catch (IOException e) {
         throw new ConfigurationException("storage",
             "node " + id + " cannot start on " + settings.storage() + ": " + e.getMessage());
+      } catch (RuntimeException e) {
+        throw new ConfigurationException("peer", "node " + id + " cannot start at " + address()
+            + ": " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
       }
       committer = new GroupCommitter(id.value(), settings.groupCommit(), settings.clock(),
           entry -> Objects.requireNonNull(engine).write(entry),

@@ -37,6 +37,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +49,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class RatisEngine implements AutoCloseable {
+
+  static {
+    // Ratis ends the whole JVM with System.exit when, for example, its gRPC port cannot be bound. A
+    // library must not do that to its host: make Ratis throw instead, so start() reports it.
+    ExitUtils.disableSystemExit();
+  }
 
   private final NodeId nodeId;
   private final RaftPeerId peerId;
