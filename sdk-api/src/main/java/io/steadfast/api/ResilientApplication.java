@@ -2,8 +2,10 @@ package io.steadfast.api;
 
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.role.RoleChange;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A business application made continuously available by the Steadfast runtime.
@@ -11,8 +13,10 @@ import java.io.IOException;
  * <p><b>Implemented by applications.</b> The runtime creates one instance per node through the
  * factory given to the node builder and never shares an instance between nodes.
  *
- * <p><b>Threads.</b> {@link #apply}, {@link #checkpoint} and {@link #restore} are called on the
- * node's apply thread, one at a time and in journal order; they never overlap each other.
+ * <p><b>Threads.</b> {@link #apply}, {@link #checkpoint}, {@link #freeze} and {@link #restore} are
+ * called on the node's apply thread, one at a time and in journal order; they never overlap each
+ * other. A {@link FrozenState} returned by {@code freeze} is written later on the runtime's
+ * checkpoint thread, while {@code apply} goes on.
  * {@link #query} may run on other threads at the same time as other queries, but never at the same
  * time as {@code apply}, {@code checkpoint} or {@code restore}. {@link #onRoleChange} and
  * {@link #health} are called on runtime threads of their own and may overlap {@code apply}: keep
@@ -70,6 +74,27 @@ public interface ResilientApplication<C, R> {
    * @throws IOException if writing fails
    */
   void checkpoint(CheckpointWriter out) throws IOException;
+
+  /**
+   * Captures the state for a checkpoint that the runtime writes off the apply thread, so that
+   * applying commands stops only for the capture, not for the whole write.
+   *
+   * <p>Called on the apply thread between two commands, instead of {@link #checkpoint}. Return a
+   * {@link FrozenState} over an immutable or copy-on-write view of the state (for example, share
+   * the current pages of a paged store and copy a page before its next change); it must later write
+   * exactly what {@link #checkpoint} would write now. Return {@code null} (the default) to have the
+   * runtime call {@link #checkpoint} on the apply thread instead, which stops apply for the whole
+   * write: fine for small states, seconds for millions of records.
+   *
+   * <p>Budget: {@link ExitPointBudgets#checkpoint()} covers the capture; overruns are reported. If
+   * this method throws, the checkpoint is abandoned, the previous one stays in force and the
+   * journal is kept.
+   *
+   * @return the captured state, or {@code null} to checkpoint synchronously
+   */
+  default @Nullable FrozenState freeze() {
+    return null;
+  }
 
   /**
    * Replaces the whole application state with the one in a checkpoint.

@@ -299,7 +299,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     private @Nullable Path storage;
     private Duration electionMin = Duration.ofMillis(150);
     private Duration electionMax = Duration.ofMillis(300);
-    private long checkpointEvery = 10_000;
+    private long checkpointEvery = 20_000;
     private long segmentSize = 8L * 1024 * 1024;
     private Duration requestDeadline = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
@@ -352,9 +352,9 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
-    /** Journal entries between automatic checkpoints. Default 10,000. */
-    public Builder<C, R> checkpointEvery(long entries) {
-      this.checkpointEvery = BuilderChecks.positive("checkpointEvery", entries);
+    /** Commands between automatic checkpoints. Default 20,000; see the node builder. */
+    public Builder<C, R> checkpointEvery(long commands) {
+      this.checkpointEvery = BuilderChecks.positive("checkpointEvery", commands);
       return this;
     }
 

@@ -78,7 +78,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     this.settings = settings;
     this.id = settings.id();
     this.stateMachine = new StateMachineAdapter<>(id, settings.applications(), settings.codec(),
-        new Hooks());
+        new Hooks(), settings.engine().checkpointEvery());
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
     this.roles = new RoleTracker(id, () -> stateMachine.core().application(),
@@ -541,7 +541,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private Duration electionTimeoutMax = Duration.ofMillis(300);
     private Duration requestTimeout = Duration.ofSeconds(3);
     private Duration requestDeadline = Duration.ofSeconds(10);
-    private long checkpointEveryEntries = 10_000;
+    private long checkpointEvery = 20_000;
     private long segmentSizeBytes = 8L * 1024 * 1024;
     private GroupCommitter.Limits groupCommit =
         new GroupCommitter.Limits(256, 1 << 20, Duration.ZERO, 2, 10_000);
@@ -655,11 +655,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     }
 
     /**
-     * Journal entries between automatic checkpoints. Default 10,000. An entry is one group-commit
-     * batch, which may hold many commands.
+     * Commands between automatic checkpoints. Default 20,000. A journal entry without commands (a
+     * hand-over, a tick) counts as one. The checkpoint is written in the background when the
+     * application supports {@link ResilientApplication#freeze()}; a node that restarts replays at
+     * most about this many commands from its own journal before it catches up with the primary.
      */
-    public Builder<C, R> checkpointEvery(long entries) {
-      this.checkpointEveryEntries = BuilderChecks.positive("checkpointEvery", entries);
+    public Builder<C, R> checkpointEvery(long commands) {
+      this.checkpointEvery = BuilderChecks.positive("checkpointEvery", commands);
       return this;
     }
 
@@ -714,7 +716,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       return new SteadfastNode<>(new NodeSettings<>(id, cluster, Map.copyOf(peers), storage,
           applications, codec,
           new EngineSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
-              checkpointEveryEntries, segmentSizeBytes),
+              checkpointEvery, segmentSizeBytes),
           groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver, http,
           peerEndpoints.entrySet().stream().filter(e -> !e.getKey().equals(id))
               .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));

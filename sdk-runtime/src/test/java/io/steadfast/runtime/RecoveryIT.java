@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
+import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,38 @@ class RecoveryIT {
           changes.stream().anyMatch(c -> c.node().equals(lagging)
               && c.reason() == RoleChange.Reason.REJOIN));
       awaitConvergence(cluster);
+    }
+  }
+
+  @Test
+  void checkpointWrittenInTheBackground_doesNotStopApply_andANodeRestartsFromIt() throws Exception {
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    CountDownLatch gate = new CountDownLatch(1);
+    LedgerApplication.frozenWriteGate = gate;
+    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
+        .checkpointEvery(100).segmentSize(64 * 1024).start()) {
+      // Every frozen write now waits at the gate: commands must still be acknowledged meanwhile.
+      write(cluster, "held", 450);
+      assertThat(cluster.status()).allSatisfy(status ->
+          assertThat(status.lastCheckpointIndex()).as("no checkpoint can finish while held")
+              .isEqualTo(-1));
+      gate.countDown();
+      awaitConvergence(cluster);
+      await("checkpoints on every node", Duration.ofSeconds(30), () -> cluster.status().stream()
+          .allMatch(status -> status.lastCheckpointIndex() > 0));
+
+      NodeId victim = backupOf(cluster);
+      long checkpoint = cluster.node(victim).status().lastCheckpointIndex();
+      cluster.stop(victim);
+      SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
+      assertThat(restarted.status().lastCheckpointIndex())
+          .as("restarted from the checkpoint written in the background")
+          .isGreaterThanOrEqualTo(checkpoint);
+      assertThat(restarted.status().recoveredFrom()).isNull();
+      write(cluster, "after", 50);
+      awaitConvergence(cluster);
+    } finally {
+      LedgerApplication.frozenWriteGate = null;
     }
   }
 

@@ -7,8 +7,9 @@ import java.math.BigDecimal;
 /**
  * Where {@code ResilientApplication.checkpoint} writes the application state.
  *
- * <p><b>Not intended to be implemented by applications.</b> Valid during one checkpoint call, on the
- * apply thread; not thread-safe. Numbers are written big-endian and text as UTF-8, independent of
+ * <p><b>Not intended to be implemented by applications.</b> Valid during one checkpoint call (on
+ * the apply thread) or one {@link FrozenState#writeTo} call (on the checkpoint thread); not
+ * thread-safe. Numbers are written big-endian and text as UTF-8, independent of
  * the platform's locale and charset. Read the values back with {@link CheckpointReader} in the same
  * order.
  */

@@ -19,7 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -60,18 +64,45 @@ public final class CheckpointFile {
   }
 
   /**
-   * Writes a checkpoint atomically: to a temporary file beside {@code target}, forced to disk, then
-   * moved into place.
+   * What {@link #write} produced.
    *
-   * @return the size of the file in bytes
+   * @param size the size of the file in bytes
+   * @param md5 the MD5 of the whole file in lower-case hex, computed while writing (the engine keeps
+   *     it beside the file)
    */
-  public static long write(
+  public record Written(long size, String md5) {}
+
+  /**
+   * Writes a checkpoint atomically: to a temporary file beside {@code target}, forced to disk, then
+   * moved into place. The CRC32C and the file's MD5 are computed on the way out, so the file is
+   * never read back.
+   *
+   * @return the size and MD5 of the file
+   */
+  public static Written write(
       Path target, CheckpointHeader header, byte[] runtimeState, PayloadWriter payload)
       throws IOException {
+    return write(target, header, runtimeState, payload, written -> {});
+  }
+
+  /** Runs after a checkpoint is forced to disk and before it is moved into place. */
+  @FunctionalInterface
+  public interface BeforeMove {
+    /** Acts on what was written, for example saves its digest beside the target. */
+    void accept(Written written) throws IOException;
+  }
+
+  /**
+   * As {@link #write(Path, CheckpointHeader, byte[], PayloadWriter)}, running {@code beforeMove}
+   * once the temporary file is on disk and before it takes the target's name, so that anything
+   * kept beside the checkpoint exists as soon as the checkpoint does.
+   */
+  public static Written write(Path target, CheckpointHeader header, byte[] runtimeState,
+      PayloadWriter payload, BeforeMove beforeMove) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     CRC32C crc = new CRC32C();
-    long size;
-    try (OutputStream file = Files.newOutputStream(tmp);
+    MessageDigest md5 = newMd5();
+    try (OutputStream file = new DigestOutputStream(Files.newOutputStream(tmp), md5);
         CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc);
         DataOutputStream out = new DataOutputStream(checked)) {
       out.write(MAGIC);
@@ -91,13 +122,30 @@ public final class CheckpointFile {
       int checksum = (int) crc.getValue();
       // The checksum itself is not part of what it covers.
       file.write(ByteBuffer.allocate(4).putInt(checksum).array());
-      size = out.size() + 4L;
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       channel.force(true);
     }
+    Written written = new Written(Files.size(tmp), HexFormat.of().formatHex(md5.digest()));
+    try {
+      beforeMove.accept(written);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return size;
+    return written;
+  }
+
+  private static MessageDigest newMd5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform must provide MD5", e);
+    }
   }
 
   /**

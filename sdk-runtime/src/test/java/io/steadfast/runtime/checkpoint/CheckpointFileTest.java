@@ -11,6 +11,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,31 @@ class CheckpointFileTest {
     CheckpointFile.write(file, new CheckpointHeader(1, appVersion, 2, 40, new Position(17, 2)),
         new byte[] {1, 2, 3}, out -> out.write("payload bytes".getBytes(StandardCharsets.UTF_8)));
     return file;
+  }
+
+  @Test
+  void write_reportsTheSizeAndMd5OfTheFileItWrote() throws Exception {
+    Path file = dir.resolve("snapshot.3_41");
+    CheckpointFile.Written written = CheckpointFile.write(file,
+        new CheckpointHeader(1, 1, 3, 41, new Position(5, 3)), new byte[] {9},
+        out -> out.write(new byte[200_000]));
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(written.size()).isEqualTo(bytes.length);
+    assertThat(written.md5()).isEqualTo(HexFormat.of().formatHex(
+        MessageDigest.getInstance("MD5").digest(bytes)));
+  }
+
+  @Test
+  void write_thatFailsLeavesNoFileBehind() {
+    Path file = dir.resolve("snapshot.3_42");
+    assertThatThrownBy(() -> CheckpointFile.write(file,
+            new CheckpointHeader(1, 1, 3, 42, new Position(6, 3)), new byte[0],
+            out -> {
+              out.write(1);
+              throw new IOException("disk full");
+            }))
+        .hasMessage("disk full");
+    assertThat(dir.toFile().list()).isEmpty();
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.steadfast.api.QueryContext;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.ResumePoint;
 import java.io.IOException;
@@ -53,8 +54,39 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
     throw new IllegalArgumentException("not a query: " + request);
   }
 
+  /**
+   * While set, a frozen checkpoint waits for this latch before writing: lets tests prove that apply
+   * goes on during a slow background write. Not replicated state.
+   */
+  public static volatile java.util.concurrent.@org.jspecify.annotations.Nullable CountDownLatch
+      frozenWriteGate;
+
   @Override
   public void checkpoint(CheckpointWriter out) throws IOException {
+    write(balances, applied, out);
+  }
+
+  /** Captures copies of both maps (small in tests) and writes them later. */
+  @Override
+  public FrozenState freeze() {
+    Map<String, Long> balancesNow = new TreeMap<>(balances);
+    Map<String, Integer> appliedNow = new TreeMap<>(applied);
+    return out -> {
+      java.util.concurrent.CountDownLatch gate = frozenWriteGate;
+      if (gate != null) {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted at the test's gate");
+        }
+      }
+      write(balancesNow, appliedNow, out);
+    };
+  }
+
+  private static void write(Map<String, Long> balances, Map<String, Integer> applied,
+      CheckpointWriter out) throws IOException {
     out.writeInt(balances.size());
     for (Map.Entry<String, Long> e : balances.entrySet()) {
       out.writeString(e.getKey());

@@ -8,12 +8,13 @@ import java.time.Duration;
  * @param electionTimeoutMin lower bound of the randomized election timeout
  * @param electionTimeoutMax upper bound of the randomized election timeout
  * @param requestTimeout how long one engine request may take
- * @param checkpointEveryEntries journal entries between automatic checkpoints
+ * @param checkpointEvery commands between automatic checkpoints (an entry without commands counts
+ *     one)
  * @param segmentSizeBytes journal segment size; purging after a checkpoint drops whole segments
  */
 public record EngineSettings(
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
     Duration requestTimeout,
-    long checkpointEveryEntries,
+    long checkpointEvery,
     long segmentSizeBytes) {}

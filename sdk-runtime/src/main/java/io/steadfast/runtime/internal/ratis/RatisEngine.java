@@ -108,15 +108,17 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
     RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(settings.requestTimeout()));
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.checkpointEveryEntries());
+    // The state machine decides when to checkpoint (by commands, not entries) and writes in the
+    // background; it then asks Ratis for a snapshot to have the journal purged.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
     // Keep the journal reaching back to the previous checkpoint, so that a node whose newest
-    // checkpoint is refused can start from the older one and replay.
+    // checkpoint is refused can start from the older one and replay. Every entry holds at least
+    // one command, so this many entries always reach back that far.
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties,
-        2 * settings.checkpointEveryEntries() + 16);
+        2 * settings.checkpointEvery() + 16);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 

@@ -1,9 +1,12 @@
 package io.steadfast.runtime.internal.ratis;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointException;
+import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.checkpoint.CheckpointFile;
 import io.steadfast.runtime.checkpoint.CheckpointHeader;
@@ -19,18 +22,26 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -52,7 +63,11 @@ import org.slf4j.LoggerFactory;
  * ReplicatedCore}, writes checkpoints as Raft snapshots in the runtime's framing, restores them on
  * start and after a snapshot install, and forwards leadership events to the node.
  *
- * <p>Apply, checkpoint and restore hold the state's write lock; queries hold its read lock.
+ * <p>Apply and restore hold the state's write lock; queries hold its read lock. Checkpoints are
+ * begun on the apply thread every {@code checkpointEvery} commands: the runtime state is serialized
+ * there and the application either hands over a {@link FrozenState}, written on this node's
+ * checkpoint thread while apply goes on, or writes synchronously. A finished checkpoint is
+ * published to Ratis through a snapshot request, which makes Ratis purge the journal up to it.
  *
  * @param <C> the command type
  * @param <R> the result type
@@ -70,9 +85,19 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private final ExitPointClock checkpointClock;
   private final ExitPointClock restoreClock;
 
+  private final long checkpointEvery;
+  private final ClientId adminClient = ClientId.randomId();
+  private final AtomicLong adminCalls = new AtomicLong();
+
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
   private volatile boolean started;
+  private volatile boolean closing;
+  /** Commands (entries without commands count one) applied since the last checkpoint began. */
+  private long sinceCheckpoint;
+  /** The background write of the last checkpoint begun; done when none is under way. */
+  private volatile CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
+  private @Nullable ExecutorService checkpointThread;
   private volatile Function<byte[], byte[]> peerHandler =
       request -> {
         throw new IllegalStateException("no peer handler");
@@ -87,13 +112,17 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * @param applications makes a fresh application instance (one now, one per restore)
    * @param codec the command codec
    * @param hooks where engine events go
+   * @param checkpointEvery commands between automatic checkpoints (an entry without commands counts
+   *     one)
    */
   public StateMachineAdapter(
       NodeId nodeId,
       Supplier<ResilientApplication<C, R>> applications,
       CommandCodec<C, R> codec,
-      NodeHooks hooks) {
+      NodeHooks hooks,
+      long checkpointEvery) {
     this.nodeId = nodeId;
+    this.checkpointEvery = checkpointEvery;
     this.applications = applications;
     this.codec = codec;
     this.hooks = hooks;
@@ -198,6 +227,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   @Override
   public void pause() {
+    // A checkpoint being written must not be published over the one about to be installed.
+    awaitWriting();
     // Ratis expects the state machine itself to move through PAUSING to PAUSED before it installs a
     // snapshot; BaseStateMachine does not, and the install then never completes.
     LifeCycle lifeCycle = getLifeCycle();
@@ -297,6 +328,12 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     } finally {
       stateLock.writeLock().unlock();
     }
+    sinceCheckpoint += journalEntry instanceof JournalEntry.Batch batch
+        ? Math.max(1, batch.requests().size()) : 1;
+    if (sinceCheckpoint >= checkpointEvery && writing.isDone() && !closing) {
+      sinceCheckpoint = 0;
+      beginCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
+    }
     if (trx.getServerRole() != org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
       // Only the leader answers the submitter; backups keep the outcomes in their session tables
       // and need not encode them.
@@ -306,47 +343,167 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
         Message.valueOf(ByteString.copyFrom(WireFormat.encodeOutcomes(outcomes))));
   }
 
+  /**
+   * Ratis asks for a snapshot only when {@link #publish} requested one: answer with the newest
+   * checkpoint already on disk, up to which Ratis then purges the journal. Never writes anything.
+   */
   @Override
-  public long takeSnapshot() throws IOException {
-    stateLock.writeLock().lock();
+  public long takeSnapshot() {
+    return lastCheckpointIndex;
+  }
+
+  /**
+   * Begins a checkpoint of the state just after the entry at {@code at}. Runs on the apply thread,
+   * which alone changes the state, so what it captures is consistent.
+   */
+  private void beginCheckpoint(TermIndex at) {
+    ReplicatedCore<C, R> current = core;
+    Position position = current.lastPosition();
+    ResilientApplication<C, R> application = current.application();
+    CheckpointHeader header = new CheckpointHeader(CheckpointFile.FORMAT_VERSION,
+        application.checkpointVersion(), at.getTerm(), at.getIndex(), position);
+    long started = System.nanoTime();
+    byte[] runtimeState;
+    FrozenState frozen;
     try {
-      TermIndex applied = getLastAppliedTermIndex();
-      if (applied == null || applied.getIndex() <= 0 || applied.getIndex() == lastCheckpointIndex) {
-        return applied == null ? -1 : lastCheckpointIndex;
-      }
-      File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
-      ReplicatedCore<C, R> current = core;
       ByteArrayOutputStream state = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(state)) {
         current.writeState(out);
       }
-      Position position = current.lastPosition();
-      CheckpointHeader header = new CheckpointHeader(CheckpointFile.FORMAT_VERSION,
-          current.application().checkpointVersion(), applied.getTerm(), applied.getIndex(),
-          position);
-      long started = System.nanoTime();
-      long size;
+      runtimeState = state.toByteArray();
+      frozen = application.freeze();
+      if (frozen == null) {
+        write(at, header, runtimeState, application::checkpoint);
+        return;
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: checkpoint at {} failed; the previous one stays in force", nodeId, position, e);
+      return;
+    } finally {
+      // The budget covers what stops apply: the capture, or the whole synchronous write.
+      if (checkpointClock.record(System.nanoTime() - started)) {
+        LOG.warn("{}: checkpoint overran its budget of {}", nodeId, checkpointClock.budget());
+      }
+    }
+    FrozenState captured = frozen;
+    writing = CompletableFuture.runAsync(() -> {
       try {
-        size = CheckpointFile.write(file.toPath(), header, state.toByteArray(), out -> {
-          StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
-          current.application().checkpoint(writer);
-          writer.flush();
-        });
+        write(at, header, runtimeState, captured::writeTo);
       } catch (IOException | RuntimeException e) {
-        throw new IOException(nodeId + ": checkpoint at " + position + " failed", e);
-      } finally {
-        if (checkpointClock.record(System.nanoTime() - started)) {
-          LOG.warn("{}: checkpoint overran its budget of {}", nodeId, checkpointClock.budget());
+        if (closing) {
+          LOG.debug("{}: checkpoint at {} abandoned: the node is closing", nodeId, position);
+        } else {
+          LOG.warn("{}: checkpoint at {} failed; the previous one stays in force", nodeId,
+              position, e);
         }
       }
-      var md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-      storage.updateLatestSnapshot(
-          new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied));
-      lastCheckpointIndex = applied.getIndex();
-      LOG.debug("{}: checkpoint {} written, {} bytes", nodeId, file.getName(), size);
-      return applied.getIndex();
-    } finally {
-      stateLock.writeLock().unlock();
+    }, checkpointThread());
+  }
+
+  /** Where an application writes its part of a checkpoint. */
+  @FunctionalInterface
+  private interface Payload {
+    void writeTo(CheckpointWriter out) throws IOException;
+  }
+
+  private void write(TermIndex at, CheckpointHeader header, byte[] runtimeState, Payload payload)
+      throws IOException {
+    File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+    CheckpointFile.Written written = CheckpointFile.write(file.toPath(), header, runtimeState,
+        out -> {
+          StreamCheckpointWriter writer = new StreamCheckpointWriter(new AbortOnClose(out));
+          payload.writeTo(writer);
+          writer.flush();
+        },
+        // Ratis sends the digest with the checkpoint when a backup installs it; it must exist as
+        // soon as the checkpoint does, since Ratis may find the file by listing the folder.
+        done -> MD5FileUtil.saveMD5File(file, MD5Hash.newInstance(done.md5())));
+    publish(new SingleFileSnapshotInfo(
+        new FileInfo(file.toPath(), MD5Hash.newInstance(written.md5())), at));
+    LOG.debug("{}: checkpoint {} written, {} bytes", nodeId, file.getName(), written.size());
+  }
+
+  /**
+   * Makes a written checkpoint the newest one, unless a newer one arrived meanwhile (an install),
+   * and asks Ratis to take note of it, so it purges the journal up to it.
+   */
+  private void publish(SingleFileSnapshotInfo checkpoint) {
+    SingleFileSnapshotInfo newest = storage.updateLatestSnapshot(checkpoint);
+    if (newest != checkpoint) {
+      return;
+    }
+    lastCheckpointIndex = checkpoint.getIndex();
+    // Not from the apply thread: Ratis's snapshot request takes the server's lock.
+    checkpointThread().execute(() -> getServer().thenCompose(server -> {
+      try {
+        return server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(adminClient,
+            getId(), getGroupId(), adminCalls.incrementAndGet(), 30_000, 1));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }).whenComplete((reply, failure) -> {
+      Throwable problem = failure != null ? failure : reply.getException();
+      if (problem != null && !closing) {
+        LOG.debug("{}: journal not purged up to checkpoint {} yet: {}", nodeId,
+            checkpoint.getIndex(), problem.toString());
+      }
+    }));
+  }
+
+  private synchronized ExecutorService checkpointThread() {
+    if (checkpointThread == null) {
+      checkpointThread = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
+          .setNameFormat("steadfast-checkpoint-" + nodeId)
+          .setDaemon(true)
+          .build());
+    }
+    return checkpointThread;
+  }
+
+  private void awaitWriting() {
+    try {
+      writing.join();
+    } catch (RuntimeException e) {
+      // Already logged by the writer.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closing = true;
+    awaitWriting();
+    ExecutorService thread;
+    synchronized (this) {
+      thread = checkpointThread;
+    }
+    if (thread != null) {
+      thread.shutdownNow();
+    }
+    super.close();
+  }
+
+  /** Fails the checkpoint's next write once the node is closing, so closing never waits for it. */
+  private final class AbortOnClose extends FilterOutputStream {
+    AbortOnClose(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      check();
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      check();
+      out.write(b, off, len);
+    }
+
+    private void check() throws IOException {
+      if (closing) {
+        throw new IOException(nodeId + " is closing");
+      }
     }
   }
 
