@@ -8,8 +8,8 @@ import org.apache.ratis.protocol.ClientId;
 
 /**
  * A client of the {@link RawRatisCluster}: one command at a time, each retried with the same call
- * id until the current leader answers, with the same back-off as the SDK's session (5 ms doubling
- * to 100 ms, 2 s per attempt, 10 s in all), so that failover times compare like with like.
+ * id until the current leader answers, with the same back-off as the SDK's session (2 ms doubling
+ * to 10 ms, 2 s per attempt, 10 s in all), so that failover times compare like with like.
  *
  * <p>Not thread-safe: one caller thread.
  */
@@ -35,7 +35,7 @@ public final class RawSession {
   public long execute(byte[] payload) {
     long call = ++callId;
     long end = System.nanoTime() + DEADLINE_NANOS;
-    long backoff = 5;
+    long backoff = 2;
     Throwable last = null;
     while (System.nanoTime() < end) {
       long left = Math.max(1, Math.min(ATTEMPT_NANOS, end - System.nanoTime()));
@@ -50,7 +50,7 @@ public final class RawSession {
         throw new IllegalStateException("interrupted", e);
       }
       Polling.sleepMillis(backoff);
-      backoff = Math.min(100, backoff * 2);
+      backoff = Math.min(10, backoff * 2);
     }
     throw new IllegalStateException("raw command " + call + " not applied within 10 s", last);
   }

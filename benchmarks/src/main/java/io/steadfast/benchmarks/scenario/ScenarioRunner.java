@@ -294,9 +294,9 @@ public final class ScenarioRunner {
       Map<?, ?> o = (Map<?, ?>) offline.get(key);
       String label = String.format("%,d records: ", Integer.parseInt(key.toString()));
       report.row("checkpoint", label + "file size", num(o, "fileMb"), "MB");
-      report.row("checkpoint", label + "write (serialize+fsync)", num(o, "writeFileMs"), "ms");
-      report.row("checkpoint", label + "write + md5 (runtime's stall)",
-          num(o, "stallAsRuntimeMs"), "ms");
+      report.row("checkpoint", label + "write (serialize+crc+md5+fsync)", num(o, "writeFileMs"),
+          "ms");
+      report.row("checkpoint", label + "freeze (runtime's stall)", num(o, "freezeMs"), "ms");
       report.row("checkpoint", label + "read + restore", num(o, "readAndRestoreMs"), "ms");
       Map<?, ?> l = (Map<?, ?>) live.get(key);
       if (l != null) {

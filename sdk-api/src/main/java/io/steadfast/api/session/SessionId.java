@@ -1,7 +1,5 @@
 package io.steadfast.api.session;
 
-import java.util.regex.Pattern;
-
 /**
  * Identifies one user session across failovers: 1 to 128 letters, digits, {@code -}, {@code _},
  * {@code .} or {@code :}.
@@ -12,11 +10,9 @@ import java.util.regex.Pattern;
  */
 public record SessionId(String value) implements Comparable<SessionId> {
 
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-
   /** Validates the identifier. */
   public SessionId {
-    if (value == null || !VALID.matcher(value).matches()) {
+    if (!valid(value)) {
       throw new IllegalArgumentException(
           "session id must be 1 to 128 letters, digits, '-', '_', '.' or ':': " + value);
     }
@@ -25,6 +21,23 @@ public record SessionId(String value) implements Comparable<SessionId> {
   /** The session called {@code value}. */
   public static SessionId of(String value) {
     return new SessionId(value);
+  }
+
+  // A loop rather than a regular expression: every replica checks the id of every journaled
+  // request, and this is several times cheaper.
+  private static boolean valid(String value) {
+    if (value == null || value.isEmpty() || value.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == ':' || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

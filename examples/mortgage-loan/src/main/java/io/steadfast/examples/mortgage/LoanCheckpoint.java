@@ -31,10 +31,10 @@ final class LoanCheckpoint {
 
   private LoanCheckpoint() {}
 
-  static void write(LoanBook book, CheckpointWriter out) throws IOException {
+  static void write(LoanBook.Snapshot book, CheckpointWriter out) throws IOException {
     out.writeLong(book.lastLoanNumber());
-    out.writeInt(book.loans().size());
-    for (Loan loan : book.loans().values()) {
+    out.writeInt(book.size());
+    for (Loan loan : book) {
       writeLoan(loan, out);
     }
     out.writeString(END);
@@ -60,15 +60,14 @@ final class LoanCheckpoint {
       }
       for (int i = 0; i < count; i++) {
         Loan loan = readLoan(in);
-        if (book.loans().containsKey(loan.loanId())) {
+        if (book.contains(loan.loanId())) {
           throw new IOException("loan " + loan.loanId() + " appears twice in checkpoint");
         }
         book.put(loan);
       }
       book.setLastLoanNumber(lastLoanNumber);
-      if (!book.loans().isEmpty()
-          && LoanBook.BY_NUMBER.compare(book.loans().lastKey(), LoanBook.loanId(lastLoanNumber)) > 0) {
-        throw new IOException("checkpoint holds loan " + book.loans().lastKey()
+      if (book.highestNumber() > lastLoanNumber) {
+        throw new IOException("checkpoint holds loan " + LoanBook.loanId(book.highestNumber())
             + " beyond the last assigned number " + lastLoanNumber);
       }
       String end = in.readString();

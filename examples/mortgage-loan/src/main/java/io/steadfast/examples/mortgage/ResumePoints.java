@@ -70,9 +70,11 @@ public final class ResumePoints {
     /** Nothing more to do on this loan. */
     DONE;
 
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     /** The value stored under {@link #SCREEN}: the name in lower case. */
     public String key() {
-      return name().toLowerCase(Locale.ROOT);
+      return key;
     }
   }
 
