@@ -64,6 +64,9 @@ final class CatchUpScenario {
     out.put("catchUpMs", Report.round((caughtUp - restartStart) / 1e6));
     out.put("catchUpAndDigestMs", Report.round((verified - restartStart) / 1e6));
     out.put("digestsMatch", match);
+    if (target instanceof SdkTarget<?, ?> sdk) {
+      out.put("checkpointsInstalled", sdk.checkpointsInstalled(victim));
+    }
     return out;
   }
 }

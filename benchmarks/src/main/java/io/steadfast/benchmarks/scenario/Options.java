@@ -50,8 +50,17 @@ record Options(
         case "--quick" -> quick = true;
         case "--only" -> only = Set.of(args[++i].split(","));
         case "--out" -> out = Path.of(args[++i]);
+        case "--election-timeout" -> {
+          String[] bounds = args[++i].split(",");
+          if (bounds.length != 2) {
+            throw new IllegalArgumentException("--election-timeout takes MIN,MAX in ms");
+          }
+          ElectionTimeout.set(Duration.ofMillis(Long.parseLong(bounds[0].trim())),
+              Duration.ofMillis(Long.parseLong(bounds[1].trim())));
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --quick, --only " + String.join(",", SCENARIOS) + ", --out FILE");
+            + "; options: --quick, --only " + String.join(",", SCENARIOS)
+            + ", --out FILE, --election-timeout MIN,MAX");
       }
     }
     for (String name : only) {

@@ -14,10 +14,10 @@ final class RawTarget implements Target {
     this.cluster = cluster;
   }
 
-  /** Three servers with the same 150–300 ms election timeout as the SDK. */
+  /** Three servers with the same election timeout as the SDK ({@link ElectionTimeout}). */
   static RawTarget start() {
     try {
-      return new RawTarget(RawRatisCluster.start(3, Duration.ofMillis(150), Duration.ofMillis(300)));
+      return new RawTarget(RawRatisCluster.start(3, ElectionTimeout.min(), ElectionTimeout.max()));
     } catch (IOException e) {
       throw new UncheckedIOException("raw ratis cluster did not start", e);
     }

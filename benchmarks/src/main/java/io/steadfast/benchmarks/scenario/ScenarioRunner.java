@@ -65,7 +65,7 @@ public final class ScenarioRunner {
     run.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1 << 20));
     run.put("loadAverageAtStart", Report.round(os.getSystemLoadAverage()));
     run.put("nodesPerSystem", 3);
-    run.put("electionTimeoutMs", "150-300");
+    run.put("electionTimeoutMs", ElectionTimeout.min().toMillis() + "-" + ElectionTimeout.max().toMillis());
     run.put("transport", "gRPC over loopback, all nodes in this JVM");
     report.put("run", run);
 
@@ -273,6 +273,8 @@ public final class ScenarioRunner {
       report.row("catch-up", label + "digests match (1 = yes)",
           Boolean.TRUE.equals(s.get("digestsMatch")) ? 1 : 0,
           Boolean.TRUE.equals(r.get("digestsMatch")) ? 1 : 0, "");
+      report.row("catch-up", label + "checkpoints received (SDK)", num(s, "checkpointsInstalled"),
+          "");
       if (commands == 100_000) {
         report.target("catch-up of 100k commands (SDK)", "<= 2000 ms", num(s, "catchUpMs"),
             num(s, "catchUpMs") <= 2000 && Boolean.TRUE.equals(s.get("digestsMatch")));
@@ -300,8 +302,10 @@ public final class ScenarioRunner {
       report.row("checkpoint", label + "read + restore", num(o, "readAndRestoreMs"), "ms");
       Map<?, ?> l = (Map<?, ?>) live.get(key);
       if (l != null) {
-        report.row("checkpoint", label + "live: longest apply stall",
+        report.row("checkpoint", label + "live: slowest command",
             num(l, "longestApplyStallMs"), "ms");
+        report.row("checkpoint", label + "live: apply thread held by a checkpoint",
+            num(l, "longestCheckpointHoldOfApplyThreadMs"), "ms");
         report.row("checkpoint", label + "live: p50 command latency",
             latency(l, "p50Ms"), "ms");
       }

@@ -2,6 +2,7 @@ package io.steadfast.benchmarks.scenario;
 
 import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.role.RoleChange;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
@@ -12,6 +13,9 @@ import io.steadfast.runtime.SteadfastNode;
 import io.steadfast.runtime.StateDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -26,10 +30,13 @@ final class SdkTarget<C, R> implements Target {
   private final List<NodeId> ids;
   private final SteadfastClient<C, R> client;
   private final BiFunction<SteadfastClient<C, R>, Integer, Worker> workers;
+  private final Map<NodeId, AtomicInteger> installs;
 
   private SdkTarget(EmbeddedCluster<C, R> cluster,
-      BiFunction<SteadfastClient<C, R>, Integer, Worker> workers) {
+      BiFunction<SteadfastClient<C, R>, Integer, Worker> workers,
+      Map<NodeId, AtomicInteger> installs) {
     this.cluster = cluster;
+    this.installs = installs;
     this.ids = List.copyOf(cluster.ids());
     this.client = cluster.client();
     this.workers = workers;
@@ -37,33 +44,55 @@ final class SdkTarget<C, R> implements Target {
 
   /** The mortgage application, with the runtime's default checkpoint interval. */
   static SdkTarget<LoanCommand, LoanResult> start() {
-    return start(MortgageLoanApplication::new, 10_000);
+    return start(MortgageLoanApplication::new, RUNTIME_DEFAULT);
   }
 
   /** The mortgage application, instances from {@code applications}. */
   static SdkTarget<LoanCommand, LoanResult> start(
       Supplier<ResilientApplication<LoanCommand, LoanResult>> applications, long checkpointEvery) {
-    return new SdkTarget<>(cluster(applications, MortgageLoanApplication.codec(), checkpointEvery),
-        (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n));
+    Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
+    return new SdkTarget<>(
+        cluster(applications, MortgageLoanApplication.codec(), checkpointEvery, installs),
+        (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n), installs);
   }
 
   /** The counter application. */
   static SdkTarget<byte[], Long> counter() {
-    return new SdkTarget<>(cluster(CounterApplication::new, CounterApplication.CODEC, 10_000),
-        CounterWorker::new);
+    Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
+    return new SdkTarget<>(
+        cluster(CounterApplication::new, CounterApplication.CODEC, RUNTIME_DEFAULT, installs),
+        CounterWorker::new, installs);
   }
+
+  /** Passed as {@code checkpointEvery}: keep the runtime's default. */
+  static final long RUNTIME_DEFAULT = 0;
 
   private static <C, R> EmbeddedCluster<C, R> cluster(
       Supplier<ResilientApplication<C, R>> applications,
-      io.steadfast.api.codec.CommandCodec<C, R> codec, long checkpointEvery) {
-    return EmbeddedCluster.<C, R>builder()
+      io.steadfast.api.codec.CommandCodec<C, R> codec, long checkpointEvery,
+      Map<NodeId, AtomicInteger> installs) {
+    EmbeddedCluster.Builder<C, R> builder = EmbeddedCluster.<C, R>builder()
         .nodes(3)
         .application(applications)
         .codec(codec)
-        .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
-        .checkpointEvery(checkpointEvery)
+        .electionTimeout(ElectionTimeout.min(), ElectionTimeout.max())
         .requestDeadline(Duration.ofSeconds(10))
-        .start();
+        // A REJOIN is a backup that was sent the primary's checkpoint and restored it.
+        .onNode(node -> node.addRoleListener(change -> {
+          if (change.reason() == RoleChange.Reason.REJOIN) {
+            installs.computeIfAbsent(change.node(), id -> new AtomicInteger()).incrementAndGet();
+          }
+        }));
+    if (checkpointEvery != RUNTIME_DEFAULT) {
+      builder.checkpointEvery(checkpointEvery);
+    }
+    return builder.start();
+  }
+
+  /** How many times {@code member} was sent a checkpoint and restored it (REJOIN). */
+  int checkpointsInstalled(int member) {
+    AtomicInteger count = installs.get(ids.get(member));
+    return count == null ? 0 : count.get();
   }
 
   @Override
@@ -113,6 +142,25 @@ final class SdkTarget<C, R> implements Target {
       // unknown
     }
     return new long[] {-1, -1};
+  }
+
+  /**
+   * The longest time a checkpoint held up the apply thread of {@code member} (the freeze, or the
+   * whole write for an application without one), in milliseconds, as the runtime's own exit-point
+   * clock measured it; -1 if it cannot be read (reached by reflection, like {@link #journaled}).
+   */
+  double longestCheckpointHoldMillis(int member) {
+    try {
+      java.lang.reflect.Field field = SteadfastNode.class.getDeclaredField("stateMachine");
+      field.setAccessible(true);
+      Object stateMachine = field.get(node(member));
+      if (stateMachine instanceof io.steadfast.runtime.internal.ratis.StateMachineAdapter<?, ?> a) {
+        return a.checkpointClock().longest().toNanos() / 1e6;
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // unknown
+    }
+    return -1;
   }
 
   @Override

@@ -114,11 +114,9 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
-    // Keep the journal reaching back to the previous checkpoint, so that a node whose newest
-    // checkpoint is refused can start from the older one and replay. Every entry holds at least
-    // one command, so this many entries always reach back that far.
-    RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties,
-        2 * settings.checkpointEvery() + 16);
+    // The state machine answers a snapshot request with the checkpoint before the newest, so the
+    // journal reaches back exactly to the previous checkpoint; nothing more is kept.
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, 0);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 

@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * begun on the apply thread every {@code checkpointEvery} commands: the runtime state is serialized
  * there and the application either hands over a {@link FrozenState}, written on this node's
  * checkpoint thread while apply goes on, or writes synchronously. A finished checkpoint is
- * published to Ratis through a snapshot request, which makes Ratis purge the journal up to it.
+ * published to Ratis through a snapshot request, which makes Ratis purge the journal up to the
+ * checkpoint before it.
  *
  * @param <C> the command type
  * @param <R> the result type
@@ -91,6 +92,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
+  /** The checkpoint before the newest one: Ratis may purge the journal up to here, not further. */
+  private volatile long previousCheckpointIndex = -1;
   private volatile boolean started;
   private volatile boolean closing;
   /** Commands (entries without commands count one) applied since the last checkpoint began. */
@@ -269,6 +272,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       core = restored;
       setLastAppliedTermIndex(latest.getTermIndex());
       lastCheckpointIndex = latest.getIndex();
+      previousCheckpointIndex = latest.getIndex();
     } finally {
       stateLock.writeLock().unlock();
     }
@@ -344,12 +348,16 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   /**
-   * Ratis asks for a snapshot only when {@link #publish} requested one: answer with the newest
-   * checkpoint already on disk, up to which Ratis then purges the journal. Never writes anything.
+   * Ratis asks for a snapshot only when {@link #publish} requested one. Never writes anything: it
+   * answers with the checkpoint <em>before</em> the newest, up to which Ratis then purges the
+   * journal, so that the journal always reaches back to the previous checkpoint (a node whose
+   * newest checkpoint is refused starts from the older one and replays) and no further (a backup
+   * that fell further behind is sent the newest checkpoint instead of the whole journal). The
+   * answer never decreases and is never below what Ratis last loaded, as Ratis requires.
    */
   @Override
   public long takeSnapshot() {
-    return lastCheckpointIndex;
+    return previousCheckpointIndex;
   }
 
   /**
@@ -432,6 +440,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     if (newest != checkpoint) {
       return;
     }
+    previousCheckpointIndex = lastCheckpointIndex;
     lastCheckpointIndex = checkpoint.getIndex();
     // Not from the apply thread: Ratis's snapshot request takes the server's lock.
     checkpointThread().execute(() -> getServer().thenCompose(server -> {
