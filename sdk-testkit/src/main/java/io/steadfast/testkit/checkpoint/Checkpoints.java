@@ -2,6 +2,7 @@ package io.steadfast.testkit.checkpoint;
 
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
 import java.io.ByteArrayInputStream;
@@ -10,8 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Takes and restores an application's checkpoint payload in memory, with the runtime's own reader
- * and writer (the framing and checksum the runtime adds around the payload are not involved).
+ * Takes and restores an application's checkpoint payload in memory, and writes its frozen states,
+ * with the runtime's own reader and writer (the framing and checksum the runtime adds around the
+ * payload are not involved).
  *
  * <p>Stateless and thread-safe; the application passed in is not.
  */
@@ -32,6 +34,24 @@ public final class Checkpoints {
       writer.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("checkpoint failed: " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The payload {@code frozen.writeTo} writes, on the calling thread.
+   *
+   * @throws UncheckedIOException if the frozen state's {@code writeTo} throws an {@link
+   *     IOException}
+   */
+  public static byte[] write(FrozenState frozen) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
+    try {
+      frozen.writeTo(writer);
+      writer.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the frozen state failed: " + e.getMessage(), e);
     }
     return bytes.toByteArray();
   }

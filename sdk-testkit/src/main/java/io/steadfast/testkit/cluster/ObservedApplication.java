@@ -8,6 +8,7 @@ import io.steadfast.api.QueryContext;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
@@ -115,6 +116,29 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
     } finally {
       timings.exit();
     }
+  }
+
+  /**
+   * Times the capture as a checkpoint; a crash armed for a checkpoint fires when the frozen state
+   * is written, on the node's checkpoint thread, since that is where such an application writes.
+   */
+  @Override
+  public @Nullable FrozenState freeze() {
+    String node = currentNode();
+    timings.enter(ExitTimings.Exit.CHECKPOINT);
+    FrozenState frozen;
+    try {
+      frozen = delegate.freeze();
+    } finally {
+      timings.exit();
+    }
+    if (frozen == null) {
+      return null;
+    }
+    return out -> {
+      hooks.at(FaultHooks.Place.CHECKPOINT, node);
+      frozen.writeTo(out);
+    };
   }
 
   @Override

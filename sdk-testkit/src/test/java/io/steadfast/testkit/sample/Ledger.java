@@ -126,6 +126,12 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
 
   @Override
   public void checkpoint(CheckpointWriter out) throws IOException {
+    writeAccounts(out, accounts);
+  }
+
+  /** Writes {@code accounts} as {@link #checkpoint} writes the ledger's own. */
+  protected void writeAccounts(CheckpointWriter out, Map<String, Account> accounts)
+      throws IOException {
     out.writeInt(accounts.size());
     for (Map.Entry<String, Account> entry : accounts.entrySet()) {
       out.writeString(entry.getKey());
