@@ -55,8 +55,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * vendor's class {@code …IT} and let Failsafe run it.
  *
  * <p><b>Verdicts in JUnit.</b> PASS passes; FAIL and UNKNOWN fail the test (the message carries the
- * rule id, the seed and a replay command); SKIPPED aborts the test with its reason (a waived rule,
- * or a rule blocked by a failed dependency). Only the certificate says which level was granted.
+ * rule id, the seed and a replay command); SKIPPED aborts the test with its reason (a rule that
+ * does not apply, such as a waived one, or a rule blocked by a failed dependency). Only the
+ * certificate says which level was granted.
  *
  * <p><b>Threads.</b> JUnit creates one instance per class ({@code PER_CLASS}); the rules run one
  * after another, each check on a worker thread of its own with the settings' time limit. The
@@ -273,6 +274,13 @@ public abstract class CertificationSuite<C, R> {
   @DisplayName("CP-6 corrupt checkpoints refused")
   public final void CP6_corruption() {
     certify("CP-6");
+  }
+
+  @Test
+  @Order(25)
+  @DisplayName("CP-7 frozen states write the state as it was when frozen")
+  public final void CP7_frozenState() {
+    certify("CP-7");
   }
 
   @Test

@@ -74,7 +74,8 @@ final class RuleRunner<C, R> {
         continue;
       }
       RuleResult before = run(dependency);
-      if (before.verdict() != Verdict.PASS) {
+      // A dependency that does not apply (waived, or found not applicable) blocks nothing.
+      if (!before.counts()) {
         blockers.add(dependency + " " + before.verdict());
       }
     }

@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * The outcome of a certification run: which rules ran with which verdicts, and the level granted.
  *
  * <p>A level is granted when the suite has at least one rule of that level and of every lower
- * level, and every such rule ran and counts (passed, or was waived by a declared capability). Rules
- * that did not run do not appear; levels whose rules are not all part of the suite, or did not all
- * run, are not granted. Immutable and thread-safe.
+ * level, and every such rule ran and counts (passed, or does not apply: waived by a declared
+ * capability or found not applicable by its check). Rules that did not run do not appear; levels
+ * whose rules are not all part of the suite, or did not all run, are not granted. Immutable and
+ * thread-safe.
  *
  * @param schemaVersion the version of this document's shape; {@value #SCHEMA_VERSION} now
  * @param application the application's class name

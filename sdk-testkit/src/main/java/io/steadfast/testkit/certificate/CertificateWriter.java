@@ -66,7 +66,7 @@ public final class CertificateWriter {
     md.append("\n## Rules\n\n| rule | level | verdict | time | summary |\n|---|---|---|---|---|\n");
     for (RuleResult r : c.rules()) {
       md.append("| ").append(r.rule()).append(" | ").append(r.level().title()).append(" | ")
-          .append(r.verdict()).append(r.required() ? "" : " (waived)").append(" | ")
+          .append(r.verdict()).append(r.required() ? "" : " (not applicable)").append(" | ")
           .append(String.format(Locale.ROOT, "%.2f s", r.durationMillis() / 1000.0)).append(" | ")
           .append(cell(r.summary())).append(" |\n");
     }

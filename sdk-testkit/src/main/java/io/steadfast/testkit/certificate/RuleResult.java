@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param level the rule's level
  * @param intent the rule's one-line intent
  * @param verdict PASS, FAIL, SKIPPED or UNKNOWN
- * @param required whether the rule counts for its level (false only when the application waived it)
+ * @param required whether the rule must pass for its level (false only when it does not apply: the
+ *     application waived it, or its check found it not applicable)
  * @param summary one line: what held, what broke, or why not decided
  * @param durationMillis how long the check took
  * @param coverage what the check exercised, by name
@@ -46,7 +47,7 @@ public record RuleResult(
     coverage = Collections.unmodifiableSortedMap(new TreeMap<>(coverage));
   }
 
-  /** Whether this result lets its level be granted: a pass, or a skip of a waived rule. */
+  /** Whether this result lets its level be granted: a pass, or a skip of a rule not applying. */
   public boolean counts() {
     return verdict == Verdict.PASS || (verdict == Verdict.SKIPPED && !required);
   }

@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * The rules checked on an embedded cluster, and their checks. Numbered as in {@code docs/spec.md}.
  *
  * <p>Every cluster rule depends on every pure rule: a replica that applies, checkpoints or restores
- * unsoundly makes the cluster's equality checks meaningless, and the levels nest anyway. All of
- * them are judged on one {@link ClusterScenario}, run once per suite by whichever cluster rule
- * runs first (its time limit is twice the settings' rule limit); the others only read its
- * history.
+ * unsoundly makes the cluster's equality checks meaningless, and the levels nest anyway (a pure
+ * rule that does not apply, such as CP-7 for an application without a frozen state, blocks
+ * nothing). All of them are judged on one {@link ClusterScenario}, run once per suite by whichever
+ * cluster rule runs first (its time limit is twice the settings' rule limit); the others only read
+ * its history.
  *
  * <p>TM-2 (heartbeats not blocked by a long apply or checkpoint) and RS-5 (effects through an
  * outbox) are not checked yet and are not listed here, so they are not part of any grant.

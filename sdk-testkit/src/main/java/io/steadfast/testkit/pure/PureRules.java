@@ -15,7 +15,8 @@ import java.util.List;
  * compare two instances and so depend on JR-1; CP-2 compares restored states byte for byte and so
  * depends on CP-1; JR-2 and CP-3 compare fingerprints of restored states and depend on CP-2; CP-5
  * and CP-6 are about what restore refuses and depend on CP-1 (a restore that ignores its input
- * refuses nothing, but that is CP-1's failure).
+ * refuses nothing, but that is CP-1's failure); CP-7 compares a frozen state's bytes with those of
+ * {@code checkpoint} and so depends on CP-2.
  *
  * <p>Stateless and thread-safe.
  */
@@ -84,6 +85,13 @@ public final class PureRules {
                   + " running instance unchanged")
           .dependingOn(with(HARNESS, "CP-1"));
 
+  /** Frozen state. */
+  public static final Rule CP7 =
+      Rule.of("CP-7", Level.RESILIENT,
+              "a frozen state writes exactly the bytes checkpoint wrote when it was frozen,"
+                  + " whatever was applied since, and freezing does not change the state")
+          .dependingOn(with(HARNESS, "CP-2"));
+
   /** Deterministic apply. */
   public static final Rule JR1 =
       Rule.of("JR-1", Level.RESILIENT,
@@ -114,7 +122,7 @@ public final class PureRules {
           .dependingOn(HARNESS);
 
   private static final List<Rule> RULES =
-      List.of(HV1, HV2, HV3, HV4, JR1, JR4, JR3, CP1, CP2, CP3, CP5, CP6, JR2);
+      List.of(HV1, HV2, HV3, HV4, JR1, JR4, JR3, CP1, CP2, CP3, CP5, CP6, CP7, JR2);
 
   private PureRules() {}
 
@@ -138,6 +146,7 @@ public final class PureRules {
         check(CP3, new SelfContainedCheck<C, R>()::check),
         check(CP5, CheckpointChecks::versions),
         check(CP6, CheckpointChecks::corruption),
+        check(CP7, FrozenStateCheck::check),
         check(JR2, JournalChecks::replayEquivalence));
   }
 

@@ -68,16 +68,26 @@ public final class CheckOutcome {
    * Verdict#SKIPPED}, and not required for the certificate.
    */
   public static CheckOutcome waived(Capability capability) {
-    return new CheckOutcome(
-        Verdict.SKIPPED,
-        "not applicable: the application declares " + capability.name() + " ("
-            + capability.declaration() + ")",
-        null,
-        new TreeMap<>(),
+    return notApplicable("the application declares " + capability.name() + " ("
+        + capability.declaration() + ")");
+  }
+
+  /**
+   * The rule does not apply because the check observed that the application does not use what
+   * the rule is about (CP-7 when {@code freeze()} returns null): {@link Verdict#SKIPPED}, and not
+   * required for the certificate, exactly like {@link #waived}.
+   *
+   * @param reason why not, such as {@code "freeze() returned null"}
+   */
+  public static CheckOutcome notApplicable(String reason) {
+    return new CheckOutcome(Verdict.SKIPPED, "not applicable: " + reason, null, new TreeMap<>(),
         true);
   }
 
-  /** Whether this is a skip because the application waived the rule. */
+  /**
+   * Whether this is a skip of a rule that does not apply: waived by a declared capability, or
+   * found {@linkplain #notApplicable not applicable} by its check.
+   */
   public boolean isWaived() {
     return waived;
   }

@@ -52,7 +52,8 @@ public final class Rule {
   }
 
   /**
-   * A copy that is {@link Verdict#SKIPPED} unless every rule in {@code ruleIds} passed in this run.
+   * A copy that is {@link Verdict#SKIPPED} unless every rule in {@code ruleIds} passed in this run
+   * or does not apply (was waived, or found not applicable).
    */
   public Rule dependingOn(String... ruleIds) {
     return new Rule(id, level, intent, List.of(ruleIds), waivedBy);

@@ -4,6 +4,7 @@ import io.steadfast.api.ApplyContext;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.codec.JacksonCodec;
 import io.steadfast.testkit.sample.Ledger;
@@ -102,6 +103,17 @@ final class BrokenLedgers {
     protected Account readAccount(CheckpointReader in) throws IOException {
       return new Account(new String(in.readBytes(), Charset.defaultCharset()), in.readLong(),
           in.readLong(), in.readLong(), in.readLong());
+    }
+  }
+
+  /**
+   * CP-7: the frozen state is {@code checkpoint} itself, so it writes the accounts as they are when
+   * it is written, with whatever was applied since the freeze, instead of a copy taken by freeze.
+   */
+  static final class FrozenLive extends Ledger {
+    @Override
+    public FrozenState freeze() {
+      return this::checkpoint;
     }
   }
 

@@ -9,6 +9,7 @@ import io.steadfast.testkit.certificate.CertificateWriter;
 import io.steadfast.testkit.certificate.RuleResult;
 import io.steadfast.testkit.rule.Capability;
 import io.steadfast.testkit.rule.Verdict;
+import io.steadfast.testkit.sample.FreezingLedger;
 import io.steadfast.testkit.sample.Ledger;
 import io.steadfast.testkit.sample.LedgerCommand;
 import io.steadfast.testkit.sample.Receipt;
@@ -19,7 +20,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
-/** A rule that cannot reach its coverage is UNKNOWN; a waived rule is SKIPPED, never PASS. */
+/**
+ * A rule that cannot reach its coverage is UNKNOWN; a rule that does not apply (waived by a
+ * capability, or CP-7 without a frozen state) is SKIPPED, never PASS, and does not stand in the way
+ * of the level.
+ */
 class CoverageAndWaiverTest {
 
   @Test
@@ -51,6 +56,33 @@ class CoverageAndWaiverTest {
     assertThat(c.byRule().get("JR-3").summary()).contains("declares NO_REJECTIONS but rejected");
   }
 
+  @Test
+  void freezeReturnsNull_cp7NotApplicable_levelGranted() throws Exception {
+    Certificate c = run(PlainLedgerSuite.class);
+    RuleResult cp7 = c.byRule().get("CP-7");
+
+    assertThat(cp7.verdict()).isEqualTo(Verdict.SKIPPED);
+    assertThat(cp7.required()).isFalse();
+    assertThat(cp7.summary()).startsWith("not applicable: freeze() returned null");
+    assertThat(c.byRule().values()).filteredOn(r -> !r.rule().equals("CP-7"))
+        .allSatisfy(r -> assertThat(r.verdict()).as(r.rule() + ": " + r.summary())
+            .isEqualTo(Verdict.PASS));
+    assertThat(c.granted()).contains("Resilient");
+  }
+
+  @Test
+  void freezesACopy_everyRuleIncludingCp7Passes_levelGranted() throws Exception {
+    Certificate c = run(FreezingLedgerSuite.class);
+    RuleResult cp7 = c.byRule().get("CP-7");
+
+    assertThat(c.byRule().values())
+        .allSatisfy(r -> assertThat(r.verdict()).as(r.rule() + ": " + r.summary())
+            .isEqualTo(Verdict.PASS));
+    assertThat(cp7.coverage().get("freezes")).isEqualTo(4L);
+    assertThat(cp7.coverage().get("changedWhileFrozen")).isPositive();
+    assertThat(c.granted()).contains("Resilient");
+  }
+
   private static Certificate run(Class<?> suite) throws Exception {
     EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
     return CertificateWriter.read(
@@ -77,6 +109,18 @@ class CoverageAndWaiverTest {
             ? new LedgerCommand.Open(account, "saver", 0)
             : new LedgerCommand.Deposit(account, 1 + (seed + n & 0xff)));
       };
+    }
+  }
+
+  static final class PlainLedgerSuite extends BrokenApplicationsTest.BrokenSuite {
+    PlainLedgerSuite() {
+      super(Ledger::new);
+    }
+  }
+
+  static final class FreezingLedgerSuite extends BrokenApplicationsTest.BrokenSuite {
+    FreezingLedgerSuite() {
+      super(FreezingLedger::new);
     }
   }
 

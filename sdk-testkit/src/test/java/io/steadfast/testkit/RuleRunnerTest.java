@@ -1,0 +1,120 @@
+package io.steadfast.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.testkit.certificate.RuleResult;
+import io.steadfast.testkit.checkpoint.GoldenCheckpoint;
+import io.steadfast.testkit.journal.Trace;
+import io.steadfast.testkit.rule.Capability;
+import io.steadfast.testkit.rule.CheckContext;
+import io.steadfast.testkit.rule.CheckOutcome;
+import io.steadfast.testkit.rule.Level;
+import io.steadfast.testkit.rule.Rule;
+import io.steadfast.testkit.rule.RuleCheck;
+import io.steadfast.testkit.rule.SuiteSettings;
+import io.steadfast.testkit.rule.Verdict;
+import io.steadfast.testkit.workload.Workload;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies: a rule that failed or was not decided blocks the rules that depend on it; a rule
+ * that does not apply blocks nothing.
+ */
+class RuleRunnerTest {
+
+  private static final Rule BASE = Rule.of("XX-1", Level.RESILIENT, "the base rule");
+  private static final Rule DEPENDENT =
+      Rule.of("XX-2", Level.RESILIENT, "the rule that depends on it").dependingOn("XX-1");
+
+  @Test
+  void run_dependencyNotApplicable_dependentRuns() {
+    RuleResult dependent = runDependentAfter(CheckOutcome.notApplicable("nothing to check"));
+
+    assertThat(dependent.verdict()).isEqualTo(Verdict.PASS);
+  }
+
+  @Test
+  void run_dependencyUnknown_dependentBlocked() {
+    RuleResult dependent = runDependentAfter(CheckOutcome.unknown("undecided"));
+
+    assertThat(dependent.verdict()).isEqualTo(Verdict.SKIPPED);
+    assertThat(dependent.required()).isTrue();
+    assertThat(dependent.summary()).isEqualTo("blocked: depends on XX-1 UNKNOWN");
+  }
+
+  @Test
+  void run_dependencyFailed_dependentBlocked() {
+    RuleResult dependent = runDependentAfter(CheckOutcome.fail("broken", "evidence"));
+
+    assertThat(dependent.verdict()).isEqualTo(Verdict.SKIPPED);
+    assertThat(dependent.summary()).isEqualTo("blocked: depends on XX-1 FAIL");
+  }
+
+  private static RuleResult runDependentAfter(CheckOutcome base) {
+    RuleRunner<Object, Object> runner = new RuleRunner<>(
+        List.of(check(BASE, base), check(DEPENDENT, CheckOutcome.pass("held"))),
+        new SettingsOnly(), RuleRunnerTest.class, rule -> rule.methodPrefix() + "_test");
+    return runner.run("XX-2");
+  }
+
+  private static RuleCheck<Object, Object> check(Rule rule, CheckOutcome outcome) {
+    return new RuleCheck<>() {
+      @Override
+      public Rule rule() {
+        return rule;
+      }
+
+      @Override
+      public CheckOutcome check(CheckContext<Object, Object> context) {
+        return outcome;
+      }
+    };
+  }
+
+  /** Enough context for the runner itself; the checks above use none of it. */
+  private static final class SettingsOnly implements CheckContext<Object, Object> {
+    @Override
+    public ResilientApplication<Object, Object> newApplication() {
+      throw new UnsupportedOperationException("not used");
+    }
+
+    @Override
+    public CommandCodec<Object, Object> codec() {
+      throw new UnsupportedOperationException("not used");
+    }
+
+    @Override
+    public Workload<Object, Object> workload() {
+      throw new UnsupportedOperationException("not used");
+    }
+
+    @Override
+    public SuiteSettings settings() {
+      return SuiteSettings.defaults();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+      return Set.of();
+    }
+
+    @Override
+    public List<GoldenCheckpoint> goldenCheckpoints() {
+      return List.of();
+    }
+
+    @Override
+    public Trace<Object, Object> trace() {
+      throw new UnsupportedOperationException("not used");
+    }
+
+    @Override
+    public Class<?> suiteClass() {
+      return RuleRunnerTest.class;
+    }
+  }
+}
