@@ -23,6 +23,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Several {@link SteadfastNode}s in one JVM on free loopback ports: the embedded default for demos,
@@ -34,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 public final class EmbeddedCluster<C, R> implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
   private final Settings<C, R> settings;
   private final Map<NodeId, InetSocketAddress> addresses;
@@ -184,7 +188,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       try {
         primary().switchoverTo(target);
       } catch (SteadfastException e) {
+        // Refused at once (the primary moved, or the engine was still busy with an earlier
+        // transfer): ask again shortly rather than waiting for a hand-over that was never begun.
         last = e;
+        LOG.debug("switchover to {} refused, asking again: {}", target, e.toString());
+        pause();
+        continue;
       }
       long settle = System.nanoTime() + settings.requestDeadline().toNanos() / 10;
       while (!to.isPrimary() && System.nanoTime() < settle) {
