@@ -64,7 +64,20 @@ final class RawTarget implements Target {
 
   @Override
   public void switchoverTo(int member) {
-    cluster.transferLeadership(member, Duration.ofSeconds(3));
+    // As EmbeddedCluster.switchover does: a member that still thinks it leads right after an
+    // earlier transfer refuses (DIFFERENT_LEADER); ask the leader again until the deadline.
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        cluster.transferLeadership(member, Duration.ofSeconds(3));
+        break;
+      } catch (IllegalStateException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+        Polling.sleepMillis(5);
+      }
+    }
     Polling.await("raw leader ready on " + member, Duration.ofSeconds(10), 1,
         () -> cluster.readyLeader() == member);
   }

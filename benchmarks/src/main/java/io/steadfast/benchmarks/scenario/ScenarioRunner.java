@@ -51,7 +51,30 @@ public final class ScenarioRunner {
       System.exit(2);
       return;
     }
-    new ScenarioRunner(options).run();
+    // If anything ends the JVM before the run is done (a library calling System.exit, a signal),
+    // say so and show where every thread was: the table alone would just be missing.
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!finished.get()) {
+        System.err.println("[bench] the JVM is exiting before the run finished; threads:");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+          System.err.println("  " + thread.getName());
+          for (StackTraceElement frame : stack) {
+            System.err.println("      at " + frame);
+          }
+        });
+      }
+    }, "bench-exit-report"));
+    try {
+      new ScenarioRunner(options).run();
+    } catch (Throwable e) {
+      // Ratis replaces the JVM's default handler of uncaught exceptions, which would hide this.
+      System.err.println("[bench] the run failed:");
+      e.printStackTrace();
+      finished.set(true);
+      System.exit(1);
+    }
+    finished.set(true);
     System.exit(0);
   }
 
