@@ -53,8 +53,16 @@ public final class RatisEngine implements AutoCloseable {
   static {
     // Ratis ends the whole JVM with System.exit when, for example, its gRPC port cannot be bound. A
     // library must not do that to its host: make Ratis throw instead, so start() reports it.
+    // Ratis also installs a JVM-wide handler of uncaught exceptions the first time this setting is
+    // touched (it logs and would exit); a library must not replace its host's handler either, so
+    // the host's is put back.
+    Thread.UncaughtExceptionHandler host = Thread.getDefaultUncaughtExceptionHandler();
     ExitUtils.disableSystemExit();
+    Thread.setDefaultUncaughtExceptionHandler(host);
   }
+
+  /** Ratis's multiple-linear retry: pairs of sleep and count, the last pair practically forever. */
+  static final String APPENDER_RETRY_POLICY = "1ms,10, 50ms,40, 200ms,1000000000";
 
   private final NodeId nodeId;
   private final RaftPeerId peerId;
@@ -119,6 +127,11 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, 0);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    // How long the primary waits before trying a backup it cannot reach again. Ratis's default
+    // (1 ms ten times, then 1 s twenty times, then 5 s) means a backup restarted after more than a
+    // few seconds away waits up to 5 s before the primary even notices it; this way at most about
+    // 200 ms, for the price of a failed connection attempt every 200 ms while a backup is down.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPENDER_RETRY_POLICY);
 
     List<RaftPeer> raftPeers = peers.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
