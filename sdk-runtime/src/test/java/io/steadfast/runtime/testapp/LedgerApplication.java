@@ -29,8 +29,35 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
   public static final java.util.Set<String> DOWN_NODES =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /**
+   * A deposit to this account makes apply sleep this long on every replica: lets tests prove that
+   * a long apply blocks neither heartbeats nor health probes. Sleeping changes no state.
+   */
+  public static final String SLOW_ACCOUNT = "slow-account";
+
+  /** How long a deposit to {@link #SLOW_ACCOUNT} sleeps in apply. */
+  public static final java.time.Duration SLOW_APPLY = java.time.Duration.ofMillis(1500);
+
+  /** Counts health() calls in this JVM, whatever the node. */
+  public static final java.util.concurrent.atomic.AtomicLong HEALTH_CALLS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Apply threads inside a slow deposit right now. */
+  public static final java.util.concurrent.atomic.AtomicInteger IN_SLOW_APPLY =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public Long apply(LedgerCommand command, ApplyContext context) {
+    if (command instanceof LedgerCommand.Deposit slow && slow.account().equals(SLOW_ACCOUNT)) {
+      IN_SLOW_APPLY.incrementAndGet();
+      try {
+        Thread.sleep(SLOW_APPLY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        IN_SLOW_APPLY.decrementAndGet();
+      }
+    }
     if (command instanceof LedgerCommand.Deposit deposit) {
       long balance = balances.merge(deposit.account(), deposit.amount(), Long::sum);
       applied.merge(deposit.op(), 1, Integer::sum);
@@ -132,6 +159,7 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
 
   @Override
   public io.steadfast.api.Health health() {
+    HEALTH_CALLS.incrementAndGet();
     return DOWN_NODES.contains(node) ? io.steadfast.api.Health.down("switched off by the test")
         : io.steadfast.api.Health.up();
   }
