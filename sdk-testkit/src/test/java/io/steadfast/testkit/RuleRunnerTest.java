@@ -2,22 +2,19 @@ package io.steadfast.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steadfast.api.ResilientApplication;
-import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.runtime.codec.JacksonCodec;
 import io.steadfast.testkit.certificate.RuleResult;
-import io.steadfast.testkit.checkpoint.GoldenCheckpoint;
-import io.steadfast.testkit.journal.Trace;
-import io.steadfast.testkit.rule.Capability;
 import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;
 import io.steadfast.testkit.rule.Level;
 import io.steadfast.testkit.rule.Rule;
 import io.steadfast.testkit.rule.RuleCheck;
-import io.steadfast.testkit.rule.SuiteSettings;
 import io.steadfast.testkit.rule.Verdict;
-import io.steadfast.testkit.workload.Workload;
+import io.steadfast.testkit.sample.Ledger;
+import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.Receipt;
+import io.steadfast.testkit.sample.TellerWorkload;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,13 +52,16 @@ class RuleRunnerTest {
   }
 
   private static RuleResult runDependentAfter(CheckOutcome base) {
-    RuleRunner<Object, Object> runner = new RuleRunner<>(
+    RuleRunner<LedgerCommand, Receipt> runner = new RuleRunner<>(
         List.of(check(BASE, base), check(DEPENDENT, CheckOutcome.pass("held"))),
-        new SettingsOnly(), RuleRunnerTest.class, rule -> rule.methodPrefix() + "_test");
+        // The checks above use none of the context; the runner reads only its settings.
+        TestCheckContexts.of(Ledger::new, JacksonCodec.of(LedgerCommand.class, Receipt.class),
+            new TellerWorkload(), RuleRunnerTest.class),
+        RuleRunnerTest.class, rule -> rule.methodPrefix() + "_test");
     return runner.run("XX-2");
   }
 
-  private static RuleCheck<Object, Object> check(Rule rule, CheckOutcome outcome) {
+  private static RuleCheck<LedgerCommand, Receipt> check(Rule rule, CheckOutcome outcome) {
     return new RuleCheck<>() {
       @Override
       public Rule rule() {
@@ -69,52 +69,9 @@ class RuleRunnerTest {
       }
 
       @Override
-      public CheckOutcome check(CheckContext<Object, Object> context) {
+      public CheckOutcome check(CheckContext<LedgerCommand, Receipt> context) {
         return outcome;
       }
     };
-  }
-
-  /** Enough context for the runner itself; the checks above use none of it. */
-  private static final class SettingsOnly implements CheckContext<Object, Object> {
-    @Override
-    public ResilientApplication<Object, Object> newApplication() {
-      throw new UnsupportedOperationException("not used");
-    }
-
-    @Override
-    public CommandCodec<Object, Object> codec() {
-      throw new UnsupportedOperationException("not used");
-    }
-
-    @Override
-    public Workload<Object, Object> workload() {
-      throw new UnsupportedOperationException("not used");
-    }
-
-    @Override
-    public SuiteSettings settings() {
-      return SuiteSettings.defaults();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-      return Set.of();
-    }
-
-    @Override
-    public List<GoldenCheckpoint> goldenCheckpoints() {
-      return List.of();
-    }
-
-    @Override
-    public Trace<Object, Object> trace() {
-      throw new UnsupportedOperationException("not used");
-    }
-
-    @Override
-    public Class<?> suiteClass() {
-      return RuleRunnerTest.class;
-    }
   }
 }

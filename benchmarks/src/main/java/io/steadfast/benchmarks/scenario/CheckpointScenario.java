@@ -120,8 +120,6 @@ final class CheckpointScenario {
     figures.put("serializeToMemoryMs", Report.round(serialize.percentileMillis(50)));
     figures.put("writeFileMs", Report.round(write.percentileMillis(50)));
     figures.put("freezeMs", Report.round(freeze.percentileMillis(50)));
-    figures.put("stallAsRuntimeMs", Report.round(freeze.percentileMillis(50)));
-    figures.put("stallWithoutFreezeMs", Report.round(write.percentileMillis(50)));
     figures.put("readAndRestoreMs", Report.round(read.percentileMillis(50)));
     figures.put("writeMsPerMb", Report.round(write.percentileMillis(50) / (fileBytes / 1e6)));
     figures.put("readMsPerMb", Report.round(read.percentileMillis(50) / (fileBytes / 1e6)));

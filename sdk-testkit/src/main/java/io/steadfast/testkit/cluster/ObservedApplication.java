@@ -3,7 +3,6 @@ package io.steadfast.testkit.cluster;
 import io.steadfast.api.ApplyContext;
 import io.steadfast.api.ExitPointBudgets;
 import io.steadfast.api.Health;
-import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
@@ -11,14 +10,11 @@ import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.RoleChange;
-import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
-import io.steadfast.api.session.SessionId;
 import io.steadfast.api.session.SessionResumed;
+import io.steadfast.testkit.apply.ForwardingApplyContext;
 import io.steadfast.testkit.apply.Outcome;
 import java.io.IOException;
-import java.time.Instant;
-import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -204,47 +200,16 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
   }
 
   /** Passes the context through and remembers the resume point the call set. */
-  private static final class Recording implements ApplyContext {
-    private final ApplyContext context;
+  private static final class Recording extends ForwardingApplyContext {
     private @Nullable ResumePoint set;
 
     Recording(ApplyContext context) {
-      this.context = context;
-    }
-
-    @Override
-    public Position position() {
-      return context.position();
-    }
-
-    @Override
-    public SessionId sessionId() {
-      return context.sessionId();
-    }
-
-    @Override
-    public Principal principal() {
-      return context.principal();
-    }
-
-    @Override
-    public Instant timestamp() {
-      return context.timestamp();
-    }
-
-    @Override
-    public RandomGenerator random() {
-      return context.random();
-    }
-
-    @Override
-    public ResumePoint resumePoint() {
-      return context.resumePoint();
+      super(context);
     }
 
     @Override
     public void setResumePoint(ResumePoint point) {
-      context.setResumePoint(point);
+      super.setResumePoint(point);
       set = point;
     }
   }

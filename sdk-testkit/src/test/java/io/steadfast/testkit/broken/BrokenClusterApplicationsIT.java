@@ -5,12 +5,10 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.steadfast.api.ApplyContext;
 import io.steadfast.api.ExitPointBudgets;
-import io.steadfast.api.Position;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
-import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
-import io.steadfast.api.session.SessionId;
+import io.steadfast.testkit.apply.ForwardingApplyContext;
 import io.steadfast.testkit.certificate.Certificate;
 import io.steadfast.testkit.certificate.CertificateWriter;
 import io.steadfast.testkit.certificate.RuleResult;
@@ -23,13 +21,11 @@ import io.steadfast.testkit.sample.Ledger;
 import io.steadfast.testkit.sample.LedgerCommand;
 import io.steadfast.testkit.sample.Receipt;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -174,35 +170,9 @@ class BrokenClusterApplicationsIT {
   }
 
   /** Passes everything through except the resume point, which it drops. */
-  private record ForgetfulContext(ApplyContext context) implements ApplyContext {
-    @Override
-    public Position position() {
-      return context.position();
-    }
-
-    @Override
-    public SessionId sessionId() {
-      return context.sessionId();
-    }
-
-    @Override
-    public Principal principal() {
-      return context.principal();
-    }
-
-    @Override
-    public Instant timestamp() {
-      return context.timestamp();
-    }
-
-    @Override
-    public RandomGenerator random() {
-      return context.random();
-    }
-
-    @Override
-    public ResumePoint resumePoint() {
-      return context.resumePoint();
+  private static final class ForgetfulContext extends ForwardingApplyContext {
+    ForgetfulContext(ApplyContext context) {
+      super(context);
     }
 
     @Override

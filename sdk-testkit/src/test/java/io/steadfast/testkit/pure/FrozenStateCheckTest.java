@@ -2,17 +2,12 @@ package io.steadfast.testkit.pure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.FrozenState;
-import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.runtime.codec.JacksonCodec;
-import io.steadfast.testkit.checkpoint.GoldenCheckpoint;
-import io.steadfast.testkit.journal.Trace;
-import io.steadfast.testkit.rule.Capability;
+import io.steadfast.testkit.TestCheckContexts;
 import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;
-import io.steadfast.testkit.rule.SuiteSettings;
 import io.steadfast.testkit.rule.Verdict;
 import io.steadfast.testkit.sample.FreezingLedger;
 import io.steadfast.testkit.sample.Ledger;
@@ -22,7 +17,6 @@ import io.steadfast.testkit.sample.TellerWorkload;
 import io.steadfast.testkit.workload.Workload;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -171,51 +165,7 @@ class FrozenStateCheckTest {
 
   private static CheckContext<LedgerCommand, Receipt> context(
       Supplier<? extends Ledger> factory, Workload<LedgerCommand, Receipt> workload) {
-    CommandCodec<LedgerCommand, Receipt> codec =
-        JacksonCodec.of(LedgerCommand.class, Receipt.class);
-    SuiteSettings settings = SuiteSettings.defaults();
-    Trace<LedgerCommand, Receipt> trace =
-        Trace.generate(workload, codec, factory.get(), settings.seed(), settings.traceLength());
-    return new CheckContext<>() {
-      @Override
-      public ResilientApplication<LedgerCommand, Receipt> newApplication() {
-        return factory.get();
-      }
-
-      @Override
-      public CommandCodec<LedgerCommand, Receipt> codec() {
-        return codec;
-      }
-
-      @Override
-      public Workload<LedgerCommand, Receipt> workload() {
-        return workload;
-      }
-
-      @Override
-      public SuiteSettings settings() {
-        return settings;
-      }
-
-      @Override
-      public Set<Capability> capabilities() {
-        return Set.of();
-      }
-
-      @Override
-      public List<GoldenCheckpoint> goldenCheckpoints() {
-        return List.of();
-      }
-
-      @Override
-      public Trace<LedgerCommand, Receipt> trace() {
-        return trace;
-      }
-
-      @Override
-      public Class<?> suiteClass() {
-        return FrozenStateCheckTest.class;
-      }
-    };
+    return TestCheckContexts.of(factory, JacksonCodec.of(LedgerCommand.class, Receipt.class),
+        workload, FrozenStateCheckTest.class);
   }
 }

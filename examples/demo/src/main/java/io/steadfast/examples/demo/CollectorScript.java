@@ -2,7 +2,6 @@ package io.steadfast.examples.demo;
 
 import io.steadfast.api.CommandRejectedException;
 import io.steadfast.api.session.Principal;
-import io.steadfast.api.session.ResumePoint;
 import io.steadfast.examples.collection.CollectionCommand;
 import io.steadfast.examples.collection.CollectionCommand.LogContact;
 import io.steadfast.examples.collection.CollectionCommand.PostPayment;
@@ -11,7 +10,6 @@ import io.steadfast.examples.collection.CollectionResult.ContactLogged;
 import io.steadfast.examples.collection.CollectionResult.PaymentPosted;
 import io.steadfast.examples.collection.CollectionResult.QueueEmpty;
 import io.steadfast.examples.collection.CollectorWorkflow;
-import io.steadfast.examples.collection.ResumePoints;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * way, or a second post acknowledged, means a command was applied twice. Not thread-safe: used by
  * its user's thread only.
  */
-final class CollectorScript implements Script<CollectionCommand, CollectionResult> {
+final class CollectorScript implements CollectionScript {
 
   private static final Duration IDLE = Duration.ofMillis(100);
   private static final Duration WAIT_FOR_PORTFOLIO = Duration.ofSeconds(60);
@@ -86,17 +84,6 @@ final class CollectorScript implements Script<CollectionCommand, CollectionResul
       }
     }
     return workflow.afterRejection(rejection.errorType());
-  }
-
-  @Override
-  public boolean isQuery(CollectionCommand command) {
-    return command instanceof CollectionCommand.Query;
-  }
-
-  @Override
-  public ResumePoint resumeAfter(ResumePoint previous, CollectionCommand command,
-      CollectionResult result) {
-    return ResumePoints.after(previous, command, result);
   }
 
   /** A moment after an empty queue, before trying the next one. */

@@ -2,7 +2,6 @@ package io.steadfast.examples.demo;
 
 import io.steadfast.api.CommandRejectedException;
 import io.steadfast.api.session.Principal;
-import io.steadfast.api.session.ResumePoint;
 import io.steadfast.examples.collection.AccountLoader;
 import io.steadfast.examples.collection.Bucket;
 import io.steadfast.examples.collection.CollectionCommand;
@@ -14,7 +13,6 @@ import io.steadfast.examples.collection.CollectionResult.AccountOpened;
 import io.steadfast.examples.collection.CollectionResult.AgingCompleted;
 import io.steadfast.examples.collection.CollectionResult.QueueListing;
 import io.steadfast.examples.collection.CollectionRoles;
-import io.steadfast.examples.collection.ResumePoints;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -33,7 +31,7 @@ import java.util.concurrent.CountDownLatch;
  * opening was applied twice and goes into the {@link Worklog} as such. Not thread-safe: used by its
  * user's thread only.
  */
-final class SupervisorScript implements Script<CollectionCommand, CollectionResult> {
+final class SupervisorScript implements CollectionScript {
 
   private static final Duration IDLE = Duration.ofMillis(50);
   private static final Duration SHORTEST_DAY = Duration.ofSeconds(1);
@@ -111,17 +109,6 @@ final class SupervisorScript implements Script<CollectionCommand, CollectionResu
     }
     return portfolio.hasNext() ? portfolio.next() : loaded ? watchOrClose()
         : new RunDailyAging("load");
-  }
-
-  @Override
-  public boolean isQuery(CollectionCommand command) {
-    return command instanceof CollectionCommand.Query;
-  }
-
-  @Override
-  public ResumePoint resumeAfter(ResumePoint previous, CollectionCommand command,
-      CollectionResult result) {
-    return ResumePoints.after(previous, command, result);
   }
 
   /** A moment between looks at the queues. */

@@ -5,7 +5,6 @@ import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointException;
-import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.checkpoint.CheckpointFile;
@@ -408,15 +407,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }, checkpointThread());
   }
 
-  /** Where an application writes its part of a checkpoint. */
-  @FunctionalInterface
-  private interface Payload {
-    void writeTo(CheckpointWriter out) throws IOException;
-  }
-
-  private void write(TermIndex at, CheckpointHeader header, byte[] runtimeState, Payload payload)
-      throws IOException {
+  /**
+   * Writes a checkpoint file with {@code payload} as the application's part (a frozen state, or
+   * the application's own {@code checkpoint} for a synchronous write) and publishes it.
+   */
+  private void write(TermIndex at, CheckpointHeader header, byte[] runtimeState,
+      FrozenState payload) throws IOException {
     File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+    MD5Hash[] md5 = new MD5Hash[1];
     CheckpointFile.Written written = CheckpointFile.write(file.toPath(), header, runtimeState,
         out -> {
           StreamCheckpointWriter writer = new StreamCheckpointWriter(new AbortOnClose(out));
@@ -425,9 +423,11 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
         },
         // Ratis sends the digest with the checkpoint when a backup installs it; it must exist as
         // soon as the checkpoint does, since Ratis may find the file by listing the folder.
-        done -> MD5FileUtil.saveMD5File(file, MD5Hash.newInstance(done.md5())));
-    publish(new SingleFileSnapshotInfo(
-        new FileInfo(file.toPath(), MD5Hash.newInstance(written.md5())), at));
+        done -> {
+          md5[0] = MD5Hash.newInstance(done.md5());
+          MD5FileUtil.saveMD5File(file, md5[0]);
+        });
+    publish(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5[0]), at));
     LOG.debug("{}: checkpoint {} written, {} bytes", nodeId, file.getName(), written.size());
   }
 
