@@ -116,6 +116,13 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
     RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(settings.requestTimeout()));
+    // A primary that stops hearing from a majority steps down, and Ratis then keeps it from standing
+    // for election for 10 s by default. When it holds the longest journal of the members still up
+    // (one crashed, one restarted and behind), nobody else can win meanwhile: the cluster had no
+    // primary for those 10 s (seen in SessionsIT). Pre-vote already stops a node that was cut off
+    // from unseating a primary the others still follow, so one election timeout is enough.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
+        millis(settings.electionTimeoutMax()));
     // The state machine decides when to checkpoint (by commands, not entries) and writes in the
     // background; it then asks Ratis for a snapshot to have the journal purged.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
@@ -132,6 +139,14 @@ public final class RatisEngine implements AutoCloseable {
     // few seconds away waits up to 5 s before the primary even notices it; this way at most about
     // 200 ms, for the price of a failed connection attempt every 200 ms while a backup is down.
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPENDER_RETRY_POLICY);
+    // No commit-index entries. By default a Ratis leader appends one to its log each time the
+    // commit index moves. During a planned switchover that sinks the transfer: the leader tells the
+    // target to stand once the target holds its last entry, the commit that follows appends one
+    // more entry, and the other two members then refuse the target's vote request because their
+    // log is longer than its own (seen in SessionsIT: about one switchover in ten under load, and
+    // the health hand-over's only attempt). Without them a restarted node learns the commit index
+    // from the primary's first message instead of from its own log; nothing else reads them.
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
 
     List<RaftPeer> raftPeers = peers.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())

@@ -81,6 +81,13 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private final CommandCodec<C, R> codec;
   private final NodeHooks hooks;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  /**
+   * The newest checkpoint, as this adapter last set it in {@link #storage}. Ratis asks for it on
+   * every append; asking the storage instead lets it list the folder while none is known, and if a
+   * checkpoint is published during that listing the storage fails with a NullPointerException (seen
+   * on a restarted backup's first appends).
+   */
+  private volatile @Nullable SingleFileSnapshotInfo newestCheckpoint;
   private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
   private final ExitPointClock checkpointClock;
   private final ExitPointClock restoreClock;
@@ -223,8 +230,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   @Override
-  public SingleFileSnapshotInfo getLatestSnapshot() {
-    return storage.getLatestSnapshot();
+  public @Nullable SingleFileSnapshotInfo getLatestSnapshot() {
+    return newestCheckpoint;
   }
 
   @Override
@@ -245,7 +252,6 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     LifeCycle lifeCycle = getLifeCycle();
     lifeCycle.transition(LifeCycle.State.STARTING);
     try {
-      storage.loadLatestSnapshot();
       loadLatestCheckpoint();
     } catch (IOException | RuntimeException e) {
       // A checkpoint received from the primary that cannot be restored leaves this replica without
@@ -260,7 +266,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   private void loadLatestCheckpoint() throws IOException {
-    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    // Before Ratis runs (initialize) or while it waits for the install (reinitialize): nothing
+    // publishes a checkpoint meanwhile.
+    SingleFileSnapshotInfo latest = storage.loadLatestSnapshot();
+    newestCheckpoint = latest;
     if (latest == null) {
       return;
     }
@@ -437,6 +446,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    */
   private void publish(SingleFileSnapshotInfo checkpoint) {
     SingleFileSnapshotInfo newest = storage.updateLatestSnapshot(checkpoint);
+    newestCheckpoint = newest;
     if (newest != checkpoint) {
       return;
     }
