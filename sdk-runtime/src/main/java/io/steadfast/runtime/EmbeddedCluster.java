@@ -116,17 +116,23 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   /**
-   * The primary, waiting up to the request deadline for one to be elected and ready.
+   * The primary, waiting up to the request deadline for one to be elected and ready. A primary
+   * deposed while cut off still believes it leads until it hears from the others; when two nodes
+   * believe so, the one elected in the later epoch is returned.
    *
    * @throws SteadfastException if none is ready in time
    */
   public SteadfastNode<C, R> primary() {
     long end = System.nanoTime() + settings.requestDeadline().toNanos();
     while (System.nanoTime() < end) {
+      SteadfastNode<C, R> newest = null;
       for (SteadfastNode<C, R> node : nodes()) {
-        if (node.isPrimary()) {
-          return node;
+        if (node.isPrimary() && (newest == null || node.primaryEpoch() > newest.primaryEpoch())) {
+          newest = node;
         }
+      }
+      if (newest != null) {
+        return newest;
       }
       pause();
     }

@@ -67,16 +67,19 @@ interface Routing<C, R> {
 
     private SteadfastNode<C, R> target() {
       SteadfastNode<C, R> current = target;
-      if (current != null && current.isPrimary()) {
-        return current;
-      }
+      // Every member is looked at, not only the last target: a primary deposed while cut off still
+      // believes it leads until it hears from the others, and requests sent to it can never commit.
+      SteadfastNode<C, R> newest = null;
       for (SteadfastNode<C, R> node : members.get()) {
-        if (node.isPrimary()) {
-          target = node;
-          return node;
+        if (node.isPrimary() && (newest == null || node.primaryEpoch() > newest.primaryEpoch())) {
+          newest = node;
         }
       }
-      throw new NotPrimaryException(current == null ? NodeId.of("none") : current.id(), null);
+      if (newest == null) {
+        throw new NotPrimaryException(current == null ? NodeId.of("none") : current.id(), null);
+      }
+      target = newest;
+      return newest;
     }
 
     @Override
@@ -95,14 +98,7 @@ interface Routing<C, R> {
 
     @Override
     public boolean redirect(NotPrimaryException refusal) {
-      target = null;
-      if (refusal.suggestedPrimary().isPresent()) {
-        for (SteadfastNode<C, R> node : members.get()) {
-          if (node.id().equals(refusal.suggestedPrimary().get())) {
-            target = node;
-          }
-        }
-      }
+      // The next send looks at every member again; the refusal's suggestion adds nothing here.
       return true;
     }
   }

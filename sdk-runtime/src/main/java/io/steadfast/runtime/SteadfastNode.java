@@ -116,6 +116,11 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     return primaryReady && !stopped && running != null && running.isLeader();
   }
 
+  /** The epoch this node last became primary in (0 if never). */
+  long primaryEpoch() {
+    return primaryEpoch;
+  }
+
   /** Adds a listener told of every role change after the application; on the role thread. */
   public void addRoleListener(Consumer<RoleChange> listener) {
     roles.addListener(listener);
