@@ -22,7 +22,11 @@ class LongApplyIT {
   @Test
   void applyLongerThanTheElectionTimeout_causesNoElection_andHealthProbesGoOn() throws Exception {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    // Election timeouts of 0.6-1 s, still well under the 1.5 s apply: the default 150-300 ms lets a
+    // stall of the machine itself (a slow disk flush, CPU steal) start an election the apply did not
+    // cause, and this test is about the apply.
     try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
+        .electionTimeout(Duration.ofMillis(600), Duration.ofMillis(1000))
         .healthProbe(Duration.ofMillis(100), 3).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("slow-writer", "clerk"));
