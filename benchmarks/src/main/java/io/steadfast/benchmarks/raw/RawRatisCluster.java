@@ -101,6 +101,10 @@ public final class RawRatisCluster implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(electionMin));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(electionMax));
     RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(Duration.ofSeconds(3)));
+    // The same step-down wait as the SDK (one election timeout; Ratis's default is 10 s): it is a
+    // timeout too, and with the default a failover round could find no leader for 10 s and end the
+    // run. Everything else stays at Ratis's defaults (the appender retry, the commit-index entries).
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties, millis(electionMax));
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(8L * 1024 * 1024));
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
