@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
+import io.steadfast.runtime.internal.ratis.JournalFiles;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.io.IOException;
@@ -36,6 +37,16 @@ class RecoveryIT {
       assertThat(cluster.primary().status().lastCheckpointIndex())
           .as("log moved past at least two checkpoints")
           .isGreaterThanOrEqualTo(checkpointBefore + 200);
+
+      // The journals must have been purged past what the lagging node holds, or it catches up from
+      // the journal and no checkpoint is sent: purging follows each checkpoint, asynchronously.
+      long needed = JournalFiles.bounds(current(cluster, lagging)).last() + 1;
+      for (NodeId running : cluster.ids()) {
+        if (!running.equals(lagging)) {
+          await("journal of " + running + " purged past index " + needed, Duration.ofSeconds(30),
+              () -> firstJournalIndex(cluster, running) > needed);
+        }
+      }
 
       cluster.restart(lagging);
       await("REJOIN by checkpoint install on " + lagging, Duration.ofSeconds(60), () ->
@@ -139,6 +150,33 @@ class RecoveryIT {
     String name = file.getFileName().toString();
     return Long.parseLong(name.substring(name.indexOf('_') + 1));
   }
+
+  /** A node's journal folder (the group's {@code current}). */
+  private static Path current(EmbeddedCluster<LedgerCommand, Long> cluster, NodeId id) {
+    try (Stream<Path> files = Files.walk(cluster.storage().resolve(id.value()))) {
+      return files.filter(p -> p.getFileName().toString().equals("current") && Files.isDirectory(p))
+          .findFirst().orElseThrow(() -> new AssertionError("no journal folder for " + id));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The first index of a running node's journal, from its segment names only. */
+  private static long firstJournalIndex(EmbeddedCluster<LedgerCommand, Long> cluster, NodeId id) {
+    try (Stream<Path> files = Files.list(current(cluster, id))) {
+      return files.map(p -> p.getFileName().toString())
+          .map(JOURNAL_SEGMENT::matcher)
+          .filter(java.util.regex.Matcher::matches)
+          .mapToLong(m -> Long.parseLong(m.group(1)))
+          .min().orElse(Long.MAX_VALUE);
+    } catch (IOException e) {
+      // A segment renamed or purged while listed: look again on the next poll.
+      return -1;
+    }
+  }
+
+  private static final java.util.regex.Pattern JOURNAL_SEGMENT =
+      java.util.regex.Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
 
   private static NodeId backupOf(EmbeddedCluster<LedgerCommand, Long> cluster) {
     NodeId primary = cluster.primary().id();
