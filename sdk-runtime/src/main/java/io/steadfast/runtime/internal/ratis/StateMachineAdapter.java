@@ -269,7 +269,6 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     // Before Ratis runs (initialize) or while it waits for the install (reinitialize): nothing
     // publishes a checkpoint meanwhile.
     SingleFileSnapshotInfo latest = storage.loadLatestSnapshot();
-    newestCheckpoint = latest;
     if (latest == null) {
       return;
     }
@@ -278,6 +277,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     stateLock.writeLock().lock();
     try {
       core = restored;
+      newestCheckpoint = latest;
       setLastAppliedTermIndex(latest.getTermIndex());
       lastCheckpointIndex = latest.getIndex();
       previousCheckpointIndex = latest.getIndex();
