@@ -12,11 +12,14 @@ import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -157,7 +160,7 @@ class RecoveryIT {
       return files.filter(p -> p.getFileName().toString().equals("current") && Files.isDirectory(p))
           .findFirst().orElseThrow(() -> new AssertionError("no journal folder for " + id));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -166,7 +169,7 @@ class RecoveryIT {
     try (Stream<Path> files = Files.list(current(cluster, id))) {
       return files.map(p -> p.getFileName().toString())
           .map(JOURNAL_SEGMENT::matcher)
-          .filter(java.util.regex.Matcher::matches)
+          .filter(Matcher::matches)
           .mapToLong(m -> Long.parseLong(m.group(1)))
           .min().orElse(Long.MAX_VALUE);
     } catch (IOException e) {
@@ -175,8 +178,8 @@ class RecoveryIT {
     }
   }
 
-  private static final java.util.regex.Pattern JOURNAL_SEGMENT =
-      java.util.regex.Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
+  private static final Pattern JOURNAL_SEGMENT =
+      Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
 
   private static NodeId backupOf(EmbeddedCluster<LedgerCommand, Long> cluster) {
     NodeId primary = cluster.primary().id();
