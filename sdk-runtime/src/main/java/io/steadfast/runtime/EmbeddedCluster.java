@@ -125,12 +125,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   public SteadfastNode<C, R> primary() {
     long end = System.nanoTime() + settings.requestDeadline().toNanos();
     while (System.nanoTime() < end) {
-      SteadfastNode<C, R> newest = null;
-      for (SteadfastNode<C, R> node : nodes()) {
-        if (node.isPrimary() && (newest == null || node.primaryEpoch() > newest.primaryEpoch())) {
-          newest = node;
-        }
-      }
+      SteadfastNode<C, R> newest = SteadfastNode.newestPrimary(nodes());
       if (newest != null) {
         return newest;
       }

@@ -67,14 +67,8 @@ interface Routing<C, R> {
 
     private SteadfastNode<C, R> target() {
       SteadfastNode<C, R> current = target;
-      // Every member is looked at, not only the last target: a primary deposed while cut off still
-      // believes it leads until it hears from the others, and requests sent to it can never commit.
-      SteadfastNode<C, R> newest = null;
-      for (SteadfastNode<C, R> node : members.get()) {
-        if (node.isPrimary() && (newest == null || node.primaryEpoch() > newest.primaryEpoch())) {
-          newest = node;
-        }
-      }
+      // Every member is looked at, not only the last target, which may have been deposed unawares.
+      SteadfastNode<C, R> newest = SteadfastNode.newestPrimary(members.get());
       if (newest == null) {
         throw new NotPrimaryException(current == null ? NodeId.of("none") : current.id(), null);
       }

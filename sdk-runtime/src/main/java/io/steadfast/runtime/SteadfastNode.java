@@ -116,9 +116,19 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     return primaryReady && !stopped && running != null && running.isLeader();
   }
 
-  /** The epoch this node last became primary in (0 if never). */
-  long primaryEpoch() {
-    return primaryEpoch;
+  /**
+   * Among {@code nodes}, the one that believes it is primary and was elected in the latest epoch,
+   * or null if none believes so. A primary deposed while cut off still believes it leads until it
+   * hears from the others; requests sent to it can never commit.
+   */
+  static <C, R> @Nullable SteadfastNode<C, R> newestPrimary(Iterable<SteadfastNode<C, R>> nodes) {
+    SteadfastNode<C, R> newest = null;
+    for (SteadfastNode<C, R> node : nodes) {
+      if (node.isPrimary() && (newest == null || node.primaryEpoch > newest.primaryEpoch)) {
+        newest = node;
+      }
+    }
+    return newest;
   }
 
   /** Adds a listener told of every role change after the application; on the role thread. */

@@ -27,15 +27,7 @@ public final class Checkpoints {
    * @throws UncheckedIOException if the application's checkpoint throws an {@link IOException}
    */
   public static byte[] take(ResilientApplication<?, ?> application) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
-    try {
-      application.checkpoint(writer);
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("checkpoint failed: " + e.getMessage(), e);
-    }
-    return bytes.toByteArray();
+    return payload(application::checkpoint, "checkpoint failed");
   }
 
   /**
@@ -45,13 +37,17 @@ public final class Checkpoints {
    *     IOException}
    */
   public static byte[] write(FrozenState frozen) {
+    return payload(frozen, "writing the frozen state failed");
+  }
+
+  private static byte[] payload(FrozenState source, String failure) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
     try {
-      frozen.writeTo(writer);
+      source.writeTo(writer);
       writer.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("writing the frozen state failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(failure + ": " + e.getMessage(), e);
     }
     return bytes.toByteArray();
   }

@@ -11,12 +11,8 @@ import io.steadfast.examples.collection.CollectionCommand.RunDailyAging;
 import io.steadfast.examples.collection.CollectionResult.AccountDetails;
 import io.steadfast.examples.collection.CollectionResult.AgingCompleted;
 import io.steadfast.examples.collection.CollectionResult.QueueListing;
-import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
-import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.steadfast.testkit.checkpoint.Checkpoints;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -152,19 +148,10 @@ final class Harness {
   }
 
   static byte[] checkpointOf(LoanCollectionApplication app) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
-    try {
-      app.checkpoint(writer);
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return Checkpoints.take(app);
   }
 
   static void restore(LoanCollectionApplication app, byte[] bytes, int version) throws IOException {
-    app.restore(
-        new StreamCheckpointReader(new ByteArrayInputStream(bytes), version, new Position(1, 1)));
+    Checkpoints.restore(app, bytes, version, new Position(1, 1));
   }
 }

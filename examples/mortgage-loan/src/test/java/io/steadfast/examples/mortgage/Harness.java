@@ -4,12 +4,8 @@ import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
-import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
-import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.steadfast.testkit.checkpoint.Checkpoints;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -87,20 +83,12 @@ public final class Harness {
 
   /** The checkpoint payload of {@code app}. */
   public static byte[] checkpointOf(MortgageLoanApplication app) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
-    try {
-      app.checkpoint(writer);
-      writer.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return Checkpoints.take(app);
   }
 
   /** Restores {@code payload}, recorded with {@code version}, into {@code app}. */
   public static void restore(MortgageLoanApplication app, byte[] payload, int version)
       throws IOException {
-    app.restore(new StreamCheckpointReader(new ByteArrayInputStream(payload), version, Position.ZERO));
+    Checkpoints.restore(app, payload, version, Position.ZERO);
   }
 }
