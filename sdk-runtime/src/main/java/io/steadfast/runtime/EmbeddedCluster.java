@@ -89,6 +89,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     addresses.forEach(builder::peer);
     endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
+    // Sessions opened on this node settle through the whole cluster once it is gone.
+    node.fallback(new Routing.Cluster<>(this::nodes));
     settings.onNode().accept(node);
     nodes.put(id, node);
     node.start();
@@ -223,6 +225,9 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException failure = null;
+    // First tell every node the cluster is ending, so that the primary losing its backups one by
+    // one is not reported to the application as a failover.
+    nodes().forEach(SteadfastNode::beginShutdown);
     for (SteadfastNode<C, R> node : nodes()) {
       try {
         node.close();

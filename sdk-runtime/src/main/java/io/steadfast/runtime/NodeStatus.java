@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param recoveredFrom a refused checkpoint this node recovered from at start, or null
  * @param sinceLastContact for a backup, time since the primary's last message; for the primary,
  *     time since the slowest backup's last answer; null during an election or when stopped
+ * @param applicationFaults commands whose apply threw an {@link Error} that was recorded as an
+ *     application fault (the same on every replica), since this node started
+ * @param skippedEntries journal entries that were not runtime entries and were skipped (the same
+ *     on every replica), since this node started
  */
 public record NodeStatus(
     NodeId node,
@@ -41,7 +45,9 @@ public record NodeStatus(
     Health health,
     long overruns,
     @Nullable String recoveredFrom,
-    @Nullable Duration sinceLastContact) {
+    @Nullable Duration sinceLastContact,
+    long applicationFaults,
+    long skippedEntries) {
 
   /** The primary as this node knows it. */
   public Optional<NodeId> knownPrimary() {

@@ -32,27 +32,60 @@ interface Routing<C, R> {
   /** Learns that the current target failed in another way (down, unreachable, timed out). */
   default void failed(Throwable cause) {}
 
-  /** One node and nothing else. */
+  /**
+   * One node while it is primary; once it stops or steps down, the cluster beyond it when the node
+   * knows a way there (and from then on), so that a request whose outcome was unknown can still be
+   * settled.
+   */
   final class Fixed<C, R> implements Routing<C, R> {
     private final SteadfastNode<C, R> node;
+    private final Supplier<@Nullable Routing<C, R>> fallback;
+    private volatile @Nullable Routing<C, R> moved;
 
-    Fixed(SteadfastNode<C, R> node) {
+    Fixed(SteadfastNode<C, R> node, Supplier<@Nullable Routing<C, R>> fallback) {
       this.node = node;
+      this.fallback = fallback;
     }
 
     @Override
     public CompletableFuture<Outcome> send(Request request) {
-      return node.submit(request);
+      Routing<C, R> elsewhere = moved;
+      return elsewhere != null ? elsewhere.send(request) : node.submit(request);
     }
 
     @Override
     public SessionView readSession(SessionId session, boolean attach) {
-      return node.readSession(session, attach);
+      Routing<C, R> elsewhere = moved;
+      return elsewhere != null ? elsewhere.readSession(session, attach)
+          : node.readSession(session, attach);
     }
 
     @Override
     public boolean redirect(NotPrimaryException refusal) {
-      return false;
+      Routing<C, R> elsewhere = moved;
+      if (elsewhere != null) {
+        return elsewhere.redirect(refusal);
+      }
+      return moveOn();
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      Routing<C, R> elsewhere = moved;
+      if (elsewhere != null) {
+        elsewhere.failed(cause);
+      } else if (!node.isPrimary()) {
+        moveOn();
+      }
+    }
+
+    private boolean moveOn() {
+      Routing<C, R> next = fallback.get();
+      if (next == null) {
+        return false;
+      }
+      moved = next;
+      return true;
     }
   }
 

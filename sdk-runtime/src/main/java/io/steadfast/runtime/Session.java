@@ -1,6 +1,8 @@
 package io.steadfast.runtime;
 
+import io.steadfast.api.ApplicationFaultException;
 import io.steadfast.api.CommandRejectedException;
+import io.steadfast.api.ResultUnavailableException;
 import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NotPrimaryException;
@@ -10,7 +12,9 @@ import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.OutOfSequenceException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SequenceConflictException;
 import io.steadfast.api.session.SessionExpiredException;
+import io.steadfast.api.session.SessionLimitException;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
@@ -47,6 +51,8 @@ public final class Session<C, R> {
   private final Duration deadline;
   private long lastSequence;
   private @Nullable Request unsettled;
+  /** Whether some attempt of the unsettled request may have reached the journal. */
+  private boolean unsettledMayBeJournaled;
 
   Session(SessionId id, Principal principal, CommandCodec<C, R> codec, Routing<C, R> routing,
       Duration deadline, long lastSequence) {
@@ -92,15 +98,16 @@ public final class Session<C, R> {
     Request request = Request.command(id, lastSequence + 1, payload);
     lastSequence = request.sequence();
     unsettled = request;
+    unsettledMayBeJournaled = false;
     try {
       return settle(request);
-    } catch (NotAuthorizedException | MalformedCommandException refusedBeforeJournal) {
-      if (unsettled == request) {
-        // Refused at the door: nothing was journaled, so the number is free again.
+    } catch (NotAuthorizedException | MalformedCommandException | NotPrimaryException refused) {
+      if (unsettled == request && !unsettledMayBeJournaled) {
+        // Refused at the door and no attempt could have been journaled: the number is free again.
         unsettled = null;
         lastSequence--;
       }
-      throw refusedBeforeJournal;
+      throw refused;
     }
   }
 
@@ -175,21 +182,30 @@ public final class Session<C, R> {
     }
   }
 
-  /** Opens the session in the journal. */
+  /**
+   * Opens the session in the journal. Opening one that is open (or that its owner closed) for the
+   * same principal continues its numbering from the journal's last request.
+   */
   synchronized void open(Duration ttl) {
     Outcome outcome = deliver(Request.open(id, principal, ttl));
-    if (outcome.status() == Outcome.Status.EXPIRED) {
-      throw new SessionExpiredException(id);
-    }
-    if (outcome.status() != Outcome.Status.APPLIED) {
-      throw new SteadfastException("session " + id + " could not be opened: " + outcome.errorType()
-          + " " + outcome.message());
+    switch (outcome.status()) {
+      case APPLIED -> lastSequence = outcome.lastSequence();
+      case EXPIRED -> throw new SessionExpiredException(id);
+      case LIMIT -> throw new SessionLimitException(id, outcome.message());
+      default -> throw new SteadfastException("session " + id + " could not be opened: "
+          + outcome.errorType() + " " + outcome.message());
     }
   }
 
-  /** Closes the session in the journal. */
+  /**
+   * Closes the session in the journal. It keeps a tombstone for a day of leader time, so a late
+   * retry of its last request still gets that request's outcome; its owner may open it again and
+   * continue. Closing a closed session does nothing.
+   *
+   * @throws SessionExpiredException if the session had expired
+   */
   public synchronized void close() {
-    Outcome outcome = deliver(Request.close(id, lastSequence + 1));
+    Outcome outcome = deliver(Request.close(id, lastSequence));
     if (outcome.status() == Outcome.Status.EXPIRED) {
       throw new SessionExpiredException(id);
     }
@@ -198,6 +214,20 @@ public final class Session<C, R> {
   private R settle(Request request) {
     Outcome outcome = deliver(request);
     unsettled = null;
+    unsettledMayBeJournaled = false;
+    switch (outcome.status()) {
+      // Refusals that applied nothing and took no number: the number is free again.
+      case MALFORMED, NOT_AUTHORIZED -> {
+        if (lastSequence == request.sequence()) {
+          lastSequence--;
+        }
+      }
+      // Another holder of this session took the number, or the numbering moved on: continue
+      // after the journal's last request.
+      case CONFLICT, OUT_OF_SEQUENCE -> lastSequence = Math.max(lastSequence,
+          outcome.lastSequence());
+      default -> { }
+    }
     return result(outcome);
   }
 
@@ -210,9 +240,23 @@ public final class Session<C, R> {
       case UNKNOWN_SESSION -> throw new UnknownSessionException(id);
       case OUT_OF_SEQUENCE -> throw new OutOfSequenceException(id, outcome.lastSequence(),
           lastSequence);
+      case CONFLICT -> throw new SequenceConflictException(id, outcome.lastSequence());
+      case NOT_AUTHORIZED -> throw new NotAuthorizedException(principal.user(),
+          outcome.errorType(), outcome.message().isEmpty()
+              ? java.util.Set.of() : java.util.Set.of(outcome.message().split(",")));
+      case APPLIED_WITHOUT_RESULT -> throw new ResultUnavailableException(outcome.position(),
+          outcome.message());
+      case FAULTED -> throw new ApplicationFaultException(outcome.position(), outcome.errorType());
+      case LIMIT -> throw new SessionLimitException(id, outcome.message());
     };
   }
 
+  /**
+   * Sends {@code request} until it has an outcome or the deadline passes. Only a refusal that no
+   * attempt can have reached the journal surfaces as such ({@link NotPrimaryException}, {@link
+   * NotAuthorizedException}, {@link MalformedCommandException}); once any attempt may have been
+   * journaled, the request ends with an outcome or with {@link IndeterminateOutcomeException}.
+   */
   private Outcome deliver(Request request) {
     long end = System.nanoTime() + deadline.toNanos();
     Duration backoff = FIRST_BACKOFF;
@@ -235,13 +279,17 @@ public final class Session<C, R> {
         }
         if (cause instanceof NotPrimaryException notPrimary) {
           if (!routing.redirect(notPrimary)) {
-            throw notPrimary;
+            break;
           }
         } else {
+          // Anything else (a batch in flight when the primary stopped, an unreachable member, an
+          // overloaded one) may have reached the journal: from now on only an outcome settles it.
+          markMayBeJournaled(request);
           routing.failed(cause);
         }
       } catch (TimeoutException e) {
         last = e;
+        markMayBeJournaled(request);
         routing.failed(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -250,8 +298,18 @@ public final class Session<C, R> {
       }
       backoff = pause(backoff);
     }
+    if (last instanceof NotPrimaryException notPrimary && !(request == unsettled
+        && unsettledMayBeJournaled)) {
+      throw notPrimary;
+    }
     throw new IndeterminateOutcomeException("session " + id + ": no outcome for request "
-        + request.sequence() + " within " + deadline, last);
+        + request.sequence() + " within " + deadline + "; retry it with the same number", last);
+  }
+
+  private void markMayBeJournaled(Request request) {
+    if (request == unsettled) {
+      unsettledMayBeJournaled = true;
+    }
   }
 
   private static Duration pause(Duration backoff) {

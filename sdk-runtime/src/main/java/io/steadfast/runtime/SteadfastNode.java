@@ -11,6 +11,7 @@ import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.Authorizer;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
@@ -61,8 +62,10 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   private final NodeId id;
   private final StateMachineAdapter<C, R> stateMachine;
   private final RoleTracker roles;
-  private final Authorizer authorizer = new Authorizer();
+  private final Authorizer authorizer;
   private final Object lifecycle = new Object();
+  /** Orders promotion against step-down, so a node never stays PRIMARY once Raft demoted it. */
+  private final Object roleLock = new Object();
 
   private volatile @Nullable RatisEngine engine;
   private volatile @Nullable GroupCommitter committer;
@@ -70,6 +73,10 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   private volatile boolean primaryReady;
   private volatile long primaryEpoch;
   private volatile boolean stopped;
+  /** Set when the whole cluster is being closed: step-downs then are not failovers. */
+  private volatile boolean shuttingDown;
+  /** Where sessions opened on this node go once it is no longer primary, if anywhere. */
+  private volatile @Nullable Routing<C, R> fallback;
   private volatile @Nullable String recoveredFrom;
   private volatile @Nullable Heartbeat heartbeat;
   private volatile @Nullable HttpEndpoint http;
@@ -79,6 +86,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     this.id = settings.id();
     this.stateMachine = new StateMachineAdapter<>(id, settings.applications(), settings.codec(),
         new Hooks(), settings.engine().checkpointEvery());
+    this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
     this.roles = new RoleTracker(id, () -> stateMachine.core().application(),
@@ -188,14 +196,47 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   }
 
   /**
-   * Opens a session for {@code principal} on this node, which must be the primary. Requests of the
-   * returned session go to this node only; use {@link SteadfastClient} to follow the primary.
+   * Opens a session for {@code principal} on this node, which must be the primary (a web tier
+   * co-located with its node). Requests go to this node while it is primary. Once it stops or
+   * steps down, they go on through the rest of the cluster when this node knows how to reach it (a
+   * node of an {@link EmbeddedCluster}, or one built with {@link Builder#peerEndpoint}), so a
+   * request whose outcome was unknown is settled there by {@link Session#retry()}; otherwise they
+   * fail as this node does.
    *
-   * @throws NotPrimaryException if this node is not the primary
+   * @throws NotPrimaryException if this node is not the primary (nothing was journaled)
    */
   public Session<C, R> openSession(Principal principal) {
-    return new SteadfastClient<>(settings.codec(), new Routing.Fixed(this), settings.requestDeadline())
-        .openSession(principal);
+    return new SteadfastClient<>(settings.codec(), new Routing.Fixed<>(this, this::fallback),
+        settings.requestDeadline()).openSession(principal);
+  }
+
+  /** Where this node's sessions go once it is not primary; null when it knows no way. */
+  @Nullable Routing<C, R> fallback() {
+    Routing<C, R> given = fallback;
+    if (given != null || settings.peerEndpoints().isEmpty()) {
+      return given;
+    }
+    Map<NodeId, java.net.URI> members = new TreeMap<>(settings.peerEndpoints());
+    InetSocketAddress own = settings.http();
+    if (own != null) {
+      members.put(id, java.net.URI.create("http://" + own.getHostString() + ":" + own.getPort()));
+    }
+    Routing<C, R> remote = new RemoteRouting<>(members, Duration.ofSeconds(2));
+    fallback = remote;
+    return remote;
+  }
+
+  /** Sets where this node's sessions go once it is not primary (the embedded cluster's routing). */
+  void fallback(Routing<C, R> routing) {
+    this.fallback = routing;
+  }
+
+  /**
+   * Marks the node as part of a cluster being closed: a step-down from now on is reported as the
+   * end it is, not as a failover.
+   */
+  void beginShutdown() {
+    shuttingDown = true;
   }
 
   /**
@@ -244,7 +285,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
         knownPrimary, core.lastPosition(), stateMachine.lastAppliedIndex(),
         running == null ? -1 : running.commitIndex(), stateMachine.lastCheckpointIndex(), sessions,
         currentHealth(), overruns, recoveredFrom,
-        running == null || stopped ? null : running.sinceLastContact());
+        running == null || stopped ? null : running.sinceLastContact(), core.faults(),
+        stateMachine.poisonEntries());
   }
 
   /**
@@ -325,8 +367,20 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     if (principal.isEmpty()) {
       return; // the journal will answer "unknown" or "expired" deterministically
     }
-    // An undecodable payload (MalformedCommandException) refuses the request before it is journaled.
-    authorizer.check(principal.get(), settings.codec().decodeCommand(request.payload()));
+    // An undecodable payload refuses the request before it is journaled, whatever the codec threw.
+    Object command;
+    try {
+      command = settings.codec().decodeCommand(Objects.requireNonNull(request.payload()));
+    } catch (io.steadfast.api.MalformedCommandException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new io.steadfast.api.MalformedCommandException(
+          "undecodable command: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+    if (command == null) {
+      throw new io.steadfast.api.MalformedCommandException("the codec decoded the command to null");
+    }
+    authorizer.check(principal.get(), command);
   }
 
   /** The newest checkpoint file this node holds, if any (served to peers that need one). */
@@ -482,26 +536,37 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       } else {
         reason = priorEpoch > 0 ? RoleChange.Reason.FAILOVER : RoleChange.Reason.START;
       }
-      primaryEpoch = epoch;
-      knownPrimary = id;
-      if (roles.change(Role.PRIMARY, reason, epoch, appliedPosition())) {
-        primaryReady = !stopped;
+      synchronized (roleLock) {
+        // Raft may have demoted this node between its first entry of the term and now; the
+        // demotion's own notice is then either already handled (so the check below fails) or
+        // waits for this lock and demotes right after. Either way no stale PRIMARY remains.
+        if (stopped || shuttingDown || !stateMachine.isLeaderIn(epoch)) {
+          LOG.debug("{}: not promoted at epoch {}: no longer the leader of that epoch", id, epoch);
+          return;
+        }
+        primaryEpoch = epoch;
+        knownPrimary = id;
+        if (roles.change(Role.PRIMARY, reason, epoch, appliedPosition())) {
+          primaryReady = !stopped;
+        }
       }
     }
 
     @Override
     public void primaryChanged(@Nullable NodeId primary, JournalEntry.@Nullable HandOver handOver) {
-      knownPrimary = primary;
-      if (id.equals(primary)) {
-        return;
-      }
-      primaryReady = false;
-      if (roles.role() == Role.PRIMARY && !stopped) {
-        // A hand-over this primary announced in its own epoch explains the step-down; anything else
-        // is a deposition (another node was elected while this one was cut off or stalled).
-        RoleChange.Reason reason = handOver != null && handOver.epoch() == primaryEpoch
-            ? handOver.reason() : RoleChange.Reason.FAILOVER;
-        roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
+      synchronized (roleLock) {
+        knownPrimary = primary;
+        if (id.equals(primary)) {
+          return;
+        }
+        primaryReady = false;
+        if (roles.role() == Role.PRIMARY && !stopped && !shuttingDown) {
+          // A hand-over this primary announced in its own epoch explains the step-down; anything
+          // else is a deposition (another node was elected while this one was cut off or stalled).
+          RoleChange.Reason reason = handOver != null && handOver.epoch() == primaryEpoch
+              ? handOver.reason() : RoleChange.Reason.FAILOVER;
+          roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
+        }
       }
     }
 

@@ -47,7 +47,7 @@ import java.util.zip.CheckedOutputStream;
 public final class CheckpointFile {
 
   /** The current format version. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private static final byte[] MAGIC = {'S', 'T', 'E', 'A', 'D', 'F', 'S', 'T'};
   private static final int HEADER_BYTES = MAGIC.length + 4 + 4 + 8 * 4 + 4;

@@ -1,5 +1,7 @@
 package io.steadfast.runtime.internal.journal;
 
+import io.steadfast.api.IndeterminateOutcomeException;
+import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
 import java.io.IOException;
 import java.time.Clock;
@@ -140,8 +142,9 @@ public final class GroupCommitter implements AutoCloseable {
 
   private void run() {
     while (!closed) {
+      Pending first = null;
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
@@ -165,8 +168,13 @@ public final class GroupCommitter implements AutoCloseable {
           batch.add(queue.poll());
           bytes += next.request().estimatedSize();
         }
+        first = null;
         flush(batch);
       } catch (InterruptedException e) {
+        if (first != null) {
+          // Taken from the queue but never handed to the journal: definitely not journaled.
+          first.result().completeExceptionally(closedFailure.get());
+        }
         if (!closed) {
           LOG.warn("{}: group commit interrupted", name);
         }
@@ -222,9 +230,8 @@ public final class GroupCommitter implements AutoCloseable {
       inFlight.remove(batch);
       slots.release();
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        batch.forEach(p -> p.result().completeExceptionally(cause));
+        Throwable failure = maybeJournaled(error);
+        batch.forEach(p -> p.result().completeExceptionally(failure));
         return;
       }
       try {
@@ -242,6 +249,21 @@ public final class GroupCommitter implements AutoCloseable {
     });
   }
 
+  /**
+   * What the waiters of a batch handed to the journal are told when it fails: the entry may have
+   * been appended and may still commit, so nothing but a refusal the journal itself says came
+   * before appending ({@link NotPrimaryException}) is reported as "not journaled".
+   */
+  private Throwable maybeJournaled(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof NotPrimaryException || cause instanceof IndeterminateOutcomeException) {
+      return cause;
+    }
+    return new IndeterminateOutcomeException(
+        name + ": the batch may have been journaled: " + cause, cause);
+  }
+
   private void failAll(RuntimeException failure) {
     List<Pending> left = new ArrayList<>();
     queue.drainTo(left);
@@ -249,15 +271,19 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Stops the flusher and fails queued requests and the waiters of batches in flight (their
-   * entries may still commit; a retry with the same sequence number then returns that outcome).
+   * Stops the flusher. Queued requests, never handed to the journal, fail with the closed-failure
+   * (a stopping node says "not primary": nothing was journaled). The waiters of batches in flight
+   * fail with {@link IndeterminateOutcomeException}: their entries may still commit, and a retry
+   * with the same sequence number then returns that outcome.
    */
   @Override
   public void close() {
     closed = true;
     RuntimeException failure = closedFailure.get();
     for (List<Pending> batch : inFlight) {
-      batch.forEach(p -> p.result().completeExceptionally(failure));
+      IndeterminateOutcomeException unknown = new IndeterminateOutcomeException(
+          name + ": stopped with the batch in flight; it may have been journaled", null);
+      batch.forEach(p -> p.result().completeExceptionally(unknown));
     }
     flusher.interrupt();
     try {

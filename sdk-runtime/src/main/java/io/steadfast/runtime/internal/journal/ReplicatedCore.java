@@ -13,9 +13,13 @@ import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import io.steadfast.runtime.internal.session.SessionTable;
+import io.steadfast.runtime.internal.session.Tombstone;
+import io.steadfast.api.session.NotAuthorizedException;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +49,8 @@ public final class ReplicatedCore<C, R> {
   private final CommandCodec<C, R> codec;
   private final ExitPointClock applyClock;
   private final SessionTable sessions = new SessionTable();
+  private final Authorizer authorizer;
+  private final MessageDigest sha256;
 
   private long commandIndex;
   private long lastEpoch;
@@ -53,11 +59,24 @@ public final class ReplicatedCore<C, R> {
   private volatile Position lastPosition = Position.ZERO;
   private volatile int openSessions;
   private volatile long nextExpiryMillis = Long.MAX_VALUE;
+  private volatile long faults;
 
   /** A core for {@code application}, decoding commands with {@code codec}. */
   public ReplicatedCore(ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
+    this(application, codec, new Authorizer());
+  }
+
+  /** As above, sharing {@code authorizer}'s cache of rules. */
+  public ReplicatedCore(ResilientApplication<C, R> application, CommandCodec<C, R> codec,
+      Authorizer authorizer) {
     this.application = Objects.requireNonNull(application, "application");
     this.codec = Objects.requireNonNull(codec, "codec");
+    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
     ExitPointBudgets budgets = application.budgets();
     this.applyClock = new ExitPointClock("apply", budgets.apply());
   }
@@ -95,6 +114,19 @@ public final class ReplicatedCore<C, R> {
   /** The leader time at which the next open session expires; safe to read from any thread. */
   public long nextExpiryMillis() {
     return nextExpiryMillis;
+  }
+
+  /**
+   * Commands whose apply threw an {@link Error} that was recorded as an application fault, since
+   * this core was created; safe to read from any thread.
+   */
+  public long faults() {
+    return faults;
+  }
+
+  /** The authorizer (shared with the node's door check). */
+  public Authorizer authorizer() {
+    return authorizer;
   }
 
   /** The session table (apply thread only). */
@@ -140,41 +172,93 @@ public final class ReplicatedCore<C, R> {
   }
 
   private Outcome applyRequest(Request request, long epoch) {
-    SessionId id = request.session();
-    SessionRecord record = sessions.get(id).orElse(null);
-    switch (request.kind()) {
-      case OPEN:
-        if (record != null) {
-          return record.principal().equals(request.principal())
-              ? Outcome.applied(Position.ZERO, new byte[0], record.resumePoint())
-              : Outcome.rejected(
-                  Position.ZERO, "SessionInUse", "session id " + id + " is open for another user",
-                  ResumePoint.start());
-        }
-        if (sessions.isExpired(id)) {
-          return Outcome.expired();
-        }
-        sessions.open(id, request.principal(), request.ttl().toMillis(), leaderTimeMillis);
-        return Outcome.applied(Position.ZERO, new byte[0], ResumePoint.start());
-      case CLOSE:
-        if (record == null) {
-          return sessions.isExpired(id) ? Outcome.expired() : Outcome.unknownSession();
-        }
-        sessions.close(id);
-        return Outcome.applied(Position.ZERO, new byte[0], record.resumePoint());
-      case COMMAND:
-      default:
-        return applyCommand(request, record, epoch);
+    try {
+      return switch (request.kind()) {
+        case OPEN -> applyOpen(request);
+        case CLOSE -> applyClose(request.session());
+        case COMMAND -> applyCommand(request, epoch);
+      };
+    } catch (RuntimeException e) {
+      // Only a defect of the runtime itself gets here (application and codec failures are
+      // outcomes below). Deterministic, like everything else here: every replica answers the same.
+      LOG.error("request {} of session {} failed inside the runtime", request.sequence(),
+          request.session(), e);
+      return Outcome.rejected(Position.ZERO, "InternalError", "", ResumePoint.start());
     }
   }
 
-  private Outcome applyCommand(Request request, @Nullable SessionRecord record, long epoch) {
+  private Outcome applyOpen(Request request) {
     SessionId id = request.session();
-    if (record == null) {
-      return sessions.isExpired(id) ? Outcome.expired() : Outcome.unknownSession();
+    Principal principal = Objects.requireNonNull(request.principal());
+    long ttl = Objects.requireNonNull(request.ttl()).toMillis();
+    if (ttl < 1 || ttl > SessionTable.MAX_TTL.toMillis()) {
+      return Outcome.limit("ttl of " + ttl + " ms outside 1 ms to " + SessionTable.MAX_TTL);
     }
+    SessionRecord record = sessions.get(id).orElse(null);
+    if (record != null) {
+      if (!record.principal().equals(principal)) {
+        return sessionInUse(id);
+      }
+      sessions.touch(id, record, leaderTimeMillis);
+      return Outcome.session(record.lastSequence(), record.resumePoint());
+    }
+    Tombstone tombstone = sessions.tombstone(id).orElse(null);
+    if (tombstone != null) {
+      if (tombstone.end() == Tombstone.End.EXPIRED) {
+        return Outcome.expired();
+      }
+      if (!tombstone.record().principal().equals(principal)) {
+        return sessionInUse(id);
+      }
+    }
+    if (sessions.size() >= SessionTable.MAX_OPEN) {
+      return Outcome.limit(SessionTable.MAX_OPEN + " sessions are open, the most allowed");
+    }
+    SessionRecord opened = sessions.open(id, principal, ttl, leaderTimeMillis);
+    return Outcome.session(opened.lastSequence(), opened.resumePoint());
+  }
+
+  private static Outcome sessionInUse(SessionId id) {
+    return Outcome.rejected(Position.ZERO, "SessionInUse",
+        "session id " + id + " belongs to another user", ResumePoint.start());
+  }
+
+  private Outcome applyClose(SessionId id) {
+    SessionRecord record = sessions.get(id).orElse(null);
+    if (record != null) {
+      sessions.close(id, leaderTimeMillis);
+      return Outcome.session(record.lastSequence(), record.resumePoint());
+    }
+    Tombstone tombstone = sessions.tombstone(id).orElse(null);
+    if (tombstone == null) {
+      return Outcome.unknownSession();
+    }
+    return tombstone.end() == Tombstone.End.EXPIRED
+        ? Outcome.expired()
+        : Outcome.session(tombstone.record().lastSequence(), tombstone.record().resumePoint());
+  }
+
+  private Outcome applyCommand(Request request, long epoch) {
+    SessionId id = request.session();
+    byte[] payload = Objects.requireNonNull(request.payload());
     long sequence = request.sequence();
+    SessionRecord record = sessions.get(id).orElse(null);
+    if (record == null) {
+      // Closed or expired: a late retry of the last request still gets its original outcome.
+      Tombstone tombstone = sessions.tombstone(id).orElse(null);
+      if (tombstone == null) {
+        return Outcome.unknownSession();
+      }
+      SessionRecord last = tombstone.record();
+      if (sequence == last.lastSequence() && sequence > 0) {
+        return sameDigest(last, payload) ? last.lastOutcome() : Outcome.conflict(sequence);
+      }
+      return tombstone.end() == Tombstone.End.EXPIRED ? Outcome.expired() : Outcome.unknownSession();
+    }
     if (sequence == record.lastSequence()) {
+      if (!sameDigest(record, payload)) {
+        return Outcome.conflict(sequence);
+      }
       sessions.touch(id, record, leaderTimeMillis);
       return record.lastOutcome();
     }
@@ -183,11 +267,21 @@ public final class ReplicatedCore<C, R> {
     }
     C command;
     try {
-      command = codec.decodeCommand(request.payload());
-    } catch (MalformedCommandException e) {
-      Outcome outcome = Outcome.malformed(Position.ZERO, e.getMessage(), record.resumePoint());
-      sessions.record(id, record, sequence, outcome, record.resumePoint(), leaderTimeMillis);
-      return outcome;
+      command = codec.decodeCommand(payload);
+      if (command == null) {
+        throw new MalformedCommandException("the codec decoded the command to null");
+      }
+    } catch (Exception e) {
+      // Any codec failure, not only the documented one: the apply path never dies of its input.
+      // Nothing applied, the number stays free, as for a refusal at the door.
+      return Outcome.malformed(Position.ZERO, messageOf(e), record.resumePoint());
+    }
+    try {
+      authorizer.check(record.principal(), command);
+    } catch (NotAuthorizedException e) {
+      // Sorted: the exception keeps an unordered set, whose order differs between JVMs.
+      return Outcome.notAuthorized(e.commandType(),
+          String.join(",", new java.util.TreeSet<>(e.requiredRoles())));
     }
     Position position = new Position(commandIndex + 1, epoch);
     Context context = new Context(position, id, record.principal(), leaderTimeMillis,
@@ -195,12 +289,18 @@ public final class ReplicatedCore<C, R> {
     Outcome outcome;
     long started = System.nanoTime();
     try {
-      R result = application.apply(command, context);
-      byte[] encoded = codec.encodeResult(result);
-      outcome = Outcome.applied(position, encoded, context.resumePoint);
+      outcome = applied(application.apply(command, context), position, context.resumePoint);
     } catch (Exception e) {
-      outcome = Outcome.rejected(position, e.getClass().getSimpleName(),
-          e.getMessage() == null ? "" : e.getMessage(), record.resumePoint());
+      outcome = Outcome.rejected(position, typeOf(e), messageOf(e), record.resumePoint());
+    } catch (VirtualMachineError e) {
+      if (!(e instanceof StackOverflowError)) {
+        // Out of memory and the like: not the command's fault, and not the same on every replica.
+        // Fail-stop this node (it recovers from its checkpoint and the journal).
+        throw e;
+      }
+      outcome = fault(position, e, record.resumePoint());
+    } catch (Error e) {
+      outcome = fault(position, e, record.resumePoint());
     } finally {
       if (applyClock.record(System.nanoTime() - started)) {
         LOG.warn("apply of {} at {} overran its budget of {}",
@@ -209,8 +309,55 @@ public final class ReplicatedCore<C, R> {
     }
     commandIndex = position.index();
     lastPosition = position;
-    sessions.record(id, record, sequence, outcome, outcome.resumePoint(), leaderTimeMillis);
+    sessions.record(id, record, sequence, digest(payload), outcome, outcome.resumePoint(),
+        leaderTimeMillis);
     return outcome;
+  }
+
+  private Outcome applied(@Nullable R result, Position position, ResumePoint resumePoint) {
+    if (result == null) {
+      return Outcome.appliedWithoutResult(position, "apply returned null", resumePoint);
+    }
+    byte[] encoded;
+    try {
+      encoded = codec.encodeResult(result);
+    } catch (Exception e) {
+      // The state has changed: this is an applied command, never a rejection.
+      return Outcome.appliedWithoutResult(position,
+          "the codec could not encode the result (" + typeOf(e) + ")", resumePoint);
+    }
+    return Outcome.applied(position, encoded, resumePoint);
+  }
+
+  private Outcome fault(Position position, Error error, ResumePoint resumePoint) {
+    faults++;
+    LOG.error("apply at {} threw {}; recorded as an application fault on every replica", position,
+        typeOf(error), error);
+    return Outcome.faulted(position, typeOf(error), resumePoint);
+  }
+
+  private boolean sameDigest(SessionRecord record, byte[] payload) {
+    // A digest of 0 comes from a checkpoint written before digests were kept: accept the retry.
+    return record.lastDigest() == 0 || record.lastDigest() == digest(payload);
+  }
+
+  /** A 64-bit digest of a command's payload: the first eight bytes of its SHA-256. */
+  private long digest(byte[] payload) {
+    byte[] hash = sha256.digest(payload);
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (hash[i] & 0xff);
+    }
+    return value;
+  }
+
+  private static String typeOf(Throwable e) {
+    String name = e.getClass().getSimpleName();
+    return name.isEmpty() ? e.getClass().getName() : name;
+  }
+
+  private static String messageOf(Throwable e) {
+    return e.getMessage() == null ? "" : e.getMessage();
   }
 
   /** Writes the runtime's replicated state (not the application's) in canonical form. */
@@ -228,8 +375,11 @@ public final class ReplicatedCore<C, R> {
     sessions.writeTo(out);
   }
 
-  /** Replaces the runtime's replicated state with what {@link #writeState} wrote. */
-  public void readState(DataInput in) throws IOException {
+  /**
+   * Replaces the runtime's replicated state with what {@link #writeState} wrote in checkpoint
+   * format {@code format} (1: before session tombstones kept records).
+   */
+  public void readState(DataInput in, int format) throws IOException {
     commandIndex = in.readLong();
     lastEpoch = in.readLong();
     leaderTimeMillis = in.readLong();
@@ -238,7 +388,7 @@ public final class ReplicatedCore<C, R> {
         ? new JournalEntry.HandOver(NodeId.of(WireFormat.readString(in)),
             RoleChange.Reason.valueOf(WireFormat.readString(in)), in.readLong())
         : null;
-    sessions.readFrom(in);
+    sessions.readFrom(in, format);
     openSessions = sessions.size();
     nextExpiryMillis = sessions.nextExpiryMillis();
     lastPosition = position;

@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param kind what the request does
  * @param session the session it belongs to
- * @param sequence the session's request number: 0 for {@link Kind#OPEN}, then 1, 2, …
+ * @param sequence the session's request number: 0 for {@link Kind#OPEN}, then 1, 2, … for
+ *     commands; for {@link Kind#CLOSE} the client's last number, for the record only (a close
+ *     takes no number)
  * @param principal the principal, for {@link Kind#OPEN} only
  * @param ttl the session's idle time-to-live, for {@link Kind#OPEN} only
  * @param payload the encoded command, for {@link Kind#COMMAND} only
@@ -50,8 +52,8 @@ public record Request(
         }
       }
       case CLOSE -> {
-        if (sequence < 1) {
-          throw new IllegalArgumentException("close needs a sequence >= 1");
+        if (sequence < 0) {
+          throw new IllegalArgumentException("close needs a sequence >= 0");
         }
       }
     }
@@ -67,7 +69,7 @@ public record Request(
     return new Request(Kind.COMMAND, session, sequence, null, null, payload);
   }
 
-  /** Closes {@code session}; {@code sequence} is its next request number. */
+  /** Closes {@code session}; {@code sequence} is the client's last request number. */
   public static Request close(SessionId session, long sequence) {
     return new Request(Kind.CLOSE, session, sequence, null, null, null);
   }

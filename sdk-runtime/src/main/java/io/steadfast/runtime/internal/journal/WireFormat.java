@@ -34,6 +34,8 @@ public final class WireFormat {
   private static final byte BATCH = 1;
   private static final byte HAND_OVER = 2;
   private static final int MAX_ITEMS = 1 << 20;
+  /** The longest byte array or text the format carries. */
+  private static final int MAX_BYTES = 64 * 1024 * 1024;
 
   private WireFormat() {}
 
@@ -258,15 +260,21 @@ public final class WireFormat {
   /** Reads bytes written by {@link #writeBytes}. */
   public static byte[] readBytes(DataInput in) throws IOException {
     int length = in.readInt();
-    if (length < 0 || length > 64 * 1024 * 1024) {
+    if (length < 0 || length > MAX_BYTES) {
       throw new IOException("byte array length out of range: " + length);
+    }
+    // Never allocate more than the input still holds: a 5-byte body must not claim 64 MiB.
+    if (in instanceof DataInputStream stream && length > stream.available()) {
+      throw new IOException("byte array length " + length + " exceeds the " + stream.available()
+          + " bytes left");
     }
     byte[] bytes = new byte[length];
     in.readFully(bytes);
     return bytes;
   }
 
-  private static int count(int count) throws IOException {
+  /** Checks an item count read from untrusted bytes against the format's bound. */
+  public static int count(int count) throws IOException {
     if (count < 0 || count > MAX_ITEMS) {
       throw new IOException("item count out of range: " + count);
     }

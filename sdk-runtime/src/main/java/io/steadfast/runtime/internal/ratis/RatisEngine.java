@@ -1,5 +1,6 @@
 package io.steadfast.runtime.internal.ratis;
 
+import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
@@ -182,12 +183,24 @@ public final class RatisEngine implements AutoCloseable {
    * Journals {@code entry}; completes with the state machine's reply once a majority has it and it
    * is applied here.
    *
-   * @return the reply; fails with {@link NotPrimaryException} when this node is not the leader
+   * @return the reply; fails with {@link NotPrimaryException} only when this node was not the
+   *     leader before the entry was handed to the engine (nothing journaled); once handed over, a
+   *     failure is an {@link IndeterminateOutcomeException}: Ratis answers "not leader" also for
+   *     entries it appended before stepping down, which the next primary may commit
    */
   public CompletableFuture<byte[]> write(byte[] entry) {
+    if (!isLeader()) {
+      return CompletableFuture.failedFuture(new NotPrimaryException(nodeId, leader().orElse(null)));
+    }
     RaftClientRequest request = request(entry, RaftClientRequest.writeRequestType());
     try {
-      return server.submitClientRequestAsync(request).handle(this::unwrap);
+      return server.submitClientRequestAsync(request).handle(this::unwrap).exceptionallyCompose(
+          error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+            return CompletableFuture.failedFuture(new IndeterminateOutcomeException("node " + nodeId
+                + ": entry handed to the engine may have been journaled: " + cause, cause));
+          });
     } catch (IOException e) {
       return CompletableFuture.failedFuture(new SteadfastException(
           "node " + nodeId + " could not journal an entry: " + e.getMessage(), e));

@@ -95,6 +95,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private final long checkpointEvery;
   private final ClientId adminClient = ClientId.randomId();
   private final AtomicLong adminCalls = new AtomicLong();
+  private final AtomicLong poisonEntries = new AtomicLong();
 
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
@@ -102,6 +103,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private volatile long previousCheckpointIndex = -1;
   private volatile boolean started;
   private volatile boolean closing;
+  /** Set when apply failed in a way that stops this node: nothing more is applied or written. */
+  private volatile boolean failStopped;
   /** Commands (entries without commands count one) applied since the last checkpoint began. */
   private long sinceCheckpoint;
   /** The background write of the last checkpoint begun; done when none is under way. */
@@ -158,6 +161,27 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   /** The journal index of the newest checkpoint written or restored, or -1. */
   public long lastCheckpointIndex() {
     return lastCheckpointIndex;
+  }
+
+  /**
+   * Whether this node is, right now, the engine's leader in term {@code epoch}: false once Raft
+   * demoted it or moved to a later term, even if the node has not been told yet.
+   */
+  public boolean isLeaderIn(long epoch) {
+    try {
+      var info = getServer().get().getDivision(getGroupId()).getInfo();
+      return info.isLeader() && info.getCurrentTerm() == epoch;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+  }
+
+  /** Journal entries skipped since start because they were not runtime entries. */
+  public long poisonEntries() {
+    return poisonEntries.get();
   }
 
   /** The journal index of the last applied entry, or -1. */
@@ -299,8 +323,9 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec);
     long started = System.nanoTime();
     try (CheckpointFile.Opened opened = CheckpointFile.open(file, application.checkpointVersion())) {
-      fresh.readState(new DataInputStream(new ByteArrayInputStream(opened.runtimeState())));
       CheckpointHeader header = opened.header();
+      fresh.readState(new DataInputStream(new ByteArrayInputStream(opened.runtimeState())),
+          header.formatVersion());
       try {
         application.restore(new StreamCheckpointReader(
             opened.payload(), header.applicationVersion(), header.position()));
@@ -319,30 +344,42 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
+    if (failStopped) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(nodeId + " is stopping after a failure"));
+    }
     JournalEntry journalEntry;
     try {
       journalEntry = WireFormat.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-    } catch (IOException e) {
-      // Only a runtime of another version could have journaled this; applying past it would make
-      // this replica diverge, so stop the node.
-      hooks.failed(e);
-      throw new IllegalStateException(
-          nodeId + ": undecodable journal entry at index " + entry.getIndex(), e);
+    } catch (IOException | RuntimeException e) {
+      // Not an entry this runtime writes (a foreign client on the engine's port, or a runtime of
+      // another version). Every replica sees the same bytes and skips them the same way, so the
+      // replicas stay equal and none stops; the entry changes nothing and is counted.
+      poisonEntries.incrementAndGet();
+      LOG.error("{}: journal entry at index {} is not a runtime entry and was skipped: {}", nodeId,
+          entry.getIndex(), e.toString());
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      return CompletableFuture.completedFuture(Message.EMPTY);
     }
     List<Outcome> outcomes;
     stateLock.writeLock().lock();
     try {
       outcomes = core.apply(journalEntry, entry.getTerm());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-    } catch (Error e) {
+    } catch (RuntimeException | Error e) {
+      // Application and codec failures are outcomes inside the core; what gets here is not the
+      // entry's fault (out of memory) and may differ between replicas: fail-stop this node only.
+      // The failed future tells Ratis the entry was not applied; the node is stopping, and nothing
+      // more is applied or checkpointed from this state in the meantime.
+      failStopped = true;
       hooks.failed(e);
-      throw e;
+      return CompletableFuture.failedFuture(e);
     } finally {
       stateLock.writeLock().unlock();
     }
     sinceCheckpoint += journalEntry instanceof JournalEntry.Batch batch
         ? Math.max(1, batch.requests().size()) : 1;
-    if (sinceCheckpoint >= checkpointEvery && writing.isDone() && !closing) {
+    if (sinceCheckpoint >= checkpointEvery && writing.isDone() && !closing && !failStopped) {
       sinceCheckpoint = 0;
       beginCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
     }

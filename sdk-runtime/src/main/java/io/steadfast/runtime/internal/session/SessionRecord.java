@@ -5,14 +5,15 @@ import io.steadfast.api.session.ResumePoint;
 import io.steadfast.runtime.internal.journal.Outcome;
 
 /**
- * The replicated state of one open session. Mutable; owned by {@link SessionTable} and touched on
- * the apply thread only.
+ * The replicated state of one session: open, or kept as a tombstone after it was closed or
+ * expired. Mutable; owned by {@link SessionTable} and touched on the apply thread only.
  */
 public final class SessionRecord {
 
   private final Principal principal;
   private final long ttlMillis;
   private long lastSequence;
+  private long lastDigest;
   private Outcome lastOutcome;
   private ResumePoint resumePoint;
   private long lastActivityMillis;
@@ -21,12 +22,14 @@ public final class SessionRecord {
       Principal principal,
       long ttlMillis,
       long lastSequence,
+      long lastDigest,
       Outcome lastOutcome,
       ResumePoint resumePoint,
       long lastActivityMillis) {
     this.principal = principal;
     this.ttlMillis = ttlMillis;
     this.lastSequence = lastSequence;
+    this.lastDigest = lastDigest;
     this.lastOutcome = lastOutcome;
     this.resumePoint = resumePoint;
     this.lastActivityMillis = lastActivityMillis;
@@ -42,12 +45,17 @@ public final class SessionRecord {
     return ttlMillis;
   }
 
-  /** The number of the last request applied (0 right after opening). */
+  /** The number of the last request journaled with an outcome (0 before the first). */
   public long lastSequence() {
     return lastSequence;
   }
 
-  /** The outcome of the last request, returned again to a retry. */
+  /** The digest of the last request's payload (0 before the first). */
+  public long lastDigest() {
+    return lastDigest;
+  }
+
+  /** The outcome of the last request, returned again to a retry (without free text). */
   public Outcome lastOutcome() {
     return lastOutcome;
   }
@@ -68,8 +76,15 @@ public final class SessionRecord {
     return sum < lastActivityMillis ? Long.MAX_VALUE : sum;
   }
 
-  void record(long sequence, Outcome outcome, ResumePoint point, long nowMillis) {
+  /** The same session re-opened with {@code ttlMillis} at {@code nowMillis}; numbering goes on. */
+  SessionRecord reopened(long ttlMillis, long nowMillis) {
+    return new SessionRecord(principal, ttlMillis, lastSequence, lastDigest, lastOutcome,
+        resumePoint, nowMillis);
+  }
+
+  void record(long sequence, long digest, Outcome outcome, ResumePoint point, long nowMillis) {
     this.lastSequence = sequence;
+    this.lastDigest = digest;
     this.lastOutcome = outcome;
     this.resumePoint = point;
     this.lastActivityMillis = nowMillis;

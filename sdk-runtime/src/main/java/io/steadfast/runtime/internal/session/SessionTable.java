@@ -8,6 +8,7 @@ import io.steadfast.runtime.internal.journal.WireFormat;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,34 +18,56 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Every open session, plus tombstones of recently expired ones so that their next request is told
- * "expired" rather than "unknown".
+ * Every open session, and a tombstone for every session closed or expired recently, holding its
+ * last request number, payload digest and outcome so that a late retry gets its original outcome.
+ *
+ * <p>Bounded: at most {@link #MAX_OPEN} open sessions (an open beyond it is refused), at most
+ * {@link #MAX_TOMBSTONES} tombstones, each kept for {@link #TOMBSTONE_RETENTION} of leader time
+ * (the oldest go first). Expiry and tombstone purge take from the head of time-ordered sets, so a
+ * batch costs time in proportion to what actually expires, not to the table's size.
  *
  * <p>Replicated state: changed only on the apply thread, by journaled requests, with leader time;
- * sorted collections only, so checkpoints are canonical. Not thread-safe.
+ * sorted collections only, so checkpoints are canonical. The bounds are constants of the runtime,
+ * the same on every member, so what they refuse is refused on every replica. Not thread-safe.
  */
 public final class SessionTable {
 
-  /** How long an expired session's tombstone is kept, in leader time. */
-  static final long TOMBSTONE_RETENTION_MILLIS = 24L * 60 * 60 * 1000;
+  /** The most sessions open at once. */
+  public static final int MAX_OPEN = 100_000;
+
+  /** The most tombstones kept; beyond it the oldest is forgotten. */
+  public static final int MAX_TOMBSTONES = 100_000;
+
+  /** How long a tombstone is kept, in leader time. */
+  public static final Duration TOMBSTONE_RETENTION = Duration.ofHours(24);
+
+  /** The longest idle time-to-live a session may be opened with. */
+  public static final Duration MAX_TTL = Duration.ofDays(31);
 
   private record Deadline(long atMillis, SessionId session) {}
 
-  private static final Comparator<Deadline> BY_DEADLINE =
+  private static final Comparator<Deadline> BY_TIME =
       Comparator.comparingLong(Deadline::atMillis).thenComparing(Deadline::session);
 
   private final TreeMap<SessionId, SessionRecord> open = new TreeMap<>();
-  private final TreeSet<Deadline> deadlines = new TreeSet<>(BY_DEADLINE);
-  private final TreeMap<SessionId, Long> expired = new TreeMap<>();
+  private final TreeSet<Deadline> deadlines = new TreeSet<>(BY_TIME);
+  private final TreeMap<SessionId, Tombstone> ended = new TreeMap<>();
+  private final TreeSet<Deadline> endings = new TreeSet<>(BY_TIME);
 
   /** The open session {@code id}, if any. */
   public Optional<SessionRecord> get(SessionId id) {
     return Optional.ofNullable(open.get(id));
   }
 
+  /** The tombstone of {@code id}, if it was closed or expired and is still remembered. */
+  public Optional<Tombstone> tombstone(SessionId id) {
+    return Optional.ofNullable(ended.get(id));
+  }
+
   /** Whether {@code id} expired recently (its tombstone is still kept). */
   public boolean isExpired(SessionId id) {
-    return expired.containsKey(id);
+    Tombstone tombstone = ended.get(id);
+    return tombstone != null && tombstone.end() == Tombstone.End.EXPIRED;
   }
 
   /** The leader time at which the next open session expires, or {@link Long#MAX_VALUE}. */
@@ -57,10 +80,25 @@ public final class SessionTable {
     return open.size();
   }
 
-  /** Opens a session; the caller has checked that it is neither open nor expired. */
+  /** The number of tombstones kept. */
+  public int tombstones() {
+    return ended.size();
+  }
+
+  /**
+   * Opens a session, or re-opens one its owner closed (numbering, last outcome and resume point go
+   * on). The caller has checked that it is not open, not expired, and within {@link #MAX_OPEN}.
+   */
   public SessionRecord open(SessionId id, Principal principal, long ttlMillis, long nowMillis) {
-    SessionRecord record =
-        new SessionRecord(principal, ttlMillis, 0, opened(), ResumePoint.start(), nowMillis);
+    Tombstone closed = ended.remove(id);
+    SessionRecord record;
+    if (closed != null) {
+      endings.remove(new Deadline(closed.endedAtMillis(), id));
+      record = closed.record().reopened(ttlMillis, nowMillis);
+    } else {
+      record = new SessionRecord(principal, ttlMillis, 0, 0,
+          Outcome.session(0, ResumePoint.start()), ResumePoint.start(), nowMillis);
+    }
     open.put(id, record);
     deadlines.add(new Deadline(record.expiresAtMillis(), id));
     return record;
@@ -68,10 +106,10 @@ public final class SessionTable {
 
   /** Records the outcome of request {@code sequence} and moves the session's deadline. */
   public void record(
-      SessionId id, SessionRecord record, long sequence, Outcome outcome, ResumePoint point,
-      long nowMillis) {
+      SessionId id, SessionRecord record, long sequence, long digest, Outcome outcome,
+      ResumePoint point, long nowMillis) {
     deadlines.remove(new Deadline(record.expiresAtMillis(), id));
-    record.record(sequence, outcome, point, nowMillis);
+    record.record(sequence, digest, outcome.forRecord(), point, nowMillis);
     deadlines.add(new Deadline(record.expiresAtMillis(), id));
   }
 
@@ -82,17 +120,18 @@ public final class SessionTable {
     deadlines.add(new Deadline(record.expiresAtMillis(), id));
   }
 
-  /** Closes a session at its owner's request; no tombstone is kept. */
-  public void close(SessionId id) {
+  /** Closes an open session at its owner's request, keeping a tombstone. */
+  public void close(SessionId id, long nowMillis) {
     SessionRecord record = open.remove(id);
     if (record != null) {
       deadlines.remove(new Deadline(record.expiresAtMillis(), id));
+      bury(id, new Tombstone(record, Tombstone.End.CLOSED, nowMillis));
     }
   }
 
   /**
    * Expires every session idle past its time-to-live at leader time {@code nowMillis}, in deadline
-   * order, and forgets tombstones older than the retention.
+   * order, and forgets tombstones older than the retention, oldest first.
    *
    * @return the sessions that expired now, in order
    */
@@ -100,60 +139,98 @@ public final class SessionTable {
     List<SessionId> gone = new ArrayList<>();
     while (!deadlines.isEmpty() && deadlines.first().atMillis() < nowMillis) {
       Deadline due = deadlines.pollFirst();
-      open.remove(due.session());
-      expired.put(due.session(), due.atMillis());
+      SessionRecord record = open.remove(due.session());
+      bury(due.session(), new Tombstone(record, Tombstone.End.EXPIRED, due.atMillis()));
       gone.add(due.session());
     }
-    expired.values().removeIf(at -> at + TOMBSTONE_RETENTION_MILLIS < nowMillis);
+    long horizon = nowMillis - TOMBSTONE_RETENTION.toMillis();
+    while (!endings.isEmpty() && endings.first().atMillis() < horizon) {
+      ended.remove(endings.pollFirst().session());
+    }
     return gone;
   }
 
-  /** Writes the table in canonical order. */
+  private void bury(SessionId id, Tombstone tombstone) {
+    Tombstone previous = ended.put(id, tombstone);
+    if (previous != null) {
+      endings.remove(new Deadline(previous.endedAtMillis(), id));
+    }
+    endings.add(new Deadline(tombstone.endedAtMillis(), id));
+    while (ended.size() > MAX_TOMBSTONES) {
+      ended.remove(endings.pollFirst().session());
+    }
+  }
+
+  /** Writes the table in canonical order (the current layout). */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(open.size());
     for (Map.Entry<SessionId, SessionRecord> entry : open.entrySet()) {
-      SessionRecord r = entry.getValue();
       WireFormat.writeString(out, entry.getKey().value());
-      WireFormat.writePrincipal(out, r.principal());
-      out.writeLong(r.ttlMillis());
-      out.writeLong(r.lastSequence());
-      WireFormat.writeOutcome(out, r.lastOutcome());
-      WireFormat.writeResumePoint(out, r.resumePoint());
-      out.writeLong(r.lastActivityMillis());
+      writeRecord(out, entry.getValue());
     }
-    out.writeInt(expired.size());
-    for (Map.Entry<SessionId, Long> entry : expired.entrySet()) {
+    out.writeInt(ended.size());
+    for (Map.Entry<SessionId, Tombstone> entry : ended.entrySet()) {
+      Tombstone tombstone = entry.getValue();
       WireFormat.writeString(out, entry.getKey().value());
-      out.writeLong(entry.getValue());
+      out.writeByte(tombstone.end().ordinal());
+      out.writeLong(tombstone.endedAtMillis());
+      writeRecord(out, tombstone.record());
     }
   }
 
-  /** Replaces the table's content with what {@link #writeTo} wrote. */
-  public void readFrom(DataInput in) throws IOException {
+  /**
+   * Replaces the table's content with what {@link #writeTo} wrote; {@code layout} 1 reads the
+   * layout before tombstones kept records (its tombstones then answer only "expired").
+   */
+  public void readFrom(DataInput in, int layout) throws IOException {
     open.clear();
     deadlines.clear();
-    expired.clear();
-    int count = in.readInt();
+    ended.clear();
+    endings.clear();
+    int count = WireFormat.count(in.readInt());
     for (int i = 0; i < count; i++) {
       SessionId id = SessionId.of(WireFormat.readString(in));
-      SessionRecord record =
-          new SessionRecord(
-              WireFormat.readPrincipal(in),
-              in.readLong(),
-              in.readLong(),
-              WireFormat.readOutcome(in),
-              WireFormat.readResumePoint(in),
-              in.readLong());
+      SessionRecord record = readRecord(in, layout);
       open.put(id, record);
       deadlines.add(new Deadline(record.expiresAtMillis(), id));
     }
-    int tombstones = in.readInt();
+    int tombstones = WireFormat.count(in.readInt());
     for (int i = 0; i < tombstones; i++) {
-      expired.put(SessionId.of(WireFormat.readString(in)), in.readLong());
+      SessionId id = SessionId.of(WireFormat.readString(in));
+      Tombstone tombstone;
+      if (layout == 1) {
+        long at = in.readLong();
+        tombstone = new Tombstone(new SessionRecord(Principal.of("unknown"), 0, -1, 0,
+            Outcome.expired(), ResumePoint.start(), at), Tombstone.End.EXPIRED, at);
+      } else {
+        int end = in.readByte();
+        if (end < 0 || end >= Tombstone.End.values().length) {
+          throw new IOException("unknown session end " + end);
+        }
+        long at = in.readLong();
+        tombstone = new Tombstone(readRecord(in, layout), Tombstone.End.values()[end], at);
+      }
+      ended.put(id, tombstone);
+      endings.add(new Deadline(tombstone.endedAtMillis(), id));
     }
   }
 
-  private static Outcome opened() {
-    return Outcome.applied(io.steadfast.api.Position.ZERO, new byte[0], ResumePoint.start());
+  private static void writeRecord(DataOutput out, SessionRecord r) throws IOException {
+    WireFormat.writePrincipal(out, r.principal());
+    out.writeLong(r.ttlMillis());
+    out.writeLong(r.lastSequence());
+    out.writeLong(r.lastDigest());
+    WireFormat.writeOutcome(out, r.lastOutcome());
+    WireFormat.writeResumePoint(out, r.resumePoint());
+    out.writeLong(r.lastActivityMillis());
+  }
+
+  private static SessionRecord readRecord(DataInput in, int layout) throws IOException {
+    Principal principal = WireFormat.readPrincipal(in);
+    long ttl = in.readLong();
+    long lastSequence = in.readLong();
+    long digest = layout == 1 ? 0 : in.readLong();
+    return new SessionRecord(principal, ttl, lastSequence, digest, WireFormat.readOutcome(in),
+        WireFormat.readResumePoint(in), in.readLong());
   }
 }

@@ -2,6 +2,8 @@ package io.steadfast.runtime.internal.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.steadfast.api.IndeterminateOutcomeException;
+import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.Position;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
@@ -98,15 +100,49 @@ class GroupCommitterTest {
   }
 
   @Test
-  void close_failsRequestsInFlight_withTheGivenFailure() {
+  void close_requestInFlight_failsIndeterminateNotWithTheClosedFailure() {
     committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), this::journal,
         () -> new IllegalStateException("not primary any more"));
     hold = true;
     CompletableFuture<Outcome> inFlight = committer.submit(command("s1", 1), Duration.ofSeconds(1));
     committer.close();
+    // The entry was handed to the journal and may still commit: never "nothing was journaled".
     assertThat(inFlight).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(IndeterminateOutcomeException.class);
+  }
+
+  @Test
+  void close_requestStillQueued_failsWithTheClosedFailure() {
+    // One slot, held by the first batch: the second request waits in the queue, never journaled.
+    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), this::journal,
+        () -> new IllegalStateException("not primary any more"));
+    hold = true;
+    committer.submit(command("s1", 1), Duration.ofSeconds(1));
+    CompletableFuture<Outcome> queued = committer.submit(command("s2", 1), Duration.ofSeconds(1));
+    committer.close();
+    assertThat(queued).failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class)
         .withMessageContaining("not primary any more");
+    assertThat(batchSizes).containsExactly(1);
+  }
+
+  @Test
+  void journalFailure_afterHandOver_isIndeterminate_butARefusalBeforeAppendStaysDefinite() {
+    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(),
+        entry -> CompletableFuture.failedFuture(new io.steadfast.api.SteadfastException("lost")));
+    assertThat(committer.submit(command("s1", 1), Duration.ofSeconds(1)))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(IndeterminateOutcomeException.class);
+    committer.close();
+    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), entry ->
+        CompletableFuture.failedFuture(new NotPrimaryException(io.steadfast.api.NodeId.of("n1"),
+            null)));
+    assertThat(committer.submit(command("s1", 1), Duration.ofSeconds(1)))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(NotPrimaryException.class);
   }
 }

@@ -6,6 +6,7 @@ import io.steadfast.api.Position;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.checkpoint.CheckpointFile;
 import io.steadfast.runtime.codec.JacksonCodec;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
@@ -109,7 +110,7 @@ class ReplicatedCoreTest {
         io.steadfast.api.role.RoleChange.Reason.SWITCHOVER, 3), 3);
     byte[] first = state(core);
     ReplicatedCore<LedgerCommand, Long> copy = new ReplicatedCore<>(new LedgerApplication(), CODEC);
-    copy.readState(new DataInputStream(new ByteArrayInputStream(first)));
+    copy.readState(new DataInputStream(new ByteArrayInputStream(first)), CheckpointFile.FORMAT_VERSION);
 
     assertThat(state(copy)).isEqualTo(first);
     assertThat(copy.lastHandOver()).isEqualTo(core.lastHandOver());

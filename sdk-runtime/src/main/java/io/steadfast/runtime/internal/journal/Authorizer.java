@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.journal;
 
 import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.Principal;
@@ -14,13 +14,14 @@ import javax.annotation.security.PermitAll;
 import javax.annotation.security.RolesAllowed;
 
 /**
- * Enforces {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll} on command types before
- * anything is journaled. The annotation on the concrete type wins; otherwise the nearest annotated
+ * Enforces {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll} on command types: at the
+ * door, before anything is journaled, and again at apply from the journaled principal, so that no
+ * race (a command sent while its session's OPEN is still in flight) skips it. The annotation on the concrete type wins; otherwise the nearest annotated
  * supertype (a sealed parent interface) decides; a type with none anywhere is permitted.
  *
  * <p>Thread-safe; the rule of each type is computed once.
  */
-final class Authorizer {
+public final class Authorizer {
 
   /** The rule for one type: null roles means permit all, an empty set means deny all. */
   private record Rule(Set<String> roles, boolean permitAll) {}
@@ -34,7 +35,7 @@ final class Authorizer {
    *
    * @throws NotAuthorizedException naming the roles that would have allowed it
    */
-  void check(Principal principal, Object command) {
+  public void check(Principal principal, Object command) {
     Rule rule = rules.computeIfAbsent(command.getClass(), Authorizer::ruleOf);
     if (rule.permitAll()) {
       return;
