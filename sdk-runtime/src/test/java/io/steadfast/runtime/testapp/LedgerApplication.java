@@ -67,6 +67,17 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
     if (command instanceof LedgerCommand.Overdraw overdraw) {
       throw new IllegalStateException("insufficient funds in " + overdraw.account());
     }
+    if (command instanceof LedgerCommand.ReturnNothing nothing) {
+      applied.merge(nothing.op(), 1, Integer::sum);
+      return null;
+    }
+    if (command instanceof LedgerCommand.Fail fail) {
+      applied.merge(fail.op(), 1, Integer::sum);
+      throw new AssertionError("broken invariant at " + fail.op());
+    }
+    if (command instanceof LedgerCommand.Refuse) {
+      throw new IllegalStateException("refused by " + new Object());
+    }
     if (command instanceof LedgerCommand.CloseBooks) {
       return (long) balances.size();
     }

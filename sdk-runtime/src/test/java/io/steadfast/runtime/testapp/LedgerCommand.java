@@ -18,6 +18,18 @@ public sealed interface LedgerCommand {
   @RolesAllowed("auditor")
   record CloseBooks() implements LedgerCommand {}
 
+  /** Counts {@code op} as applied, then returns null: a result the runtime cannot hand back. */
+  @RolesAllowed("clerk")
+  record ReturnNothing(String op) implements LedgerCommand {}
+
+  /** Counts {@code op} as applied, then throws an {@link AssertionError} on every replica. */
+  @RolesAllowed("clerk")
+  record Fail(String op) implements LedgerCommand {}
+
+  /** Rejected with a message holding an identity hash, different on every replica. */
+  @RolesAllowed("clerk")
+  record Refuse() implements LedgerCommand {}
+
   /** Read-only: an account's balance. */
   @PermitAll
   record Balance(String account) implements LedgerCommand {}

@@ -168,13 +168,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * demoted it or moved to a later term, even if the node has not been told yet.
    */
   public boolean isLeaderIn(long epoch) {
+    RaftServer server = getServer().getNow(null);
+    if (server == null) {
+      return false;
+    }
     try {
-      var info = getServer().get().getDivision(getGroupId()).getInfo();
+      var info = server.getDivision(getGroupId()).getInfo();
       return info.isLeader() && info.getCurrentTerm() == epoch;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+    } catch (IOException e) {
       return false;
     }
   }
