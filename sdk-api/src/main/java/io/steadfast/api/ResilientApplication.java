@@ -46,16 +46,28 @@ public interface ResilientApplication<C, R> {
    * <p>Throwing an {@link Exception} is a <em>rejection</em> of the command: the runtime records it
    * as the command's outcome (the caller gets a {@link CommandRejectedException} with the
    * exception's type and message) and the application must leave its state exactly as it was before
-   * the call (failure atomicity). Any resume point set during a rejected call is discarded. Throwing
-   * an {@link Error} (out of memory, a broken invariant) is not the command's fault: the node stops
-   * and later recovers from its checkpoint and the journal.
+   * the call (failure atomicity). Any resume point set during a rejected call is discarded. The
+   * message reaches the first caller only: it is not kept in replicated state (it may differ
+   * between replicas), so a retry of the request gets the exception's type with an empty reason.
+   *
+   * <p>Throwing an {@link Error}: an {@link OutOfMemoryError} or another {@link VirtualMachineError}
+   * (except {@link StackOverflowError}) is not the command's fault and need not happen on every
+   * replica, so it stops this node only, which later recovers from its checkpoint and the journal.
+   * Any other error ({@link AssertionError}, {@link StackOverflowError}, a linkage error) is taken
+   * as the command's, deterministic on every replica: the runtime records an <em>application
+   * fault</em> for the command on every replica (the caller gets an {@link
+   * ApplicationFaultException}; the node's status counts it), the cluster keeps serving, and the
+   * state keeps whatever the call changed before it threw, the same everywhere. Fix the defect.
+   *
+   * <p>Returning {@code null}, or a result the codec cannot encode, leaves the command applied
+   * (its effects stay) but without a result: the caller gets a {@link ResultUnavailableException}.
    *
    * <p>Budget: {@link ExitPointBudgets#apply()}. An overrun is logged and counted; it cannot be
    * interrupted without breaking determinism, so keep apply short and move slow work out of it.
    *
    * @param command the decoded command, never null
    * @param context the command's position, session, leader-assigned time and seeded randomness
-   * @return the result handed back to the submitter (may be null only if the codec accepts null)
+   * @return the result handed back to the submitter; never null
    */
   R apply(C command, ApplyContext context) throws Exception;
 
