@@ -41,6 +41,11 @@ interface Routing<C, R> {
     private final SteadfastNode<C, R> node;
     private final Supplier<@Nullable Routing<C, R>> fallback;
     private volatile @Nullable Routing<C, R> moved;
+    /**
+     * Whether this node answered a request: only a session that was opened here follows the cluster
+     * later; opening one on a node that is not primary is refused with "not primary".
+     */
+    private volatile boolean established;
 
     Fixed(SteadfastNode<C, R> node, Supplier<@Nullable Routing<C, R>> fallback) {
       this.node = node;
@@ -50,7 +55,14 @@ interface Routing<C, R> {
     @Override
     public CompletableFuture<Outcome> send(Request request) {
       Routing<C, R> elsewhere = moved;
-      return elsewhere != null ? elsewhere.send(request) : node.submit(request);
+      if (elsewhere != null) {
+        return elsewhere.send(request);
+      }
+      return node.submit(request).whenComplete((outcome, error) -> {
+        if (error == null) {
+          established = true;
+        }
+      });
     }
 
     @Override
@@ -80,6 +92,9 @@ interface Routing<C, R> {
     }
 
     private boolean moveOn() {
+      if (!established) {
+        return false;
+      }
       Routing<C, R> next = fallback.get();
       if (next == null) {
         return false;
