@@ -207,14 +207,7 @@ class BoundariesIT {
     Session<LedgerCommand, Long> session =
         cluster.client().openSession(SessionId.of("expiring"), CLERK, Duration.ofMillis(300));
     long result = session.execute(deposit("expiring", 9, "expire-x"));
-    await("the session to expire", Duration.ofSeconds(15), () -> {
-      try {
-        session.resumePoint();
-        return false;
-      } catch (SessionExpiredException e) {
-        return true;
-      }
-    });
+    ClusterTestSupport.awaitExpired(session, Duration.ofSeconds(15));
     assertThat(session.resend(1, deposit("expiring", 9, "expire-x"))).isEqualTo(result);
     assertThatThrownBy(() -> session.execute(deposit("expiring", 1, "expire-y")))
         .isInstanceOf(SessionExpiredException.class);

@@ -49,6 +49,18 @@ final class ClusterTestSupport {
     }
   }
 
+  /** Waits until the primary's replicated record says {@code session} expired. */
+  static void awaitExpired(Session<?, ?> session, Duration timeout) {
+    await("session " + session.id() + " to expire", timeout, () -> {
+      try {
+        session.resumePoint();
+        return false;
+      } catch (io.steadfast.api.session.SessionExpiredException expired) {
+        return true;
+      }
+    });
+  }
+
   /** Waits until every running node has applied the same journal index, then compares digests. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Map<String, StateDigest> awaitConvergence(EmbeddedCluster<LedgerCommand, Long> cluster) {

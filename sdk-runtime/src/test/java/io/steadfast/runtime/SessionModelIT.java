@@ -1,7 +1,6 @@
 package io.steadfast.runtime;
 
 import static io.steadfast.runtime.ClusterTestSupport.appliedCounts;
-import static io.steadfast.runtime.ClusterTestSupport.await;
 import static io.steadfast.runtime.ClusterTestSupport.awaitConvergence;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +11,6 @@ import io.steadfast.api.SteadfastException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SequenceConflictException;
-import io.steadfast.api.session.SessionExpiredException;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.time.Duration;
@@ -230,14 +228,7 @@ class SessionModelIT {
     String op = user.name + "-op" + amount;
     LedgerCommand.Deposit command = new LedgerCommand.Deposit("acct-" + op, amount, op);
     acknowledge(user, op, command, shortLived.execute(command));
-    await("session " + user.id() + " to expire", Duration.ofSeconds(15), () -> {
-      try {
-        shortLived.resumePoint();
-        return false;
-      } catch (SessionExpiredException e) {
-        return true;
-      }
-    });
+    ClusterTestSupport.awaitExpired(shortLived, Duration.ofSeconds(15));
     assertThat(shortLived.resend(1, command)).as("late retry of " + op + " after expiry")
         .isEqualTo(amount);
     user.generation++;

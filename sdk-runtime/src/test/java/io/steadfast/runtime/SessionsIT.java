@@ -199,14 +199,7 @@ class SessionsIT {
       idle.execute(new LedgerCommand.Deposit("idle-acct", 1, "idle-op"));
       Session<LedgerCommand, Long> keeper = client.openSession(SessionId.of("keeper"),
           Principal.of("keeper", "clerk"), Duration.ofMinutes(5));
-      await("idle session expired on the primary", Duration.ofSeconds(20), () -> {
-        try {
-          idle.resumePoint();
-          return false;
-        } catch (SessionExpiredException expired) {
-          return true;
-        }
-      });
+      ClusterTestSupport.awaitExpired(idle, Duration.ofSeconds(20));
       assertThatThrownBy(() -> idle.execute(new LedgerCommand.Deposit("idle-acct", 1, "late")))
           .isInstanceOfSatisfying(SessionExpiredException.class,
               e -> assertThat(e.session()).isEqualTo(SessionId.of("idle-1")));

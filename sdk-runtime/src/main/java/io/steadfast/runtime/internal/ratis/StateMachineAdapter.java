@@ -1,6 +1,5 @@
 package io.steadfast.runtime.internal.ratis;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
@@ -509,10 +508,11 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   private synchronized ExecutorService checkpointThread() {
     if (checkpointThread == null) {
-      checkpointThread = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
-          .setNameFormat("steadfast-checkpoint-" + nodeId)
-          .setDaemon(true)
-          .build());
+      checkpointThread = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "steadfast-checkpoint-" + nodeId);
+        thread.setDaemon(true);
+        return thread;
+      });
     }
     return checkpointThread;
   }
