@@ -221,7 +221,15 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     return storage;
   }
 
-  /** Stops every running node and deletes temporary storage. */
+  /**
+   * Stops every running node and deletes temporary storage. The nodes are told first that the whole
+   * cluster is ending, so the last primary's step-down is reported as its end, not as a failover.
+   *
+   * <p>No thread of the cluster outlives this call except Apache Ratis's eight JVM-wide daemon
+   * timer threads ({@code timer0} to {@code timer7}), which Ratis starts on first use and offers no
+   * way to stop; they never keep a JVM from exiting. Under {@code exec:java}, set {@code
+   * cleanupDaemonThreads} to {@code false} (as the demo does) or the plugin waits 15 s for them.
+   */
   @Override
   public void close() {
     RuntimeException failure = null;
