@@ -39,6 +39,17 @@ public record Position(long index, long epoch) implements Comparable<Position> {
     }
   }
 
+  /**
+   * The seed of the random source the runtime hands to {@code apply} at this position
+   * ({@link ApplyContext#random()}): a fixed function of index and epoch, so every replica, the
+   * testkit's contexts and the benchmarks draw the same numbers for the same position.
+   *
+   * @return the seed
+   */
+  public long randomSeed() {
+    return index * 0x9E3779B97F4A7C15L ^ epoch;
+  }
+
   @Override
   public int compareTo(Position other) {
     int byIndex = Long.compare(index, other.index);

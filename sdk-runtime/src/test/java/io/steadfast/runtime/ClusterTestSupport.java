@@ -3,7 +3,7 @@ package io.steadfast.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steadfast.api.role.RoleChange;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.steadfast.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.certificate.RuleResult;
 import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;

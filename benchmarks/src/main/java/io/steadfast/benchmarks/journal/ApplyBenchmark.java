@@ -5,7 +5,7 @@ import io.steadfast.benchmarks.fixture.MortgageFixtures;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.ReplicatedCore;

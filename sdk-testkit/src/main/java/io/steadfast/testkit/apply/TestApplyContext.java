@@ -51,7 +51,7 @@ public final class TestApplyContext implements ApplyContext {
 
   /** The random source the runtime derives from {@code position}: the same numbers everywhere. */
   public static RandomGenerator randomFor(Position position) {
-    return new SplittableRandom(position.index() * 0x9E3779B97F4A7C15L ^ position.epoch());
+    return new SplittableRandom(position.randomSeed());
   }
 
   /** Moves to {@code position}. */

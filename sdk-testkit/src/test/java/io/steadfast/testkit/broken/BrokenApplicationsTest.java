@@ -5,7 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.CertificationSuite;
 import io.steadfast.testkit.certificate.Certificate;
 import io.steadfast.testkit.certificate.CertificateWriter;

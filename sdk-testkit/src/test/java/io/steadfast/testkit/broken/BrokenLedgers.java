@@ -6,7 +6,7 @@ import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.sample.Ledger;
 import io.steadfast.testkit.sample.LedgerCommand;
 import io.steadfast.testkit.sample.Receipt;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.steadfast.api.ExitPointBudgets;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.FrozenState;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.checkpoint.Checkpoints;
 import io.steadfast.testkit.sample.FreezingLedger;
 import io.steadfast.testkit.sample.Ledger;

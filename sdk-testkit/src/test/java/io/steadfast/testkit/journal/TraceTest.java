@@ -2,7 +2,7 @@ package io.steadfast.testkit.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.sample.Ledger;
 import io.steadfast.testkit.sample.LedgerCommand;
 import io.steadfast.testkit.sample.Receipt;

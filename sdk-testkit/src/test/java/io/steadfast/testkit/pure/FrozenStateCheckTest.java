@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.session.Principal;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.TestCheckContexts;
 import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;

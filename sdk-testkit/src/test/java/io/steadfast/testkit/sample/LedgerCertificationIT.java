@@ -2,7 +2,7 @@ package io.steadfast.testkit.sample;
 
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.CertificationSuite;
 import io.steadfast.testkit.workload.Workload;
 

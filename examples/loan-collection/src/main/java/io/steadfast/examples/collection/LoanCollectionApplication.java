@@ -28,7 +28,7 @@ import io.steadfast.examples.collection.CollectionResult.PromiseRecorded;
 import io.steadfast.examples.collection.CollectionResult.QueueEmpty;
 import io.steadfast.examples.collection.CollectionResult.QueueListing;
 import io.steadfast.examples.collection.CollectionRuleException.Violation;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;

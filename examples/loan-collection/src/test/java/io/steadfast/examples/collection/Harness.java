@@ -1,5 +1,7 @@
 package io.steadfast.examples.collection;
 
+import io.steadfast.api.session.SessionId;
+import io.steadfast.testkit.apply.TestApplyContext;
 import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
 import io.steadfast.api.session.Principal;
@@ -67,17 +69,14 @@ final class Harness {
 
   /** Applies {@code command} for {@code principal}; keeps the resume point only if accepted. */
   CollectionResult submit(Principal principal, CollectionCommand command) {
-    TestApplyContext context =
-        new TestApplyContext(
-            new Position(++index, 1),
-            principal,
-            now,
-            resumePoints.getOrDefault(principal.user(), ResumePoint.start()));
+    TestApplyContext context = TestApplyContext.create()
+        .position(new Position(++index, 1))
+        .session(SessionId.of("session-" + principal.user()), principal)
+        .timestamp(now)
+        .resumePoint(resumePoints.getOrDefault(principal.user(), ResumePoint.start()));
     CollectionResult result = app.apply(command, context);
-    ResumePoint recorded = context.recorded();
-    if (recorded == null) {
-      throw new AssertionError("apply set no resume point for " + command);
-    }
+    ResumePoint recorded = context.pendingResumePoint().orElseThrow(
+        () -> new AssertionError("apply set no resume point for " + command));
     resumePoints.put(principal.user(), recorded);
     return result;
   }

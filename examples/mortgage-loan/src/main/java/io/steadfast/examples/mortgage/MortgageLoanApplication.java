@@ -8,7 +8,7 @@ import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.session.ResumePoint;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

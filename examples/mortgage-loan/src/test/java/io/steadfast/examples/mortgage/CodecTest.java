@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.steadfast.api.MalformedCommandException;
-import io.steadfast.runtime.codec.JacksonCodec;
+import io.steadfast.codec.jackson.JacksonCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayDeque;

@@ -1,5 +1,7 @@
 package io.steadfast.examples.mortgage;
 
+import io.steadfast.api.session.SessionId;
+import io.steadfast.testkit.apply.TestApplyContext;
 import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
 import io.steadfast.api.session.Principal;
@@ -40,13 +42,14 @@ public final class Harness {
   /** Applies a command for {@code who}; on success keeps the resume point apply set. */
   public LoanResult apply(Principal who, LoanCommand command) {
     index++;
-    RecordingContext context = new RecordingContext(new Position(index, 1), who,
-        START.plus(Duration.ofMinutes(index)), resumePoint(who.user()));
+    TestApplyContext context = TestApplyContext.create()
+        .position(new Position(index, 1))
+        .session(SessionId.of("session-" + who.user()), who)
+        .timestamp(START.plus(Duration.ofMinutes(index)))
+        .resumePoint(resumePoint(who.user()));
     LoanResult result = app.apply(command, context);
-    if (context.sets() != 1 || context.recorded() == null) {
-      throw new AssertionError("apply set the resume point " + context.sets() + " times");
-    }
-    resumePoints.put(who.user(), context.recorded());
+    resumePoints.put(who.user(), context.pendingResumePoint().orElseThrow(
+        () -> new AssertionError("apply set no resume point for " + command)));
     return result;
   }
 

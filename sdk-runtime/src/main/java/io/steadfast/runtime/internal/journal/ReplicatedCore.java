@@ -437,7 +437,7 @@ public final class ReplicatedCore<C, R> {
     @Override
     public RandomGenerator random() {
       if (random == null) {
-        random = new SplittableRandom(position.index() * 0x9E3779B97F4A7C15L ^ position.epoch());
+        random = new SplittableRandom(position.randomSeed());
       }
       return random;
     }

@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request of a session, as journaled inside a {@link Batch}: open the session, apply a
+ * One request of a session, as journaled inside a {@link JournalEntry.Batch}: open the session, apply a
  * command, or close the session.
  *
  * <p>Immutable.

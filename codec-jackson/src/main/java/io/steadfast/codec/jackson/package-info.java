@@ -3,6 +3,6 @@
  * command hierarchies encoded by their subtypes' simple names and output in canonical form.
  */
 @NullMarked
-package io.steadfast.runtime.codec;
+package io.steadfast.codec.jackson;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package io.steadfast.runtime.codec;
+package io.steadfast.codec.jackson;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
