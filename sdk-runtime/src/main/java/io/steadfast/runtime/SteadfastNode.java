@@ -281,12 +281,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     long overruns = core.applyClock().overruns() + stateMachine.checkpointClock().overruns()
         + stateMachine.restoreClock().overruns() + roles.clock().overruns()
         + (heartbeat == null ? 0 : heartbeat.clock().overruns());
-    return new NodeStatus(id, roles.role(), running == null ? -1 : running.term(),
-        knownPrimary, core.lastPosition(), stateMachine.lastAppliedIndex(),
-        running == null ? -1 : running.commitIndex(), stateMachine.lastCheckpointIndex(), sessions,
-        currentHealth(), overruns, recoveredFrom,
+    return new NodeStatus(new NodeStatus.Values(id, roles.role(),
+        running == null ? -1 : running.term(), knownPrimary, core.lastPosition(),
+        stateMachine.lastAppliedIndex(), running == null ? -1 : running.commitIndex(),
+        running == null ? -1 : running.journalStartIndex(), stateMachine.lastCheckpointIndex(),
+        sessions, currentHealth(), overruns, recoveredFrom,
         running == null || stopped ? null : running.sinceLastContact(), core.faults(),
-        stateMachine.poisonEntries());
+        stateMachine.poisonEntries()));
   }
 
   /**

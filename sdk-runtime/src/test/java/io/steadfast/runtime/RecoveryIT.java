@@ -86,7 +86,7 @@ class RecoveryIT {
       assertThat(restarted.status().lastCheckpointIndex())
           .as("restarted from the checkpoint written in the background")
           .isGreaterThanOrEqualTo(checkpoint);
-      assertThat(restarted.status().recoveredFrom()).isNull();
+      assertThat(restarted.status().recoveredFrom()).isEmpty();
       write(cluster, "after", 50);
       awaitConvergence(cluster);
     } finally {
@@ -135,11 +135,12 @@ class RecoveryIT {
 
       SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
       write(cluster, "after", 300);
-      assertThat(restarted.status().recoveredFrom())
+      assertThat(restarted.status().recoveredFrom()).get().asString()
           .contains(newest.getFileName().toString())
           .contains(problem)
           .containsPattern("recovered from checkpoint snapshot\\.\\d+_\\d+ from n[123]");
-      assertThat(restarted.status().recoveredFrom()).doesNotContain("from " + victim + " ");
+      assertThat(restarted.status().recoveredFrom()).get().asString()
+          .doesNotContain("from " + victim + " ");
       awaitConvergence(cluster);
     }
   }

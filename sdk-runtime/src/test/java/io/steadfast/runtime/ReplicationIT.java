@@ -102,13 +102,13 @@ class ReplicationIT {
     SteadfastNode<LedgerCommand, Long> backup = cluster.nodes().stream()
         .filter(n -> !n.id().equals(primary.id())).findFirst().orElseThrow();
     await("backup knows the primary", Duration.ofSeconds(5),
-        () -> primary.id().equals(backup.status().primary()));
+        () -> backup.status().primary().equals(java.util.Optional.of(primary.id())));
 
     await("backup hears the primary", Duration.ofSeconds(5),
-        () -> backup.status().sinceLastContact() != null);
-    assertThat(backup.status().sinceLastContact()).isLessThan(Duration.ofSeconds(2));
+        () -> backup.status().sinceLastContact().isPresent());
+    assertThat(backup.status().sinceLastContact().orElseThrow()).isLessThan(Duration.ofSeconds(2));
     assertThat(backup.status().role()).isEqualTo(Role.BACKUP);
-    assertThat(primary.status().primary()).isEqualTo(primary.id());
+    assertThat(primary.status().primary()).contains(primary.id());
     assertThatThrownBy(() -> backup.openSession(Principal.of("someone", "clerk")))
         .isInstanceOfSatisfying(NotPrimaryException.class, e -> {
           assertThat(e.node()).isEqualTo(backup.id());

@@ -12,6 +12,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.type.MapType;
+import com.fasterxml.jackson.databind.ser.std.StdDelegatingSerializer;
+import com.fasterxml.jackson.databind.util.StdConverter;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.codec.CommandCodec;
@@ -22,6 +30,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A {@link CommandCodec} that writes commands and results as JSON.
@@ -140,10 +150,45 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
+  /**
+   * Jackson's {@code ORDER_MAP_ENTRIES_BY_KEYS} leaves a {@link SortedMap} in its own order, so a
+   * map sorted by another comparator would give other bytes for an equal map: write every sorted
+   * map in natural key order (when its keys have one) like any other map.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static final StdConverter<Map, Map> NATURAL_ORDER = new StdConverter<>() {
+    @Override
+    public Map convert(Map map) {
+      if (!(map instanceof SortedMap sorted) || sorted.comparator() == null) {
+        return map;
+      }
+      for (Object key : map.keySet()) {
+        if (!(key instanceof Comparable)) {
+          return map;
+        }
+      }
+      return new TreeMap(map);
+    }
+  };
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static JsonSerializer<?> naturalOrder(MapType type, JsonSerializer<?> serializer) {
+    return new StdDelegatingSerializer((StdConverter) NATURAL_ORDER, type,
+        (JsonSerializer) serializer);
+  }
+
   private static ObjectMapper newMapper(Class<?>... roots) {
     JsonMapper mapper =
         JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(new SimpleModule("steadfast-sorted-maps")
+                .setSerializerModifier(new BeanSerializerModifier() {
+                  @Override
+                  public JsonSerializer<?> modifyMapSerializer(SerializationConfig config,
+                      MapType type, BeanDescription description, JsonSerializer<?> serializer) {
+                    return naturalOrder(type, serializer);
+                  }
+                }))
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

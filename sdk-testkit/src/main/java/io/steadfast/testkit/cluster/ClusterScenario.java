@@ -30,7 +30,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,9 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,7 +61,6 @@ final class ClusterScenario<C, R> {
   private static final Duration PROGRESS = Duration.ofSeconds(60);
   private static final Duration CONVERGENCE = Duration.ofSeconds(30);
   private static final Duration EXPIRY_TTL = Duration.ofSeconds(1);
-  private static final Pattern LOG_FILE = Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
 
   private final CheckContext<C, R> context;
   private final CommandCodec<C, R> codec;
@@ -311,28 +306,13 @@ final class ClusterScenario<C, R> {
         ? "installed a checkpoint (REJOIN)" : "no REJOIN within 60 s") + " " + rejoin.detail);
   }
 
-  /** Whether every journal segment the primary keeps starts after {@code index}. */
+  /** Whether the primary's journal now starts after {@code index} (older entries were purged). */
   private boolean purgedPast(long index) {
-    EmbeddedCluster<C, R> c = cluster();
-    SteadfastNode<C, R> primary;
     try {
-      primary = c.primary();
+      return cluster().primary().status().journalStartIndex() > index + 1;
     } catch (SteadfastException e) {
       return false;
     }
-    OptionalLong oldest;
-    try (Stream<Path> files = Files.walk(c.storage().resolve(primary.id().value()))) {
-      oldest = files.map(p -> LOG_FILE.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches)
-          .mapToLong(m -> Long.parseLong(m.group(1)))
-          .min();
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-    if (oldest.isPresent()) {
-      return oldest.getAsLong() > index + 1;
-    }
-    return primary.status().lastCheckpointIndex() > index + 8L * CHECKPOINT_EVERY;
   }
 
   private void expire() {

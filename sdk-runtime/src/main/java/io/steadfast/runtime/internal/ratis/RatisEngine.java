@@ -361,6 +361,15 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
+  /** The first index the journal still holds (older entries were purged), or -1. */
+  public long journalStartIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** The commit index as this node knows it. */
   public long commitIndex() {
     try {
