@@ -9,7 +9,7 @@ import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
-import io.steadfast.runtime.internal.journal.ReplicatedCore;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import java.io.ByteArrayInputStream;

@@ -123,11 +123,13 @@ public final class Session<C, R> {
     return settle(unsettled);
   }
 
-  /**
-   * Sends a request with an explicit sequence number, for tests and tools that replay a client's
-   * retry. Does not change the session's own numbering.
-   */
-  public synchronized R resend(long sequence, C command) {
+  /** The audit view of this session: replaying a client's retry, for tests and tools. */
+  public SessionAudit<C, R> audit() {
+    return new SessionAudit<>(this);
+  }
+
+  /** See {@link SessionAudit#resend}. */
+  synchronized R resend(long sequence, C command) {
     return result(deliver(Request.command(id, sequence, codec.encodeCommand(command))));
   }
 

@@ -15,7 +15,7 @@ import io.steadfast.runtime.internal.journal.Authorizer;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.journal.ReplicatedCore;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.ratis.EngineSettings;
@@ -291,36 +291,11 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   }
 
   /**
-   * Fingerprints this replica's state as it is now, between two applies. Costs a full in-memory
-   * checkpoint of the application; meant for audits and tests, not for hot paths.
+   * The audit view of this replica: its state's fingerprint and read-only access to its
+   * application instance, for audits, certification and tests. Not for hot paths.
    */
-  public StateDigest digest() {
-    return stateMachine.read(core -> {
-      try {
-        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-          core.writeState(out);
-          io.steadfast.runtime.checkpoint.StreamCheckpointWriter writer =
-              new io.steadfast.runtime.checkpoint.StreamCheckpointWriter(out);
-          core.application().checkpoint(writer);
-          writer.flush();
-        }
-        byte[] all = bytes.toByteArray();
-        return new StateDigest(core.lastPosition(), stateMachine.lastAppliedIndex(),
-            java.util.HexFormat.of().formatHex(sha.digest(all)), all.length);
-      } catch (IOException | java.security.NoSuchAlgorithmException e) {
-        throw new SteadfastException("node " + id + " could not fingerprint its state", e);
-      }
-    });
-  }
-
-  /**
-   * Runs {@code reader} against this replica's application instance between two applies, for
-   * audits and tests. The reader must not change the state or keep the instance.
-   */
-  public <T> T inspect(java.util.function.Function<? super ResilientApplication<C, R>, T> reader) {
-    return stateMachine.read(core -> reader.apply(core.application()));
+  public NodeAudit<C, R> audit() {
+    return new NodeAudit<>(id, stateMachine);
   }
 
   /** The position of the last command applied on this node. */
@@ -386,8 +361,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
   /** The newest checkpoint file this node holds, if any (served to peers that need one). */
   Optional<java.nio.file.Path> newestCheckpoint() {
-    var latest = stateMachine.getLatestSnapshot();
-    return latest == null ? Optional.empty() : Optional.of(latest.getFile().getPath());
+    return stateMachine.newestCheckpointFile();
   }
 
   /**

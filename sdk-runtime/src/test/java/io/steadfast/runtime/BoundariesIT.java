@@ -132,8 +132,8 @@ class BoundariesIT {
     Session<LedgerCommand, Long> afterClose = client.openSession(id, CLERK, TTL);
     // A late retry of the session's last request gets that request's outcome, not a collision;
     // a retry of one since superseded is refused as stale, never answered with another's result.
-    assertThat(again.resend(2, deposit("reopen", 7, "reopen-y"))).isEqualTo(12);
-    assertThatThrownBy(() -> first.resend(1, deposit("reopen", 5, "reopen-x")))
+    assertThat(again.audit().resend(2, deposit("reopen", 7, "reopen-y"))).isEqualTo(12);
+    assertThatThrownBy(() -> first.audit().resend(1, deposit("reopen", 5, "reopen-x")))
         .isInstanceOf(io.steadfast.api.session.OutOfSequenceException.class);
     assertThat(afterClose.lastSequence()).isEqualTo(2);
     assertThat(afterClose.execute(deposit("reopen", 1, "reopen-z"))).isEqualTo(13);
@@ -208,7 +208,7 @@ class BoundariesIT {
         cluster.client().openSession(SessionId.of("expiring"), CLERK, Duration.ofMillis(300));
     long result = session.execute(deposit("expiring", 9, "expire-x"));
     ClusterTestSupport.awaitExpired(session, Duration.ofSeconds(15));
-    assertThat(session.resend(1, deposit("expiring", 9, "expire-x"))).isEqualTo(result);
+    assertThat(session.audit().resend(1, deposit("expiring", 9, "expire-x"))).isEqualTo(result);
     assertThatThrownBy(() -> session.execute(deposit("expiring", 1, "expire-y")))
         .isInstanceOf(SessionExpiredException.class);
     assertThat(appliedCounts(cluster.primary())).containsEntry("expire-x", 1)
@@ -224,7 +224,7 @@ class BoundariesIT {
         .hasMessageContaining("apply returned null");
     assertThat(appliedCounts(cluster.primary())).containsEntry("null-1", 1);
     // The number was used: a retry gets the same answer, and the next command goes on.
-    assertThatThrownBy(() -> session.resend(1, new LedgerCommand.ReturnNothing("null-1")))
+    assertThatThrownBy(() -> session.audit().resend(1, new LedgerCommand.ReturnNothing("null-1")))
         .isInstanceOf(ResultUnavailableException.class);
     assertThat(session.execute(deposit("after-null", 1, "null-2"))).isEqualTo(1);
     assertThat(appliedCounts(cluster.primary())).containsEntry("null-1", 1);

@@ -76,7 +76,7 @@ final class ClusterTestSupport {
     await("replicas at one journal index", Duration.ofSeconds(30), () -> {
       taken[0] = cluster.nodes().stream()
           .filter(n -> !n.stopped())
-          .collect(Collectors.toMap(n -> n.id().value(), SteadfastNode::digest));
+          .collect(Collectors.toMap(n -> n.id().value(), n -> n.audit().digest()));
       return taken[0].values().stream().map(StateDigest::journalIndex).distinct().count() == 1;
     });
     Map<String, StateDigest> digests = taken[0];
@@ -96,6 +96,6 @@ final class ClusterTestSupport {
   }
 
   static Map<String, Integer> appliedCounts(SteadfastNode<LedgerCommand, Long> node) {
-    return node.inspect(app -> ((LedgerApplication) app).appliedCounts());
+    return node.audit().inspect(app -> ((LedgerApplication) app).appliedCounts());
   }
 }

@@ -108,7 +108,7 @@ class RemoteClientIT {
     assertThat(again.resumePoint()).isEqualTo(ResumePoint.of("account", "att", "op", "att-2"));
     assertThat(again.execute(new LedgerCommand.Deposit("att", 1, "att-3"))).isEqualTo(3L);
     SteadfastNode<LedgerCommand, Long> primary = cluster.primary();
-    await("onResume on the primary", Duration.ofSeconds(5), () -> primary.inspect(
+    await("onResume on the primary", Duration.ofSeconds(5), () -> primary.audit().inspect(
         app -> ((LedgerApplication) app).resumed.stream()
             .anyMatch(r -> r.session().equals(first.id()) && r.lastSequence() == 2)));
     for (SteadfastNode<LedgerCommand, Long> node : cluster.nodes()) {

@@ -73,7 +73,7 @@ class ReplicationIT {
     Session<LedgerCommand, Long> session =
         cluster.client().openSession(Principal.of("rejecter", "clerk"));
     session.execute(new LedgerCommand.Deposit("reject-acct", 5, "reject-1"));
-    StateDigest before = cluster.primary().digest();
+    StateDigest before = cluster.primary().audit().digest();
 
     assertThatThrownBy(() -> session.execute(new LedgerCommand.Overdraw("reject-acct")))
         .isInstanceOf(CommandRejectedException.class)
@@ -82,16 +82,16 @@ class ReplicationIT {
     // A retry of the same request returns the same rejection, still without effect (its type: the
     // message is not kept in replicated state); the same number with another payload is refused.
     assertThatThrownBy(session::retry).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> session.resend(session.lastSequence(),
+    assertThatThrownBy(() -> session.audit().resend(session.lastSequence(),
             new LedgerCommand.Overdraw("reject-acct")))
         .isInstanceOfSatisfying(CommandRejectedException.class,
             e -> assertThat(e.errorType()).isEqualTo("IllegalStateException"));
-    assertThatThrownBy(() -> session.resend(session.lastSequence(), new LedgerCommand.Overdraw("x")))
+    assertThatThrownBy(() -> session.audit().resend(session.lastSequence(), new LedgerCommand.Overdraw("x")))
         .isInstanceOf(io.steadfast.api.session.SequenceConflictException.class);
 
     assertThat(cluster.primary().query(Principal.of("auditor"), new LedgerCommand.Balance("reject-acct")))
         .isEqualTo(5L);
-    StateDigest after = cluster.primary().digest();
+    StateDigest after = cluster.primary().audit().digest();
     assertThat(after.position().index()).isEqualTo(before.position().index() + 1);
     awaitConvergence(cluster);
   }

@@ -229,7 +229,7 @@ class SessionModelIT {
     LedgerCommand.Deposit command = new LedgerCommand.Deposit("acct-" + op, amount, op);
     acknowledge(user, op, command, shortLived.execute(command));
     ClusterTestSupport.awaitExpired(shortLived, Duration.ofSeconds(15));
-    assertThat(shortLived.resend(1, command)).as("late retry of " + op + " after expiry")
+    assertThat(shortLived.audit().resend(1, command)).as("late retry of " + op + " after expiry")
         .isEqualTo(amount);
     user.generation++;
     user.lastAcknowledged = ResumePoint.start();

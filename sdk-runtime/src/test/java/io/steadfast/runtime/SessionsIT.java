@@ -178,7 +178,7 @@ class SessionsIT {
       cluster.primary();
       StateDigest before = ClusterTestSupport.awaitConvergence(cluster).values().iterator().next();
 
-      assertThat(session.resend(sequence, original)).isEqualTo(result);
+      assertThat(session.audit().resend(sequence, original)).isEqualTo(result);
 
       StateDigest after = ClusterTestSupport.awaitConvergence(cluster).values().iterator().next();
       assertThat(after.position()).isEqualTo(before.position());
@@ -223,7 +223,7 @@ class SessionsIT {
       cluster.crash(cluster.primary().id());
       cluster.primary();
       // A retry under a fresh number and a replayed number both meet the same refusal.
-      assertThatThrownBy(() -> clerk.resend(sequence + 1, new LedgerCommand.CloseBooks()))
+      assertThatThrownBy(() -> clerk.audit().resend(sequence + 1, new LedgerCommand.CloseBooks()))
           .isInstanceOf(NotAuthorizedException.class);
       assertThatThrownBy(() -> clerk.execute(new LedgerCommand.CloseBooks()))
           .isInstanceOf(NotAuthorizedException.class);

@@ -8,7 +8,7 @@ import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.journal.ReplicatedCore;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.Request;
 import java.time.Duration;
 import java.util.ArrayList;

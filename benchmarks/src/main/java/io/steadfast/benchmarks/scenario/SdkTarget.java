@@ -213,7 +213,7 @@ final class SdkTarget<C, R> implements Target {
 
   @Override
   public String digest(int member) {
-    StateDigest digest = node(member).digest();
+    StateDigest digest = node(member).audit().digest();
     return digest.position() + "/" + digest.sha256();
   }
 

@@ -463,7 +463,7 @@ final class ClusterScenario<C, R> {
     Map<String, StateDigest> digests = new TreeMap<>();
     for (SteadfastNode<C, R> node : cluster().nodes()) {
       if (!node.stopped()) {
-        digests.put(node.id().value(), node.digest());
+        digests.put(node.id().value(), node.audit().digest());
       }
     }
     return digests;
@@ -515,7 +515,7 @@ final class ClusterScenario<C, R> {
         String before = applicationState(c.primary());
         Result again;
         try {
-          again = Result.reply(codec.encodeResult(session.resend(state.lastAcked, command)));
+          again = Result.reply(codec.encodeResult(session.audit().resend(state.lastAcked, command)));
         } catch (io.steadfast.api.CommandRejectedException e) {
           again = Result.rejected(e);
         }
@@ -533,7 +533,7 @@ final class ClusterScenario<C, R> {
 
   /** The application's fingerprint and position on {@code node}, read together. */
   private String applicationState(SteadfastNode<C, R> node) {
-    return node.inspect(app -> Checkpoints.fingerprint(ObservedApplication.unwrap(app)).shortHex()
+    return node.audit().inspect(app -> Checkpoints.fingerprint(ObservedApplication.unwrap(app)).shortHex()
         + " at " + node.appliedPosition());
   }
 
@@ -547,8 +547,8 @@ final class ClusterScenario<C, R> {
         continue;
       }
       String id = node.id().value();
-      history.finalDigests.put(id, node.digest());
-      node.inspect(app -> {
+      history.finalDigests.put(id, node.audit().digest());
+      node.audit().inspect(app -> {
         history.finalPositions.put(id, node.appliedPosition());
         history.finalFingerprints.put(id,
             Checkpoints.fingerprint(ObservedApplication.unwrap(app)).hex());
@@ -577,7 +577,7 @@ final class ClusterScenario<C, R> {
         history.positions.add(new History.PositionSample(node.id().value(), incarnation,
             node.appliedPosition()));
         if (fingerprint) {
-          node.inspect(app -> {
+          node.audit().inspect(app -> {
             history.fingerprints.add(new History.FingerprintSample(node.id().value(),
                 node.appliedPosition(),
                 Checkpoints.fingerprint(ObservedApplication.unwrap(app)).hex()));

@@ -261,7 +261,7 @@ final class LoadDriver<C, R> implements AutoCloseable {
     int before = observations.ofSession(state.id).size();
     Result again;
     try {
-      again = Result.reply(codec.encodeResult(session.resend(sequence, command)));
+      again = Result.reply(codec.encodeResult(session.audit().resend(sequence, command)));
     } catch (CommandRejectedException e) {
       again = Result.rejected(e);
     } catch (SteadfastException e) {

@@ -13,7 +13,7 @@ import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
 import io.steadfast.runtime.internal.journal.ExitPointClock;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.journal.ReplicatedCore;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -251,6 +251,13 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return storage;
+  }
+
+  /** The newest checkpoint file this node holds, if any (served to peers that need one). */
+  public java.util.Optional<Path> newestCheckpointFile() {
+    SingleFileSnapshotInfo newest = newestCheckpoint;
+    return newest == null ? java.util.Optional.empty()
+        : java.util.Optional.of(newest.getFile().getPath());
   }
 
   @Override

@@ -1,5 +1,9 @@
-package io.steadfast.runtime.internal.journal;
+package io.steadfast.runtime.internal.apply;
 
+import io.steadfast.runtime.internal.journal.JournalEntry;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steadfast.api.Position;

@@ -1,5 +1,11 @@
-package io.steadfast.runtime.internal.journal;
+package io.steadfast.runtime.internal.apply;
 
+import io.steadfast.runtime.internal.journal.Authorizer;
+import io.steadfast.runtime.internal.journal.ExitPointClock;
+import io.steadfast.runtime.internal.journal.JournalEntry;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.api.ApplyContext;
 import io.steadfast.api.ExitPointBudgets;
 import io.steadfast.api.MalformedCommandException;
