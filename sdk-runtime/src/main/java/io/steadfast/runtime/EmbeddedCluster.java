@@ -77,14 +77,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     SteadfastNode.Builder<C, R> builder = SteadfastNode.<C, R>builder()
         .id(id)
         .storage(storage.resolve(id.value()))
-        .application(settings.applications())
-        .codec(settings.codec())
-        .electionTimeout(settings.electionMin(), settings.electionMax())
-        .checkpointEvery(settings.checkpointEvery())
-        .segmentSize(settings.segmentSize())
-        .requestDeadline(settings.requestDeadline())
-        .clock(settings.clock())
-        .healthProbe(settings.healthInterval(), settings.probesBeforeHandOver())
+        .options(settings.options())
         .http(httpAddresses.get(id));
     addresses.forEach(builder::peer);
     endpoints().forEach(builder::peerEndpoint);
@@ -297,46 +290,34 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   private record Settings<C, R>(
-      int size,
-      Supplier<ResilientApplication<C, R>> applications,
-      CommandCodec<C, R> codec,
-      Duration electionMin,
-      Duration electionMax,
-      long checkpointEvery,
-      long segmentSize,
-      Duration requestDeadline,
-      Clock clock,
-      Duration healthInterval,
-      int probesBeforeHandOver,
-      Consumer<SteadfastNode<C, R>> onNode) {}
+      int size, NodeOptions<C, R> options, Consumer<SteadfastNode<C, R>> onNode) {
+
+    CommandCodec<C, R> codec() {
+      return options.codec();
+    }
+
+    Duration requestDeadline() {
+      return options.requestDeadline();
+    }
+  }
 
   /**
-   * Builds and starts an {@link EmbeddedCluster}.
+   * Builds and starts an {@link EmbeddedCluster}. The node options and their defaults are those of
+   * {@link SteadfastNode.Builder}.
    *
    * <p>Not thread-safe.
    */
   public static final class Builder<C, R> {
     private int size = 3;
-    private @Nullable Supplier<ResilientApplication<C, R>> applications;
-    private @Nullable CommandCodec<C, R> codec;
     private @Nullable Path storage;
-    private Duration electionMin = Duration.ofMillis(150);
-    private Duration electionMax = Duration.ofMillis(300);
-    private long checkpointEvery = 20_000;
-    private long segmentSize = 8L * 1024 * 1024;
-    private Duration requestDeadline = Duration.ofSeconds(10);
-    private Clock clock = Clock.systemUTC();
+    private NodeOptions<C, R> options = NodeOptions.defaults();
     private Consumer<SteadfastNode<C, R>> onNode = node -> {};
-    private Duration healthInterval = Duration.ofSeconds(1);
-    private int probesBeforeHandOver = 3;
 
     private Builder() {}
 
     /** Health probing of every node; see {@link SteadfastNode.Builder#healthProbe}. */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
-      BuilderChecks.healthProbe(interval, probesBeforeHandOver);
-      this.healthInterval = interval;
-      this.probesBeforeHandOver = probesBeforeHandOver;
+      options = options.withHealthProbe(interval, probesBeforeHandOver);
       return this;
     }
 
@@ -351,13 +332,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
     /** Makes fresh application instances. Required. */
     public Builder<C, R> application(Supplier<ResilientApplication<C, R>> factory) {
-      this.applications = Objects.requireNonNull(factory, "application");
+      options = options.withApplication(factory);
       return this;
     }
 
     /** The codec. Required. */
     public Builder<C, R> codec(CommandCodec<C, R> codec) {
-      this.codec = Objects.requireNonNull(codec, "codec");
+      options = options.withCodec(codec);
       return this;
     }
 
@@ -367,35 +348,39 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
-    /** The randomized election timeout. Default 150–300 ms. */
+    /** The randomized election timeout; see {@link SteadfastNode.Builder#electionTimeout}. */
     public Builder<C, R> electionTimeout(Duration min, Duration max) {
-      BuilderChecks.electionTimeout(min, max);
-      this.electionMin = min;
-      this.electionMax = max;
+      options = options.withElectionTimeout(min, max);
       return this;
     }
 
-    /** Commands between automatic checkpoints. Default 20,000; see the node builder. */
+    /** Commands between automatic checkpoints; see {@link SteadfastNode.Builder#checkpointEvery}. */
     public Builder<C, R> checkpointEvery(long commands) {
-      this.checkpointEvery = BuilderChecks.positive("checkpointEvery", commands);
+      options = options.withCheckpointEvery(commands);
       return this;
     }
 
-    /** Journal segment size. Default 8 MiB. */
+    /** Journal segment size; see {@link SteadfastNode.Builder#segmentSize}. */
     public Builder<C, R> segmentSize(long bytes) {
-      this.segmentSize = BuilderChecks.segmentSize(bytes);
+      options = options.withSegmentSize(bytes);
+      return this;
+    }
+
+    /** Group commit limits; see {@link SteadfastNode.Builder#groupCommit}. */
+    public Builder<C, R> groupCommit(int maxRequests, int maxBytes, int inFlight) {
+      options = options.withGroupCommit(maxRequests, maxBytes, inFlight);
       return this;
     }
 
     /** How long a request (or waiting for a primary) may take. Default 10 s. */
     public Builder<C, R> requestDeadline(Duration deadline) {
-      this.requestDeadline = BuilderChecks.positive("requestDeadline", deadline);
+      options = options.withRequestDeadline(deadline);
       return this;
     }
 
     /** The clock primaries stamp batches with. Default UTC system clock. */
     public Builder<C, R> clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      options = options.withClock(clock);
       return this;
     }
 
@@ -411,12 +396,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
      * @throws ConfigurationException if a required setting is missing
      */
     public EmbeddedCluster<C, R> start() {
-      if (applications == null) {
-        throw new ConfigurationException("application", "missing");
-      }
-      if (codec == null) {
-        throw new ConfigurationException("codec", "missing");
-      }
+      options.requireComplete();
       Path root;
       boolean temporary = storage == null;
       try {
@@ -424,9 +404,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       } catch (IOException e) {
         throw new ConfigurationException("storage", "cannot create a temporary folder: " + e);
       }
-      Settings<C, R> settings = new Settings<>(size, applications, codec, electionMin,
-          electionMax, checkpointEvery, segmentSize, requestDeadline, clock, healthInterval,
-          probesBeforeHandOver, onNode);
+      Settings<C, R> settings = new Settings<>(size, options, onNode);
       for (int attempt = 1; ; attempt++) {
         EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(settings, root, temporary);
         try {

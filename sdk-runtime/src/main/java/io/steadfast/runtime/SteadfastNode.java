@@ -562,23 +562,6 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     }
   }
 
-  /** Settings of a node, validated by the builder. */
-  record NodeSettings<C, R>(
-      NodeId id,
-      String cluster,
-      Map<NodeId, InetSocketAddress> peers,
-      Path storage,
-      Supplier<ResilientApplication<C, R>> applications,
-      CommandCodec<C, R> codec,
-      EngineSettings engine,
-      GroupCommitter.Limits groupCommit,
-      Duration requestDeadline,
-      Clock clock,
-      Duration healthInterval,
-      int probesBeforeHandOver,
-      @Nullable InetSocketAddress http,
-      Map<NodeId, java.net.URI> peerEndpoints) {}
-
   /**
    * Builds a {@link SteadfastNode}. Every setter validates its argument at once; {@link #build()}
    * checks that the required ones were given.
@@ -590,27 +573,22 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private String cluster = "steadfast";
     private final Map<NodeId, InetSocketAddress> peers = new TreeMap<>();
     private @Nullable Path storage;
-    private @Nullable Supplier<ResilientApplication<C, R>> applications;
-    private @Nullable CommandCodec<C, R> codec;
-    private Duration electionTimeoutMin = Duration.ofMillis(150);
-    private Duration electionTimeoutMax = Duration.ofMillis(300);
-    private Duration requestTimeout = Duration.ofSeconds(3);
-    private Duration requestDeadline = Duration.ofSeconds(10);
-    private long checkpointEvery = 20_000;
-    private long segmentSizeBytes = 8L * 1024 * 1024;
-    private GroupCommitter.Limits groupCommit =
-        new GroupCommitter.Limits(256, 1 << 20, Duration.ZERO, 2, 10_000);
-    private Clock clock = Clock.systemUTC();
-    private Duration healthInterval = Duration.ofSeconds(1);
-    private int probesBeforeHandOver = 3;
+    private NodeOptions<C, R> options = NodeOptions.defaults();
     private @Nullable InetSocketAddress http;
     private final Map<NodeId, java.net.URI> peerEndpoints = new TreeMap<>();
 
     private Builder() {}
 
+    /** Takes every option from {@code given} (the embedded cluster's). */
+    Builder<C, R> options(NodeOptions<C, R> given) {
+      this.options = Objects.requireNonNull(given, "options");
+      return this;
+    }
+
     /**
      * Another member's HTTP endpoint ({@code http://host:port}), from which this node may fetch a
-     * checkpoint when its own is refused at start.
+     * checkpoint when its own is refused at start, and through which sessions opened on this node
+     * settle once it is gone.
      */
     public Builder<C, R> peerEndpoint(NodeId peer, java.net.URI endpoint) {
       Objects.requireNonNull(peer, "peer");
@@ -642,9 +620,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * entry at this interval so that it expires.
      */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
-      BuilderChecks.healthProbe(interval, probesBeforeHandOver);
-      this.healthInterval = interval;
-      this.probesBeforeHandOver = probesBeforeHandOver;
+      options = options.withHealthProbe(interval, probesBeforeHandOver);
       return this;
     }
 
@@ -682,13 +658,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
     /** Makes a fresh application instance; called once at build and once per restore. Required. */
     public Builder<C, R> application(Supplier<ResilientApplication<C, R>> factory) {
-      this.applications = Objects.requireNonNull(factory, "application");
+      options = options.withApplication(factory);
       return this;
     }
 
     /** Encodes commands and results. Required. */
     public Builder<C, R> codec(CommandCodec<C, R> codec) {
-      this.codec = Objects.requireNonNull(codec, "codec");
+      options = options.withCodec(codec);
       return this;
     }
 
@@ -697,15 +673,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * before electing a new one. Default 150–300 ms.
      */
     public Builder<C, R> electionTimeout(Duration min, Duration max) {
-      BuilderChecks.electionTimeout(min, max);
-      this.electionTimeoutMin = min;
-      this.electionTimeoutMax = max;
+      options = options.withElectionTimeout(min, max);
       return this;
     }
 
     /** How long a caller waits for one request before giving up. Default 10 s. */
     public Builder<C, R> requestDeadline(Duration deadline) {
-      this.requestDeadline = BuilderChecks.positive("requestDeadline", deadline);
+      options = options.withRequestDeadline(deadline);
       return this;
     }
 
@@ -716,13 +690,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * most about this many commands from its own journal before it catches up with the primary.
      */
     public Builder<C, R> checkpointEvery(long commands) {
-      this.checkpointEvery = BuilderChecks.positive("checkpointEvery", commands);
+      options = options.withCheckpointEvery(commands);
       return this;
     }
 
     /** Journal segment size; the journal is purged after a checkpoint by whole segments. */
     public Builder<C, R> segmentSize(long bytes) {
-      this.segmentSizeBytes = BuilderChecks.segmentSize(bytes);
+      options = options.withSegmentSize(bytes);
       return this;
     }
 
@@ -731,18 +705,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * entry, {@code inFlight} entries in flight at once. Default 256, 1 MiB, 2.
      */
     public Builder<C, R> groupCommit(int maxRequests, int maxBytes, int inFlight) {
-      try {
-        this.groupCommit = new GroupCommitter.Limits(maxRequests, maxBytes, Duration.ZERO,
-            inFlight, groupCommit.queue());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("groupCommit", e.getMessage());
-      }
+      options = options.withGroupCommit(maxRequests, maxBytes, inFlight);
       return this;
     }
 
     /** The clock the primary stamps batches with (leader time). Default UTC system clock. */
     public Builder<C, R> clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      options = options.withClock(clock);
       return this;
     }
 
@@ -758,23 +727,15 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       if (storage == null) {
         throw new ConfigurationException("storage", "missing");
       }
-      if (applications == null) {
-        throw new ConfigurationException("application", "missing");
-      }
-      if (codec == null) {
-        throw new ConfigurationException("codec", "missing");
-      }
+      options.requireComplete();
       if (!peers.containsKey(id)) {
         throw new ConfigurationException("peer", "this node " + id + " is not among the peers "
             + peers.keySet());
       }
+      Map<NodeId, java.net.URI> others = new TreeMap<>(peerEndpoints);
+      others.remove(id);
       return new SteadfastNode<>(new NodeSettings<>(id, cluster, Map.copyOf(peers), storage,
-          applications, codec,
-          new EngineSettings(electionTimeoutMin, electionTimeoutMax, requestTimeout,
-              checkpointEvery, segmentSizeBytes),
-          groupCommit, requestDeadline, clock, healthInterval, probesBeforeHandOver, http,
-          peerEndpoints.entrySet().stream().filter(e -> !e.getKey().equals(id))
-              .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+          options, http, Map.copyOf(others)));
     }
   }
 }

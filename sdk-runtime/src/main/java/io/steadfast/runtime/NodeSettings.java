@@ -1,0 +1,69 @@
+package io.steadfast.runtime;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.runtime.internal.journal.GroupCommitter;
+import io.steadfast.runtime.internal.ratis.EngineSettings;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one node is built with, validated by {@link SteadfastNode.Builder}: who it is, where
+ * its peers are, where it stores, and its {@link NodeOptions}. Immutable.
+ *
+ * @param id this node
+ * @param cluster the cluster's name
+ * @param peers every member's engine address, this node's included
+ * @param storage where the journal and checkpoints are kept
+ * @param options how the node runs
+ * @param http where this node serves HTTP, or null
+ * @param peerEndpoints the other members' HTTP endpoints
+ */
+record NodeSettings<C, R>(
+    NodeId id,
+    String cluster,
+    Map<NodeId, InetSocketAddress> peers,
+    Path storage,
+    NodeOptions<C, R> options,
+    @Nullable InetSocketAddress http,
+    Map<NodeId, URI> peerEndpoints) {
+
+  Supplier<ResilientApplication<C, R>> applications() {
+    return options.applications();
+  }
+
+  CommandCodec<C, R> codec() {
+    return options.codec();
+  }
+
+  EngineSettings engine() {
+    return options.engine();
+  }
+
+  GroupCommitter.Limits groupCommit() {
+    return options.groupCommit();
+  }
+
+  Duration requestDeadline() {
+    return options.requestDeadline();
+  }
+
+  Clock clock() {
+    return options.clock();
+  }
+
+  Duration healthInterval() {
+    return options.healthInterval();
+  }
+
+  int probesBeforeHandOver() {
+    return options.probesBeforeHandOver();
+  }
+}
