@@ -83,11 +83,16 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
     // Sessions opened on this node settle through the whole cluster once it is gone.
-    node.fallback(new Routing.Cluster<>(this::nodes));
+    node.fallback(new Routing.Cluster<>(this::runtimes));
     settings.onNode().accept(node);
     nodes.put(id, node);
     node.start();
     return node;
+  }
+
+  /** The engine side of every node, for routing. */
+  private synchronized List<NodeRuntime<C, R>> runtimes() {
+    return nodes.values().stream().map(SteadfastNode::runtime).toList();
   }
 
   /** Every node, running or not, by id. */
@@ -120,9 +125,9 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   public SteadfastNode<C, R> primary() {
     long end = System.nanoTime() + settings.requestDeadline().toNanos();
     while (System.nanoTime() < end) {
-      SteadfastNode<C, R> newest = SteadfastNode.newestPrimary(nodes());
+      NodeRuntime<C, R> newest = NodeRuntime.newestPrimary(runtimes());
       if (newest != null) {
-        return newest;
+        return node(newest.id());
       }
       pause();
     }
@@ -131,7 +136,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
   /** A client whose sessions follow the primary across failovers and switchovers. */
   public SteadfastClient<C, R> client() {
-    return new SteadfastClient<>(settings.codec(), new Routing.Cluster<>(this::nodes),
+    return new SteadfastClient<>(settings.codec(), new Routing.Cluster<>(this::runtimes),
         settings.requestDeadline());
   }
 

@@ -45,11 +45,11 @@ final class HttpEndpoint implements AutoCloseable {
   static final String PRIMARY_HEADER = "Steadfast-Primary";
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
 
-  private final SteadfastNode<?, ?> node;
+  private final NodeRuntime<?, ?> node;
   private final HttpServer server;
   private final ExecutorService executor;
 
-  HttpEndpoint(SteadfastNode<?, ?> node, InetSocketAddress address) throws IOException {
+  HttpEndpoint(NodeRuntime<?, ?> node, InetSocketAddress address) throws IOException {
     this.node = node;
     this.server = HttpServer.create(address, 64);
     this.executor = Executors.newFixedThreadPool(8, r -> {

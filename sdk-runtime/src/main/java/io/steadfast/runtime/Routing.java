@@ -38,7 +38,7 @@ interface Routing<C, R> {
    * settled.
    */
   final class Fixed<C, R> implements Routing<C, R> {
-    private final SteadfastNode<C, R> node;
+    private final NodeRuntime<C, R> node;
     private final Supplier<@Nullable Routing<C, R>> fallback;
     private volatile @Nullable Routing<C, R> moved;
     /**
@@ -47,7 +47,7 @@ interface Routing<C, R> {
      */
     private volatile boolean established;
 
-    Fixed(SteadfastNode<C, R> node, Supplier<@Nullable Routing<C, R>> fallback) {
+    Fixed(NodeRuntime<C, R> node, Supplier<@Nullable Routing<C, R>> fallback) {
       this.node = node;
       this.fallback = fallback;
     }
@@ -106,17 +106,17 @@ interface Routing<C, R> {
 
   /** The members of an in-process cluster, following the primary. */
   final class Cluster<C, R> implements Routing<C, R> {
-    private final Supplier<Collection<SteadfastNode<C, R>>> members;
-    private volatile @Nullable SteadfastNode<C, R> target;
+    private final Supplier<Collection<NodeRuntime<C, R>>> members;
+    private volatile @Nullable NodeRuntime<C, R> target;
 
-    Cluster(Supplier<Collection<SteadfastNode<C, R>>> members) {
+    Cluster(Supplier<Collection<NodeRuntime<C, R>>> members) {
       this.members = members;
     }
 
-    private SteadfastNode<C, R> target() {
-      SteadfastNode<C, R> current = target;
+    private NodeRuntime<C, R> target() {
+      NodeRuntime<C, R> current = target;
       // Every member is looked at, not only the last target, which may have been deposed unawares.
-      SteadfastNode<C, R> newest = SteadfastNode.newestPrimary(members.get());
+      NodeRuntime<C, R> newest = NodeRuntime.newestPrimary(members.get());
       if (newest == null) {
         throw new NotPrimaryException(current == null ? NodeId.of("none") : current.id(), null);
       }

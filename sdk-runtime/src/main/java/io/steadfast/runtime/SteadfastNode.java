@@ -1,47 +1,23 @@
 package io.steadfast.runtime;
 
-import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
-import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
-import io.steadfast.api.session.SessionId;
-import io.steadfast.runtime.internal.journal.Authorizer;
-import io.steadfast.runtime.internal.journal.GroupCommitter;
-import io.steadfast.runtime.internal.journal.JournalEntry;
-import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.apply.ReplicatedCore;
-import io.steadfast.runtime.internal.journal.Request;
-import io.steadfast.runtime.internal.journal.WireFormat;
-import io.steadfast.runtime.internal.ratis.EngineSettings;
-import io.steadfast.runtime.internal.ratis.NodeHooks;
-import io.steadfast.runtime.internal.ratis.RatisEngine;
-import io.steadfast.runtime.internal.ratis.StateMachineAdapter;
-import io.steadfast.runtime.internal.session.SessionRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One member of a Steadfast cluster: runs the application's replica, mirrors its journal through
@@ -56,41 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SteadfastNode<C, R> implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SteadfastNode.class);
-
   private final NodeSettings<C, R> settings;
-  private final NodeId id;
-  private final StateMachineAdapter<C, R> stateMachine;
-  private final RoleTracker roles;
-  private final Authorizer authorizer;
-  private final Object lifecycle = new Object();
-  /** Orders promotion against step-down, so a node never stays PRIMARY once Raft demoted it. */
-  private final Object roleLock = new Object();
-
-  private volatile @Nullable RatisEngine engine;
-  private volatile @Nullable GroupCommitter committer;
-  private volatile @Nullable NodeId knownPrimary;
-  private volatile boolean primaryReady;
-  private volatile long primaryEpoch;
-  private volatile boolean stopped;
-  /** Set when the whole cluster is being closed: step-downs then are not failovers. */
-  private volatile boolean shuttingDown;
-  /** Where sessions opened on this node go once it is no longer primary, if anywhere. */
-  private volatile @Nullable Routing<C, R> fallback;
-  private volatile @Nullable String recoveredFrom;
-  private volatile @Nullable Heartbeat heartbeat;
-  private volatile @Nullable HttpEndpoint http;
+  private final NodeRuntime<C, R> runtime;
 
   SteadfastNode(NodeSettings<C, R> settings) {
     this.settings = settings;
-    this.id = settings.id();
-    this.stateMachine = new StateMachineAdapter<>(id, settings.applications(), settings.codec(),
-        new Hooks(), settings.engine().checkpointEvery());
-    this.authorizer = stateMachine.core().authorizer();
-    this.stateMachine.setQueryHandler(this::answer);
-    this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
-    this.roles = new RoleTracker(id, () -> stateMachine.core().application(),
-        stateMachine.core().application().budgets().roleChange());
+    this.runtime = new NodeRuntime<>(settings);
   }
 
   /** A builder for a node. */
@@ -98,50 +45,39 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     return new Builder<>();
   }
 
+  /** The engine side of this node (routing, the cluster and tests of this package use it). */
+  NodeRuntime<C, R> runtime() {
+    return runtime;
+  }
+
   /** This node's id. */
   public NodeId id() {
-    return id;
+    return settings.id();
   }
 
   /** This node's address. */
   public InetSocketAddress address() {
-    return settings.peers().get(id);
+    return settings.peers().get(settings.id());
   }
 
   /** Whether this node was stopped or crashed. */
   public boolean stopped() {
-    return stopped;
+    return runtime.stopped();
   }
 
   /** This node's current role. */
   public Role role() {
-    return roles.role();
+    return runtime.role();
   }
 
   /** Whether this node is the primary and ready to accept requests. */
   public boolean isPrimary() {
-    RatisEngine running = engine;
-    return primaryReady && !stopped && running != null && running.isLeader();
-  }
-
-  /**
-   * Among {@code nodes}, the one that believes it is primary and was elected in the latest epoch,
-   * or null if none believes so. A primary deposed while cut off still believes it leads until it
-   * hears from the others; requests sent to it can never commit.
-   */
-  static <C, R> @Nullable SteadfastNode<C, R> newestPrimary(Iterable<SteadfastNode<C, R>> nodes) {
-    SteadfastNode<C, R> newest = null;
-    for (SteadfastNode<C, R> node : nodes) {
-      if (node.isPrimary() && (newest == null || node.primaryEpoch > newest.primaryEpoch)) {
-        newest = node;
-      }
-    }
-    return newest;
+    return runtime.isPrimary();
   }
 
   /** Adds a listener told of every role change after the application; on the role thread. */
   public void addRoleListener(Consumer<RoleChange> listener) {
-    roles.addListener(listener);
+    runtime.addRoleListener(listener);
   }
 
   /**
@@ -152,47 +88,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * @throws IllegalStateException if the node was started before
    */
   public SteadfastNode<C, R> start() {
-    synchronized (lifecycle) {
-      if (engine != null || stopped) {
-        throw new IllegalStateException("node " + id + " was already started");
-      }
-      boolean restart = RatisEngine.hasJournal(settings.storage(), settings.cluster());
-      try {
-        recoveredFrom = CheckpointRecovery.checkNewest(
-            RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
-            stateMachine.core().application().checkpointVersion(), settings.storage(),
-            settings.peerEndpoints().isEmpty() ? null : new PeerCheckpoints(settings.peerEndpoints()));
-        engine = RatisEngine.start(id, settings.cluster(), settings.peers(), settings.storage(),
-            settings.engine(), stateMachine);
-      } catch (IOException e) {
-        throw new ConfigurationException("storage",
-            "node " + id + " cannot start on " + settings.storage() + ": " + e.getMessage());
-      } catch (RuntimeException e) {
-        throw new ConfigurationException("peer", "node " + id + " cannot start at " + address()
-            + ": " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
-      }
-      committer = new GroupCommitter(id.value(), settings.groupCommit(), settings.clock(),
-          entry -> Objects.requireNonNull(engine).write(entry),
-          () -> new NotPrimaryException(id, null));
-      roles.change(Role.BACKUP, restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
-          0, stateMachine.core().lastPosition());
-      Heartbeat beat = new Heartbeat(id, () -> stateMachine.core().application(), new HeartbeatHost(),
-          settings.healthInterval(), settings.probesBeforeHandOver(),
-          stateMachine.core().application().budgets().health());
-      heartbeat = beat;
-      beat.start();
-      InetSocketAddress httpAddress = settings.http();
-      if (httpAddress != null) {
-        try {
-          http = new HttpEndpoint(this, httpAddress);
-        } catch (IOException e) {
-          stop(false);
-          throw new ConfigurationException("http", "node " + id + " cannot listen on " + httpAddress
-              + ": " + e.getMessage());
-        }
-      }
-      return this;
-    }
+    runtime.start();
+    return this;
   }
 
   /**
@@ -206,29 +103,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * @throws NotPrimaryException if this node is not the primary (nothing was journaled)
    */
   public Session<C, R> openSession(Principal principal) {
-    return new SteadfastClient<>(settings.codec(), new Routing.Fixed<>(this, this::fallback),
+    return new SteadfastClient<>(settings.codec(), new Routing.Fixed<>(runtime, runtime::fallback),
         settings.requestDeadline()).openSession(principal);
-  }
-
-  /** Where this node's sessions go once it is not primary; null when it knows no way. */
-  @Nullable Routing<C, R> fallback() {
-    Routing<C, R> given = fallback;
-    if (given != null || settings.peerEndpoints().isEmpty()) {
-      return given;
-    }
-    Map<NodeId, java.net.URI> members = new TreeMap<>(settings.peerEndpoints());
-    InetSocketAddress own = settings.http();
-    if (own != null) {
-      members.put(id, java.net.URI.create("http://" + own.getHostString() + ":" + own.getPort()));
-    }
-    Routing<C, R> remote = new RemoteRouting<>(members, Duration.ofSeconds(2));
-    fallback = remote;
-    return remote;
   }
 
   /** Sets where this node's sessions go once it is not primary (the embedded cluster's routing). */
   void fallback(Routing<C, R> routing) {
-    this.fallback = routing;
+    runtime.fallback(routing);
   }
 
   /**
@@ -236,7 +117,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * end it is, not as a failover.
    */
   void beginShutdown() {
-    shuttingDown = true;
+    runtime.beginShutdown();
   }
 
   /**
@@ -247,47 +128,12 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * @throws ConfigurationException if {@code target} is not a member
    */
   public void switchoverTo(NodeId target) {
-    handOver(target, RoleChange.Reason.SWITCHOVER);
-  }
-
-  void handOver(NodeId target, RoleChange.Reason reason) {
-    if (!settings.peers().containsKey(target)) {
-      throw new ConfigurationException("target", "unknown node " + target + "; members are "
-          + settings.peers().keySet());
-    }
-    RatisEngine running = requirePrimary();
-    if (target.equals(id)) {
-      return;
-    }
-    long epoch = primaryEpoch;
-    // The announcement is appended to this leader's journal before write() returns, so the target
-    // receives it while catching up for the transfer and has applied it by the time it is ready as
-    // primary; waiting for it to commit first would only add a round trip.
-    CompletableFuture<byte[]> announced =
-        running.write(WireFormat.encode(new JournalEntry.HandOver(target, reason, epoch)));
-    announced.exceptionally(e -> {
-      LOG.warn("{}: hand-over announcement to {} not confirmed: {}", id, target, e.toString());
-      return null;
-    });
-    await(running.transferLeadership(target, settings.engine().requestTimeout()),
-        "transfer leadership to " + target);
+    runtime.switchoverTo(target);
   }
 
   /** This node's status. */
   public NodeStatus status() {
-    RatisEngine running = engine;
-    ReplicatedCore<C, R> core = stateMachine.core();
-    int sessions = core.openSessions();
-    long overruns = core.applyClock().overruns() + stateMachine.checkpointClock().overruns()
-        + stateMachine.restoreClock().overruns() + roles.clock().overruns()
-        + (heartbeat == null ? 0 : heartbeat.clock().overruns());
-    return new NodeStatus(new NodeStatus.Values(id, roles.role(),
-        running == null ? -1 : running.term(), knownPrimary, core.lastPosition(),
-        stateMachine.lastAppliedIndex(), running == null ? -1 : running.commitIndex(),
-        running == null ? -1 : running.journalStartIndex(), stateMachine.lastCheckpointIndex(),
-        sessions, currentHealth(), overruns, recoveredFrom,
-        running == null || stopped ? null : running.sinceLastContact(), core.faults(),
-        stateMachine.poisonEntries()));
+    return runtime.status();
   }
 
   /**
@@ -295,12 +141,12 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * application instance, for audits, certification and tests. Not for hot paths.
    */
   public NodeAudit<C, R> audit() {
-    return new NodeAudit<>(id, stateMachine);
+    return new NodeAudit<>(settings.id(), runtime.stateMachine());
   }
 
   /** The position of the last command applied on this node. */
   public Position appliedPosition() {
-    return stateMachine.core().lastPosition();
+    return runtime.appliedPosition();
   }
 
   /**
@@ -311,104 +157,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * @throws io.steadfast.api.CommandRejectedException if the application's query threw
    */
   public R query(Principal principal, C request) {
-    authorizer.check(principal, request);
-    RatisEngine running = requirePrimary();
-    byte[] payload = settings.codec().encodeCommand(request);
-    byte[] reply = await(running.read(Queries.appQuery(principal, payload)), "query");
-    return Queries.decodeAppReply(reply, settings.codec());
-  }
-
-  /** Journals one session request; the entry point of every session, local or routed. */
-  CompletableFuture<Outcome> submit(Request request) {
-    if (stopped) {
-      return CompletableFuture.failedFuture(new NotPrimaryException(id, null));
-    }
-    GroupCommitter running = committer;
-    if (!primaryReady || running == null) {
-      return CompletableFuture.failedFuture(new NotPrimaryException(id, knownPrimary));
-    }
-    if (request.kind() == Request.Kind.COMMAND) {
-      try {
-        authorize(request);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return running.submit(request, settings.requestDeadline());
-  }
-
-  private void authorize(Request request) {
-    Optional<Principal> principal = stateMachine.read(
-        core -> core.sessions().get(request.session()).map(SessionRecord::principal));
-    if (principal.isEmpty()) {
-      return; // the journal will answer "unknown" or "expired" deterministically
-    }
-    // An undecodable payload refuses the request before it is journaled, whatever the codec threw.
-    Object command;
-    try {
-      command = settings.codec().decodeCommand(Objects.requireNonNull(request.payload()));
-    } catch (io.steadfast.api.MalformedCommandException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new io.steadfast.api.MalformedCommandException(
-          "undecodable command: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-    if (command == null) {
-      throw new io.steadfast.api.MalformedCommandException("the codec decoded the command to null");
-    }
-    authorizer.check(principal.get(), command);
-  }
-
-  /** The newest checkpoint file this node holds, if any (served to peers that need one). */
-  Optional<java.nio.file.Path> newestCheckpoint() {
-    return stateMachine.newestCheckpointFile();
-  }
-
-  /**
-   * Reads a session's replicated record from the primary, linearizably; with {@code attach}, tells
-   * the application the session re-attached.
-   */
-  SessionView readSession(SessionId session, boolean attach) {
-    RatisEngine running = requirePrimary();
-    SessionView view = Queries.decodeSessionReply(
-        await(running.read(Queries.sessionQuery(session)), "read session " + session));
-    if (attach && view.state() == SessionView.State.OPEN) {
-      Optional<Principal> principal = stateMachine.read(
-          core -> core.sessions().get(session).map(SessionRecord::principal));
-      principal.ifPresent(p -> roles.resumed(new io.steadfast.api.session.SessionResumed(
-          session, p, view.resumePoint(), view.lastSequence())));
-    }
-    return view;
-  }
-
-  private byte[] answer(byte[] query) {
-    return Queries.answer(query, stateMachine.core(), settings.codec());
-  }
-
-  private RatisEngine requirePrimary() {
-    RatisEngine running = engine;
-    if (running == null || stopped || !primaryReady) {
-      throw new NotPrimaryException(id, knownPrimary);
-    }
-    return running;
-  }
-
-  private <T> T await(CompletableFuture<T> future, String what) {
-    try {
-      return future.get(settings.requestDeadline().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof SteadfastException steadfast) {
-        throw steadfast;
-      }
-      throw new SteadfastException("node " + id + " could not " + what + ": " + cause, cause);
-    } catch (TimeoutException e) {
-      throw new SteadfastException("node " + id + " could not " + what + " within "
-          + settings.requestDeadline(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SteadfastException("node " + id + " interrupted during " + what, e);
-    }
+    return runtime.query(principal, request);
   }
 
   /**
@@ -416,150 +165,13 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * goodbye to peers. Its storage stays as it is for a later restart.
    */
   public void crash() {
-    stop(false);
+    runtime.crash();
   }
 
   /** Stops the node gracefully; the application is told {@code END}. Idempotent. */
   @Override
   public void close() {
-    stop(true);
-  }
-
-  private void stop(boolean graceful) {
-    synchronized (lifecycle) {
-      if (stopped) {
-        return;
-      }
-      stopped = true;
-      primaryReady = false;
-      HttpEndpoint endpoint = http;
-      if (endpoint != null) {
-        endpoint.close();
-      }
-      Heartbeat beat = heartbeat;
-      if (beat != null) {
-        beat.close();
-      }
-      GroupCommitter runningCommitter = committer;
-      if (runningCommitter != null) {
-        runningCommitter.close();
-      }
-      RatisEngine running = engine;
-      if (running != null) {
-        try {
-          running.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException("node " + id + " did not stop cleanly", e);
-        }
-      }
-      if (graceful) {
-        roles.change(Role.ENDED, RoleChange.Reason.END, primaryEpoch, appliedPosition());
-      }
-      roles.shutdown(graceful ? Duration.ofSeconds(5) : Duration.ZERO);
-      LOG.info("{}: {}", id, graceful ? "stopped" : "crashed");
-    }
-  }
-
-  private Health currentHealth() {
-    Heartbeat beat = heartbeat;
-    return beat == null ? Health.up() : beat.health();
-  }
-
-  /** What the heartbeat sees of this node. */
-  private final class HeartbeatHost implements Heartbeat.Host {
-    @Override
-    public boolean isPrimary() {
-      return SteadfastNode.this.isPrimary();
-    }
-
-    @Override
-    public java.util.List<NodeId> otherMembers() {
-      return settings.peers().keySet().stream().filter(p -> !p.equals(id)).sorted().toList();
-    }
-
-    @Override
-    public Health healthOf(NodeId peer) {
-      RatisEngine running = Objects.requireNonNull(engine);
-      return Queries.decodeHealth(await(running.askPeer(peer, Queries.healthQuery()),
-          "ask " + peer + " for its health"));
-    }
-
-    @Override
-    public void handOverForHealth(NodeId target) {
-      handOver(target, RoleChange.Reason.HEALTH);
-    }
-
-    @Override
-    public void tickIfIdle() {
-      GroupCommitter running = committer;
-      // Journal an empty entry only when a session is due to expire: an idle cluster then writes
-      // nothing, and the state (and its fingerprint) changes only when a session really expires.
-      if (running != null && settings.clock().millis() > stateMachine.core().nextExpiryMillis()) {
-        running.tickIfIdle(settings.healthInterval());
-      }
-    }
-  }
-
-  /** The engine's events, turned into role changes. */
-  private final class Hooks implements NodeHooks {
-
-    @Override
-    public void primaryReady(long epoch, long priorEpoch, JournalEntry.@Nullable HandOver handOver) {
-      RoleChange.Reason reason;
-      if (handOver != null && handOver.target().equals(id) && epoch == handOver.epoch() + 1) {
-        reason = handOver.reason();
-      } else {
-        reason = priorEpoch > 0 ? RoleChange.Reason.FAILOVER : RoleChange.Reason.START;
-      }
-      synchronized (roleLock) {
-        // Raft may have demoted this node between its first entry of the term and now; the
-        // demotion's own notice is then either already handled (so the check below fails) or
-        // waits for this lock and demotes right after. Either way no stale PRIMARY remains.
-        if (stopped || shuttingDown || !stateMachine.isLeaderIn(epoch)) {
-          LOG.debug("{}: not promoted at epoch {}: no longer the leader of that epoch", id, epoch);
-          return;
-        }
-        primaryEpoch = epoch;
-        knownPrimary = id;
-        if (roles.change(Role.PRIMARY, reason, epoch, appliedPosition())) {
-          primaryReady = !stopped;
-        }
-      }
-    }
-
-    @Override
-    public void primaryChanged(@Nullable NodeId primary, JournalEntry.@Nullable HandOver handOver) {
-      synchronized (roleLock) {
-        knownPrimary = primary;
-        if (id.equals(primary)) {
-          return;
-        }
-        primaryReady = false;
-        if (roles.role() == Role.PRIMARY && !stopped && !shuttingDown) {
-          // A hand-over this primary announced in its own epoch explains the step-down; anything
-          // else is a deposition (another node was elected while this one was cut off or stalled).
-          RoleChange.Reason reason = handOver != null && handOver.epoch() == primaryEpoch
-              ? handOver.reason() : RoleChange.Reason.FAILOVER;
-          roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
-        }
-      }
-    }
-
-    @Override
-    public void rejoined() {
-      Optional.ofNullable(engine).ifPresent(e -> roles.change(Role.BACKUP, RoleChange.Reason.REJOIN,
-          e.term(), appliedPosition()));
-    }
-
-    @Override
-    public void failed(Throwable cause) {
-      LOG.error("{}: stopping after an error it cannot recover from; restart it to recover from its"
-          + " checkpoint and the journal", id, cause);
-      primaryReady = false;
-      Thread stopper = new Thread(() -> stop(false), "steadfast-failstop-" + id);
-      stopper.setDaemon(true);
-      stopper.start();
-    }
+    runtime.close();
   }
 
   /**
@@ -585,11 +197,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Another member's HTTP endpoint ({@code http://host:port}), from which this node may fetch a
-     * checkpoint when its own is refused at start, and through which sessions opened on this node
-     * settle once it is gone.
-     */
+    /** Another member's HTTP endpoint ({@code http://host:port}): checkpoints, session fallback. */
     public Builder<C, R> peerEndpoint(NodeId peer, java.net.URI endpoint) {
       Objects.requireNonNull(peer, "peer");
       Objects.requireNonNull(endpoint, "endpoint");
@@ -600,10 +208,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Serve remote clients and load-balancer health checks over HTTP at {@code address}. Off
-     * unless set.
-     */
+    /** Serve remote clients and load-balancer checks over HTTP at {@code address}; else off. */
     public Builder<C, R> http(InetSocketAddress address) {
       Objects.requireNonNull(address, "http");
       if (address.getPort() <= 0 || address.getPort() > 65535) {

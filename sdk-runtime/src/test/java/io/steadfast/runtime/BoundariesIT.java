@@ -237,10 +237,10 @@ class BoundariesIT {
    */
   private static List<Outcome> journalPastTheDoor(SteadfastNode<?, ?> node, Request... requests)
       throws Exception {
-    Field field = SteadfastNode.class.getDeclaredField("engine");
+    Field field = NodeRuntime.class.getDeclaredField("engine");
     field.setAccessible(true);
     io.steadfast.runtime.internal.ratis.RatisEngine engine =
-        (io.steadfast.runtime.internal.ratis.RatisEngine) field.get(node);
+        (io.steadfast.runtime.internal.ratis.RatisEngine) field.get(node.runtime());
     byte[] reply = engine.write(io.steadfast.runtime.internal.journal.WireFormat.encode(
         new io.steadfast.runtime.internal.journal.JournalEntry.Batch(System.currentTimeMillis(),
             List.of(requests)))).get(15, TimeUnit.SECONDS);
@@ -322,9 +322,7 @@ class BoundariesIT {
   }
 
   private static NodeHooks hooksOf(SteadfastNode<?, ?> node) throws ReflectiveOperationException {
-    Field machine = SteadfastNode.class.getDeclaredField("stateMachine");
-    machine.setAccessible(true);
-    Object adapter = machine.get(node);
+    Object adapter = node.runtime().stateMachine();
     Field hooks = adapter.getClass().getDeclaredField("hooks");
     hooks.setAccessible(true);
     return (NodeHooks) hooks.get(adapter);

@@ -127,7 +127,7 @@ class ReplicationIT {
         .isInstanceOf(MalformedCommandException.class);
     Session<LedgerCommand, Long> session =
         cluster.client().openSession(Principal.of("mal", "clerk"));
-    io.steadfast.runtime.internal.journal.Outcome outcome = cluster.primary().submit(
+    io.steadfast.runtime.internal.journal.Outcome outcome = cluster.primary().runtime().submit(
         io.steadfast.runtime.internal.journal.Request.command(session.id(), 1,
             "{\"@type\":\"Launder\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .handle((o, e) -> {
