@@ -86,10 +86,19 @@ final class LedgerLoad implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
+    stop();
+  }
+
+  /** Stops every session's thread and waits (at most 30 s each) for it to end. */
+  void stop() {
     running.set(false);
-    for (Thread thread : threads) {
-      thread.join(30_000);
+    try {
+      for (Thread thread : threads) {
+        thread.join(30_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

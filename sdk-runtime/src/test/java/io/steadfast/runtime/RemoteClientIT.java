@@ -54,7 +54,7 @@ class RemoteClientIT {
       long after = load.acknowledged.size();
       await("remote progress after kills", Duration.ofSeconds(30),
           () -> load.acknowledged.size() > after + 10);
-      load.close();
+      load.stop();
       assertThat(load.errors).hasValue(0);
       awaitConvergence(cluster);
       Map<String, Integer> counts = appliedCounts(cluster.primary());

@@ -62,7 +62,7 @@ class SessionsIT {
       long after = load.acknowledged.size();
       await("progress after the last kill", Duration.ofSeconds(30),
           () -> load.acknowledged.size() > after + 40);
-      load.close();
+      load.stop();
       checkHistory(cluster, load, "seed " + SEED + ", 50 kills");
     }
   }
@@ -119,7 +119,7 @@ class SessionsIT {
               + "(round %d, seed %d)", round, SEED + 1).isGreaterThan(epochBefore + 1);
         }
       }
-      load.close();
+      load.stop();
       checkHistory(cluster, load, "seed " + (SEED + 1) + ", 20 switchovers");
       assertThat(clean).as("switchovers completed by the transfer's own election").isGreaterThanOrEqualTo(10);
     }

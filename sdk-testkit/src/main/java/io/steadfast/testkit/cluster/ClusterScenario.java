@@ -142,7 +142,7 @@ final class ClusterScenario<C, R> {
       history.event("faults over; load acknowledged " + (load.acknowledged() - tail)
           + " more commands");
       long faultsOver = System.nanoTime();
-      load.close();
+      load.stop();
       history.event("load stopped after " + load.acknowledged() + " acknowledged commands");
       converge(faultsOver);
       checkExpiryAgain();
@@ -155,7 +155,7 @@ final class ClusterScenario<C, R> {
       sampler.shutdownNow();
       sampler.awaitTermination(5, TimeUnit.SECONDS);
       if (history.load != null) {
-        history.load.close();
+        history.load.stop();
       }
       timings.close();
       if (cluster != null) {

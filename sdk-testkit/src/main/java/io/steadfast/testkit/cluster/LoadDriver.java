@@ -368,7 +368,16 @@ final class LoadDriver<C, R> implements AutoCloseable {
 
   /** Stops the users after their current step and waits for them (at most a minute each). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the sessions' threads and waits for each (at most the settle time). */
+  void stop() throws InterruptedException {
     running = false;
     resume();
     for (Thread thread : threads) {
