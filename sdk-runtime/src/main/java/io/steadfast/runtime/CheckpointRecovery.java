@@ -98,7 +98,9 @@ final class CheckpointRecovery {
     }
     LOG.error("no sound checkpoint left and no peer could help; the node discards its journal and"
         + " waits for the primary to install a checkpoint");
-    moveAll(groupDirectory.resolve("current"), folder, name -> name.startsWith("log_"));
+    // Every candidate was refused, so the quarantine folder exists; created here if not.
+    moveAll(groupDirectory.resolve("current"), folder == null ? newQuarantine(storage) : folder,
+        name -> name.startsWith("log_"));
     return refusal;
   }
 

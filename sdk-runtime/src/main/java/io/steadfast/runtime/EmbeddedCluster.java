@@ -46,11 +46,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   private final Path storage;
   private final boolean temporary;
 
+  @SuppressWarnings("AddressSelection")
   private EmbeddedCluster(Settings<C, R> settings, Path storage, boolean temporary) {
     this.settings = settings;
     this.storage = storage;
     this.temporary = temporary;
     int[] free = freePorts(2 * settings.size());
+    // Literal loopback addresses: nothing is resolved (Error Prone's AddressSelection is about names).
     Map<NodeId, InetSocketAddress> ports = new TreeMap<>();
     Map<NodeId, InetSocketAddress> http = new TreeMap<>();
     for (int i = 1; i <= settings.size(); i++) {
@@ -78,7 +80,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
         .id(id)
         .storage(storage.resolve(id.value()))
         .options(settings.options())
-        .http(httpAddresses.get(id));
+        .http(Objects.requireNonNull(httpAddresses.get(id), "http address"));
     addresses.forEach(builder::peer);
     endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
@@ -405,7 +407,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       Path root;
       boolean temporary = storage == null;
       try {
-        root = temporary ? Files.createTempDirectory("steadfast-cluster-") : storage;
+        root = temporary ? Files.createTempDirectory("steadfast-cluster-")
+            : Objects.requireNonNull(storage);
       } catch (IOException e) {
         throw new ConfigurationException("storage", "cannot create a temporary folder: " + e);
       }

@@ -74,7 +74,8 @@ final class Heartbeat implements AutoCloseable {
   }
 
   void start() {
-    scheduler.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(),
+    // The schedule lives until close() shuts the scheduler down; beat() catches its own failures.
+    var unused = scheduler.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,7 @@ final class HttpEndpoint implements AutoCloseable {
         Outcome outcome = node.submit(request).get(30, TimeUnit.SECONDS);
         reply(exchange, 200, WireFormat.encodeOutcome(outcome));
       } catch (ExecutionException e) {
-        refuse(exchange, e.getCause());
+        refuse(exchange, e.getCause() == null ? e : e.getCause());
       } catch (TimeoutException e) {
         reply(exchange, 503, text("no outcome within 30 s"));
       } catch (InterruptedException e) {
@@ -172,7 +173,7 @@ final class HttpEndpoint implements AutoCloseable {
     }
   }
 
-  private static byte[] text(String message) {
+  private static byte[] text(@Nullable String message) {
     return (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
   }
 

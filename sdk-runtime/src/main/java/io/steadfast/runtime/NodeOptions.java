@@ -122,7 +122,7 @@ final class NodeOptions<C, R> {
       limits = new GroupCommitter.Limits(maxRequests, maxBytes, Duration.ZERO, inFlight,
           groupCommit.queue());
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("groupCommit", e.getMessage());
+      throw new ConfigurationException("groupCommit", String.valueOf(e.getMessage()));
     }
     return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
         requestDeadline, checkpointEvery, segmentSize, limits, clock, healthInterval,

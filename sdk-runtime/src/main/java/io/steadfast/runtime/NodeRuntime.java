@@ -95,7 +95,7 @@ final class NodeRuntime<C, R> {
 
   /** This node's address. */
   InetSocketAddress address() {
-    return settings.peers().get(id);
+    return java.util.Objects.requireNonNull(settings.peers().get(id), "own address");
   }
 
   /** Whether this node was stopped or crashed. */

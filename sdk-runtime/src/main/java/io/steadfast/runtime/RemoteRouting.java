@@ -57,7 +57,7 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
   @Override
   public CompletableFuture<Outcome> send(Request request) {
     NodeId node = target();
-    HttpRequest post = HttpRequest.newBuilder(members.get(node).resolve("/steadfast/v1/requests"))
+    HttpRequest post = HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests"))
         .timeout(attempt)
         .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)))
         .build();
@@ -78,7 +78,7 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
   public SessionView readSession(SessionId session, boolean attach) {
     NodeId node = target();
     HttpRequest get = HttpRequest.newBuilder(
-            members.get(node).resolve("/steadfast/v1/sessions/" + session.value()
+            endpoint(node).resolve("/steadfast/v1/sessions/" + session.value()
                 + (attach ? "?attach=true" : "")))
         .timeout(attempt).GET().build();
     HttpResponse<byte[]> response;
@@ -131,7 +131,7 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
     if (refusal.suggestedPrimary().isPresent() && members.containsKey(refusal.suggestedPrimary().get())) {
       current = order.indexOf(refusal.suggestedPrimary().get());
     } else {
-      current++;
+      moveToNext();
     }
     return true;
   }
@@ -143,7 +143,17 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
     if (root instanceof NotPrimaryException notPrimary) {
       redirect(notPrimary);
     } else {
-      current++;
+      moveToNext();
     }
+  }
+
+  /** The endpoint of a member of {@link #order} (always one of {@link #members}). */
+  private URI endpoint(NodeId node) {
+    return java.util.Objects.requireNonNull(members.get(node), "member endpoint");
+  }
+
+  /** Moves to the next member; races between callers only skip or repeat a member. */
+  private synchronized void moveToNext() {
+    current = current + 1;
   }
 }

@@ -102,7 +102,7 @@ public final class Session<C, R> {
     try {
       return settle(request);
     } catch (NotAuthorizedException | MalformedCommandException | NotPrimaryException refused) {
-      if (unsettled == request && !unsettledMayBeJournaled) {
+      if (isUnsettled(request) && !unsettledMayBeJournaled) {
         // Refused at the door and no attempt could have been journaled: the number is free again.
         unsettled = null;
         lastSequence--;
@@ -287,7 +287,7 @@ public final class Session<C, R> {
           // Anything else (a batch in flight when the primary stopped, an unreachable member, an
           // overloaded one) may have reached the journal: from now on only an outcome settles it.
           markMayBeJournaled(request);
-          routing.failed(cause);
+          routing.failed(cause == null ? e : cause);
         }
       } catch (TimeoutException e) {
         last = e;
@@ -300,8 +300,8 @@ public final class Session<C, R> {
       }
       backoff = pause(backoff);
     }
-    if (last instanceof NotPrimaryException notPrimary && !(request == unsettled
-        && unsettledMayBeJournaled)) {
+    if (last instanceof NotPrimaryException notPrimary
+        && !(isUnsettled(request) && unsettledMayBeJournaled)) {
       throw notPrimary;
     }
     throw new IndeterminateOutcomeException("session " + id + ": no outcome for request "
@@ -309,9 +309,18 @@ public final class Session<C, R> {
   }
 
   private void markMayBeJournaled(Request request) {
-    if (request == unsettled) {
+    if (isUnsettled(request)) {
       unsettledMayBeJournaled = true;
     }
+  }
+
+  /**
+   * Whether {@code request} is the very request left unsettled: the same object, not an equal one
+   * (a resend of the same number by the audit view is another attempt and must not mark it).
+   */
+  @SuppressWarnings("ReferenceEquality")
+  private boolean isUnsettled(Request request) {
+    return request == unsettled;
   }
 
   private static Duration pause(Duration backoff) {

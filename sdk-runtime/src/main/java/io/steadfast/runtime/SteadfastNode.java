@@ -57,7 +57,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
   /** This node's address. */
   public InetSocketAddress address() {
-    return settings.peers().get(settings.id());
+    return Objects.requireNonNull(settings.peers().get(settings.id()), "own address");
   }
 
   /** Whether this node was stopped or crashed. */

@@ -11,6 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Wrong configuration fails at build time with a typed error naming the setting. */
+// Literal loopback addresses: nothing is resolved.
+@SuppressWarnings("AddressSelection")
 class BuilderTest {
 
   private static SteadfastNode.Builder<LedgerCommand, Long> complete() {

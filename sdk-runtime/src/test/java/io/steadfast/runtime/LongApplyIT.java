@@ -44,7 +44,7 @@ class LongApplyIT {
       long started = System.nanoTime();
       NodeStatus during = primary.status();
       long statusNanos = System.nanoTime() - started;
-      await("health probes during the slow apply", Duration.ofMillis(1000),
+      await("health probes during the slow apply", Duration.ofSeconds(1),
           () -> LedgerApplication.HEALTH_CALLS.get() >= probesAtStart + 3);
       assertThat(LedgerApplication.IN_SLOW_APPLY.get()).as("still inside the slow apply").isPositive();
 

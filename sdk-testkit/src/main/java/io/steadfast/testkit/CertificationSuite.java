@@ -143,12 +143,14 @@ public abstract class CertificationSuite<C, R> {
     String head = result.rule() + " " + result.verdict() + " (seed " + settingsInUse().seed()
         + "): " + result.summary();
     switch (result.verdict()) {
-      case PASS:
+      case PASS -> {
         return result;
-      case SKIPPED:
+      }
+      case SKIPPED -> {
         Assumptions.abort(head);
         return result;
-      default:
+      }
+      default -> {
         StringBuilder message = new StringBuilder(head);
         if (result.counterexample() != null) {
           message.append("\n").append(result.counterexample());
@@ -157,6 +159,7 @@ public abstract class CertificationSuite<C, R> {
           message.append("\nreplay: ").append(result.replayCommand());
         }
         return Assertions.fail(message.toString());
+      }
     }
   }
 

@@ -95,7 +95,7 @@ public final class RawRatisCluster implements AutoCloseable {
     Member member = members.get(i);
     RaftProperties properties = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(properties, List.of(member.storage.toFile()));
-    String[] hostPort = member.peer.getAddress().split(":");
+    String[] hostPort = member.peer.getAddress().split(":", -1);
     GrpcConfigKeys.Server.setHost(properties, hostPort[0]);
     GrpcConfigKeys.Server.setPort(properties, Integer.parseInt(hostPort[1]));
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(electionMin));

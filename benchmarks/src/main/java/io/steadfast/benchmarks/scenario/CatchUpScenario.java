@@ -41,7 +41,7 @@ final class CatchUpScenario {
     long restartStart = System.nanoTime();
     target.restart(victim);
     long restarted = System.nanoTime();
-    Polling.await("restarted member caught up", Duration.ofSeconds(120), 1,
+    Polling.await("restarted member caught up", Duration.ofMinutes(2), 1,
         () -> target.appliedIndex(victim) >= goal);
     long caughtUp = System.nanoTime();
     boolean match = false;

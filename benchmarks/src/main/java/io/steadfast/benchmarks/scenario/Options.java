@@ -51,7 +51,7 @@ record Options(
         case "--only" -> only = Set.of(args[++i].split(","));
         case "--out" -> out = Path.of(args[++i]);
         case "--election-timeout" -> {
-          String[] bounds = args[++i].split(",");
+          String[] bounds = args[++i].split(",", -1);
           if (bounds.length != 2) {
             throw new IllegalArgumentException("--election-timeout takes MIN,MAX in ms");
           }

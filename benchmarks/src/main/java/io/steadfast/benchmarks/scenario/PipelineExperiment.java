@@ -34,7 +34,7 @@ public final class PipelineExperiment {
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-    String[] depths = (args.length > 1 ? args[1] : "1,2,4,8,16").split(",");
+    String[] depths = (args.length > 1 ? args[1] : "1,2,4,8,16").split(",", -1);
     Map<String, Object> all = new LinkedHashMap<>();
     for (String depth : depths) {
       all.put(depth, run(Integer.parseInt(depth), seconds));
@@ -48,7 +48,7 @@ public final class PipelineExperiment {
     List<NodeId> ids = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
     Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>();
     for (NodeId id : ids) {
-      peers.put(id, new InetSocketAddress("127.0.0.1", freePort()));
+      peers.put(id, loopback(freePort()));
     }
     List<SteadfastNode<byte[], Long>> nodes = new ArrayList<>();
     try {
@@ -113,5 +113,11 @@ public final class PipelineExperiment {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
+  }
+
+  /** A literal loopback address: nothing is resolved. */
+  @SuppressWarnings("AddressSelection")
+  private static InetSocketAddress loopback(int port) {
+    return new InetSocketAddress("127.0.0.1", port);
   }
 }

@@ -178,7 +178,8 @@ public final class ScenarioRunner {
       elections += (long) ((Map<?, ?>) ((Map<?, ?>) v).get("sdk")).get("termChanges");
       elections += (long) ((Map<?, ?>) ((Map<?, ?>) v).get("sdkCounterApp")).get("termChanges");
     }
-    report.target("no election in SDK throughput runs (both apps)", "0 term changes", elections,
+    report.target("no election in SDK throughput runs (both apps)", "0 term changes",
+        (double) elections,
         elections == 0);
     report.put("throughput", all);
   }
@@ -381,7 +382,7 @@ public final class ScenarioRunner {
 
   private static void say(String format, Object... args) {
     System.out.printf("[bench %s] %s%n",
-        java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        java.time.LocalTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
         String.format(java.util.Locale.ROOT, format, args));
   }
 }

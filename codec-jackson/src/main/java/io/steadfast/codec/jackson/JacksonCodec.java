@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link CommandCodec} that writes commands and results as JSON.
@@ -142,7 +143,7 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
     }
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "no detail";
     }

@@ -4,6 +4,7 @@ import io.steadfast.api.role.RoleChange.Reason;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -43,25 +44,30 @@ public enum Role {
     for (Role role : values()) {
       LEGAL.put(role, new EnumMap<>(Role.class));
     }
-    LEGAL.get(INACTIVE).put(BACKUP, EnumSet.of(Reason.START, Reason.RESTART));
-    LEGAL.get(BACKUP).put(PRIMARY,
+    from(INACTIVE).put(BACKUP, EnumSet.of(Reason.START, Reason.RESTART));
+    from(BACKUP).put(PRIMARY,
         EnumSet.of(Reason.START, Reason.FAILOVER, Reason.SWITCHOVER, Reason.HEALTH));
-    LEGAL.get(BACKUP).put(BACKUP, EnumSet.of(Reason.REJOIN));
-    LEGAL.get(PRIMARY).put(BACKUP, EnumSet.of(Reason.SWITCHOVER, Reason.HEALTH, Reason.FAILOVER));
+    from(BACKUP).put(BACKUP, EnumSet.of(Reason.REJOIN));
+    from(PRIMARY).put(BACKUP, EnumSet.of(Reason.SWITCHOVER, Reason.HEALTH, Reason.FAILOVER));
     for (Role from : EnumSet.of(INACTIVE, BACKUP, PRIMARY)) {
-      LEGAL.get(from).put(ENDED, EnumSet.of(Reason.END));
+      from(from).put(ENDED, EnumSet.of(Reason.END));
     }
+  }
+
+  /** The legal moves from {@code role}: every role has an entry, filled in above. */
+  private static Map<Role, Set<Reason>> from(Role role) {
+    return Objects.requireNonNull(LEGAL.get(role), "transition table");
   }
 
   /** Whether a node in this role may move to {@code to} for {@code reason}. */
   public boolean canChange(Role to, Reason reason) {
-    Set<Reason> reasons = LEGAL.get(this).get(to);
+    Set<Reason> reasons = from(this).get(to);
     return reasons != null && reasons.contains(reason);
   }
 
   /** The reasons for which this role may move to {@code to}; empty if it never may. */
   public Set<Reason> reasonsFor(Role to) {
-    Set<Reason> reasons = LEGAL.get(this).get(to);
+    Set<Reason> reasons = from(this).get(to);
     return reasons == null ? EnumSet.noneOf(Reason.class) : EnumSet.copyOf(reasons);
   }
 }

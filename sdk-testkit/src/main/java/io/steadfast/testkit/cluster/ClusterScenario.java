@@ -67,7 +67,8 @@ final class ClusterScenario<C, R> {
   private final Workload<C, R> workload;
   private final History<C, R> history = new History<>();
   private final Map<String, Integer> incarnations = new ConcurrentHashMap<>();
-  private final Map<SteadfastNode<C, R>, Integer> incarnationOf = new IdentityHashMap<>();
+  private final IdentityHashMap<SteadfastNode<C, R>, Integer> incarnationOf =
+      new IdentityHashMap<>();
   private final long deadline;
   private @Nullable EmbeddedCluster<C, R> cluster;
   private @Nullable Session<C, R> expirySession;
@@ -113,7 +114,8 @@ final class ClusterScenario<C, R> {
           .start();
       history.event("primary " + cluster.primary().id());
       int[] tick = {0};
-      sampler.scheduleAtFixedRate(() -> sample(tick[0]++ % 5 == 0), 50, 100, TimeUnit.MILLISECONDS);
+      var unused =
+          sampler.scheduleAtFixedRate(() -> sample(tick[0]++ % 5 == 0), 50, 100, TimeUnit.MILLISECONDS);
       LoadDriver<C, R> load = new LoadDriver<>(cluster, codec, workload, observations, seed);
       history.load = load;
       load.start();

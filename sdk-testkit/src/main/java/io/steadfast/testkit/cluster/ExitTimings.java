@@ -61,7 +61,7 @@ final class ExitTimings implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    watchdog.scheduleAtFixedRate(this::look, 10, 10, TimeUnit.MILLISECONDS);
+    var unused = watchdog.scheduleAtFixedRate(this::look, 10, 10, TimeUnit.MILLISECONDS);
   }
 
   /** Marks the start of a call on the current thread. */
@@ -78,11 +78,11 @@ final class ExitTimings implements AutoCloseable {
       return;
     }
     long nanos = System.nanoTime() - call.started();
-    List<Long> list = durations.get(call.exit());
+    List<Long> list = durations(call.exit());
     synchronized (list) {
       list.add(nanos);
     }
-    Duration budget = budgets.get(call.exit());
+    Duration budget = budget(call.exit());
     if (nanos > budget.toNanos()) {
       overruns.add(new Overrun(call.exit(), me.getName(), nanos, budget,
           stack == null ? "    (returned before the watchdog took its stack)" : stack));
@@ -92,7 +92,7 @@ final class ExitTimings implements AutoCloseable {
   private void look() {
     long now = System.nanoTime();
     running.forEach((thread, call) -> {
-      if (now - call.started() > budgets.get(call.exit()).toNanos() && !stacks.containsKey(thread)) {
+      if (now - call.started() > budget(call.exit()).toNanos() && !stacks.containsKey(thread)) {
         StringBuilder text = new StringBuilder();
         StackTraceElement[] frames = thread.getStackTrace();
         for (int i = 0; i < Math.min(frames.length, 25); i++) {
@@ -104,12 +104,16 @@ final class ExitTimings implements AutoCloseable {
   }
 
   Duration budget(Exit exit) {
-    return budgets.get(exit);
+    return java.util.Objects.requireNonNull(budgets.get(exit), "every exit has a budget");
+  }
+
+  private List<Long> durations(Exit exit) {
+    return java.util.Objects.requireNonNull(durations.get(exit), "every exit has a list");
   }
 
   /** The recorded durations of {@code exit}, sorted, in nanoseconds. */
   long[] sorted(Exit exit) {
-    List<Long> list = durations.get(exit);
+    List<Long> list = durations(exit);
     long[] values;
     synchronized (list) {
       values = list.stream().mapToLong(Long::longValue).toArray();

@@ -61,7 +61,8 @@ final class Observations<C> {
   }
 
   void leaveRoleCallback(String node) {
-    roleCallbacksRunning.get(node).decrementAndGet();
+    java.util.Objects.requireNonNull(roleCallbacksRunning.get(node), "entered before")
+        .decrementAndGet();
   }
 
   void received(RoleChange change, String threw, boolean overlapping) {

@@ -68,7 +68,6 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
     hooks.at(FaultHooks.Place.APPLY, node);
     Recording recording = new Recording(context);
     Result result;
-    ResumePoint kept = null;
     timings.enter(ExitTimings.Exit.APPLY);
     R answer;
     try {
@@ -80,7 +79,7 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
       throw rejection;
     }
     timings.exit();
-    kept = recording.set;
+    ResumePoint kept = recording.set;
     try {
       result = Result.reply(codec.encodeResult(answer));
     } catch (RuntimeException e) {

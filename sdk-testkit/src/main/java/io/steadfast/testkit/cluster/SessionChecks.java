@@ -111,8 +111,8 @@ final class SessionChecks {
       String key = sample.node() + "#" + sample.incarnation();
       Position before = last.put(key, sample.position());
       if (before != null && (sample.position().index() < before.index()
-          || sample.position().index() == before.index()
-              && sample.position().epoch() != before.epoch())) {
+          || (sample.position().index() == before.index()
+              && sample.position().epoch() != before.epoch()))) {
         problems.add(sample.node() + " (incarnation " + sample.incarnation() + ") went from "
             + before + " back to " + sample.position());
       }

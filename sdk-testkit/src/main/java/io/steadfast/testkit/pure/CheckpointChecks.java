@@ -12,6 +12,7 @@ import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;
 import io.steadfast.testkit.rule.Coverage;
 import java.io.IOException;
+import java.util.NavigableSet;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -33,7 +34,7 @@ final class CheckpointChecks {
     int n = trace.size();
     int horizon = context.settings().roundTripHorizon();
     Coverage coverage = new Coverage();
-    TreeSet<Integer> ks = positions(context, n, 0x4350_2D31L);
+    NavigableSet<Integer> ks = positions(context, n, 0x4350_2D31L);
     Replica<C, R> sweep = context.newReplica();
     Replica<C, R> used = context.newReplica();
     for (int i = 0; i < Math.min(n, 7); i++) {
@@ -111,7 +112,7 @@ final class CheckpointChecks {
           .with(coverage);
     }
     // The same state reached through a restore must give the same bytes.
-    TreeSet<Integer> ks = positions(context, n + 1, 0x4350_2D32L);
+    NavigableSet<Integer> ks = positions(context, n + 1, 0x4350_2D32L);
     Replica<C, R> sweep = context.newReplica();
     int applied = 0;
     for (int k : ks) {
@@ -208,7 +209,7 @@ final class CheckpointChecks {
       return CheckOutcome.unknown("the checkpoint at the end of the trace is empty; nothing to truncate");
     }
     SplittableRandom random = new SplittableRandom(context.settings().seed() ^ 0x4350_2D36L);
-    TreeSet<Integer> cuts = Sampling.upTo(payload.length, payload.length <= ALL_CUTS_UP_TO
+    NavigableSet<Integer> cuts = Sampling.upTo(payload.length, payload.length <= ALL_CUTS_UP_TO
         ? payload.length : SAMPLED_CUTS, random.nextLong());
     for (int cut : cuts) {
       byte[] truncated = Arrays.copyOf(payload, cut);
@@ -297,7 +298,7 @@ final class CheckpointChecks {
   }
 
   /** Every position of a short trace, a seeded sample of a long one. */
-  private static TreeSet<Integer> positions(CheckContext<?, ?> context, int bound, long salt) {
+  private static NavigableSet<Integer> positions(CheckContext<?, ?> context, int bound, long salt) {
     int limit = bound <= JournalChecks.EXHAUSTIVE_REPLAY + 1 ? bound : context.settings().replaySamples();
     return Sampling.upTo(bound, limit, context.settings().seed() ^ salt);
   }

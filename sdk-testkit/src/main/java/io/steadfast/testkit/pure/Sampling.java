@@ -1,5 +1,6 @@
 package io.steadfast.testkit.pure;
 
+import java.util.NavigableSet;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -12,7 +13,7 @@ final class Sampling {
    * Numbers in {@code [0, bound)}: all if {@code bound <= limit}; else {@code limit} of them drawn
    * from {@code seed}, always including the first and the last. Sorted.
    */
-  static TreeSet<Integer> upTo(int bound, int limit, long seed) {
+  static NavigableSet<Integer> upTo(int bound, int limit, long seed) {
     TreeSet<Integer> chosen = new TreeSet<>();
     if (bound <= 0) {
       return chosen;

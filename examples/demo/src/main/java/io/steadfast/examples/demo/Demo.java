@@ -39,7 +39,7 @@ public final class Demo {
         }
       }
     } catch (IllegalArgumentException | ArithmeticException e) {
-      usage(e.getMessage());
+      usage(String.valueOf(e.getMessage()));
       return;
     }
     boolean mortgage = app.equals("mortgage");

@@ -73,7 +73,10 @@ public final class MortgageNode {
 
   private static Map<NodeId, InetSocketAddress> members(String list) {
     Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
-    for (String member : list.split(",")) {
+    for (String member : list.split(",", -1)) {
+      if (member.isBlank()) {
+        continue;
+      }
       String[] idAndAddress = member.split("=", 2);
       int colon = idAndAddress.length == 2 ? idAndAddress[1].lastIndexOf(':') : -1;
       if (colon < 0) {

@@ -44,12 +44,12 @@ final class Require {
 
   /** An amount in whole cents, returned with scale 2; refused if it has fractions of a cent. */
   static BigDecimal cents(String field, @Nullable BigDecimal value) {
-    present(field, value);
-    if (value.stripTrailingZeros().scale() > 2) {
+    BigDecimal amount = present(field, value);
+    if (amount.stripTrailingZeros().scale() > 2) {
       throw new IllegalArgumentException(
-          field + " must be a whole number of cents: " + value.toPlainString());
+          field + " must be a whole number of cents: " + amount.toPlainString());
     }
-    return value.setScale(2, RoundingMode.UNNECESSARY);
+    return amount.setScale(2, RoundingMode.UNNECESSARY);
   }
 
   /** An amount in whole cents, greater than zero. */

@@ -94,9 +94,9 @@ final class LoanBook {
     if (old == null) {
       size++;
     } else {
-      byStage.get(old.stage()).remove(number);
+      stage(old.stage()).remove(number);
     }
-    byStage.get(loan.stage()).add(number);
+    stage(loan.stage()).add(number);
   }
 
   /** Sets the last loan number, while restoring. */
@@ -122,8 +122,8 @@ final class LoanBook {
 
   /** Up to {@code limit} loans in {@code stage}, oldest id first. */
   List<Loan> inStage(LoanStage stage, int limit) {
-    List<Loan> found = new ArrayList<>(Math.min(limit, byStage.get(stage).size()));
-    for (long number : byStage.get(stage)) {
+    List<Loan> found = new ArrayList<>(Math.min(limit, stage(stage).size()));
+    for (long number : stage(stage)) {
       if (found.size() == limit) {
         break;
       }
@@ -132,9 +132,14 @@ final class LoanBook {
     return found;
   }
 
+  /** The loan numbers in {@code stage}: every stage has an entry from construction on. */
+  private java.util.Set<Long> stage(LoanStage stage) {
+    return java.util.Objects.requireNonNull(byStage.get(stage), "stage index");
+  }
+
   /** How many loans are in {@code stage}. */
   int countInStage(LoanStage stage) {
-    return byStage.get(stage).size();
+    return stage(stage).size();
   }
 
   /**

@@ -65,7 +65,8 @@ public final class ReplicatedCore<C, R> {
   private volatile Position lastPosition = Position.ZERO;
   private volatile int openSessions;
   private volatile long nextExpiryMillis = Long.MAX_VALUE;
-  private volatile long faults;
+  private final java.util.concurrent.atomic.AtomicLong faults =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A core for {@code application}, decoding commands with {@code codec}. */
   public ReplicatedCore(ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
@@ -127,7 +128,7 @@ public final class ReplicatedCore<C, R> {
    * this core was created; safe to read from any thread.
    */
   public long faults() {
-    return faults;
+    return faults.get();
   }
 
   /** The authorizer (shared with the node's door check). */
@@ -336,7 +337,7 @@ public final class ReplicatedCore<C, R> {
   }
 
   private Outcome fault(Position position, Error error, ResumePoint resumePoint) {
-    faults++;
+    faults.incrementAndGet();
     LOG.error("apply at {} threw {}; recorded as an application fault on every replica", position,
         typeOf(error), error);
     return Outcome.faulted(position, typeOf(error), resumePoint);

@@ -226,7 +226,7 @@ public final class GroupCommitter implements AutoCloseable {
       journaled = CompletableFuture.failedFuture(e);
     }
     inFlight.add(batch);
-    journaled.whenComplete((reply, error) -> {
+    var unused = journaled.whenComplete((reply, error) -> {
       inFlight.remove(batch);
       slots.release();
       if (error != null) {

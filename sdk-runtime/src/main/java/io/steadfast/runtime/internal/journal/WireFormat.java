@@ -168,10 +168,11 @@ public final class WireFormat {
     out.writeLong(request.sequence());
     switch (request.kind()) {
       case OPEN -> {
-        writePrincipal(out, request.principal());
-        out.writeLong(request.ttl().toMillis());
+        // Request's constructor guarantees these for the kind.
+        writePrincipal(out, java.util.Objects.requireNonNull(request.principal()));
+        out.writeLong(java.util.Objects.requireNonNull(request.ttl()).toMillis());
       }
-      case COMMAND -> writeBytes(out, request.payload());
+      case COMMAND -> writeBytes(out, java.util.Objects.requireNonNull(request.payload()));
       case CLOSE -> {}
     }
   }

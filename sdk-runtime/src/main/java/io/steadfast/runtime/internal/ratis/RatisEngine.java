@@ -109,7 +109,7 @@ public final class RatisEngine implements AutoCloseable {
       EngineSettings settings,
       StateMachineAdapter<?, ?> stateMachine)
       throws IOException {
-    InetSocketAddress own = peers.get(nodeId);
+    InetSocketAddress own = java.util.Objects.requireNonNull(peers.get(nodeId), "own address");
     RaftProperties properties = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(properties, List.of(storage.toFile()));
     GrpcConfigKeys.Server.setHost(properties, own.getHostString());
@@ -285,6 +285,9 @@ public final class RatisEngine implements AutoCloseable {
         throw notPrimary(notLeader);
       }
       throw new SteadfastException("node " + nodeId + " request failed: " + cause, cause);
+    }
+    if (reply == null) {
+      throw new SteadfastException("node " + nodeId + " request failed without a reply");
     }
     if (reply.isSuccess()) {
       return reply.getMessage() == null ? new byte[0] : reply.getMessage().getContent().toByteArray();

@@ -448,7 +448,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     FrozenState captured = frozen;
     writing = CompletableFuture.runAsync(() -> {
       try {
-        write(at, header, runtimeState, captured::writeTo);
+        write(at, header, runtimeState, captured);
       } catch (IOException | RuntimeException e) {
         if (closing) {
           LOG.debug("{}: checkpoint at {} abandoned: the node is closing", nodeId, position);
@@ -497,7 +497,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     previousCheckpointIndex = lastCheckpointIndex;
     lastCheckpointIndex = checkpoint.getIndex();
     // Not from the apply thread: Ratis's snapshot request takes the server's lock.
-    checkpointThread().execute(() -> getServer().thenCompose(server -> {
+    checkpointThread().execute(() -> {
+      var unused = getServer().thenCompose(server -> {
       try {
         return server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(adminClient,
             getId(), getGroupId(), adminCalls.incrementAndGet(), 30_000, 1));
@@ -510,7 +511,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
         LOG.debug("{}: journal not purged up to checkpoint {} yet: {}", nodeId,
             checkpoint.getIndex(), problem.toString());
       }
-    }));
+    });
+    });
   }
 
   private synchronized ExecutorService checkpointThread() {

@@ -139,7 +139,8 @@ public final class SessionTable {
     List<SessionId> gone = new ArrayList<>();
     while (!deadlines.isEmpty() && deadlines.first().atMillis() < nowMillis) {
       Deadline due = deadlines.pollFirst();
-      SessionRecord record = open.remove(due.session());
+      SessionRecord record = java.util.Objects.requireNonNull(open.remove(due.session()),
+          "every deadline belongs to an open session");
       bury(due.session(), new Tombstone(record, Tombstone.End.EXPIRED, due.atMillis()));
       gone.add(due.session());
     }

@@ -118,13 +118,14 @@ class GroupCommitterTest {
     committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), this::journal,
         () -> new IllegalStateException("not primary any more"));
     hold = true;
-    committer.submit(command("s1", 1), Duration.ofSeconds(1));
+    CompletableFuture<Outcome> inFlight = committer.submit(command("s1", 1), Duration.ofSeconds(1));
     CompletableFuture<Outcome> queued = committer.submit(command("s2", 1), Duration.ofSeconds(1));
     committer.close();
     assertThat(queued).failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class)
         .withMessageContaining("not primary any more");
+    assertThat(inFlight).isCompletedExceptionally();
     assertThat(batchSizes).containsExactly(1);
   }
 
