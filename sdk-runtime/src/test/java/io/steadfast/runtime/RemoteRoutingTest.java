@@ -1,0 +1,132 @@
+package io.steadfast.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.steadfast.api.MalformedCommandException;
+import io.steadfast.api.NodeId;
+import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.Position;
+import io.steadfast.api.session.NotAuthorizedException;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The remote client's routing against real HTTP servers on loopback that answer as members do. */
+class RemoteRoutingTest {
+
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final Map<NodeId, URI> members = new TreeMap<>();
+  private static final Request REQUEST =
+      Request.command(SessionId.of("s"), 1, "{}".getBytes(StandardCharsets.UTF_8));
+
+  /** A member that answers every request with {@code status}, {@code body} and headers. */
+  private void member(String id, int status, byte[] body, String... headers) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        exchange.getRequestBody().readAllBytes();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+          exchange.getResponseHeaders().add(headers[i], headers[i + 1]);
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        }
+      }
+    });
+    server.start();
+    servers.add(server);
+    members.put(NodeId.of(id), URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(0));
+  }
+
+  private RemoteRouting<Object, Object> routing() {
+    return new RemoteRouting<>(members, Duration.ofSeconds(2));
+  }
+
+  private static Throwable failure(RemoteRouting<Object, Object> routing) throws Exception {
+    try {
+      routing.send(REQUEST).get(5, TimeUnit.SECONDS);
+      throw new AssertionError("expected a refusal");
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof java.util.concurrent.CompletionException c
+          && c.getCause() != null ? c.getCause() : e.getCause();
+    }
+  }
+
+  @Test
+  void notPrimary_followsTheSuggestedPrimary() throws Exception {
+    byte[] outcome = WireFormat.encodeOutcome(
+        Outcome.applied(new Position(7, 2), new byte[] {42}, ResumePoint.start()));
+    member("n1", 421, "not primary".getBytes(StandardCharsets.UTF_8),
+        HttpEndpoint.PRIMARY_HEADER, "n3");
+    member("n2", 503, new byte[0]);
+    member("n3", 200, outcome);
+    RemoteRouting<Object, Object> routing = routing();
+
+    Throwable refusal = failure(routing);
+    assertThat(refusal).isInstanceOfSatisfying(NotPrimaryException.class,
+        e -> assertThat(e.suggestedPrimary()).contains(NodeId.of("n3")));
+    assertThat(routing.redirect((NotPrimaryException) refusal)).isTrue();
+    assertThat(routing.send(REQUEST).get(5, TimeUnit.SECONDS).position())
+        .isEqualTo(new Position(7, 2));
+  }
+
+  @Test
+  void refusals_becomeTypedExceptions() throws Exception {
+    member("n1", 403, "mallory\nDeposit\nclerk,teller".getBytes(StandardCharsets.UTF_8));
+    assertThat(failure(routing())).isInstanceOfSatisfying(NotAuthorizedException.class, e -> {
+      assertThat(e.user()).isEqualTo("mallory");
+      assertThat(e.requiredRoles()).containsExactlyInAnyOrder("clerk", "teller");
+    });
+    stop();
+    servers.clear();
+    members.clear();
+    member("n1", 400, "unreadable request".getBytes(StandardCharsets.UTF_8));
+    assertThat(failure(routing())).isInstanceOf(MalformedCommandException.class);
+  }
+
+  @Test
+  void aMemberThatIsDown_isPassedOverForTheNext() throws Exception {
+    members.put(NodeId.of("n1"), URI.create("http://127.0.0.1:1"));
+    member("n2", 200, WireFormat.encodeOutcome(Outcome.unknownSession()));
+    RemoteRouting<Object, Object> routing = routing();
+
+    Throwable down = failure(routing);
+    assertThat(down).isNotInstanceOf(NotPrimaryException.class);
+    routing.failed(down);
+    assertThat(routing.send(REQUEST).get(5, TimeUnit.SECONDS).status())
+        .isEqualTo(Outcome.Status.UNKNOWN_SESSION);
+  }
+
+  @Test
+  void noMembers_isAConfigurationError() {
+    members.clear();
+    assertThatThrownBy(this::routing).isInstanceOf(ConfigurationException.class);
+  }
+}
