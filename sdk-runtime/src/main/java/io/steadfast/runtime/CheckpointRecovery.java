@@ -1,7 +1,7 @@
 package io.steadfast.runtime;
 
 import io.steadfast.api.checkpoint.CheckpointException;
-import io.steadfast.runtime.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.steadfast.runtime;
 
 import io.steadfast.api.NodeId;
 import io.steadfast.api.checkpoint.CheckpointException;
-import io.steadfast.runtime.checkpoint.CheckpointFile;
-import io.steadfast.runtime.checkpoint.CheckpointHeader;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

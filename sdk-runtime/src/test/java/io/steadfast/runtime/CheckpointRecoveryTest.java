@@ -3,8 +3,8 @@ package io.steadfast.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steadfast.api.Position;
-import io.steadfast.runtime.checkpoint.CheckpointFile;
-import io.steadfast.runtime.checkpoint.CheckpointHeader;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,8 @@
 /**
- * Checkpoint files: the runtime's framing around an application's state (header, session table,
- * payload, CRC32C trailer), and stream-backed {@link io.steadfast.api.checkpoint.CheckpointWriter}
- * and {@link io.steadfast.api.checkpoint.CheckpointReader} implementations.
+ * Stream-backed {@link io.steadfast.api.checkpoint.CheckpointWriter} and {@link
+ * io.steadfast.api.checkpoint.CheckpointReader} implementations, for tools and tests that write or
+ * read an application's checkpoint payload outside a node. The file format around the payload is
+ * internal ({@code io.steadfast.runtime.internal.checkpoint}).
  */
 @NullMarked
 package io.steadfast.runtime.checkpoint;

@@ -16,7 +16,7 @@ import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
-import io.steadfast.runtime.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.runtime.internal.session.SessionTable;
 import io.steadfast.runtime.testapp.LedgerApplication;

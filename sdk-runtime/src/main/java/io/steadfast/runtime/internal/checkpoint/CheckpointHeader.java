@@ -1,4 +1,4 @@
-package io.steadfast.runtime.checkpoint;
+package io.steadfast.runtime.internal.checkpoint;
 
 import io.steadfast.api.Position;
 

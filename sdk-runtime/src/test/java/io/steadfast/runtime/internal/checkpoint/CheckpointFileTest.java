@@ -1,4 +1,4 @@
-package io.steadfast.runtime.checkpoint;
+package io.steadfast.runtime.internal.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
