@@ -1,0 +1,104 @@
+package io.steadfast.runtime.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steadfast.api.Position;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.journal.Outcome;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class SessionTableTest {
+
+  private static final Principal CLERK = Principal.of("u", "clerk");
+  private final SessionTable table = new SessionTable();
+
+  private static SessionId id(int i) {
+    return SessionId.of("s" + i);
+  }
+
+  @Test
+  void expire_takesSessionsInDeadlineOrder_andLeavesTombstones() {
+    table.open(id(1), CLERK, 100, 0);
+    table.open(id(2), CLERK, 50, 0);
+    table.open(id(3), CLERK, 1_000, 0);
+
+    assertThat(table.expire(60)).containsExactly(id(2));
+    assertThat(table.expire(200)).containsExactly(id(1));
+    assertThat(table.size()).isEqualTo(1);
+    assertThat(table.isExpired(id(1))).isTrue();
+    assertThat(table.nextExpiryMillis()).isEqualTo(1_000);
+  }
+
+  @Test
+  void activity_movesTheDeadline() {
+    SessionRecord record = table.open(id(1), CLERK, 100, 0);
+    table.record(id(1), record, 1, 42, Outcome.applied(new Position(1, 1), new byte[0],
+        ResumePoint.of("k", "v")), ResumePoint.of("k", "v"), 90);
+
+    assertThat(table.expire(150)).isEmpty();
+    assertThat(table.expire(191)).containsExactly(id(1));
+  }
+
+  @Test
+  void closedSession_isRemembered_andReopensWithItsNumbering() {
+    SessionRecord record = table.open(id(1), CLERK, 100, 0);
+    table.record(id(1), record, 5, 7, Outcome.applied(new Position(1, 1), new byte[0],
+        ResumePoint.start()), ResumePoint.of("at", "5"), 10);
+    table.close(id(1), 20);
+
+    assertThat(table.get(id(1))).isEmpty();
+    assertThat(table.tombstone(id(1))).get()
+        .satisfies(t -> assertThat(t.end()).isEqualTo(Tombstone.End.CLOSED));
+    SessionRecord reopened = table.open(id(1), CLERK, 100, 30);
+    assertThat(reopened.lastSequence()).isEqualTo(5);
+    assertThat(reopened.lastDigest()).isEqualTo(7);
+    assertThat(reopened.resumePoint()).isEqualTo(ResumePoint.of("at", "5"));
+    assertThat(table.tombstone(id(1))).isEmpty();
+  }
+
+  @Test
+  void tombstones_areForgottenAfterTheRetention() {
+    table.open(id(1), CLERK, 10, 0);
+    table.expire(11);
+    long retention = SessionTable.TOMBSTONE_RETENTION.toMillis();
+
+    table.expire(10 + retention);
+    assertThat(table.tombstone(id(1))).isPresent();
+    table.expire(11 + retention);
+    assertThat(table.tombstone(id(1))).isEmpty();
+  }
+
+  @Test
+  void writeTo_readFrom_roundTripsToTheSameBytes() throws IOException {
+    SessionRecord record = table.open(id(1), CLERK, 100, 0);
+    table.record(id(1), record, 3, 99, Outcome.rejected(new Position(2, 1), "X", "", ResumePoint.start()),
+        ResumePoint.start(), 5);
+    table.open(id(2), CLERK, 100, 0);
+    table.close(id(2), 6);
+    table.open(id(3), CLERK, 1, 0);
+    table.expire(50);
+
+    byte[] first = bytes(table);
+    SessionTable copy = new SessionTable();
+    copy.readFrom(new DataInputStream(new ByteArrayInputStream(first)), CheckpointFile.FORMAT_VERSION);
+
+    assertThat(bytes(copy)).isEqualTo(first);
+    assertThat(copy.tombstones()).isEqualTo(2);
+  }
+
+  private static byte[] bytes(SessionTable table) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataOutputStream data = new DataOutputStream(out)) {
+      table.writeTo(data);
+    }
+    return out.toByteArray();
+  }
+}
