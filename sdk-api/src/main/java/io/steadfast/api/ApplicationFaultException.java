@@ -8,10 +8,10 @@ package io.steadfast.api;
  * assured: the state may hold partial effects of the command. Each fault is counted in the node's
  * status.
  *
- * <p>A retry of the same request returns this exception again; a new request is a new command.
- * This is an application defect to fix. Errors that are not the command's fault (out of memory and
- * other virtual machine errors) are not turned into this outcome: they stop the node, which
- * recovers from its checkpoint and the journal.
+ * <p>A retry of the same request returns this exception again; a new request is a new command. This
+ * is an application defect to fix. Errors that are not the command's fault (out of memory and other
+ * virtual machine errors) are not turned into this outcome: they stop the node, which recovers from
+ * its checkpoint and the journal.
  */
 public final class ApplicationFaultException extends SteadfastException {
 
@@ -25,8 +25,12 @@ public final class ApplicationFaultException extends SteadfastException {
    * @param errorType the simple class name of the error apply threw
    */
   public ApplicationFaultException(Position position, String errorType) {
-    super("apply failed with " + errorType + " at " + position
-        + "; the state may hold partial effects of the command");
+    super(
+        "apply failed with "
+            + errorType
+            + " at "
+            + position
+            + "; the state may hold partial effects of the command");
     this.position = position;
     this.errorType = errorType;
   }

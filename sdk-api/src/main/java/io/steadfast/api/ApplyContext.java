@@ -9,9 +9,9 @@ import java.util.random.RandomGenerator;
 /**
  * What {@link ResilientApplication#apply} may know about the command it applies.
  *
- * <p><b>Not intended to be implemented by applications</b> (the testkit ships one for tests).
- * Valid only during the {@code apply} call it was passed to, on the apply thread; not thread-safe.
- * Every value here is the same on every replica.
+ * <p><b>Not intended to be implemented by applications</b> (the testkit ships one for tests). Valid
+ * only during the {@code apply} call it was passed to, on the apply thread; not thread-safe. Every
+ * value here is the same on every replica.
  */
 public interface ApplyContext {
 

@@ -2,8 +2,8 @@ package io.steadfast.api;
 
 /**
  * The application rejected a command: its {@code apply} (or {@code query}) threw. The rejection is
- * deterministic, recorded in the journal as the command's outcome, and the same on every replica;
- * a retry of the same request returns the same rejection.
+ * deterministic, recorded in the journal as the command's outcome, and the same on every replica; a
+ * retry of the same request returns the same rejection.
  *
  * <p>The application's exception itself does not travel between nodes; its type name and message
  * do.

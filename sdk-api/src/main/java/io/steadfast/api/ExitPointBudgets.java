@@ -82,32 +82,38 @@ public final class ExitPointBudgets {
 
   /** A copy with another apply budget. */
   public ExitPointBudgets withApply(Duration budget) {
-    return new ExitPointBudgets(check("apply", budget), checkpoint, restore, query, roleChange, health);
+    return new ExitPointBudgets(
+        check("apply", budget), checkpoint, restore, query, roleChange, health);
   }
 
   /** A copy with another checkpoint budget. */
   public ExitPointBudgets withCheckpoint(Duration budget) {
-    return new ExitPointBudgets(apply, check("checkpoint", budget), restore, query, roleChange, health);
+    return new ExitPointBudgets(
+        apply, check("checkpoint", budget), restore, query, roleChange, health);
   }
 
   /** A copy with another restore budget. */
   public ExitPointBudgets withRestore(Duration budget) {
-    return new ExitPointBudgets(apply, checkpoint, check("restore", budget), query, roleChange, health);
+    return new ExitPointBudgets(
+        apply, checkpoint, check("restore", budget), query, roleChange, health);
   }
 
   /** A copy with another query budget. */
   public ExitPointBudgets withQuery(Duration budget) {
-    return new ExitPointBudgets(apply, checkpoint, restore, check("query", budget), roleChange, health);
+    return new ExitPointBudgets(
+        apply, checkpoint, restore, check("query", budget), roleChange, health);
   }
 
   /** A copy with another role-change budget. */
   public ExitPointBudgets withRoleChange(Duration budget) {
-    return new ExitPointBudgets(apply, checkpoint, restore, query, check("roleChange", budget), health);
+    return new ExitPointBudgets(
+        apply, checkpoint, restore, query, check("roleChange", budget), health);
   }
 
   /** A copy with another health budget. */
   public ExitPointBudgets withHealth(Duration budget) {
-    return new ExitPointBudgets(apply, checkpoint, restore, query, roleChange, check("health", budget));
+    return new ExitPointBudgets(
+        apply, checkpoint, restore, query, roleChange, check("health", budget));
   }
 
   private static Duration check(String name, Duration budget) {
@@ -136,7 +142,18 @@ public final class ExitPointBudgets {
 
   @Override
   public String toString() {
-    return "ExitPointBudgets{apply=" + apply + ", checkpoint=" + checkpoint + ", restore=" + restore
-        + ", query=" + query + ", roleChange=" + roleChange + ", health=" + health + "}";
+    return "ExitPointBudgets{apply="
+        + apply
+        + ", checkpoint="
+        + checkpoint
+        + ", restore="
+        + restore
+        + ", query="
+        + query
+        + ", roleChange="
+        + roleChange
+        + ", health="
+        + health
+        + "}";
   }
 }

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A write (or a linearizable read) reached a node that is not the primary. Nothing was journaled.
  *
- * <p>Retry at {@link #suggestedPrimary()} when present; otherwise an election is probably under
- * way and a retry after a short pause will find the new primary.
+ * <p>Retry at {@link #suggestedPrimary()} when present; otherwise an election is probably under way
+ * and a retry after a short pause will find the new primary.
  */
 public final class NotPrimaryException extends SteadfastException {
 
@@ -21,8 +21,11 @@ public final class NotPrimaryException extends SteadfastException {
    * @param suggestedPrimary the primary as that node knows it, or null if it knows none
    */
   public NotPrimaryException(NodeId node, @Nullable NodeId suggestedPrimary) {
-    super("node " + node + " is not the primary"
-        + (suggestedPrimary == null ? "; no primary known" : "; try " + suggestedPrimary));
+    super(
+        "node "
+            + node
+            + " is not the primary"
+            + (suggestedPrimary == null ? "; no primary known" : "; try " + suggestedPrimary));
     this.node = node;
     this.suggestedPrimary = suggestedPrimary;
   }

@@ -33,16 +33,17 @@ public record Position(long index, long epoch) implements Comparable<Position> {
       throw new IllegalArgumentException("position must look like index@epoch: " + text);
     }
     try {
-      return new Position(Long.parseLong(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
+      return new Position(
+          Long.parseLong(text.substring(0, at)), Long.parseLong(text.substring(at + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("position must look like index@epoch: " + text, e);
     }
   }
 
   /**
-   * The seed of the random source the runtime hands to {@code apply} at this position
-   * ({@link ApplyContext#random()}): a fixed function of index and epoch, so every replica, the
-   * testkit's contexts and the benchmarks draw the same numbers for the same position.
+   * The seed of the random source the runtime hands to {@code apply} at this position ({@link
+   * ApplyContext#random()}): a fixed function of index and epoch, so every replica, the testkit's
+   * contexts and the benchmarks draw the same numbers for the same position.
    *
    * @return the seed
    */

@@ -16,17 +16,16 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threads.</b> {@link #apply}, {@link #checkpoint}, {@link #freeze} and {@link #restore} are
  * called on the node's apply thread, one at a time and in journal order; they never overlap each
  * other. A {@link FrozenState} returned by {@code freeze} is written later on the runtime's
- * checkpoint thread, while {@code apply} goes on.
- * {@link #query} may run on other threads at the same time as other queries, but never at the same
- * time as {@code apply}, {@code checkpoint} or {@code restore}. {@link #onRoleChange} and
- * {@link #health} are called on runtime threads of their own and may overlap {@code apply}: keep
- * whatever they read thread-safe.
+ * checkpoint thread, while {@code apply} goes on. {@link #query} may run on other threads at the
+ * same time as other queries, but never at the same time as {@code apply}, {@code checkpoint} or
+ * {@code restore}. {@link #onRoleChange} and {@link #health} are called on runtime threads of their
+ * own and may overlap {@code apply}: keep whatever they read thread-safe.
  *
  * <p><b>Determinism.</b> Every replica applies the same commands in the same order and must reach
  * the same state and the same results. {@code apply} must therefore not read the wall clock, use
  * unseeded randomness, depend on the default time zone, locale or charset, or iterate unordered
- * collections in a way that affects results. Use {@link ApplyContext#timestamp()} and
- * {@link ApplyContext#random()} instead.
+ * collections in a way that affects results. Use {@link ApplyContext#timestamp()} and {@link
+ * ApplyContext#random()} instead.
  *
  * <p><b>Budgets.</b> Each exit point has a time budget, declared by {@link #budgets()}. The runtime
  * measures every call and reports overruns in the node's status; what else happens on an overrun is
@@ -50,17 +49,18 @@ public interface ResilientApplication<C, R> {
    * message reaches the first caller only: it is not kept in replicated state (it may differ
    * between replicas), so a retry of the request gets the exception's type with an empty reason.
    *
-   * <p>Throwing an {@link Error}: an {@link OutOfMemoryError} or another {@link VirtualMachineError}
-   * (except {@link StackOverflowError}) is not the command's fault and need not happen on every
-   * replica, so it stops this node only, which later recovers from its checkpoint and the journal.
-   * Any other error ({@link AssertionError}, {@link StackOverflowError}, a linkage error) is taken
-   * as the command's, deterministic on every replica: the runtime records an <em>application
-   * fault</em> for the command on every replica (the caller gets an {@link
-   * ApplicationFaultException}; the node's status counts it), the cluster keeps serving, and the
-   * state keeps whatever the call changed before it threw, the same everywhere. Fix the defect.
+   * <p>Throwing an {@link Error}: an {@link OutOfMemoryError} or another {@link
+   * VirtualMachineError} (except {@link StackOverflowError}) is not the command's fault and need
+   * not happen on every replica, so it stops this node only, which later recovers from its
+   * checkpoint and the journal. Any other error ({@link AssertionError}, {@link
+   * StackOverflowError}, a linkage error) is taken as the command's, deterministic on every
+   * replica: the runtime records an <em>application fault</em> for the command on every replica
+   * (the caller gets an {@link ApplicationFaultException}; the node's status counts it), the
+   * cluster keeps serving, and the state keeps whatever the call changed before it threw, the same
+   * everywhere. Fix the defect.
    *
-   * <p>Returning {@code null}, or a result the codec cannot encode, leaves the command applied
-   * (its effects stay) but without a result: the caller gets a {@link ResultUnavailableException}.
+   * <p>Returning {@code null}, or a result the codec cannot encode, leaves the command applied (its
+   * effects stay) but without a result: the caller gets a {@link ResultUnavailableException}.
    *
    * <p>Budget: {@link ExitPointBudgets#apply()}. An overrun is logged and counted; it cannot be
    * interrupted without breaking determinism, so keep apply short and move slow work out of it.
@@ -131,8 +131,8 @@ public interface ResilientApplication<C, R> {
    * stale data). Never overlaps {@code apply}, {@code checkpoint} or {@code restore}, but may
    * overlap other queries; it must not change the state. The default refuses every query.
    *
-   * <p>Budget: {@link ExitPointBudgets#query()}; overruns are reported. An exception is returned
-   * to the caller as a {@link CommandRejectedException}.
+   * <p>Budget: {@link ExitPointBudgets#query()}; overruns are reported. An exception is returned to
+   * the caller as a {@link CommandRejectedException}.
    *
    * @param request the decoded request
    * @param context the position the answer reflects
@@ -146,9 +146,9 @@ public interface ResilientApplication<C, R> {
   /**
    * Tells the application that this node's role changed.
    *
-   * <p>Called on the node's role thread, one change at a time and in the legal order of
-   * {@link io.steadfast.api.role.Role#canChange}; never after {@code END}. The application may use
-   * it to start or stop work that only a primary does (schedulers, outbound feeds).
+   * <p>Called on the node's role thread, one change at a time and in the legal order of {@link
+   * io.steadfast.api.role.Role#canChange}; never after {@code END}. The application may use it to
+   * start or stop work that only a primary does (schedulers, outbound feeds).
    *
    * <p>Budget: {@link ExitPointBudgets#roleChange()}. The runtime does not wait longer than the
    * budget: an overrun is reported and the node goes on (a hung callback never blocks the cluster).
@@ -178,8 +178,8 @@ public interface ResilientApplication<C, R> {
    * thread-safe and cheap. A primary whose application stays {@link Health.Status#DOWN DOWN} for
    * the configured number of probes hands the primary role to a healthy backup.
    *
-   * <p>Budget: {@link ExitPointBudgets#health()}. A probe that throws or overruns counts as
-   * {@code DOWN}.
+   * <p>Budget: {@link ExitPointBudgets#health()}. A probe that throws or overruns counts as {@code
+   * DOWN}.
    *
    * @return the current health
    */

@@ -2,6 +2,7 @@ package io.steadfast.runtime;
 
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.ratis.JournalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import io.steadfast.runtime.internal.ratis.JournalFiles;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * check is never restored: it is moved to a quarantine folder, and the node fetches a sound
  * checkpoint from a peer (when peers' endpoints are known and the journal here continues from it).
  * Failing that, it starts from its newest sound older checkpoint and replays the journal after it
- * (the journal is kept long enough to reach back to the previous checkpoint). If no sound checkpoint is left, the journal is set aside too and
- * the primary installs a checkpoint; the vote record ({@code raft-meta}) is always kept, so the
- * node cannot vote twice in one term.
+ * (the journal is kept long enough to reach back to the previous checkpoint). If no sound
+ * checkpoint is left, the journal is set aside too and the primary installs a checkpoint; the vote
+ * record ({@code raft-meta}) is always kept, so the node cannot vote twice in one term.
  */
 final class CheckpointRecovery {
 
@@ -39,15 +39,18 @@ final class CheckpointRecovery {
    *
    * @return a description of the refused checkpoint, or null if it is sound or there is none
    */
-  static @Nullable String checkNewest(Path groupDirectory, int maxApplicationVersion, Path storage,
-      @Nullable PeerCheckpoints peers) throws IOException {
+  static @Nullable String checkNewest(
+      Path groupDirectory, int maxApplicationVersion, Path storage, @Nullable PeerCheckpoints peers)
+      throws IOException {
     Path checkpoints = groupDirectory.resolve("sm");
     if (!Files.isDirectory(checkpoints)) {
       return null;
     }
     List<Path> files = new ArrayList<>();
     try (Stream<Path> listing = Files.list(checkpoints)) {
-      listing.filter(p -> CHECKPOINT.matcher(p.getFileName().toString()).matches()).forEach(files::add);
+      listing
+          .filter(p -> CHECKPOINT.matcher(p.getFileName().toString()).matches())
+          .forEach(files::add);
     }
     if (files.isEmpty()) {
       return null;
@@ -59,19 +62,26 @@ final class CheckpointRecovery {
       try {
         CheckpointFile.verify(candidate, maxApplicationVersion);
         if (refusal != null) {
-          LOG.warn("recovering from the older checkpoint {} and the journal after it",
+          LOG.warn(
+              "recovering from the older checkpoint {} and the journal after it",
               candidate.getFileName());
         }
         return refusal;
       } catch (CheckpointException refused) {
         LOG.error("{}; the node sets it aside and does not restore it", refused.getMessage());
         folder = folder == null ? newQuarantine(storage) : folder;
-        moveAll(checkpoints, folder, name -> name.equals(candidate.getFileName().toString())
-            || name.equals(candidate.getFileName() + ".md5"));
+        moveAll(
+            checkpoints,
+            folder,
+            name ->
+                name.equals(candidate.getFileName().toString())
+                    || name.equals(candidate.getFileName() + ".md5"));
         if (refusal == null) {
           refusal = refused.getMessage();
-          Optional<String> fetched = peers == null ? Optional.empty()
-              : peers.fetchInto(groupDirectory, maxApplicationVersion, false);
+          Optional<String> fetched =
+              peers == null
+                  ? Optional.empty()
+                  : peers.fetchInto(groupDirectory, maxApplicationVersion, false);
           if (fetched.isPresent()) {
             LOG.warn("recovering from checkpoint {} instead", fetched.get());
             return refusal + "; recovered from checkpoint " + fetched.get();
@@ -83,23 +93,29 @@ final class CheckpointRecovery {
     // the state by itself.
     JournalFiles.Bounds journal = JournalFiles.bounds(groupDirectory.resolve("current"));
     if (journal.first() >= 0 && journal.first() <= 1) {
-      LOG.warn("no sound checkpoint left; the journal reaches back to its first entry, so the node"
-          + " rebuilds its state by replaying all of it");
+      LOG.warn(
+          "no sound checkpoint left; the journal reaches back to its first entry, so the node"
+              + " rebuilds its state by replaying all of it");
       return refusal + "; recovered by replaying the whole journal";
     }
     // Last resort: a peer's checkpoint beyond the end of this journal, with the journal set aside.
     // The engine then needs the leader to send from the checkpoint on, which a leader that still
     // remembers this node's old position may only do after its next election.
-    Optional<String> beyond = peers == null ? Optional.empty()
-        : peers.fetchInto(groupDirectory, maxApplicationVersion, true);
+    Optional<String> beyond =
+        peers == null
+            ? Optional.empty()
+            : peers.fetchInto(groupDirectory, maxApplicationVersion, true);
     if (beyond.isPresent()) {
       LOG.warn("recovering from checkpoint {}; the journal here was set aside", beyond.get());
       return refusal + "; recovered from checkpoint " + beyond.get();
     }
-    LOG.error("no sound checkpoint left and no peer could help; the node discards its journal and"
-        + " waits for the primary to install a checkpoint");
+    LOG.error(
+        "no sound checkpoint left and no peer could help; the node discards its journal and"
+            + " waits for the primary to install a checkpoint");
     // Every candidate was refused, so the quarantine folder exists; created here if not.
-    moveAll(groupDirectory.resolve("current"), folder == null ? newQuarantine(storage) : folder,
+    moveAll(
+        groupDirectory.resolve("current"),
+        folder == null ? newQuarantine(storage) : folder,
         name -> name.startsWith("log_"));
     return refusal;
   }

@@ -52,12 +52,14 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     this.storage = storage;
     this.temporary = temporary;
     int[] free = freePorts(2 * settings.size());
-    // Literal loopback addresses: nothing is resolved (Error Prone's AddressSelection is about names).
+    // Literal loopback addresses: nothing is resolved (Error Prone's AddressSelection is about
+    // names).
     Map<NodeId, InetSocketAddress> ports = new TreeMap<>();
     Map<NodeId, InetSocketAddress> http = new TreeMap<>();
     for (int i = 1; i <= settings.size(); i++) {
       ports.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[i - 1]));
-      http.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[settings.size() + i - 1]));
+      http.put(
+          NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[settings.size() + i - 1]));
     }
     this.addresses = Map.copyOf(ports);
     this.httpAddresses = Map.copyOf(http);
@@ -76,11 +78,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   private synchronized SteadfastNode<C, R> startNode(NodeId id) {
-    SteadfastNode.Builder<C, R> builder = SteadfastNode.<C, R>builder()
-        .id(id)
-        .storage(storage.resolve(id.value()))
-        .options(settings.options())
-        .http(Objects.requireNonNull(httpAddresses.get(id), "http address"));
+    SteadfastNode.Builder<C, R> builder =
+        SteadfastNode.<C, R>builder()
+            .id(id)
+            .storage(storage.resolve(id.value()))
+            .options(settings.options())
+            .http(Objects.requireNonNull(httpAddresses.get(id), "http address"));
     addresses.forEach(builder::peer);
     endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
@@ -106,8 +109,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   public synchronized SteadfastNode<C, R> node(NodeId id) {
     SteadfastNode<C, R> node = nodes.get(id);
     if (node == null) {
-      throw new ConfigurationException("node", "unknown node " + id + "; members are "
-          + nodes.keySet());
+      throw new ConfigurationException(
+          "node", "unknown node " + id + "; members are " + nodes.keySet());
     }
     return node;
   }
@@ -138,15 +141,19 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
   /** A client whose sessions follow the primary across failovers and switchovers. */
   public SteadfastClient<C, R> client() {
-    return new SteadfastClient<>(settings.codec(), new Routing.Cluster<>(this::runtimes),
-        settings.requestDeadline());
+    return new SteadfastClient<>(
+        settings.codec(), new Routing.Cluster<>(this::runtimes), settings.requestDeadline());
   }
 
   /** Each node's HTTP endpoint, for remote clients and load-balancer checks. */
   public Map<NodeId, java.net.URI> endpoints() {
     Map<NodeId, java.net.URI> uris = new TreeMap<>();
-    httpAddresses.forEach((id, address) -> uris.put(id,
-        java.net.URI.create("http://" + address.getHostString() + ":" + address.getPort())));
+    httpAddresses.forEach(
+        (id, address) ->
+            uris.put(
+                id,
+                java.net.URI.create(
+                    "http://" + address.getHostString() + ":" + address.getPort())));
     return uris;
   }
 
@@ -185,8 +192,9 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     SteadfastException last = null;
     while (!to.isPrimary()) {
       if (System.nanoTime() > end) {
-        throw new SteadfastException("switchover to " + target + " did not complete within "
-            + settings.requestDeadline(), last);
+        throw new SteadfastException(
+            "switchover to " + target + " did not complete within " + settings.requestDeadline(),
+            last);
       }
       try {
         primary().switchoverTo(target);
@@ -361,7 +369,9 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
-    /** Commands between automatic checkpoints; see {@link SteadfastNode.Builder#checkpointEvery}. */
+    /**
+     * Commands between automatic checkpoints; see {@link SteadfastNode.Builder#checkpointEvery}.
+     */
     public Builder<C, R> checkpointEvery(long commands) {
       options = options.withCheckpointEvery(commands);
       return this;
@@ -407,8 +417,10 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       Path root;
       boolean temporary = storage == null;
       try {
-        root = temporary ? Files.createTempDirectory("steadfast-cluster-")
-            : Objects.requireNonNull(storage);
+        root =
+            temporary
+                ? Files.createTempDirectory("steadfast-cluster-")
+                : Objects.requireNonNull(storage);
       } catch (IOException e) {
         throw new ConfigurationException("storage", "cannot create a temporary folder: " + e);
       }

@@ -40,7 +40,9 @@ final class Heartbeat implements AutoCloseable {
     /** Hands the primary role to {@code target} for reason HEALTH; throws on failure. */
     void handOverForHealth(NodeId target);
 
-    /** Journals an empty batch if nothing was journaled for a while and a session is due to expire. */
+    /**
+     * Journals an empty batch if nothing was journaled for a while and a session is due to expire.
+     */
     void tickIfIdle();
   }
 
@@ -55,15 +57,21 @@ final class Heartbeat implements AutoCloseable {
   private volatile Health health = Health.up();
   private int consecutiveDown;
 
-  Heartbeat(NodeId node, Supplier<ResilientApplication<?, ?>> application, Host host,
-      Duration interval, int probesBeforeHandOver, Duration budget) {
+  Heartbeat(
+      NodeId node,
+      Supplier<ResilientApplication<?, ?>> application,
+      Host host,
+      Duration interval,
+      int probesBeforeHandOver,
+      Duration budget) {
     this.node = node;
     this.application = application;
     this.host = host;
     this.interval = interval;
     this.probesBeforeHandOver = probesBeforeHandOver;
     this.clock = new ExitPointClock("health", budget);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "steadfast-heartbeat-" + node));
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "steadfast-heartbeat-" + node));
     this.prober = Executors.newSingleThreadExecutor(r -> daemon(r, "steadfast-probe-" + node));
   }
 
@@ -75,8 +83,9 @@ final class Heartbeat implements AutoCloseable {
 
   void start() {
     // The schedule lives until close() shuts the scheduler down; beat() catches its own failures.
-    var unused = scheduler.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    var unused =
+        scheduler.scheduleWithFixedDelay(
+            this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The application's health at the last probe. */
@@ -126,8 +135,11 @@ final class Heartbeat implements AutoCloseable {
   }
 
   private void handOver() {
-    LOG.warn("{}: application down for {} probes ({}); handing the primary role to a healthy backup",
-        node, consecutiveDown, health.detail());
+    LOG.warn(
+        "{}: application down for {} probes ({}); handing the primary role to a healthy backup",
+        node,
+        consecutiveDown,
+        health.detail());
     for (NodeId peer : host.otherMembers()) {
       try {
         Health peerHealth = host.healthOf(peer);

@@ -53,11 +53,14 @@ final class HttpEndpoint implements AutoCloseable {
   HttpEndpoint(NodeRuntime<?, ?> node, InetSocketAddress address) throws IOException {
     this.node = node;
     this.server = HttpServer.create(address, 64);
-    this.executor = Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, "steadfast-http-" + node.id());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "steadfast-http-" + node.id());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/steadfast/v1/requests", this::request);
     server.createContext("/steadfast/v1/sessions/", this::session);
@@ -107,8 +110,8 @@ final class HttpEndpoint implements AutoCloseable {
       String id = path.substring(path.lastIndexOf('/') + 1);
       try {
         String query = exchange.getRequestURI().getQuery();
-        SessionView view = node.readSession(SessionId.of(id),
-            query != null && query.contains("attach=true"));
+        SessionView view =
+            node.readSession(SessionId.of(id), query != null && query.contains("attach=true"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
           out.writeByte(view.state().ordinal());
@@ -127,8 +130,8 @@ final class HttpEndpoint implements AutoCloseable {
   private void primary(HttpExchange exchange) throws IOException {
     try (exchange) {
       boolean primary = node.isPrimary();
-      reply(exchange, primary ? 200 : 503,
-          text((primary ? "primary " : "not primary ") + node.id()));
+      reply(
+          exchange, primary ? 200 : 503, text((primary ? "primary " : "not primary ") + node.id()));
     }
   }
 
@@ -147,7 +150,9 @@ final class HttpEndpoint implements AutoCloseable {
       }
       java.nio.file.Path file = newest.get();
       try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-        exchange.getResponseHeaders().add(PeerCheckpoints.NAME_HEADER, file.getFileName().toString());
+        exchange
+            .getResponseHeaders()
+            .add(PeerCheckpoints.NAME_HEADER, file.getFileName().toString());
         exchange.sendResponseHeaders(200, java.nio.file.Files.size(file));
         try (OutputStream out = exchange.getResponseBody()) {
           in.transferTo(out);
@@ -158,12 +163,20 @@ final class HttpEndpoint implements AutoCloseable {
 
   private void refuse(HttpExchange exchange, Throwable cause) throws IOException {
     if (cause instanceof NotPrimaryException notPrimary) {
-      notPrimary.suggestedPrimary().ifPresent(
-          p -> exchange.getResponseHeaders().add(PRIMARY_HEADER, p.value()));
+      notPrimary
+          .suggestedPrimary()
+          .ifPresent(p -> exchange.getResponseHeaders().add(PRIMARY_HEADER, p.value()));
       reply(exchange, 421, text(notPrimary.getMessage()));
     } else if (cause instanceof NotAuthorizedException refused) {
-      reply(exchange, 403, text(refused.user() + "\n" + refused.commandType() + "\n"
-          + String.join(",", refused.requiredRoles())));
+      reply(
+          exchange,
+          403,
+          text(
+              refused.user()
+                  + "\n"
+                  + refused.commandType()
+                  + "\n"
+                  + String.join(",", refused.requiredRoles())));
     } else if (cause instanceof MalformedCommandException malformed) {
       reply(exchange, 400, text(malformed.getMessage()));
     } else if (cause instanceof SteadfastException steadfast) {

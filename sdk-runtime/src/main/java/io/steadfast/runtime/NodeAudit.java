@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The audit view of one replica, from {@link SteadfastNode#audit()}: what auditors, the
@@ -41,30 +42,35 @@ public final class NodeAudit<C, R> {
    * @throws SteadfastException if the application's checkpoint fails
    */
   public StateDigest digest() {
-    return stateMachine.read(core -> {
-      try {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-          core.writeState(out);
-          StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
-          core.application().checkpoint(writer);
-          writer.flush();
-        }
-        byte[] all = bytes.toByteArray();
-        return new StateDigest(core.lastPosition(), stateMachine.lastAppliedIndex(),
-            HexFormat.of().formatHex(sha.digest(all)), all.length);
-      } catch (IOException | NoSuchAlgorithmException e) {
-        throw new SteadfastException("node " + node + " could not fingerprint its state", e);
-      }
-    });
+    return stateMachine.read(
+        core -> {
+          try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+              core.writeState(out);
+              StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
+              core.application().checkpoint(writer);
+              writer.flush();
+            }
+            byte[] all = bytes.toByteArray();
+            return new StateDigest(
+                core.lastPosition(),
+                stateMachine.lastAppliedIndex(),
+                HexFormat.of().formatHex(sha.digest(all)),
+                all.length);
+          } catch (IOException | NoSuchAlgorithmException e) {
+            throw new SteadfastException("node " + node + " could not fingerprint its state", e);
+          }
+        });
   }
 
   /**
-   * Runs {@code reader} against this replica's application instance. The reader must not change
-   * the state or keep the instance.
+   * Runs {@code reader} against this replica's application instance. The reader must not change the
+   * state or keep the instance.
    */
-  public <T> T inspect(Function<? super ResilientApplication<C, R>, T> reader) {
+  public <T extends @Nullable Object> T inspect(
+      Function<? super ResilientApplication<C, R>, T> reader) {
     return stateMachine.read(core -> reader.apply(core.application()));
   }
 }

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a node runs, apart from who it is and where its peers are: the application and codec,
- * timeouts, checkpointing, journal segments, group commit, the leader clock and health probing.
- * The one place these settings, their defaults and their checks live; {@link SteadfastNode.Builder}
- * and {@link EmbeddedCluster.Builder} both hold one.
+ * timeouts, checkpointing, journal segments, group commit, the leader clock and health probing. The
+ * one place these settings, their defaults and their checks live; {@link SteadfastNode.Builder} and
+ * {@link EmbeddedCluster.Builder} both hold one.
  *
  * <p>Immutable and thread-safe. Each {@code with} method validates its argument at once and names
  * the setting it rejects in a {@link ConfigurationException}.
@@ -41,10 +41,18 @@ final class NodeOptions<C, R> {
   private final Duration healthInterval;
   private final int probesBeforeHandOver;
 
-  private NodeOptions(@Nullable Supplier<ResilientApplication<C, R>> applications,
-      @Nullable CommandCodec<C, R> codec, Duration electionMin, Duration electionMax,
-      Duration requestTimeout, Duration requestDeadline, long checkpointEvery, long segmentSize,
-      GroupCommitter.Limits groupCommit, Clock clock, Duration healthInterval,
+  private NodeOptions(
+      @Nullable Supplier<ResilientApplication<C, R>> applications,
+      @Nullable CommandCodec<C, R> codec,
+      Duration electionMin,
+      Duration electionMax,
+      Duration requestTimeout,
+      Duration requestDeadline,
+      long checkpointEvery,
+      long segmentSize,
+      GroupCommitter.Limits groupCommit,
+      Clock clock,
+      Duration healthInterval,
       int probesBeforeHandOver) {
     this.applications = applications;
     this.codec = codec;
@@ -61,49 +69,110 @@ final class NodeOptions<C, R> {
   }
 
   /**
-   * The defaults: election timeout 150–300 ms, engine request timeout 3 s, request deadline 10 s,
-   * a checkpoint every 20,000 commands, 8 MiB journal segments, {@link #GROUP_COMMIT}, the UTC
-   * system clock, a health probe every second with a hand-over after 3 DOWN probes.
+   * The defaults: election timeout 150–300 ms, engine request timeout 3 s, request deadline 10 s, a
+   * checkpoint every 20,000 commands, 8 MiB journal segments, {@link #GROUP_COMMIT}, the UTC system
+   * clock, a health probe every second with a hand-over after 3 DOWN probes.
    */
   static <C, R> NodeOptions<C, R> defaults() {
-    return new NodeOptions<>(null, null, Duration.ofMillis(150), Duration.ofMillis(300),
-        Duration.ofSeconds(3), Duration.ofSeconds(10), 20_000, 8L * 1024 * 1024, GROUP_COMMIT,
-        Clock.systemUTC(), Duration.ofSeconds(1), 3);
+    return new NodeOptions<>(
+        null,
+        null,
+        Duration.ofMillis(150),
+        Duration.ofMillis(300),
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(10),
+        20_000,
+        8L * 1024 * 1024,
+        GROUP_COMMIT,
+        Clock.systemUTC(),
+        Duration.ofSeconds(1),
+        3);
   }
 
   NodeOptions<C, R> withApplication(Supplier<ResilientApplication<C, R>> factory) {
-    return new NodeOptions<>(Objects.requireNonNull(factory, "application"), codec, electionMin,
-        electionMax, requestTimeout, requestDeadline, checkpointEvery, segmentSize, groupCommit,
-        clock, healthInterval, probesBeforeHandOver);
+    return new NodeOptions<>(
+        Objects.requireNonNull(factory, "application"),
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        clock,
+        healthInterval,
+        probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withCodec(CommandCodec<C, R> value) {
-    return new NodeOptions<>(applications, Objects.requireNonNull(value, "codec"), electionMin,
-        electionMax, requestTimeout, requestDeadline, checkpointEvery, segmentSize, groupCommit,
-        clock, healthInterval, probesBeforeHandOver);
+    return new NodeOptions<>(
+        applications,
+        Objects.requireNonNull(value, "codec"),
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        clock,
+        healthInterval,
+        probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withElectionTimeout(Duration min, Duration max) {
     if (min == null || max == null || min.toMillis() < 10 || max.compareTo(min) <= 0) {
-      throw new ConfigurationException("electionTimeout",
-          "need 10 ms <= min < max, got min=" + min + ", max=" + max);
+      throw new ConfigurationException(
+          "electionTimeout", "need 10 ms <= min < max, got min=" + min + ", max=" + max);
     }
-    return new NodeOptions<>(applications, codec, min, max, requestTimeout, requestDeadline,
-        checkpointEvery, segmentSize, groupCommit, clock, healthInterval, probesBeforeHandOver);
+    return new NodeOptions<>(
+        applications,
+        codec,
+        min,
+        max,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        clock,
+        healthInterval,
+        probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withRequestDeadline(Duration deadline) {
-    return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
-        positive("requestDeadline", deadline), checkpointEvery, segmentSize, groupCommit, clock,
-        healthInterval, probesBeforeHandOver);
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        positive("requestDeadline", deadline),
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        clock,
+        healthInterval,
+        probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withCheckpointEvery(long commands) {
     if (commands < 1) {
       throw new ConfigurationException("checkpointEvery", "must be positive: " + commands);
     }
-    return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
-        requestDeadline, commands, segmentSize, groupCommit, clock, healthInterval,
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        commands,
+        segmentSize,
+        groupCommit,
+        clock,
+        healthInterval,
         probesBeforeHandOver);
   }
 
@@ -111,41 +180,83 @@ final class NodeOptions<C, R> {
     if (bytes < 64 * 1024) {
       throw new ConfigurationException("segmentSize", "must be at least 64 KiB: " + bytes);
     }
-    return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
-        requestDeadline, checkpointEvery, bytes, groupCommit, clock, healthInterval,
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        bytes,
+        groupCommit,
+        clock,
+        healthInterval,
         probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withGroupCommit(int maxRequests, int maxBytes, int inFlight) {
     GroupCommitter.Limits limits;
     try {
-      limits = new GroupCommitter.Limits(maxRequests, maxBytes, Duration.ZERO, inFlight,
-          groupCommit.queue());
+      limits =
+          new GroupCommitter.Limits(
+              maxRequests, maxBytes, Duration.ZERO, inFlight, groupCommit.queue());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("groupCommit", String.valueOf(e.getMessage()));
     }
-    return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
-        requestDeadline, checkpointEvery, segmentSize, limits, clock, healthInterval,
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        limits,
+        clock,
+        healthInterval,
         probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withClock(Clock value) {
-    return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
-        requestDeadline, checkpointEvery, segmentSize, groupCommit,
-        Objects.requireNonNull(value, "clock"), healthInterval, probesBeforeHandOver);
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        Objects.requireNonNull(value, "clock"),
+        healthInterval,
+        probesBeforeHandOver);
   }
 
   NodeOptions<C, R> withHealthProbe(Duration interval, int probes) {
     if (interval == null || interval.toMillis() < 10) {
-      throw new ConfigurationException("healthProbe",
-          "interval must be at least 10 ms: " + interval);
+      throw new ConfigurationException(
+          "healthProbe", "interval must be at least 10 ms: " + interval);
     }
     if (probes < 1) {
-      throw new ConfigurationException("healthProbe",
-          "probes before hand-over must be positive: " + probes);
+      throw new ConfigurationException(
+          "healthProbe", "probes before hand-over must be positive: " + probes);
     }
-    return new NodeOptions<>(applications, codec, electionMin, electionMax, requestTimeout,
-        requestDeadline, checkpointEvery, segmentSize, groupCommit, clock, interval, probes);
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        clock,
+        interval,
+        probes);
   }
 
   /**
@@ -216,7 +327,7 @@ final class NodeOptions<C, R> {
 
   /** The engine's share of these options. */
   EngineSettings engine() {
-    return new EngineSettings(electionMin, electionMax, requestTimeout, checkpointEvery,
-        segmentSize);
+    return new EngineSettings(
+        electionMin, electionMax, requestTimeout, checkpointEvery, segmentSize);
   }
 }

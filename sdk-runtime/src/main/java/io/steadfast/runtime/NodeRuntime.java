@@ -9,11 +9,11 @@ import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.Authorizer;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.ratis.NodeHooks;
@@ -23,7 +23,6 @@ import io.steadfast.runtime.internal.session.SessionRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine side of one member, behind {@link SteadfastNode}'s facade: its Ratis engine, group
  * commit, role tracking, heartbeat and HTTP endpoint, and the requests of routing and of the HTTP
- * endpoint. The seam between the public node and everything that runs it; routing, the endpoint
- * and the heartbeat call this class, never the facade.
+ * endpoint. The seam between the public node and everything that runs it; routing, the endpoint and
+ * the heartbeat call this class, never the facade.
  *
  * <p>Thread-safe.
  *
@@ -59,6 +58,7 @@ final class NodeRuntime<C, R> {
   private final RoleTracker roles;
   private final Authorizer authorizer;
   private final Object lifecycle = new Object();
+
   /** Orders promotion against step-down, so a node never stays PRIMARY once Raft demoted it. */
   private final Object roleLock = new Object();
 
@@ -68,10 +68,13 @@ final class NodeRuntime<C, R> {
   private volatile boolean primaryReady;
   private volatile long primaryEpoch;
   private volatile boolean stopped;
+
   /** Set when the whole cluster is being closed: step-downs then are not failovers. */
   private volatile boolean shuttingDown;
+
   /** Where sessions opened on this node go once it is no longer primary, if anywhere. */
   private volatile @Nullable Routing<C, R> fallback;
+
   private volatile @Nullable String recoveredFrom;
   private volatile @Nullable Heartbeat heartbeat;
   private volatile @Nullable HttpEndpoint http;
@@ -79,13 +82,21 @@ final class NodeRuntime<C, R> {
   NodeRuntime(NodeSettings<C, R> settings) {
     this.settings = settings;
     this.id = settings.id();
-    this.stateMachine = new StateMachineAdapter<>(id, settings.applications(), settings.codec(),
-        new Hooks(), settings.engine().checkpointEvery());
+    this.stateMachine =
+        new StateMachineAdapter<>(
+            id,
+            settings.applications(),
+            settings.codec(),
+            new Hooks(),
+            settings.engine().checkpointEvery());
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
-    this.roles = new RoleTracker(id, () -> stateMachine.core().application(),
-        stateMachine.core().application().budgets().roleChange());
+    this.roles =
+        new RoleTracker(
+            id,
+            () -> stateMachine.core().application(),
+            stateMachine.core().application().budgets().roleChange());
   }
 
   /** This node's id. */
@@ -148,27 +159,57 @@ final class NodeRuntime<C, R> {
       }
       boolean restart = RatisEngine.hasJournal(settings.storage(), settings.cluster());
       try {
-        recoveredFrom = CheckpointRecovery.checkNewest(
-            RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
-            stateMachine.core().application().checkpointVersion(), settings.storage(),
-            settings.peerEndpoints().isEmpty() ? null : new PeerCheckpoints(settings.peerEndpoints()));
-        engine = RatisEngine.start(id, settings.cluster(), settings.peers(), settings.storage(),
-            settings.engine(), stateMachine);
+        recoveredFrom =
+            CheckpointRecovery.checkNewest(
+                RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
+                stateMachine.core().application().checkpointVersion(),
+                settings.storage(),
+                settings.peerEndpoints().isEmpty()
+                    ? null
+                    : new PeerCheckpoints(settings.peerEndpoints()));
+        engine =
+            RatisEngine.start(
+                id,
+                settings.cluster(),
+                settings.peers(),
+                settings.storage(),
+                settings.engine(),
+                stateMachine);
       } catch (IOException e) {
-        throw new ConfigurationException("storage",
+        throw new ConfigurationException(
+            "storage",
             "node " + id + " cannot start on " + settings.storage() + ": " + e.getMessage());
       } catch (RuntimeException e) {
-        throw new ConfigurationException("peer", "node " + id + " cannot start at " + address()
-            + ": " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+        throw new ConfigurationException(
+            "peer",
+            "node "
+                + id
+                + " cannot start at "
+                + address()
+                + ": "
+                + e.getMessage()
+                + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
       }
-      committer = new GroupCommitter(id.value(), settings.groupCommit(), settings.clock(),
-          entry -> Objects.requireNonNull(engine).write(entry),
-          () -> new NotPrimaryException(id, null));
-      roles.change(Role.BACKUP, restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
-          0, stateMachine.core().lastPosition());
-      Heartbeat beat = new Heartbeat(id, () -> stateMachine.core().application(), new HeartbeatHost(),
-          settings.healthInterval(), settings.probesBeforeHandOver(),
-          stateMachine.core().application().budgets().health());
+      committer =
+          new GroupCommitter(
+              id.value(),
+              settings.groupCommit(),
+              settings.clock(),
+              entry -> Objects.requireNonNull(engine).write(entry),
+              () -> new NotPrimaryException(id, null));
+      roles.change(
+          Role.BACKUP,
+          restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
+          0,
+          stateMachine.core().lastPosition());
+      Heartbeat beat =
+          new Heartbeat(
+              id,
+              () -> stateMachine.core().application(),
+              new HeartbeatHost(),
+              settings.healthInterval(),
+              settings.probesBeforeHandOver(),
+              stateMachine.core().application().budgets().health());
       heartbeat = beat;
       beat.start();
       InetSocketAddress httpAddress = settings.http();
@@ -177,8 +218,8 @@ final class NodeRuntime<C, R> {
           http = new HttpEndpoint(this, httpAddress);
         } catch (IOException e) {
           stop(false);
-          throw new ConfigurationException("http", "node " + id + " cannot listen on " + httpAddress
-              + ": " + e.getMessage());
+          throw new ConfigurationException(
+              "http", "node " + id + " cannot listen on " + httpAddress + ": " + e.getMessage());
         }
       }
     }
@@ -226,8 +267,8 @@ final class NodeRuntime<C, R> {
 
   void handOver(NodeId target, RoleChange.Reason reason) {
     if (!settings.peers().containsKey(target)) {
-      throw new ConfigurationException("target", "unknown node " + target + "; members are "
-          + settings.peers().keySet());
+      throw new ConfigurationException(
+          "target", "unknown node " + target + "; members are " + settings.peers().keySet());
     }
     RatisEngine running = requirePrimary();
     if (target.equals(id)) {
@@ -239,11 +280,13 @@ final class NodeRuntime<C, R> {
     // primary; waiting for it to commit first would only add a round trip.
     CompletableFuture<byte[]> announced =
         running.write(WireFormat.encode(new JournalEntry.HandOver(target, reason, epoch)));
-    announced.exceptionally(e -> {
-      LOG.warn("{}: hand-over announcement to {} not confirmed: {}", id, target, e.toString());
-      return null;
-    });
-    await(running.transferLeadership(target, settings.engine().requestTimeout()),
+    announced.exceptionally(
+        e -> {
+          LOG.warn("{}: hand-over announcement to {} not confirmed: {}", id, target, e.toString());
+          return null;
+        });
+    await(
+        running.transferLeadership(target, settings.engine().requestTimeout()),
         "transfer leadership to " + target);
   }
 
@@ -252,16 +295,30 @@ final class NodeRuntime<C, R> {
     RatisEngine running = engine;
     ReplicatedCore<C, R> core = stateMachine.core();
     int sessions = core.openSessions();
-    long overruns = core.applyClock().overruns() + stateMachine.checkpointClock().overruns()
-        + stateMachine.restoreClock().overruns() + roles.clock().overruns()
-        + (heartbeat == null ? 0 : heartbeat.clock().overruns());
-    return new NodeStatus(new NodeStatus.Values(id, roles.role(),
-        running == null ? -1 : running.term(), knownPrimary, core.lastPosition(),
-        stateMachine.lastAppliedIndex(), running == null ? -1 : running.commitIndex(),
-        running == null ? -1 : running.journalStartIndex(), stateMachine.lastCheckpointIndex(),
-        sessions, currentHealth(), overruns, recoveredFrom,
-        running == null || stopped ? null : running.sinceLastContact(), core.faults(),
-        stateMachine.poisonEntries()));
+    long overruns =
+        core.applyClock().overruns()
+            + stateMachine.checkpointClock().overruns()
+            + stateMachine.restoreClock().overruns()
+            + roles.clock().overruns()
+            + (heartbeat == null ? 0 : heartbeat.clock().overruns());
+    return new NodeStatus(
+        new NodeStatus.Values(
+            id,
+            roles.role(),
+            running == null ? -1 : running.term(),
+            knownPrimary,
+            core.lastPosition(),
+            stateMachine.lastAppliedIndex(),
+            running == null ? -1 : running.commitIndex(),
+            running == null ? -1 : running.journalStartIndex(),
+            stateMachine.lastCheckpointIndex(),
+            sessions,
+            currentHealth(),
+            overruns,
+            recoveredFrom,
+            running == null || stopped ? null : running.sinceLastContact(),
+            core.faults(),
+            stateMachine.poisonEntries()));
   }
 
   /** The state machine, for the facade's audit view. */
@@ -280,8 +337,8 @@ final class NodeRuntime<C, R> {
   }
 
   /**
-   * Answers a read-only request from the application's {@code query}, linearizably (confirmed
-   * with a majority first). Must be called on the primary.
+   * Answers a read-only request from the application's {@code query}, linearizably (confirmed with
+   * a majority first). Must be called on the primary.
    *
    * @throws NotPrimaryException if this node is not the primary
    * @throws io.steadfast.api.CommandRejectedException if the application's query threw
@@ -314,8 +371,9 @@ final class NodeRuntime<C, R> {
   }
 
   private void authorize(Request request) {
-    Optional<Principal> principal = stateMachine.read(
-        core -> core.sessions().get(request.session()).map(SessionRecord::principal));
+    Optional<Principal> principal =
+        stateMachine.read(
+            core -> core.sessions().get(request.session()).map(SessionRecord::principal));
     if (principal.isEmpty()) {
       return; // the journal will answer "unknown" or "expired" deterministically
     }
@@ -346,13 +404,17 @@ final class NodeRuntime<C, R> {
    */
   SessionView readSession(SessionId session, boolean attach) {
     RatisEngine running = requirePrimary();
-    SessionView view = Queries.decodeSessionReply(
-        await(running.read(Queries.sessionQuery(session)), "read session " + session));
+    SessionView view =
+        Queries.decodeSessionReply(
+            await(running.read(Queries.sessionQuery(session)), "read session " + session));
     if (attach && view.state() == SessionView.State.OPEN) {
-      Optional<Principal> principal = stateMachine.read(
-          core -> core.sessions().get(session).map(SessionRecord::principal));
-      principal.ifPresent(p -> roles.resumed(new io.steadfast.api.session.SessionResumed(
-          session, p, view.resumePoint(), view.lastSequence())));
+      Optional<Principal> principal =
+          stateMachine.read(core -> core.sessions().get(session).map(SessionRecord::principal));
+      principal.ifPresent(
+          p ->
+              roles.resumed(
+                  new io.steadfast.api.session.SessionResumed(
+                      session, p, view.resumePoint(), view.lastSequence())));
     }
     return view;
   }
@@ -379,8 +441,8 @@ final class NodeRuntime<C, R> {
       }
       throw new SteadfastException("node " + id + " could not " + what + ": " + cause, cause);
     } catch (TimeoutException e) {
-      throw new SteadfastException("node " + id + " could not " + what + " within "
-          + settings.requestDeadline(), e);
+      throw new SteadfastException(
+          "node " + id + " could not " + what + " within " + settings.requestDeadline(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SteadfastException("node " + id + " interrupted during " + what, e);
@@ -455,8 +517,8 @@ final class NodeRuntime<C, R> {
     @Override
     public Health healthOf(NodeId peer) {
       RatisEngine running = Objects.requireNonNull(engine);
-      return Queries.decodeHealth(await(running.askPeer(peer, Queries.healthQuery()),
-          "ask " + peer + " for its health"));
+      return Queries.decodeHealth(
+          await(running.askPeer(peer, Queries.healthQuery()), "ask " + peer + " for its health"));
     }
 
     @Override
@@ -479,7 +541,8 @@ final class NodeRuntime<C, R> {
   private final class Hooks implements NodeHooks {
 
     @Override
-    public void primaryReady(long epoch, long priorEpoch, JournalEntry.@Nullable HandOver handOver) {
+    public void primaryReady(
+        long epoch, long priorEpoch, JournalEntry.@Nullable HandOver handOver) {
       RoleChange.Reason reason;
       if (handOver != null && handOver.target().equals(id) && epoch == handOver.epoch() + 1) {
         reason = handOver.reason();
@@ -513,8 +576,10 @@ final class NodeRuntime<C, R> {
         if (roles.role() == Role.PRIMARY && !stopped && !shuttingDown) {
           // A hand-over this primary announced in its own epoch explains the step-down; anything
           // else is a deposition (another node was elected while this one was cut off or stalled).
-          RoleChange.Reason reason = handOver != null && handOver.epoch() == primaryEpoch
-              ? handOver.reason() : RoleChange.Reason.FAILOVER;
+          RoleChange.Reason reason =
+              handOver != null && handOver.epoch() == primaryEpoch
+                  ? handOver.reason()
+                  : RoleChange.Reason.FAILOVER;
           roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
         }
       }
@@ -522,14 +587,19 @@ final class NodeRuntime<C, R> {
 
     @Override
     public void rejoined() {
-      Optional.ofNullable(engine).ifPresent(e -> roles.change(Role.BACKUP, RoleChange.Reason.REJOIN,
-          e.term(), appliedPosition()));
+      Optional.ofNullable(engine)
+          .ifPresent(
+              e ->
+                  roles.change(Role.BACKUP, RoleChange.Reason.REJOIN, e.term(), appliedPosition()));
     }
 
     @Override
     public void failed(Throwable cause) {
-      LOG.error("{}: stopping after an error it cannot recover from; restart it to recover from its"
-          + " checkpoint and the journal", id, cause);
+      LOG.error(
+          "{}: stopping after an error it cannot recover from; restart it to recover from its"
+              + " checkpoint and the journal",
+          id,
+          cause);
       primaryReady = false;
       Thread stopper = new Thread(() -> stop(false), "steadfast-failstop-" + id);
       stopper.setDaemon(true);

@@ -150,8 +150,8 @@ public final class NodeStatus {
   }
 
   /**
-   * Commands whose apply threw an {@link Error} that was recorded as an application fault (the
-   * same on every replica), since this node started.
+   * Commands whose apply threw an {@link Error} that was recorded as an application fault (the same
+   * on every replica), since this node started.
    */
   public long applicationFaults() {
     return applicationFaults;
@@ -184,19 +184,59 @@ public final class NodeStatus {
   }
 
   private Values values() {
-    return new Values(node, role, epoch, primary, appliedPosition, appliedIndex, commitIndex,
-        journalStartIndex, lastCheckpointIndex, openSessions, health, overruns, recoveredFrom,
-        sinceLastContact, applicationFaults, skippedEntries);
+    return new Values(
+        node,
+        role,
+        epoch,
+        primary,
+        appliedPosition,
+        appliedIndex,
+        commitIndex,
+        journalStartIndex,
+        lastCheckpointIndex,
+        openSessions,
+        health,
+        overruns,
+        recoveredFrom,
+        sinceLastContact,
+        applicationFaults,
+        skippedEntries);
   }
 
   @Override
   public String toString() {
-    return "NodeStatus[node=" + node + ", role=" + role + ", epoch=" + epoch + ", primary="
-        + primary + ", applied=" + appliedPosition + " at index " + appliedIndex + ", commit="
-        + commitIndex + ", journalStart=" + journalStartIndex + ", checkpoint="
-        + lastCheckpointIndex + ", sessions=" + openSessions + ", health=" + health
-        + ", overruns=" + overruns + ", recoveredFrom=" + recoveredFrom + ", sinceLastContact="
-        + sinceLastContact + ", applicationFaults=" + applicationFaults + ", skippedEntries="
-        + skippedEntries + "]";
+    return "NodeStatus[node="
+        + node
+        + ", role="
+        + role
+        + ", epoch="
+        + epoch
+        + ", primary="
+        + primary
+        + ", applied="
+        + appliedPosition
+        + " at index "
+        + appliedIndex
+        + ", commit="
+        + commitIndex
+        + ", journalStart="
+        + journalStartIndex
+        + ", checkpoint="
+        + lastCheckpointIndex
+        + ", sessions="
+        + openSessions
+        + ", health="
+        + health
+        + ", overruns="
+        + overruns
+        + ", recoveredFrom="
+        + recoveredFrom
+        + ", sinceLastContact="
+        + sinceLastContact
+        + ", applicationFaults="
+        + applicationFaults
+        + ", skippedEntries="
+        + skippedEntries
+        + "]";
   }
 }

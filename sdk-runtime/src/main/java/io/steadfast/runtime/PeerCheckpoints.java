@@ -4,6 +4,7 @@ import io.steadfast.api.NodeId;
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
+import io.steadfast.runtime.internal.ratis.JournalFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import io.steadfast.runtime.internal.ratis.JournalFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,8 @@ final class PeerCheckpoints {
   static final String NAME_HEADER = "Steadfast-Checkpoint";
 
   private final Map<NodeId, URI> peers;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   PeerCheckpoints(Map<NodeId, URI> peers) {
     this.peers = Map.copyOf(peers);
@@ -44,7 +45,8 @@ final class PeerCheckpoints {
    *
    * @return the peer and the checkpoint's name, if one was installed
    */
-  Optional<String> fetchInto(Path groupDirectory, int maxApplicationVersion, boolean beyondJournal) {
+  Optional<String> fetchInto(
+      Path groupDirectory, int maxApplicationVersion, boolean beyondJournal) {
     JournalFiles.Bounds journal;
     try {
       journal = JournalFiles.bounds(groupDirectory.resolve("current"));
@@ -54,8 +56,14 @@ final class PeerCheckpoints {
     }
     for (Map.Entry<NodeId, URI> peer : peers.entrySet()) {
       try {
-        Optional<String> fetched = fetch(peer.getKey(), peer.getValue(), groupDirectory,
-            maxApplicationVersion, journal, beyondJournal);
+        Optional<String> fetched =
+            fetch(
+                peer.getKey(),
+                peer.getValue(),
+                groupDirectory,
+                maxApplicationVersion,
+                journal,
+                beyondJournal);
         if (fetched.isPresent()) {
           return fetched;
         }
@@ -69,13 +77,22 @@ final class PeerCheckpoints {
     return Optional.empty();
   }
 
-  private Optional<String> fetch(NodeId peer, URI endpoint, Path groupDirectory, int maxVersion,
-      JournalFiles.Bounds journal, boolean beyondJournal) throws IOException, InterruptedException {
+  private Optional<String> fetch(
+      NodeId peer,
+      URI endpoint,
+      Path groupDirectory,
+      int maxVersion,
+      JournalFiles.Bounds journal,
+      boolean beyondJournal)
+      throws IOException, InterruptedException {
     Path checkpoints = groupDirectory.resolve("sm");
-    HttpResponse<InputStream> response = http.send(
-        HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/checkpoint"))
-            .timeout(Duration.ofSeconds(60)).GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        http.send(
+            HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/checkpoint"))
+                .timeout(Duration.ofSeconds(60))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       response.body().close();
       return Optional.empty();
@@ -93,13 +110,22 @@ final class PeerCheckpoints {
     try {
       CheckpointHeader header = CheckpointFile.verify(tmp, maxVersion);
       if (journal.first() > 0 && header.journalIndex() + 1 < journal.first()) {
-        LOG.warn("checkpoint {} from {} ends at {} but the journal here starts at {}; not used",
-            name, peer, header.journalIndex(), journal.first());
+        LOG.warn(
+            "checkpoint {} from {} ends at {} but the journal here starts at {}; not used",
+            name,
+            peer,
+            header.journalIndex(),
+            journal.first());
         Files.deleteIfExists(tmp);
         return Optional.empty();
       }
-      LOG.info("checkpoint {} from {} ends at journal index {}; the journal here holds {} to {}",
-          name, peer, header.journalIndex(), journal.first(), journal.last());
+      LOG.info(
+          "checkpoint {} from {} ends at journal index {}; the journal here holds {} to {}",
+          name,
+          peer,
+          header.journalIndex(),
+          journal.first(),
+          journal.last());
       if (header.journalIndex() > journal.last() && !beyondJournal) {
         // Ratis cannot take a checkpoint beyond the end of the local journal while its leader
         // remembers this node's old position; prefer a local recovery first.
@@ -122,5 +148,4 @@ final class PeerCheckpoints {
       return Optional.empty();
     }
   }
-
 }

@@ -21,8 +21,8 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * The read requests a node answers through the engine's linearizable read path: a session's
- * record, and the application's own queries. Encoding and answering, in one place.
+ * The read requests a node answers through the engine's linearizable read path: a session's record,
+ * and the application's own queries. Encoding and answering, in one place.
  */
 final class Queries {
 
@@ -33,18 +33,20 @@ final class Queries {
   private Queries() {}
 
   static byte[] sessionQuery(SessionId session) {
-    return write(out -> {
-      out.writeByte(SESSION);
-      WireFormat.writeString(out, session.value());
-    });
+    return write(
+        out -> {
+          out.writeByte(SESSION);
+          WireFormat.writeString(out, session.value());
+        });
   }
 
   static byte[] appQuery(Principal principal, byte[] payload) {
-    return write(out -> {
-      out.writeByte(APPLICATION);
-      WireFormat.writePrincipal(out, principal);
-      WireFormat.writeBytes(out, payload);
-    });
+    return write(
+        out -> {
+          out.writeByte(APPLICATION);
+          WireFormat.writePrincipal(out, principal);
+          WireFormat.writeBytes(out, payload);
+        });
   }
 
   static byte[] healthQuery() {
@@ -56,10 +58,11 @@ final class Queries {
     if (query.length != 1 || query[0] != HEALTH) {
       throw new MalformedCommandException("unknown peer question");
     }
-    return write(out -> {
-      out.writeByte(health.status().ordinal());
-      WireFormat.writeString(out, health.detail());
-    });
+    return write(
+        out -> {
+          out.writeByte(health.status().ordinal());
+          WireFormat.writeString(out, health.detail());
+        });
   }
 
   static Health decodeHealth(byte[] reply) {
@@ -80,47 +83,54 @@ final class Queries {
       if (kind == SESSION) {
         SessionId id = SessionId.of(WireFormat.readString(in));
         Optional<SessionRecord> record = core.sessions().get(id);
-        return write(out -> {
-          if (record.isPresent()) {
-            out.writeByte(SessionView.State.OPEN.ordinal());
-            out.writeLong(record.get().lastSequence());
-            WireFormat.writeResumePoint(out, record.get().resumePoint());
-          } else {
-            out.writeByte((core.sessions().isExpired(id)
-                ? SessionView.State.EXPIRED : SessionView.State.UNKNOWN).ordinal());
-            out.writeLong(0);
-            WireFormat.writeResumePoint(out, ResumePoint.start());
-          }
-        });
+        return write(
+            out -> {
+              if (record.isPresent()) {
+                out.writeByte(SessionView.State.OPEN.ordinal());
+                out.writeLong(record.get().lastSequence());
+                WireFormat.writeResumePoint(out, record.get().resumePoint());
+              } else {
+                out.writeByte(
+                    (core.sessions().isExpired(id)
+                            ? SessionView.State.EXPIRED
+                            : SessionView.State.UNKNOWN)
+                        .ordinal());
+                out.writeLong(0);
+                WireFormat.writeResumePoint(out, ResumePoint.start());
+              }
+            });
       }
       if (kind == APPLICATION) {
         Principal principal = WireFormat.readPrincipal(in);
         C request = codec.decodeCommand(WireFormat.readBytes(in));
         Position position = core.lastPosition();
-        QueryContext context = new QueryContext() {
-          @Override
-          public Position position() {
-            return position;
-          }
+        QueryContext context =
+            new QueryContext() {
+              @Override
+              public Position position() {
+                return position;
+              }
 
-          @Override
-          public Principal principal() {
-            return principal;
-          }
-        };
+              @Override
+              public Principal principal() {
+                return principal;
+              }
+            };
         try {
           R result = core.application().query(request, context);
           byte[] encoded = codec.encodeResult(result);
-          return write(out -> {
-            out.writeBoolean(true);
-            WireFormat.writeBytes(out, encoded);
-          });
+          return write(
+              out -> {
+                out.writeBoolean(true);
+                WireFormat.writeBytes(out, encoded);
+              });
         } catch (Exception e) {
-          return write(out -> {
-            out.writeBoolean(false);
-            WireFormat.writeString(out, e.getClass().getSimpleName());
-            WireFormat.writeString(out, e.getMessage() == null ? "" : e.getMessage());
-          });
+          return write(
+              out -> {
+                out.writeBoolean(false);
+                WireFormat.writeString(out, e.getClass().getSimpleName());
+                WireFormat.writeString(out, e.getMessage() == null ? "" : e.getMessage());
+              });
         }
       }
       throw new MalformedCommandException("unknown query kind " + kind);

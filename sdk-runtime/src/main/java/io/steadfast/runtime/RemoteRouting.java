@@ -57,30 +57,38 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
   @Override
   public CompletableFuture<Outcome> send(Request request) {
     NodeId node = target();
-    HttpRequest post = HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests"))
-        .timeout(attempt)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)))
-        .build();
+    HttpRequest post =
+        HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests"))
+            .timeout(attempt)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)))
+            .build();
     return http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(response -> {
-          if (response.statusCode() == 200) {
-            try {
-              return WireFormat.decodeOutcome(response.body());
-            } catch (IOException e) {
-              throw new SteadfastException("unreadable outcome from " + node, e);
-            }
-          }
-          throw refusal(node, response);
-        });
+        .thenApply(
+            response -> {
+              if (response.statusCode() == 200) {
+                try {
+                  return WireFormat.decodeOutcome(response.body());
+                } catch (IOException e) {
+                  throw new SteadfastException("unreadable outcome from " + node, e);
+                }
+              }
+              throw refusal(node, response);
+            });
   }
 
   @Override
   public SessionView readSession(SessionId session, boolean attach) {
     NodeId node = target();
-    HttpRequest get = HttpRequest.newBuilder(
-            endpoint(node).resolve("/steadfast/v1/sessions/" + session.value()
-                + (attach ? "?attach=true" : "")))
-        .timeout(attempt).GET().build();
+    HttpRequest get =
+        HttpRequest.newBuilder(
+                endpoint(node)
+                    .resolve(
+                        "/steadfast/v1/sessions/"
+                            + session.value()
+                            + (attach ? "?attach=true" : "")))
+            .timeout(attempt)
+            .GET()
+            .build();
     HttpResponse<byte[]> response;
     try {
       response = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
@@ -95,8 +103,8 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
     }
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(response.body()));
-      return new SessionView(SessionView.State.values()[in.readByte()], in.readLong(),
-          WireFormat.readResumePoint(in));
+      return new SessionView(
+          SessionView.State.values()[in.readByte()], in.readLong(), WireFormat.readResumePoint(in));
     } catch (IOException | RuntimeException e) {
       throw new SteadfastException("unreadable session record from " + node, e);
     }
@@ -106,29 +114,33 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
     String body = new String(response.body(), StandardCharsets.UTF_8);
     switch (response.statusCode()) {
       case 421 -> {
-        NodeId suggested = response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER)
-            .map(NodeId::of).orElse(null);
+        NodeId suggested =
+            response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER).map(NodeId::of).orElse(null);
         return new NotPrimaryException(node, suggested);
       }
       case 403 -> {
         String[] lines = body.split("\n", -1);
-        return new NotAuthorizedException(lines[0], lines.length > 1 ? lines[1] : "?",
+        return new NotAuthorizedException(
+            lines[0],
+            lines.length > 1 ? lines[1] : "?",
             lines.length > 2 && !lines[2].isEmpty()
-                ? new HashSet<>(Arrays.asList(lines[2].split(","))) : java.util.Set.of());
+                ? new HashSet<>(Arrays.asList(lines[2].split(",")))
+                : java.util.Set.of());
       }
       case 400 -> {
         return new MalformedCommandException(body);
       }
       default -> {
-        return new SteadfastException("node " + node + " answered " + response.statusCode() + ": "
-            + body);
+        return new SteadfastException(
+            "node " + node + " answered " + response.statusCode() + ": " + body);
       }
     }
   }
 
   @Override
   public boolean redirect(NotPrimaryException refusal) {
-    if (refusal.suggestedPrimary().isPresent() && members.containsKey(refusal.suggestedPrimary().get())) {
+    if (refusal.suggestedPrimary().isPresent()
+        && members.containsKey(refusal.suggestedPrimary().get())) {
       current = order.indexOf(refusal.suggestedPrimary().get());
     } else {
       moveToNext();
@@ -138,8 +150,8 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
 
   @Override
   public void failed(Throwable cause) {
-    Throwable root = cause instanceof CompletionException && cause.getCause() != null
-        ? cause.getCause() : cause;
+    Throwable root =
+        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof NotPrimaryException notPrimary) {
       redirect(notPrimary);
     } else {

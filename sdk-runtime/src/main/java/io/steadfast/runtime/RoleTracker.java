@@ -39,11 +39,13 @@ final class RoleTracker {
     this.node = node;
     this.application = application;
     this.clock = new ExitPointClock("onRoleChange", budget);
-    this.roleThread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "steadfast-role-" + node);
-      t.setDaemon(true);
-      return t;
-    });
+    this.roleThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "steadfast-role-" + node);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   synchronized Role role() {
@@ -71,14 +73,21 @@ final class RoleTracker {
     }
     if (to == Role.PRIMARY) {
       if (epoch <= lastPromotionEpoch) {
-        LOG.warn("{}: ignoring promotion at epoch {} not above {}", node, epoch, lastPromotionEpoch);
+        LOG.warn(
+            "{}: ignoring promotion at epoch {} not above {}", node, epoch, lastPromotionEpoch);
         return false;
       }
       lastPromotionEpoch = epoch;
     }
     RoleChange change = new RoleChange(node, role, to, reason, epoch, position);
     role = to;
-    LOG.info("{}: {} -> {} ({}) at epoch {}, position {}", node, change.from(), to, reason, epoch,
+    LOG.info(
+        "{}: {} -> {} ({}) at epoch {}, position {}",
+        node,
+        change.from(),
+        to,
+        reason,
+        epoch,
         position);
     roleThread.execute(() -> deliver(change));
     return true;
@@ -92,8 +101,8 @@ final class RoleTracker {
       LOG.warn("{}: onRoleChange({}) threw; the change stands", node, change.reason(), e);
     } finally {
       if (clock.record(System.nanoTime() - started)) {
-        LOG.warn("{}: onRoleChange({}) overran its budget of {}", node, change.reason(),
-            clock.budget());
+        LOG.warn(
+            "{}: onRoleChange({}) overran its budget of {}", node, change.reason(), clock.budget());
       }
     }
     for (Consumer<RoleChange> listener : listeners) {
@@ -110,18 +119,19 @@ final class RoleTracker {
     if (roleThread.isShutdown()) {
       return;
     }
-    roleThread.execute(() -> {
-      long started = System.nanoTime();
-      try {
-        application.get().onResume(resumed);
-      } catch (RuntimeException e) {
-        LOG.warn("{}: onResume({}) threw", node, resumed.session(), e);
-      } finally {
-        if (clock.record(System.nanoTime() - started)) {
-          LOG.warn("{}: onResume overran its budget of {}", node, clock.budget());
-        }
-      }
-    });
+    roleThread.execute(
+        () -> {
+          long started = System.nanoTime();
+          try {
+            application.get().onResume(resumed);
+          } catch (RuntimeException e) {
+            LOG.warn("{}: onResume({}) threw", node, resumed.session(), e);
+          } finally {
+            if (clock.record(System.nanoTime() - started)) {
+              LOG.warn("{}: onResume overran its budget of {}", node, clock.budget());
+            }
+          }
+        });
   }
 
   /** Stops the role thread after pending deliveries, waiting at most {@code wait}. */

@@ -41,6 +41,7 @@ interface Routing<C, R> {
     private final NodeRuntime<C, R> node;
     private final Supplier<@Nullable Routing<C, R>> fallback;
     private volatile @Nullable Routing<C, R> moved;
+
     /**
      * Whether this node answered a request: only a session that was opened here follows the cluster
      * later; opening one on a node that is not primary is refused with "not primary".
@@ -58,17 +59,20 @@ interface Routing<C, R> {
       if (elsewhere != null) {
         return elsewhere.send(request);
       }
-      return node.submit(request).whenComplete((outcome, error) -> {
-        if (error == null) {
-          established = true;
-        }
-      });
+      return node.submit(request)
+          .whenComplete(
+              (outcome, error) -> {
+                if (error == null) {
+                  established = true;
+                }
+              });
     }
 
     @Override
     public SessionView readSession(SessionId session, boolean attach) {
       Routing<C, R> elsewhere = moved;
-      return elsewhere != null ? elsewhere.readSession(session, attach)
+      return elsewhere != null
+          ? elsewhere.readSession(session, attach)
           : node.readSession(session, attach);
     }
 

@@ -2,10 +2,10 @@ package io.steadfast.runtime;
 
 import io.steadfast.api.ApplicationFaultException;
 import io.steadfast.api.CommandRejectedException;
-import io.steadfast.api.ResultUnavailableException;
 import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.ResultUnavailableException;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.NotAuthorizedException;
@@ -14,8 +14,8 @@ import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SequenceConflictException;
 import io.steadfast.api.session.SessionExpiredException;
-import io.steadfast.api.session.SessionLimitException;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.SessionLimitException;
 import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
@@ -51,11 +51,17 @@ public final class Session<C, R> {
   private final Duration deadline;
   private long lastSequence;
   private @Nullable Request unsettled;
+
   /** Whether some attempt of the unsettled request may have reached the journal. */
   private boolean unsettledMayBeJournaled;
 
-  Session(SessionId id, Principal principal, CommandCodec<C, R> codec, Routing<C, R> routing,
-      Duration deadline, long lastSequence) {
+  Session(
+      SessionId id,
+      Principal principal,
+      CommandCodec<C, R> codec,
+      Routing<C, R> routing,
+      Duration deadline,
+      long lastSequence) {
     this.id = id;
     this.principal = principal;
     this.codec = codec;
@@ -91,8 +97,12 @@ public final class Session<C, R> {
    */
   public synchronized R execute(C command) {
     if (unsettled != null) {
-      throw new IllegalStateException("session " + id + ": request " + unsettled.sequence()
-          + " has no known outcome yet; settle it with retry() first");
+      throw new IllegalStateException(
+          "session "
+              + id
+              + ": request "
+              + unsettled.sequence()
+              + " has no known outcome yet; settle it with retry() first");
     }
     byte[] payload = codec.encodeCommand(command);
     Request request = Request.command(id, lastSequence + 1, payload);
@@ -134,8 +144,8 @@ public final class Session<C, R> {
   }
 
   /**
-   * Where the session's user was working, as the primary's replicated record says: the resume
-   * point set by the last applied command.
+   * Where the session's user was working, as the primary's replicated record says: the resume point
+   * set by the last applied command.
    */
   public ResumePoint resumePoint() {
     return view().resumePoint();
@@ -194,8 +204,14 @@ public final class Session<C, R> {
       case APPLIED -> lastSequence = outcome.lastSequence();
       case EXPIRED -> throw new SessionExpiredException(id);
       case LIMIT -> throw new SessionLimitException(id, outcome.message());
-      default -> throw new SteadfastException("session " + id + " could not be opened: "
-          + outcome.errorType() + " " + outcome.message());
+      default ->
+          throw new SteadfastException(
+              "session "
+                  + id
+                  + " could not be opened: "
+                  + outcome.errorType()
+                  + " "
+                  + outcome.message());
     }
   }
 
@@ -226,9 +242,9 @@ public final class Session<C, R> {
       }
       // Another holder of this session took the number, or the numbering moved on: continue
       // after the journal's last request.
-      case CONFLICT, OUT_OF_SEQUENCE -> lastSequence = Math.max(lastSequence,
-          outcome.lastSequence());
-      default -> { }
+      case CONFLICT, OUT_OF_SEQUENCE ->
+          lastSequence = Math.max(lastSequence, outcome.lastSequence());
+      default -> {}
     }
     return result(outcome);
   }
@@ -240,14 +256,18 @@ public final class Session<C, R> {
       case MALFORMED -> throw new MalformedCommandException(outcome.message());
       case EXPIRED -> throw new SessionExpiredException(id);
       case UNKNOWN_SESSION -> throw new UnknownSessionException(id);
-      case OUT_OF_SEQUENCE -> throw new OutOfSequenceException(id, outcome.lastSequence(),
-          lastSequence);
+      case OUT_OF_SEQUENCE ->
+          throw new OutOfSequenceException(id, outcome.lastSequence(), lastSequence);
       case CONFLICT -> throw new SequenceConflictException(id, outcome.lastSequence());
-      case NOT_AUTHORIZED -> throw new NotAuthorizedException(principal.user(),
-          outcome.errorType(), outcome.message().isEmpty()
-              ? java.util.Set.of() : java.util.Set.of(outcome.message().split(",")));
-      case APPLIED_WITHOUT_RESULT -> throw new ResultUnavailableException(outcome.position(),
-          outcome.message());
+      case NOT_AUTHORIZED ->
+          throw new NotAuthorizedException(
+              principal.user(),
+              outcome.errorType(),
+              outcome.message().isEmpty()
+                  ? java.util.Set.of()
+                  : java.util.Set.of(outcome.message().split(",")));
+      case APPLIED_WITHOUT_RESULT ->
+          throw new ResultUnavailableException(outcome.position(), outcome.message());
       case FAULTED -> throw new ApplicationFaultException(outcome.position(), outcome.errorType());
       case LIMIT -> throw new SessionLimitException(id, outcome.message());
     };
@@ -269,7 +289,8 @@ public final class Session<C, R> {
         return routing.send(request).get(left, TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+        while (cause instanceof java.util.concurrent.CompletionException
+            && cause.getCause() != null) {
           cause = cause.getCause();
         }
         last = cause;
@@ -304,8 +325,15 @@ public final class Session<C, R> {
         && !(isUnsettled(request) && unsettledMayBeJournaled)) {
       throw notPrimary;
     }
-    throw new IndeterminateOutcomeException("session " + id + ": no outcome for request "
-        + request.sequence() + " within " + deadline + "; retry it with the same number", last);
+    throw new IndeterminateOutcomeException(
+        "session "
+            + id
+            + ": no outcome for request "
+            + request.sequence()
+            + " within "
+            + deadline
+            + "; retry it with the same number",
+        last);
   }
 
   private void markMayBeJournaled(Request request) {

@@ -24,10 +24,9 @@ public final class SessionAudit<C, R> {
    * Sends {@code command} as request {@code sequence} of the session and returns its outcome. Does
    * not change the session's own numbering.
    *
-   * @throws io.steadfast.api.SteadfastException as {@link Session#execute} would, including
-   *     {@link io.steadfast.api.session.SequenceConflictException} when {@code sequence} holds
-   *     another payload and {@link io.steadfast.api.session.OutOfSequenceException} when it is
-   *     stale
+   * @throws io.steadfast.api.SteadfastException as {@link Session#execute} would, including {@link
+   *     io.steadfast.api.session.SequenceConflictException} when {@code sequence} holds another
+   *     payload and {@link io.steadfast.api.session.OutOfSequenceException} when it is stale
    */
   public R resend(long sequence, C command) {
     return session.resend(sequence, command);

@@ -36,13 +36,16 @@ public final class SteadfastClient<C, R> {
    * ({@code http://host:port}). Requests start at any member and follow the primary; each is
    * retried with its original number until {@code deadline}.
    */
-  public static <C, R> SteadfastClient<C, R> remote(CommandCodec<C, R> codec,
-      java.util.Map<io.steadfast.api.NodeId, java.net.URI> members, Duration deadline) {
+  public static <C, R> SteadfastClient<C, R> remote(
+      CommandCodec<C, R> codec,
+      java.util.Map<io.steadfast.api.NodeId, java.net.URI> members,
+      Duration deadline) {
     Objects.requireNonNull(codec, "codec");
     if (deadline == null || deadline.toMillis() < 1) {
       throw new IllegalArgumentException("deadline must be positive: " + deadline);
     }
-    return new SteadfastClient<>(codec, new RemoteRouting<>(members, Duration.ofSeconds(2)), deadline);
+    return new SteadfastClient<>(
+        codec, new RemoteRouting<>(members, Duration.ofSeconds(2)), deadline);
   }
 
   /** Opens a new session with a random id for {@code principal}. */

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Apache Ratis, takes checkpoints, and, while primary, accepts session requests.
  *
  * <p>Build with {@link #builder()}, then {@link #start()}. Thread-safe. {@link #close()} stops the
- * node gracefully (the application sees {@code END}); {@link #crash()} stops it as a killed
- * process would stop (no callback, no checkpoint, no hand-over).
+ * node gracefully (the application sees {@code END}); {@link #crash()} stops it as a killed process
+ * would stop (no callback, no checkpoint, no hand-over).
  *
  * @param <C> the command type
  * @param <R> the result type
@@ -94,17 +94,20 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
 
   /**
    * Opens a session for {@code principal} on this node, which must be the primary (a web tier
-   * co-located with its node). Requests go to this node while it is primary. Once it stops or
-   * steps down, they go on through the rest of the cluster when this node knows how to reach it (a
-   * node of an {@link EmbeddedCluster}, or one built with {@link Builder#peerEndpoint}), so a
-   * request whose outcome was unknown is settled there by {@link Session#retry()}; otherwise they
-   * fail as this node does.
+   * co-located with its node). Requests go to this node while it is primary. Once it stops or steps
+   * down, they go on through the rest of the cluster when this node knows how to reach it (a node
+   * of an {@link EmbeddedCluster}, or one built with {@link Builder#peerEndpoint}), so a request
+   * whose outcome was unknown is settled there by {@link Session#retry()}; otherwise they fail as
+   * this node does.
    *
    * @throws NotPrimaryException if this node is not the primary (nothing was journaled)
    */
   public Session<C, R> openSession(Principal principal) {
-    return new SteadfastClient<>(settings.codec(), new Routing.Fixed<>(runtime, runtime::fallback),
-        settings.requestDeadline()).openSession(principal);
+    return new SteadfastClient<>(
+            settings.codec(),
+            new Routing.Fixed<>(runtime, runtime::fallback),
+            settings.requestDeadline())
+        .openSession(principal);
   }
 
   /** Sets where this node's sessions go once it is not primary (the embedded cluster's routing). */
@@ -137,8 +140,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   }
 
   /**
-   * The audit view of this replica: its state's fingerprint and read-only access to its
-   * application instance, for audits, certification and tests. Not for hot paths.
+   * The audit view of this replica: its state's fingerprint and read-only access to its application
+   * instance, for audits, certification and tests. Not for hot paths.
    */
   public NodeAudit<C, R> audit() {
     return new NodeAudit<>(settings.id(), runtime.stateMachine());
@@ -150,8 +153,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   }
 
   /**
-   * Answers a read-only request from the application's {@code query}, linearizably (confirmed
-   * with a majority first). Must be called on the primary.
+   * Answers a read-only request from the application's {@code query}, linearizably (confirmed with
+   * a majority first). Must be called on the primary.
    *
    * @throws NotPrimaryException if this node is not the primary
    * @throws io.steadfast.api.CommandRejectedException if the application's query threw
@@ -334,13 +337,14 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       }
       options.requireComplete();
       if (!peers.containsKey(id)) {
-        throw new ConfigurationException("peer", "this node " + id + " is not among the peers "
-            + peers.keySet());
+        throw new ConfigurationException(
+            "peer", "this node " + id + " is not among the peers " + peers.keySet());
       }
       Map<NodeId, java.net.URI> others = new TreeMap<>(peerEndpoints);
       others.remove(id);
-      return new SteadfastNode<>(new NodeSettings<>(id, cluster, Map.copyOf(peers), storage,
-          options, http, Map.copyOf(others)));
+      return new SteadfastNode<>(
+          new NodeSettings<>(
+              id, cluster, Map.copyOf(peers), storage, options, http, Map.copyOf(others)));
     }
   }
 }

@@ -15,22 +15,31 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.steadfast.api", "io.steadfast.runtime");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.steadfast.api", "io.steadfast.runtime");
 
   @Test
   void api_dependsOnTheJdkAndAnnotationsOnly() {
-    classes().that().resideInAPackage("io.steadfast.api..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage(
+    classes()
+        .that()
+        .resideInAPackage("io.steadfast.api..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
             "io.steadfast.api..", "java..", "javax.annotation..", "org.jspecify.annotations..")
         .check(CLASSES);
   }
 
   @Test
   void ratis_isUsedOnlyInTheEnginePackage() {
-    noClasses().that().resideOutsideOfPackage("io.steadfast.runtime.internal.ratis..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.ratis..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.steadfast.runtime.internal.ratis..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.ratis..")
         .check(CLASSES);
   }
 
@@ -41,8 +50,12 @@ class ArchitectureTest {
 
   @Test
   void internalPackages_neverDependOnTheFacade() {
-    noClasses().that().resideInAPackage("io.steadfast.runtime.internal..")
-        .should().dependOnClassesThat().resideInAPackage("io.steadfast.runtime")
+    noClasses()
+        .that()
+        .resideInAPackage("io.steadfast.runtime.internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.steadfast.runtime")
         .check(CLASSES);
   }
 }

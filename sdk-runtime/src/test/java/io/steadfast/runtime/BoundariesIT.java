@@ -15,7 +15,6 @@ import io.steadfast.api.ResultUnavailableException;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
-import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionExpiredException;
 import io.steadfast.api.session.SessionId;
@@ -30,9 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -89,13 +86,14 @@ class BoundariesIT {
 
   @BeforeAll
   void start() {
-    cluster = EmbeddedCluster.<LedgerCommand, Long>builder()
-        .nodes(3)
-        .application(io.steadfast.runtime.testapp.LedgerApplication::new)
-        .codec(new ExplodingCodec())
-        .requestDeadline(Duration.ofSeconds(15))
-        .onNode(node -> node.addRoleListener(changes::add))
-        .start();
+    cluster =
+        EmbeddedCluster.<LedgerCommand, Long>builder()
+            .nodes(3)
+            .application(io.steadfast.runtime.testapp.LedgerApplication::new)
+            .codec(new ExplodingCodec())
+            .requestDeadline(Duration.ofSeconds(15))
+            .onNode(node -> node.addRoleListener(changes::add))
+            .start();
   }
 
   @AfterEach
@@ -138,7 +136,9 @@ class BoundariesIT {
     assertThat(afterClose.lastSequence()).isEqualTo(2);
     assertThat(afterClose.execute(deposit("reopen", 1, "reopen-z"))).isEqualTo(13);
     assertThat(appliedCounts(cluster.primary()))
-        .containsEntry("reopen-x", 1).containsEntry("reopen-y", 1).containsEntry("reopen-z", 1);
+        .containsEntry("reopen-x", 1)
+        .containsEntry("reopen-y", 1)
+        .containsEntry("reopen-z", 1);
   }
 
   /**
@@ -158,31 +158,35 @@ class BoundariesIT {
       for (int w = 0; w < 8; w++) {
         Session<LedgerCommand, Long> session = primary.openSession(Principal.of("w" + w, "clerk"));
         String prefix = "np-" + round + "-" + w + "-";
-        Thread worker = new Thread(() -> {
-          for (int k = 1; running.get() && k < 100_000; k++) {
-            String op = prefix + k;
-            try {
-              session.execute(deposit("np", 1, op));
-              acknowledged.add(op);
-            } catch (NotPrimaryException e) {
-              refused.add(op);
-            } catch (IndeterminateOutcomeException e) {
-              try {
-                session.retry();
-                acknowledged.add(op);
-              } catch (RuntimeException again) {
-                unsettled.add(op + ": " + again);
-                return;
-              }
-            }
-          }
-        }, "np-worker-" + w);
+        Thread worker =
+            new Thread(
+                () -> {
+                  for (int k = 1; running.get() && k < 100_000; k++) {
+                    String op = prefix + k;
+                    try {
+                      session.execute(deposit("np", 1, op));
+                      acknowledged.add(op);
+                    } catch (NotPrimaryException e) {
+                      refused.add(op);
+                    } catch (IndeterminateOutcomeException e) {
+                      try {
+                        session.retry();
+                        acknowledged.add(op);
+                      } catch (RuntimeException again) {
+                        unsettled.add(op + ": " + again);
+                        return;
+                      }
+                    }
+                  }
+                },
+                "np-worker-" + w);
         worker.setDaemon(true);
         workers.add(worker);
         worker.start();
       }
       long before = acknowledged.size();
-      await("load before the kill", Duration.ofSeconds(20), () -> acknowledged.size() > before + 80);
+      await(
+          "load before the kill", Duration.ofSeconds(20), () -> acknowledged.size() > before + 80);
       cluster.crash(primary.id());
       long atKill = acknowledged.size();
       await("load after the kill", Duration.ofSeconds(20), () -> acknowledged.size() > atKill + 80);
@@ -195,10 +199,15 @@ class BoundariesIT {
     awaitConvergence(cluster);
     Map<String, Integer> counts = appliedCounts(cluster.primary());
     assertThat(unsettled).as("requests retry() could not settle").isEmpty();
-    assertThat(acknowledged.stream().filter(op -> counts.getOrDefault(op, 0) != 1)
-        .collect(Collectors.toList())).as("acknowledged but not applied exactly once").isEmpty();
+    assertThat(
+            acknowledged.stream()
+                .filter(op -> counts.getOrDefault(op, 0) != 1)
+                .collect(Collectors.toList()))
+        .as("acknowledged but not applied exactly once")
+        .isEmpty();
     assertThat(refused.stream().filter(op -> counts.containsKey(op)).collect(Collectors.toList()))
-        .as("reported as not journaled, yet applied").isEmpty();
+        .as("reported as not journaled, yet applied")
+        .isEmpty();
   }
 
   /** Finding 3: the session expired before the retry, and the applied command's answer was lost. */
@@ -211,7 +220,8 @@ class BoundariesIT {
     assertThat(session.audit().resend(1, deposit("expiring", 9, "expire-x"))).isEqualTo(result);
     assertThatThrownBy(() -> session.execute(deposit("expiring", 1, "expire-y")))
         .isInstanceOf(SessionExpiredException.class);
-    assertThat(appliedCounts(cluster.primary())).containsEntry("expire-x", 1)
+    assertThat(appliedCounts(cluster.primary()))
+        .containsEntry("expire-x", 1)
         .doesNotContainKey("expire-y");
   }
 
@@ -241,9 +251,13 @@ class BoundariesIT {
     field.setAccessible(true);
     io.steadfast.runtime.internal.ratis.RatisEngine engine =
         (io.steadfast.runtime.internal.ratis.RatisEngine) field.get(node.runtime());
-    byte[] reply = engine.write(io.steadfast.runtime.internal.journal.WireFormat.encode(
-        new io.steadfast.runtime.internal.journal.JournalEntry.Batch(System.currentTimeMillis(),
-            List.of(requests)))).get(15, TimeUnit.SECONDS);
+    byte[] reply =
+        engine
+            .write(
+                io.steadfast.runtime.internal.journal.WireFormat.encode(
+                    new io.steadfast.runtime.internal.journal.JournalEntry.Batch(
+                        System.currentTimeMillis(), List.of(requests))))
+            .get(15, TimeUnit.SECONDS);
     return io.steadfast.runtime.internal.journal.WireFormat.decodeOutcomes(reply);
   }
 
@@ -251,9 +265,11 @@ class BoundariesIT {
   @Test
   void commandJournaledWithItsOpen_isStillAuthorized_fromTheJournaledPrincipal() throws Exception {
     SessionId id = SessionId.of("mallory-1");
-    List<Outcome> outcomes = journalPastTheDoor(cluster.primary(),
-        Request.open(id, Principal.of("mallory", "guest"), TTL),
-        Request.command(id, 1, CODEC.encodeCommand(deposit("vault", 1_000_000, "steal-1"))));
+    List<Outcome> outcomes =
+        journalPastTheDoor(
+            cluster.primary(),
+            Request.open(id, Principal.of("mallory", "guest"), TTL),
+            Request.command(id, 1, CODEC.encodeCommand(deposit("vault", 1_000_000, "steal-1"))));
 
     assertThat(outcomes.get(0).status()).hasToString("APPLIED");
     assertThat(outcomes.get(1).status()).hasToString("NOT_AUTHORIZED");
@@ -267,8 +283,11 @@ class BoundariesIT {
   @Test
   void codecDefectOnTheApplyPath_isMalformed_andNoReplicaStops() throws Exception {
     SessionId id = SessionId.of("explode-1");
-    List<Outcome> outcomes = journalPastTheDoor(cluster.primary(), Request.open(id, CLERK, TTL),
-        Request.command(id, 1, CODEC.encodeCommand(deposit("a", 1, "explode"))));
+    List<Outcome> outcomes =
+        journalPastTheDoor(
+            cluster.primary(),
+            Request.open(id, CLERK, TTL),
+            Request.command(id, 1, CODEC.encodeCommand(deposit("a", 1, "explode"))));
 
     assertThat(outcomes.get(1).status()).hasToString("MALFORMED");
     Session<LedgerCommand, Long> after = cluster.client().openSession(CLERK);
@@ -310,15 +329,19 @@ class BoundariesIT {
   @Test
   void lateLeaderReadyNotice_onANodeThatDoesNotLead_doesNotMakeItPrimary() throws Exception {
     SteadfastNode<LedgerCommand, Long> primary = cluster.primary();
-    SteadfastNode<LedgerCommand, Long> backup = cluster.nodes().stream()
-        .filter(n -> !n.id().equals(primary.id())).findFirst().orElseThrow();
+    SteadfastNode<LedgerCommand, Long> backup =
+        cluster.nodes().stream()
+            .filter(n -> !n.id().equals(primary.id()))
+            .findFirst()
+            .orElseThrow();
     long epoch = backup.status().epoch();
     hooksOf(backup).primaryReady(epoch, epoch - 1, null);
 
     assertThat(backup.role()).isEqualTo(Role.BACKUP);
     assertThat(backup.isPrimary()).isFalse();
-    assertThat(changes).noneMatch(c -> c.node().equals(backup.id()) && c.to() == Role.PRIMARY
-        && c.epoch() == epoch);
+    assertThat(changes)
+        .noneMatch(
+            c -> c.node().equals(backup.id()) && c.to() == Role.PRIMARY && c.epoch() == epoch);
   }
 
   private static NodeHooks hooksOf(SteadfastNode<?, ?> node) throws ReflectiveOperationException {
@@ -346,13 +369,16 @@ class BoundariesIT {
     assertThat(atClose).filteredOn(c -> c.to() == Role.ENDED).hasSize(3);
     List<String> left = new ArrayList<>();
     try {
-      await("non-daemon threads started by the cluster to end", Duration.ofSeconds(10), () -> {
-        left.clear();
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
-            .forEach(t -> left.add(t.getName()));
-        return left.isEmpty();
-      });
+      await(
+          "non-daemon threads started by the cluster to end",
+          Duration.ofSeconds(10),
+          () -> {
+            left.clear();
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
+                .forEach(t -> left.add(t.getName()));
+            return left.isEmpty();
+          });
     } catch (AssertionError e) {
       throw new AssertionError("threads still running after close: " + left, e);
     }

@@ -26,13 +26,16 @@ class BuilderTest {
 
   @Test
   void build_withoutCodec_namesTheMissingSetting() {
-    assertThatThrownBy(() -> SteadfastNode.<LedgerCommand, Long>builder()
-        .id(NodeId.of("n1"))
-        .peer(NodeId.of("n1"), new InetSocketAddress("127.0.0.1", 40001))
-        .storage(Path.of("x"))
-        .application(LedgerApplication::new)
-        .build())
-        .isInstanceOfSatisfying(ConfigurationException.class,
+    assertThatThrownBy(
+            () ->
+                SteadfastNode.<LedgerCommand, Long>builder()
+                    .id(NodeId.of("n1"))
+                    .peer(NodeId.of("n1"), new InetSocketAddress("127.0.0.1", 40001))
+                    .storage(Path.of("x"))
+                    .application(LedgerApplication::new)
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
             e -> org.assertj.core.api.Assertions.assertThat(e.setting()).isEqualTo("codec"));
   }
 
@@ -46,21 +49,29 @@ class BuilderTest {
 
   @Test
   void settersRejectBadValuesAtOnce() {
-    assertThatThrownBy(() -> complete().electionTimeout(Duration.ofMillis(300), Duration.ofMillis(200)))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("electionTimeout");
+    assertThatThrownBy(
+            () -> complete().electionTimeout(Duration.ofMillis(300), Duration.ofMillis(200)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("electionTimeout");
     assertThatThrownBy(() -> complete().checkpointEvery(0))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("checkpointEvery: must be positive: 0");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("checkpointEvery: must be positive: 0");
     assertThatThrownBy(() -> complete().segmentSize(1024))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("segmentSize");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("segmentSize");
     assertThatThrownBy(() -> complete().healthProbe(Duration.ofMillis(1), 3))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("healthProbe");
-    assertThatThrownBy(() -> complete().peer(NodeId.of("n2"), new InetSocketAddress("127.0.0.1", 0)))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("n2");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("healthProbe");
+    assertThatThrownBy(
+            () -> complete().peer(NodeId.of("n2"), new InetSocketAddress("127.0.0.1", 0)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("n2");
   }
 
   @Test
   void cluster_unknownNode_isATypedError() {
     assertThatThrownBy(() -> EmbeddedCluster.<LedgerCommand, Long>builder().nodes(0))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("nodes");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("nodes");
   }
 }

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Start-up checks of checkpoints, on real files: newest first, refused ones set aside. */
 class CheckpointRecoveryTest {
 
-  @TempDir
-  Path storage;
+  @TempDir Path storage;
 
   private Path group() {
     return storage.resolve("group");
@@ -27,8 +26,11 @@ class CheckpointRecoveryTest {
   private Path checkpoint(long term, long index) throws IOException {
     Path sm = Files.createDirectories(group().resolve("sm"));
     Path file = sm.resolve("snapshot." + term + "_" + index);
-    CheckpointFile.write(file, new CheckpointHeader(CheckpointFile.FORMAT_VERSION, 1, term, index,
-        new Position(index, term)), new byte[] {0, 0, 0, 0},
+    CheckpointFile.write(
+        file,
+        new CheckpointHeader(
+            CheckpointFile.FORMAT_VERSION, 1, term, index, new Position(index, term)),
+        new byte[] {0, 0, 0, 0},
         out -> out.write(("state at " + index).getBytes(StandardCharsets.UTF_8)));
     return file;
   }

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /** Builds ledger clusters for the runtime's cluster tests, and waits for conditions. */
 final class ClusterTestSupport {
 
-  static final JacksonCodec<LedgerCommand, Long> CODEC = JacksonCodec.of(LedgerCommand.class, Long.class);
+  static final JacksonCodec<LedgerCommand, Long> CODEC =
+      JacksonCodec.of(LedgerCommand.class, Long.class);
 
   private ClusterTestSupport() {}
 
@@ -51,34 +52,44 @@ final class ClusterTestSupport {
 
   /** Waits until the primary's replicated record says {@code session} expired. */
   static void awaitExpired(Session<?, ?> session, Duration timeout) {
-    await("session " + session.id() + " to expire", timeout, () -> {
-      try {
-        session.resumePoint();
-        return false;
-      } catch (io.steadfast.api.session.SessionExpiredException expired) {
-        return true;
-      }
-    });
+    await(
+        "session " + session.id() + " to expire",
+        timeout,
+        () -> {
+          try {
+            session.resumePoint();
+            return false;
+          } catch (io.steadfast.api.session.SessionExpiredException expired) {
+            return true;
+          }
+        });
   }
 
   /** Waits until every running node has applied the same journal index, then compares digests. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Map<String, StateDigest> awaitConvergence(EmbeddedCluster<LedgerCommand, Long> cluster) {
-    await("replicas to converge", Duration.ofSeconds(60), () -> {
-      List<NodeStatus> statuses = cluster.status();
-      long commit = statuses.stream().mapToLong(NodeStatus::commitIndex).max().orElse(-1);
-      return statuses.size() == cluster.ids().size()
-          && statuses.stream().allMatch(s -> s.appliedIndex() == commit);
-    });
+    await(
+        "replicas to converge",
+        Duration.ofSeconds(60),
+        () -> {
+          List<NodeStatus> statuses = cluster.status();
+          long commit = statuses.stream().mapToLong(NodeStatus::commitIndex).max().orElse(-1);
+          return statuses.size() == cluster.ids().size()
+              && statuses.stream().allMatch(s -> s.appliedIndex() == commit);
+        });
     // Fingerprints are comparable only at one journal index: an idle primary journals empty
     // entries (leader time moves), so take them again until all replicas stand at the same index.
     Map<String, StateDigest>[] taken = new Map[1];
-    await("replicas at one journal index", Duration.ofSeconds(30), () -> {
-      taken[0] = cluster.nodes().stream()
-          .filter(n -> !n.stopped())
-          .collect(Collectors.toMap(n -> n.id().value(), n -> n.audit().digest()));
-      return taken[0].values().stream().map(StateDigest::journalIndex).distinct().count() == 1;
-    });
+    await(
+        "replicas at one journal index",
+        Duration.ofSeconds(30),
+        () -> {
+          taken[0] =
+              cluster.nodes().stream()
+                  .filter(n -> !n.stopped())
+                  .collect(Collectors.toMap(n -> n.id().value(), n -> n.audit().digest()));
+          return taken[0].values().stream().map(StateDigest::journalIndex).distinct().count() == 1;
+        });
     Map<String, StateDigest> digests = taken[0];
     assertThat(digests.values().stream().map(StateDigest::sha256).distinct())
         .as("fingerprints of all replicas %s", digests)
@@ -87,9 +98,11 @@ final class ClusterTestSupport {
     return digests;
   }
 
-  /** The elements of {@code expected} that {@code actual} lacks (hash lookups: histories are large). */
-  static java.util.Set<String> missing(java.util.Collection<String> expected,
-      java.util.Collection<String> actual) {
+  /**
+   * The elements of {@code expected} that {@code actual} lacks (hash lookups: histories are large).
+   */
+  static java.util.Set<String> missing(
+      java.util.Collection<String> expected, java.util.Collection<String> actual) {
     java.util.Set<String> missing = new java.util.TreeSet<>(expected);
     missing.removeAll(new java.util.HashSet<>(actual));
     return missing;

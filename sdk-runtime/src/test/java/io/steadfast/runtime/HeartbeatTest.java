@@ -39,8 +39,8 @@ class HeartbeatTest {
   }
 
   private Heartbeat start(Duration budget) {
-    heartbeat = new Heartbeat(NodeId.of("n1"), () -> application, host, Duration.ofMillis(10), 3,
-        budget);
+    heartbeat =
+        new Heartbeat(NodeId.of("n1"), () -> application, host, Duration.ofMillis(10), 3, budget);
     heartbeat.start();
     return heartbeat;
   }
@@ -61,14 +61,17 @@ class HeartbeatTest {
     health.set(Health.down("database gone"));
     start(Duration.ofSeconds(1));
 
-    await("a hand-over to n3", Duration.ofSeconds(5), () -> {
-      try {
-        verify(host, atLeastOnce()).handOverForHealth(N3);
-        return true;
-      } catch (AssertionError notYet) {
-        return false;
-      }
-    });
+    await(
+        "a hand-over to n3",
+        Duration.ofSeconds(5),
+        () -> {
+          try {
+            verify(host, atLeastOnce()).handOverForHealth(N3);
+            return true;
+          } catch (AssertionError notYet) {
+            return false;
+          }
+        });
     verify(host, never()).handOverForHealth(N2);
     assertThat(heartbeat.health().isDown()).isTrue();
   }
@@ -86,18 +89,26 @@ class HeartbeatTest {
   @Test
   void probeThatThrowsOrOverruns_countsAsDown_andIsMeasured() {
     org.mockito.Mockito.doThrow(new IllegalStateException("broken probe"))
-        .when(application).health();
+        .when(application)
+        .health();
     start(Duration.ofSeconds(1));
-    await("a throwing probe to read DOWN", Duration.ofSeconds(5),
+    await(
+        "a throwing probe to read DOWN",
+        Duration.ofSeconds(5),
         () -> heartbeat.health().isDown() && heartbeat.health().detail().contains("broken probe"));
 
     heartbeat.close();
-    org.mockito.Mockito.doAnswer(call -> {
-      Thread.sleep(2_000);
-      return Health.up();
-    }).when(application).health();
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              Thread.sleep(2_000);
+              return Health.up();
+            })
+        .when(application)
+        .health();
     start(Duration.ofMillis(50));
-    await("an overrunning probe to read DOWN", Duration.ofSeconds(5),
+    await(
+        "an overrunning probe to read DOWN",
+        Duration.ofSeconds(5),
         () -> heartbeat.health().detail().contains("overran"));
     assertThat(heartbeat.clock().overruns()).isPositive();
   }

@@ -43,20 +43,23 @@ class PublicSignatureTest {
           }
         }
       }
-      if (type.getSuperclass() != null && type.getSuperclass().getName().startsWith("org.apache.ratis")) {
+      if (type.getSuperclass() != null
+          && type.getSuperclass().getName().startsWith("org.apache.ratis")) {
         leaks.add(type.getName() + " extends " + type.getSuperclass().getName());
       }
     }
     assertThat(leaks).isEmpty();
   }
 
-  private static List<Class<?>> publicRuntimeClasses() throws IOException, URISyntaxException,
-      ClassNotFoundException {
-    Path root = Path.of(SteadfastNode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  private static List<Class<?>> publicRuntimeClasses()
+      throws IOException, URISyntaxException, ClassNotFoundException {
+    Path root =
+        Path.of(SteadfastNode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Class<?>> classes = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-        String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+        String name =
+            root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
         if (name.contains(".internal.") || name.endsWith("package-info")) {
           continue;
         }

@@ -29,8 +29,11 @@ class RecoveryIT {
   @Test
   void nodeDownWhileLogPassesTwoCheckpoints_installsCheckpointAndMatchesPrimary() throws Exception {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .checkpointEvery(100).segmentSize(64 * 1024).start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes)
+            .checkpointEvery(100)
+            .segmentSize(64 * 1024)
+            .start()) {
       write(cluster, "warm", 150);
       awaitConvergence(cluster);
       NodeId lagging = backupOf(cluster);
@@ -43,21 +46,27 @@ class RecoveryIT {
 
       // The journals must have been purged past what the lagging node holds, or it catches up from
       // the journal and no checkpoint is sent. Ratis purges only closed segments, and only once the
-      // purge point moved 1,024 entries, after a checkpoint: how many commands that takes depends on
+      // purge point moved 1,024 entries, after a checkpoint: how many commands that takes depends
+      // on
       // entry sizes, so write on until it has happened.
       long needed = JournalFiles.bounds(current(cluster, lagging)).last() + 1;
       int more = 0;
       while (!purgedPast(cluster, lagging, needed)) {
-        assertThat(more).as("commands written after the lag without the journals being purged past "
-            + needed).isLessThan(6000);
+        assertThat(more)
+            .as("commands written after the lag without the journals being purged past " + needed)
+            .isLessThan(6000);
         write(cluster, "more-" + more, 300);
         more += 300;
       }
 
       cluster.restart(lagging);
-      await("REJOIN by checkpoint install on " + lagging, Duration.ofSeconds(60), () ->
-          changes.stream().anyMatch(c -> c.node().equals(lagging)
-              && c.reason() == RoleChange.Reason.REJOIN));
+      await(
+          "REJOIN by checkpoint install on " + lagging,
+          Duration.ofSeconds(60),
+          () ->
+              changes.stream()
+                  .anyMatch(
+                      c -> c.node().equals(lagging) && c.reason() == RoleChange.Reason.REJOIN));
       awaitConvergence(cluster);
     }
   }
@@ -67,17 +76,25 @@ class RecoveryIT {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     CountDownLatch gate = new CountDownLatch(1);
     LedgerApplication.frozenWriteGate = gate;
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .checkpointEvery(100).segmentSize(64 * 1024).start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes)
+            .checkpointEvery(100)
+            .segmentSize(64 * 1024)
+            .start()) {
       // Every frozen write now waits at the gate: commands must still be acknowledged meanwhile.
       write(cluster, "held", 450);
-      assertThat(cluster.status()).allSatisfy(status ->
-          assertThat(status.lastCheckpointIndex()).as("no checkpoint can finish while held")
-              .isEqualTo(-1));
+      assertThat(cluster.status())
+          .allSatisfy(
+              status ->
+                  assertThat(status.lastCheckpointIndex())
+                      .as("no checkpoint can finish while held")
+                      .isEqualTo(-1));
       gate.countDown();
       awaitConvergence(cluster);
-      await("checkpoints on every node", Duration.ofSeconds(30), () -> cluster.status().stream()
-          .allMatch(status -> status.lastCheckpointIndex() > 0));
+      await(
+          "checkpoints on every node",
+          Duration.ofSeconds(30),
+          () -> cluster.status().stream().allMatch(status -> status.lastCheckpointIndex() > 0));
 
       NodeId victim = backupOf(cluster);
       long checkpoint = cluster.node(victim).status().lastCheckpointIndex();
@@ -95,25 +112,30 @@ class RecoveryIT {
   }
 
   @Test
-  void flippedByte_inStoredCheckpoint_isRefusedByName_andNodeRecoversFromPeerCheckpoint() throws Exception {
-    damagedCheckpointIsRefused(file -> {
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        long at = raf.length() / 2;
-        raf.seek(at);
-        int b = raf.read();
-        raf.seek(at);
-        raf.write(b ^ 0x40);
-      }
-    }, "corrupt");
+  void flippedByte_inStoredCheckpoint_isRefusedByName_andNodeRecoversFromPeerCheckpoint()
+      throws Exception {
+    damagedCheckpointIsRefused(
+        file -> {
+          try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = raf.length() / 2;
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x40);
+          }
+        },
+        "corrupt");
   }
 
   @Test
   void truncatedCheckpoint_isRefusedByName_andNodeRecoversFromPeerCheckpoint() throws Exception {
-    damagedCheckpointIsRefused(file -> {
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        raf.setLength(raf.length() - 7);
-      }
-    }, "corrupt");
+    damagedCheckpointIsRefused(
+        file -> {
+          try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(raf.length() - 7);
+          }
+        },
+        "corrupt");
   }
 
   private interface Damage {
@@ -122,12 +144,17 @@ class RecoveryIT {
 
   private void damagedCheckpointIsRefused(Damage damage, String problem) throws Exception {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .checkpointEvery(100).segmentSize(64 * 1024).start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes)
+            .checkpointEvery(100)
+            .segmentSize(64 * 1024)
+            .start()) {
       write(cluster, "before", 400);
       awaitConvergence(cluster);
       NodeId victim = backupOf(cluster);
-      await("victim has a checkpoint", Duration.ofSeconds(30),
+      await(
+          "victim has a checkpoint",
+          Duration.ofSeconds(30),
           () -> cluster.node(victim).status().lastCheckpointIndex() > 0);
       cluster.stop(victim);
       Path newest = newestCheckpoint(cluster.storage().resolve(victim.value()));
@@ -135,11 +162,15 @@ class RecoveryIT {
 
       SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
       write(cluster, "after", 300);
-      assertThat(restarted.status().recoveredFrom()).get().asString()
+      assertThat(restarted.status().recoveredFrom())
+          .get()
+          .asString()
           .contains(newest.getFileName().toString())
           .contains(problem)
           .containsPattern("recovered from checkpoint snapshot\\.\\d+_\\d+ from n[123]");
-      assertThat(restarted.status().recoveredFrom()).get().asString()
+      assertThat(restarted.status().recoveredFrom())
+          .get()
+          .asString()
           .doesNotContain("from " + victim + " ");
       awaitConvergence(cluster);
     }
@@ -147,7 +178,8 @@ class RecoveryIT {
 
   private static Path newestCheckpoint(Path nodeStorage) throws IOException {
     try (Stream<Path> files = Files.walk(nodeStorage)) {
-      return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+      return files
+          .filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
           .max((a, b) -> Long.compare(index(a), index(b)))
           .orElseThrow(() -> new AssertionError("no checkpoint under " + nodeStorage));
     }
@@ -161,28 +193,33 @@ class RecoveryIT {
   /** A node's journal folder (the group's {@code current}). */
   private static Path current(EmbeddedCluster<LedgerCommand, Long> cluster, NodeId id) {
     try (Stream<Path> files = Files.walk(cluster.storage().resolve(id.value()))) {
-      return files.filter(p -> p.getFileName().toString().equals("current") && Files.isDirectory(p))
-          .findFirst().orElseThrow(() -> new AssertionError("no journal folder for " + id));
+      return files
+          .filter(p -> p.getFileName().toString().equals("current") && Files.isDirectory(p))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no journal folder for " + id));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** Whether every node but {@code lagging} has purged its journal past {@code index}. */
-  private static boolean purgedPast(EmbeddedCluster<LedgerCommand, Long> cluster, NodeId lagging,
-      long index) {
-    return cluster.ids().stream().filter(id -> !id.equals(lagging))
+  private static boolean purgedPast(
+      EmbeddedCluster<LedgerCommand, Long> cluster, NodeId lagging, long index) {
+    return cluster.ids().stream()
+        .filter(id -> !id.equals(lagging))
         .allMatch(id -> firstJournalIndex(cluster, id) > index);
   }
 
   /** The first index of a running node's journal, from its segment names only. */
   private static long firstJournalIndex(EmbeddedCluster<LedgerCommand, Long> cluster, NodeId id) {
     try (Stream<Path> files = Files.list(current(cluster, id))) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .map(JOURNAL_SEGMENT::matcher)
           .filter(Matcher::matches)
           .mapToLong(m -> Long.parseLong(m.group(1)))
-          .min().orElse(Long.MAX_VALUE);
+          .min()
+          .orElse(Long.MAX_VALUE);
     } catch (IOException e) {
       // A segment renamed or purged while listed: look again on the next poll.
       return -1;
@@ -197,7 +234,8 @@ class RecoveryIT {
     return cluster.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
   }
 
-  private static void write(EmbeddedCluster<LedgerCommand, Long> cluster, String prefix, int count) {
+  private static void write(
+      EmbeddedCluster<LedgerCommand, Long> cluster, String prefix, int count) {
     Session<LedgerCommand, Long> session =
         cluster.client().openSession(Principal.of(prefix + "-writer", "clerk"));
     for (int i = 0; i < count; i++) {

@@ -45,14 +45,19 @@ class RemoteClientIT {
     try (LedgerLoad load = new LedgerLoad(cluster.remoteClient(), 6, Long.MAX_VALUE)) {
       for (int kill = 1; kill <= 5; kill++) {
         long before = load.acknowledged.size();
-        await("remote progress", Duration.ofSeconds(30), () -> load.acknowledged.size() > before + 10);
+        await(
+            "remote progress",
+            Duration.ofSeconds(30),
+            () -> load.acknowledged.size() > before + 10);
         NodeId victim = cluster.primary().id();
         cluster.crash(victim);
         cluster.primary();
         cluster.restart(victim);
       }
       long after = load.acknowledged.size();
-      await("remote progress after kills", Duration.ofSeconds(30),
+      await(
+          "remote progress after kills",
+          Duration.ofSeconds(30),
           () -> load.acknowledged.size() > after + 10);
       load.stop();
       assertThat(load.errors).hasValue(0);
@@ -75,10 +80,14 @@ class RemoteClientIT {
       if (cluster.node(member.getKey()).stopped()) {
         continue;
       }
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(member.getValue().resolve("/steadfast/v1/primary")).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("check on %s", member.getKey())
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(member.getValue().resolve("/steadfast/v1/primary"))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode())
+          .as("check on %s", member.getKey())
           .isEqualTo(member.getKey().equals(primary) ? 200 : 503);
     }
   }
@@ -88,10 +97,12 @@ class RemoteClientIT {
     Session<LedgerCommand, Long> session =
         cluster.remoteClient().openSession(Principal.of("remote-clerk", "clerk"));
     assertThatThrownBy(() -> session.execute(new LedgerCommand.CloseBooks()))
-        .isInstanceOfSatisfying(NotAuthorizedException.class, e -> {
-          assertThat(e.requiredRoles()).containsExactly("auditor");
-          assertThat(e.user()).isEqualTo("remote-clerk");
-        });
+        .isInstanceOfSatisfying(
+            NotAuthorizedException.class,
+            e -> {
+              assertThat(e.requiredRoles()).containsExactly("auditor");
+              assertThat(e.user()).isEqualTo("remote-clerk");
+            });
     assertThat(session.execute(new LedgerCommand.Deposit("r", 2, "remote-ok"))).isEqualTo(2L);
   }
 
@@ -108,9 +119,18 @@ class RemoteClientIT {
     assertThat(again.resumePoint()).isEqualTo(ResumePoint.of("account", "att", "op", "att-2"));
     assertThat(again.execute(new LedgerCommand.Deposit("att", 1, "att-3"))).isEqualTo(3L);
     SteadfastNode<LedgerCommand, Long> primary = cluster.primary();
-    await("onResume on the primary", Duration.ofSeconds(5), () -> primary.audit().inspect(
-        app -> ((LedgerApplication) app).resumed.stream()
-            .anyMatch(r -> r.session().equals(first.id()) && r.lastSequence() == 2)));
+    await(
+        "onResume on the primary",
+        Duration.ofSeconds(5),
+        () ->
+            primary
+                .audit()
+                .inspect(
+                    app ->
+                        ((LedgerApplication) app)
+                            .resumed.stream()
+                                .anyMatch(
+                                    r -> r.session().equals(first.id()) && r.lastSequence() == 2)));
     for (SteadfastNode<LedgerCommand, Long> node : cluster.nodes()) {
       if (node.stopped()) {
         cluster.restart(node.id());

@@ -40,21 +40,24 @@ class RemoteRoutingTest {
 
   /** A member that answers every request with {@code status}, {@code body} and headers. */
   private void member(String id, int status, byte[] body, String... headers) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        exchange.getRequestBody().readAllBytes();
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-          exchange.getResponseHeaders().add(headers[i], headers[i + 1]);
-        }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+              exchange.getResponseHeaders().add(headers[i], headers[i + 1]);
+            }
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+              }
+            }
           }
-        }
-      }
-    });
+        });
     server.start();
     servers.add(server);
     members.put(NodeId.of(id), URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
@@ -75,23 +78,32 @@ class RemoteRoutingTest {
       throw new AssertionError("expected a refusal");
     } catch (ExecutionException e) {
       return e.getCause() instanceof java.util.concurrent.CompletionException c
-          && c.getCause() != null ? c.getCause() : e.getCause();
+              && c.getCause() != null
+          ? c.getCause()
+          : e.getCause();
     }
   }
 
   @Test
   void notPrimary_followsTheSuggestedPrimary() throws Exception {
-    byte[] outcome = WireFormat.encodeOutcome(
-        Outcome.applied(new Position(7, 2), new byte[] {42}, ResumePoint.start()));
-    member("n1", 421, "not primary".getBytes(StandardCharsets.UTF_8),
-        HttpEndpoint.PRIMARY_HEADER, "n3");
+    byte[] outcome =
+        WireFormat.encodeOutcome(
+            Outcome.applied(new Position(7, 2), new byte[] {42}, ResumePoint.start()));
+    member(
+        "n1",
+        421,
+        "not primary".getBytes(StandardCharsets.UTF_8),
+        HttpEndpoint.PRIMARY_HEADER,
+        "n3");
     member("n2", 503, new byte[0]);
     member("n3", 200, outcome);
     RemoteRouting<Object, Object> routing = routing();
 
     Throwable refusal = failure(routing);
-    assertThat(refusal).isInstanceOfSatisfying(NotPrimaryException.class,
-        e -> assertThat(e.suggestedPrimary()).contains(NodeId.of("n3")));
+    assertThat(refusal)
+        .isInstanceOfSatisfying(
+            NotPrimaryException.class,
+            e -> assertThat(e.suggestedPrimary()).contains(NodeId.of("n3")));
     assertThat(routing.redirect((NotPrimaryException) refusal)).isTrue();
     assertThat(routing.send(REQUEST).get(5, TimeUnit.SECONDS).position())
         .isEqualTo(new Position(7, 2));
@@ -100,10 +112,13 @@ class RemoteRoutingTest {
   @Test
   void refusals_becomeTypedExceptions() throws Exception {
     member("n1", 403, "mallory\nDeposit\nclerk,teller".getBytes(StandardCharsets.UTF_8));
-    assertThat(failure(routing())).isInstanceOfSatisfying(NotAuthorizedException.class, e -> {
-      assertThat(e.user()).isEqualTo("mallory");
-      assertThat(e.requiredRoles()).containsExactlyInAnyOrder("clerk", "teller");
-    });
+    assertThat(failure(routing()))
+        .isInstanceOfSatisfying(
+            NotAuthorizedException.class,
+            e -> {
+              assertThat(e.user()).isEqualTo("mallory");
+              assertThat(e.requiredRoles()).containsExactlyInAnyOrder("clerk", "teller");
+            });
     stop();
     servers.clear();
     members.clear();

@@ -58,13 +58,19 @@ class ReplicationIT {
   @Test
   void firstPrimary_seesStartThenPrimaryWithPositiveEpoch() {
     NodeId primary = cluster.primary().id();
-    await("role change delivered", Duration.ofSeconds(5), () -> CHANGES.stream()
-        .anyMatch(c -> c.node().equals(primary) && c.to() == Role.PRIMARY));
-    RoleChange promotion = CHANGES.stream()
-        .filter(c -> c.node().equals(primary) && c.to() == Role.PRIMARY).findFirst().orElseThrow();
+    await(
+        "role change delivered",
+        Duration.ofSeconds(5),
+        () -> CHANGES.stream().anyMatch(c -> c.node().equals(primary) && c.to() == Role.PRIMARY));
+    RoleChange promotion =
+        CHANGES.stream()
+            .filter(c -> c.node().equals(primary) && c.to() == Role.PRIMARY)
+            .findFirst()
+            .orElseThrow();
     assertThat(promotion.reason()).isEqualTo(RoleChange.Reason.START);
     assertThat(promotion.epoch()).isPositive();
-    assertThat(CHANGES.stream().filter(c -> c.node().equals(primary)).findFirst().orElseThrow().to())
+    assertThat(
+            CHANGES.stream().filter(c -> c.node().equals(primary)).findFirst().orElseThrow().to())
         .isEqualTo(Role.BACKUP);
   }
 
@@ -82,14 +88,22 @@ class ReplicationIT {
     // A retry of the same request returns the same rejection, still without effect (its type: the
     // message is not kept in replicated state); the same number with another payload is refused.
     assertThatThrownBy(session::retry).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> session.audit().resend(session.lastSequence(),
-            new LedgerCommand.Overdraw("reject-acct")))
-        .isInstanceOfSatisfying(CommandRejectedException.class,
+    assertThatThrownBy(
+            () ->
+                session
+                    .audit()
+                    .resend(session.lastSequence(), new LedgerCommand.Overdraw("reject-acct")))
+        .isInstanceOfSatisfying(
+            CommandRejectedException.class,
             e -> assertThat(e.errorType()).isEqualTo("IllegalStateException"));
-    assertThatThrownBy(() -> session.audit().resend(session.lastSequence(), new LedgerCommand.Overdraw("x")))
+    assertThatThrownBy(
+            () -> session.audit().resend(session.lastSequence(), new LedgerCommand.Overdraw("x")))
         .isInstanceOf(io.steadfast.api.session.SequenceConflictException.class);
 
-    assertThat(cluster.primary().query(Principal.of("auditor"), new LedgerCommand.Balance("reject-acct")))
+    assertThat(
+            cluster
+                .primary()
+                .query(Principal.of("auditor"), new LedgerCommand.Balance("reject-acct")))
         .isEqualTo(5L);
     StateDigest after = cluster.primary().audit().digest();
     assertThat(after.position().index()).isEqualTo(before.position().index() + 1);
@@ -99,54 +113,77 @@ class ReplicationIT {
   @Test
   void backup_refusesWritesWithSuggestedPrimary() {
     SteadfastNode<LedgerCommand, Long> primary = cluster.primary();
-    SteadfastNode<LedgerCommand, Long> backup = cluster.nodes().stream()
-        .filter(n -> !n.id().equals(primary.id())).findFirst().orElseThrow();
-    await("backup knows the primary", Duration.ofSeconds(5),
+    SteadfastNode<LedgerCommand, Long> backup =
+        cluster.nodes().stream()
+            .filter(n -> !n.id().equals(primary.id()))
+            .findFirst()
+            .orElseThrow();
+    await(
+        "backup knows the primary",
+        Duration.ofSeconds(5),
         () -> backup.status().primary().equals(java.util.Optional.of(primary.id())));
 
-    await("backup hears the primary", Duration.ofSeconds(5),
+    await(
+        "backup hears the primary",
+        Duration.ofSeconds(5),
         () -> backup.status().sinceLastContact().isPresent());
     assertThat(backup.status().sinceLastContact().orElseThrow()).isLessThan(Duration.ofSeconds(2));
     assertThat(backup.status().role()).isEqualTo(Role.BACKUP);
     assertThat(primary.status().primary()).contains(primary.id());
     assertThatThrownBy(() -> backup.openSession(Principal.of("someone", "clerk")))
-        .isInstanceOfSatisfying(NotPrimaryException.class, e -> {
-          assertThat(e.node()).isEqualTo(backup.id());
-          assertThat(e.suggestedPrimary()).contains(primary.id());
-        });
+        .isInstanceOfSatisfying(
+            NotPrimaryException.class,
+            e -> {
+              assertThat(e.node()).isEqualTo(backup.id());
+              assertThat(e.suggestedPrimary()).contains(primary.id());
+            });
   }
 
   @Test
   void malformedCommand_isRefusedBeforeJournalWithTypedError() {
     long before = cluster.primary().appliedPosition().index();
-    assertThatThrownBy(() -> ClusterTestSupport.CODEC.decodeCommand(
-        "{\"@type\":\"Launder\",\"amount\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                ClusterTestSupport.CODEC.decodeCommand(
+                    "{\"@type\":\"Launder\",\"amount\":1}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isInstanceOf(MalformedCommandException.class)
         .hasMessageContaining("Launder");
     assertThatThrownBy(() -> ClusterTestSupport.CODEC.decodeCommand(new byte[] {1, 2, 3}))
         .isInstanceOf(MalformedCommandException.class);
     Session<LedgerCommand, Long> session =
         cluster.client().openSession(Principal.of("mal", "clerk"));
-    io.steadfast.runtime.internal.journal.Outcome outcome = cluster.primary().runtime().submit(
-        io.steadfast.runtime.internal.journal.Request.command(session.id(), 1,
-            "{\"@type\":\"Launder\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-        .handle((o, e) -> {
-          assertThat(e).isInstanceOf(MalformedCommandException.class);
-          return o;
-        }).join();
+    io.steadfast.runtime.internal.journal.Outcome outcome =
+        cluster
+            .primary()
+            .runtime()
+            .submit(
+                io.steadfast.runtime.internal.journal.Request.command(
+                    session.id(),
+                    1,
+                    "{\"@type\":\"Launder\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .handle(
+                (o, e) -> {
+                  assertThat(e).isInstanceOf(MalformedCommandException.class);
+                  return o;
+                })
+            .join();
     assertThat(outcome).isNull();
     assertThat(cluster.primary().appliedPosition().index()).isEqualTo(before);
   }
 
   @Test
   void missingRole_refusedBeforeJournal() {
-    Session<LedgerCommand, Long> clerk = cluster.client().openSession(Principal.of("clerk1", "clerk"));
+    Session<LedgerCommand, Long> clerk =
+        cluster.client().openSession(Principal.of("clerk1", "clerk"));
     long before = cluster.primary().appliedPosition().index();
     assertThatThrownBy(() -> clerk.execute(new LedgerCommand.CloseBooks()))
-        .isInstanceOfSatisfying(NotAuthorizedException.class, e -> {
-          assertThat(e.requiredRoles()).containsExactly("auditor");
-          assertThat(e.user()).isEqualTo("clerk1");
-        });
+        .isInstanceOfSatisfying(
+            NotAuthorizedException.class,
+            e -> {
+              assertThat(e.requiredRoles()).containsExactly("auditor");
+              assertThat(e.user()).isEqualTo("clerk1");
+            });
     assertThat(cluster.primary().appliedPosition().index()).isEqualTo(before);
     // The number was not used: the next request goes through.
     assertThat(clerk.execute(new LedgerCommand.Deposit("auth-acct", 3, "auth-1"))).isEqualTo(3L);

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 class RoleTrackerTest {
 
   private final List<RoleChange> delivered = new CopyOnWriteArrayList<>();
+
   @SuppressWarnings("unchecked")
   private final ResilientApplication<Object, Object> application = mock(ResilientApplication.class);
+
   private final RoleTracker roles =
       new RoleTracker(NodeId.of("n1"), () -> application, Duration.ofMillis(200));
 
@@ -60,14 +62,16 @@ class RoleTrackerTest {
     assertThat(roles.change(Role.BACKUP, RoleChange.Reason.RESTART, 1, Position.ZERO)).isFalse();
     roles.shutdown(Duration.ofSeconds(5));
 
-    assertThat(delivered).extracting(RoleChange::to)
+    assertThat(delivered)
+        .extracting(RoleChange::to)
         .containsExactly(Role.BACKUP, Role.PRIMARY, Role.ENDED);
   }
 
   @Test
   void aCallbackThatThrows_doesNotStopTheChange_orLaterDeliveries() {
     org.mockito.Mockito.doThrow(new IllegalStateException("broken callback"))
-        .when(application).onRoleChange(org.mockito.ArgumentMatchers.any());
+        .when(application)
+        .onRoleChange(org.mockito.ArgumentMatchers.any());
     roles.change(Role.BACKUP, RoleChange.Reason.START, 0, Position.ZERO);
     roles.change(Role.PRIMARY, RoleChange.Reason.START, 1, Position.ZERO);
     roles.shutdown(Duration.ofSeconds(5));

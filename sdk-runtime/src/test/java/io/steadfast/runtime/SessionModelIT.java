@@ -52,12 +52,16 @@ class SessionModelIT {
     final Principal principal;
     int generation;
     Session<LedgerCommand, Long> handle;
+
     /** The command its handle has not settled, if any. */
     String unsettledOp;
+
     LedgerCommand.Deposit unsettledCommand;
     ResumePoint lastAcknowledged = ResumePoint.start();
+
     /** An abandoned command may have been applied after the last acknowledged one. */
     boolean resumeUncertain;
+
     boolean closed;
 
     User(int index) {
@@ -81,19 +85,28 @@ class SessionModelIT {
     try {
       run();
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError("model test failed with seed " + SEED + " (replay: "
-          + "-Dsteadfast.model.seed=" + SEED + " -Dsteadfast.model.steps=" + STEPS + "); last "
-          + "steps: " + trace.subList(Math.max(0, trace.size() - 15), trace.size()), e);
+      throw new AssertionError(
+          "model test failed with seed "
+              + SEED
+              + " (replay: "
+              + "-Dsteadfast.model.seed="
+              + SEED
+              + " -Dsteadfast.model.steps="
+              + STEPS
+              + "); last "
+              + "steps: "
+              + trace.subList(Math.max(0, trace.size() - 15), trace.size()),
+          e);
     }
   }
 
   private void run() {
     SplittableRandom random = new SplittableRandom(SEED);
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport
-        .ledgerCluster(ClusterTestSupport.newChangeLog())
-        .requestDeadline(Duration.ofSeconds(10))
-        .checkpointEvery(50)
-        .start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(ClusterTestSupport.newChangeLog())
+            .requestDeadline(Duration.ofSeconds(10))
+            .checkpointEvery(50)
+            .start()) {
       SteadfastClient<LedgerCommand, Long> client = cluster.client();
       List<User> users = new ArrayList<>();
       for (int i = 0; i < USERS; i++) {
@@ -119,7 +132,8 @@ class SessionModelIT {
             settleOrAbandon(user);
             user.handle = client.attach(user.id(), user.principal);
             if (!user.resumeUncertain) {
-              assertThat(user.handle.resumePoint()).as("resume point of " + user.id())
+              assertThat(user.handle.resumePoint())
+                  .as("resume point of " + user.id())
                   .isEqualTo(user.lastAcknowledged);
             }
           }
@@ -229,7 +243,8 @@ class SessionModelIT {
     LedgerCommand.Deposit command = new LedgerCommand.Deposit("acct-" + op, amount, op);
     acknowledge(user, op, command, shortLived.execute(command));
     ClusterTestSupport.awaitExpired(shortLived, Duration.ofSeconds(15));
-    assertThat(shortLived.audit().resend(1, command)).as("late retry of " + op + " after expiry")
+    assertThat(shortLived.audit().resend(1, command))
+        .as("late retry of " + op + " after expiry")
         .isEqualTo(amount);
     user.generation++;
     user.lastAcknowledged = ResumePoint.start();
@@ -249,14 +264,16 @@ class SessionModelIT {
     }
     for (Map.Entry<String, Integer> applied : counts.entrySet()) {
       assertThat(acknowledged.containsKey(applied.getKey()) || maybe.contains(applied.getKey()))
-          .as("applied " + applied.getKey() + " was submitted and not refused").isTrue();
+          .as("applied " + applied.getKey() + " was submitted and not refused")
+          .isTrue();
     }
     for (User user : users) {
       if (user.closed || user.resumeUncertain) {
         continue;
       }
       try {
-        assertThat(user.handle.resumePoint()).as("final resume point of " + user.id())
+        assertThat(user.handle.resumePoint())
+            .as("final resume point of " + user.id())
             .isEqualTo(user.lastAcknowledged);
       } catch (SteadfastException e) {
         throw new AssertionError("reading the resume point of " + user.id(), e);

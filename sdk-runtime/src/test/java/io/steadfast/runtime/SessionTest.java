@@ -35,11 +35,12 @@ class SessionTest {
 
   @SuppressWarnings("unchecked")
   private final Routing<LedgerCommand, Long> routing = mock(Routing.class);
+
   private final List<Long> sent = new ArrayList<>();
 
   private Session<LedgerCommand, Long> session(long lastSequence) {
-    return new Session<>(ID, Principal.of("u", "clerk"), CODEC, routing, Duration.ofMillis(300),
-        lastSequence);
+    return new Session<>(
+        ID, Principal.of("u", "clerk"), CODEC, routing, Duration.ofMillis(300), lastSequence);
   }
 
   private static CompletableFuture<Outcome> applied(long value) {
@@ -49,11 +50,14 @@ class SessionTest {
 
   private void answer(Object... replies) {
     List<Object> queue = new ArrayList<>(List.of(replies));
-    doAnswer(call -> {
-      sent.add(call.<Request>getArgument(0).sequence());
-      Object next = queue.size() > 1 ? queue.remove(0) : queue.get(0);
-      return next instanceof Throwable t ? CompletableFuture.failedFuture(t) : next;
-    }).when(routing).send(any());
+    doAnswer(
+            call -> {
+              sent.add(call.<Request>getArgument(0).sequence());
+              Object next = queue.size() > 1 ? queue.remove(0) : queue.get(0);
+              return next instanceof Throwable t ? CompletableFuture.failedFuture(t) : next;
+            })
+        .when(routing)
+        .send(any());
   }
 
   @Test
@@ -68,7 +72,8 @@ class SessionTest {
 
   @Test
   void execute_onceMaybeJournaled_neverEndsAsNotPrimary_andRetrySettlesIt() {
-    answer(new IndeterminateOutcomeException("batch in flight when the primary stopped", null),
+    answer(
+        new IndeterminateOutcomeException("batch in flight when the primary stopped", null),
         new NotPrimaryException(NodeId.of("n1"), null));
     // No other member to try (a fixed session without fallback): the second attempt's refusal is
     // definite for that attempt, but the first one may have reached the journal.
@@ -98,8 +103,9 @@ class SessionTest {
 
   @Test
   void malformedAtApply_freesTheNumber() {
-    answer(CompletableFuture.completedFuture(
-        Outcome.malformed(Position.ZERO, "bad", ResumePoint.start())));
+    answer(
+        CompletableFuture.completedFuture(
+            Outcome.malformed(Position.ZERO, "bad", ResumePoint.start())));
     Session<LedgerCommand, Long> session = session(9);
 
     assertThatThrownBy(() -> session.execute(DEPOSIT))

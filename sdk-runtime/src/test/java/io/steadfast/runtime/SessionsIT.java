@@ -32,13 +32,15 @@ class SessionsIT {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SplittableRandom random = new SplittableRandom(SEED);
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-             ClusterTestSupport.ledgerCluster(changes).checkpointEvery(300).start();
-         LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
+            ClusterTestSupport.ledgerCluster(changes).checkpointEvery(300).start();
+        LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
       long lastEpoch = 0;
       for (int kill = 1; kill <= 50; kill++) {
         long before = load.acknowledged.size();
         int gap = random.nextInt(1, 60);
-        await("progress before kill " + kill + " (seed " + SEED + ")", Duration.ofSeconds(30),
+        await(
+            "progress before kill " + kill + " (seed " + SEED + ")",
+            Duration.ofSeconds(30),
             () -> load.acknowledged.size() >= before + gap);
         SteadfastNode<LedgerCommand, Long> killed = cluster.primary();
         NodeId victim = killed.id();
@@ -49,18 +51,32 @@ class SessionsIT {
         NodeId successor = cluster.primary().id();
         assertThat(successor).isNotEqualTo(victim);
         String what = "FAILOVER role change on " + successor + " after kill " + kill;
-        await(what, Duration.ofSeconds(10), () -> changes.stream().anyMatch(
-            c -> c.node().equals(successor) && c.to() == Role.PRIMARY && c.epoch() > floor));
-        RoleChange promotion = changes.stream()
-            .filter(c -> c.node().equals(successor) && c.to() == Role.PRIMARY && c.epoch() > floor)
-            .findFirst().orElseThrow();
-        assertThat(promotion.reason()).as(what + " (seed %d)", SEED)
+        await(
+            what,
+            Duration.ofSeconds(10),
+            () ->
+                changes.stream()
+                    .anyMatch(
+                        c ->
+                            c.node().equals(successor)
+                                && c.to() == Role.PRIMARY
+                                && c.epoch() > floor));
+        RoleChange promotion =
+            changes.stream()
+                .filter(
+                    c -> c.node().equals(successor) && c.to() == Role.PRIMARY && c.epoch() > floor)
+                .findFirst()
+                .orElseThrow();
+        assertThat(promotion.reason())
+            .as(what + " (seed %d)", SEED)
             .isEqualTo(RoleChange.Reason.FAILOVER);
         lastEpoch = promotion.epoch();
         cluster.restart(victim);
       }
       long after = load.acknowledged.size();
-      await("progress after the last kill", Duration.ofSeconds(30),
+      await(
+          "progress after the last kill",
+          Duration.ofSeconds(30),
           () -> load.acknowledged.size() > after + 40);
       load.stop();
       checkHistory(cluster, load, "seed " + SEED + ", 50 kills");
@@ -72,14 +88,16 @@ class SessionsIT {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SplittableRandom random = new SplittableRandom(SEED + 1);
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-             ClusterTestSupport.ledgerCluster(changes).start();
-         LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
+            ClusterTestSupport.ledgerCluster(changes).start();
+        LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
       List<NodeId> ids = List.copyOf(cluster.ids());
       int clean = 0;
       for (int round = 1; round <= 20; round++) {
         long before = load.acknowledged.size();
         int gap = random.nextInt(1, 60);
-        await("progress before switchover " + round, Duration.ofSeconds(30),
+        await(
+            "progress before switchover " + round,
+            Duration.ofSeconds(30),
             () -> load.acknowledged.size() >= before + gap);
         NodeId current = cluster.primary().id();
         NodeId target;
@@ -89,53 +107,82 @@ class SessionsIT {
         long epochBefore = cluster.primary().status().epoch();
         cluster.switchover(target);
         NodeId to = target;
-        await("promotion of " + to + " in round " + round, Duration.ofSeconds(10), () ->
-            changes.stream().anyMatch(c -> c.node().equals(to) && c.to() == Role.PRIMARY
-                && c.epoch() > epochBefore));
-        RoleChange promotion = changes.stream()
-            .filter(c -> c.node().equals(to) && c.to() == Role.PRIMARY && c.epoch() > epochBefore)
-            .reduce((a, b) -> b).orElseThrow();
+        await(
+            "promotion of " + to + " in round " + round,
+            Duration.ofSeconds(10),
+            () ->
+                changes.stream()
+                    .anyMatch(
+                        c ->
+                            c.node().equals(to)
+                                && c.to() == Role.PRIMARY
+                                && c.epoch() > epochBefore));
+        RoleChange promotion =
+            changes.stream()
+                .filter(
+                    c -> c.node().equals(to) && c.to() == Role.PRIMARY && c.epoch() > epochBefore)
+                .reduce((a, b) -> b)
+                .orElseThrow();
         // A promotion says SWITCHOVER exactly when the primary of the epoch before announced a
-        // hand-over to it. Usually that is the first transfer, at epochBefore + 1; when that election
+        // hand-over to it. Usually that is the first transfer, at epochBefore + 1; when that
+        // election
         // is lost on a loaded machine, switchover() asks the next primary again and the target then
         // arrives by a later hand-over (SWITCHOVER at a later epoch) or by a later election
         // (FAILOVER). The transfer's own election is never reported as a failover.
         long handOverEpoch = promotion.epoch() - 1;
         if (promotion.reason() == RoleChange.Reason.SWITCHOVER) {
-          assertThat(handOverEpoch).as("round %d, seed %d", round, SEED + 1)
+          assertThat(handOverEpoch)
+              .as("round %d, seed %d", round, SEED + 1)
               .isGreaterThanOrEqualTo(epochBefore);
           if (promotion.epoch() == epochBefore + 1) {
             clean++;
           }
-          await("a primary steps down for SWITCHOVER at epoch " + handOverEpoch + " in round "
-                  + round, Duration.ofSeconds(10),
-              () -> changes.stream().anyMatch(c -> !c.node().equals(to)
-                  && c.from() == Role.PRIMARY && c.reason() == RoleChange.Reason.SWITCHOVER
-                  && c.epoch() == handOverEpoch));
+          await(
+              "a primary steps down for SWITCHOVER at epoch "
+                  + handOverEpoch
+                  + " in round "
+                  + round,
+              Duration.ofSeconds(10),
+              () ->
+                  changes.stream()
+                      .anyMatch(
+                          c ->
+                              !c.node().equals(to)
+                                  && c.from() == Role.PRIMARY
+                                  && c.reason() == RoleChange.Reason.SWITCHOVER
+                                  && c.epoch() == handOverEpoch));
         } else {
-          assertThat(promotion.reason()).as("round %d, seed %d", round, SEED + 1)
+          assertThat(promotion.reason())
+              .as("round %d, seed %d", round, SEED + 1)
               .isEqualTo(RoleChange.Reason.FAILOVER);
-          assertThat(promotion.epoch()).as("a failover is never the transfer's own election "
-              + "(round %d, seed %d)", round, SEED + 1).isGreaterThan(epochBefore + 1);
+          assertThat(promotion.epoch())
+              .as(
+                  "a failover is never the transfer's own election " + "(round %d, seed %d)",
+                  round, SEED + 1)
+              .isGreaterThan(epochBefore + 1);
         }
       }
       load.stop();
       checkHistory(cluster, load, "seed " + (SEED + 1) + ", 20 switchovers");
-      assertThat(clean).as("switchovers completed by the transfer's own election").isGreaterThanOrEqualTo(10);
+      assertThat(clean)
+          .as("switchovers completed by the transfer's own election")
+          .isGreaterThanOrEqualTo(10);
     }
   }
 
-  private static void checkHistory(EmbeddedCluster<LedgerCommand, Long> cluster, LedgerLoad load,
-      String schedule) {
+  private static void checkHistory(
+      EmbeddedCluster<LedgerCommand, Long> cluster, LedgerLoad load, String schedule) {
     assertThat(load.errors).as(schedule).hasValue(0);
     awaitConvergence(cluster);
     Map<String, Integer> counts = appliedCounts(cluster.primary());
     assertThat(counts.values()).as("nothing applied twice (%s)", schedule).allMatch(n -> n == 1);
     assertThat(ClusterTestSupport.missing(load.acknowledged, counts.keySet()))
-        .as("acknowledged but not applied (%s)", schedule).isEmpty();
+        .as("acknowledged but not applied (%s)", schedule)
+        .isEmpty();
     for (String op : counts.keySet()) {
       assertThat(load.acknowledged.contains(op) || load.indeterminate.contains(op))
-          .as("applied %s was submitted (%s)", op, schedule).isTrue();
+          .as("applied %s was submitted (%s)", op, schedule)
+          .isTrue();
     }
     for (Map.Entry<String, Session<LedgerCommand, Long>> entry : load.sessions.entrySet()) {
       ResumePoint expected = load.lastResumePoint.getOrDefault(entry.getKey(), ResumePoint.start());
@@ -148,8 +195,8 @@ class SessionsIT {
   @Test
   void retry_afterTwoFailoversAndFullRestart_returnsOriginalResultAndChangesNothing() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .checkpointEvery(50).start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes).checkpointEvery(50).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("retrier", "clerk"));
       LedgerCommand.Deposit original = new LedgerCommand.Deposit("retry-acct", 7, "retry-1");
@@ -166,7 +213,9 @@ class SessionsIT {
       }
       awaitConvergence(cluster);
       for (NodeId id : cluster.ids()) {
-        await("checkpoint on " + id, Duration.ofSeconds(30),
+        await(
+            "checkpoint on " + id,
+            Duration.ofSeconds(30),
             () -> cluster.node(id).status().lastCheckpointIndex() > 0);
       }
       for (NodeId id : cluster.ids()) {
@@ -183,7 +232,8 @@ class SessionsIT {
       StateDigest after = ClusterTestSupport.awaitConvergence(cluster).values().iterator().next();
       assertThat(after.position()).isEqualTo(before.position());
       assertThat(appliedCounts(cluster.primary())).containsEntry("retry-1", 1);
-      assertThat(cluster.primary().query(Principal.of("a"), new LedgerCommand.Balance("retry-acct")))
+      assertThat(
+              cluster.primary().query(Principal.of("a"), new LedgerCommand.Balance("retry-acct")))
           .isEqualTo(7L);
     }
   }
@@ -191,17 +241,20 @@ class SessionsIT {
   @Test
   void idleSession_expiresAtSamePositionEverywhere_nextRequestIsTypedError() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .healthProbe(Duration.ofMillis(100), 3).start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes).healthProbe(Duration.ofMillis(100), 3).start()) {
       SteadfastClient<LedgerCommand, Long> client = cluster.client();
-      Session<LedgerCommand, Long> idle = client.openSession(SessionId.of("idle-1"),
-          Principal.of("idler", "clerk"), Duration.ofMillis(500));
+      Session<LedgerCommand, Long> idle =
+          client.openSession(
+              SessionId.of("idle-1"), Principal.of("idler", "clerk"), Duration.ofMillis(500));
       idle.execute(new LedgerCommand.Deposit("idle-acct", 1, "idle-op"));
-      Session<LedgerCommand, Long> keeper = client.openSession(SessionId.of("keeper"),
-          Principal.of("keeper", "clerk"), Duration.ofMinutes(5));
+      Session<LedgerCommand, Long> keeper =
+          client.openSession(
+              SessionId.of("keeper"), Principal.of("keeper", "clerk"), Duration.ofMinutes(5));
       ClusterTestSupport.awaitExpired(idle, Duration.ofSeconds(20));
       assertThatThrownBy(() -> idle.execute(new LedgerCommand.Deposit("idle-acct", 1, "late")))
-          .isInstanceOfSatisfying(SessionExpiredException.class,
+          .isInstanceOfSatisfying(
+              SessionExpiredException.class,
               e -> assertThat(e.session()).isEqualTo(SessionId.of("idle-1")));
       keeper.execute(new LedgerCommand.Deposit("k", 1, "keep-1"));
       awaitConvergence(cluster);
@@ -212,8 +265,8 @@ class SessionsIT {
   @Test
   void missingRole_refusedOnEveryPath_includingRetryAfterFailover() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes).start()) {
       Session<LedgerCommand, Long> clerk =
           cluster.client().openSession(Principal.of("clerk2", "clerk"));
       clerk.execute(new LedgerCommand.Deposit("a", 1, "authz-1"));
@@ -230,7 +283,8 @@ class SessionsIT {
       SteadfastNode<LedgerCommand, Long> primary = cluster.primary();
       Session<LedgerCommand, Long> local = primary.openSession(Principal.of("clerk3", "clerk"));
       assertThatThrownBy(() -> local.execute(new LedgerCommand.CloseBooks()))
-          .isInstanceOfSatisfying(NotAuthorizedException.class,
+          .isInstanceOfSatisfying(
+              NotAuthorizedException.class,
               e -> assertThat(e.requiredRoles()).containsExactly("auditor"));
       assertThat(clerk.appliedSequence()).isEqualTo(sequence);
     }
@@ -239,24 +293,39 @@ class SessionsIT {
   @Test
   void primaryReportsDown_handsOverToHealthyBackup_withReasonHealth() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster = ClusterTestSupport.ledgerCluster(changes)
-        .healthProbe(Duration.ofMillis(200), 3).start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes).healthProbe(Duration.ofMillis(200), 3).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("h", "clerk"));
       session.execute(new LedgerCommand.Deposit("h", 1, "health-1"));
       NodeId sick = cluster.primary().id();
-      await("role change seen by the application", Duration.ofSeconds(5),
+      await(
+          "role change seen by the application",
+          Duration.ofSeconds(5),
           () -> changes.stream().anyMatch(c -> c.node().equals(sick) && c.to() == Role.PRIMARY));
       LedgerApplication.DOWN_NODES.add(sick.value());
       try {
-        await("primary moves away from " + sick, Duration.ofSeconds(10),
+        await(
+            "primary moves away from " + sick,
+            Duration.ofSeconds(10),
             () -> !cluster.primary().id().equals(sick));
         NodeId healthy = cluster.primary().id();
-        await("HEALTH promotion", Duration.ofSeconds(5), () -> changes.stream().anyMatch(
-            c -> c.node().equals(healthy) && c.to() == Role.PRIMARY
-                && c.reason() == RoleChange.Reason.HEALTH));
-        assertThat(changes).anyMatch(c -> c.node().equals(sick) && c.from() == Role.PRIMARY
-            && c.reason() == RoleChange.Reason.HEALTH);
+        await(
+            "HEALTH promotion",
+            Duration.ofSeconds(5),
+            () ->
+                changes.stream()
+                    .anyMatch(
+                        c ->
+                            c.node().equals(healthy)
+                                && c.to() == Role.PRIMARY
+                                && c.reason() == RoleChange.Reason.HEALTH));
+        assertThat(changes)
+            .anyMatch(
+                c ->
+                    c.node().equals(sick)
+                        && c.from() == Role.PRIMARY
+                        && c.reason() == RoleChange.Reason.HEALTH);
         assertThat(cluster.node(sick).status().health().isDown()).isTrue();
         assertThat(session.execute(new LedgerCommand.Deposit("h", 1, "health-2"))).isEqualTo(2L);
       } finally {

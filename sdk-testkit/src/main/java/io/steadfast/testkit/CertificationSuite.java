@@ -60,9 +60,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * certificate says which level was granted.
  *
  * <p><b>Threads.</b> JUnit creates one instance per class ({@code PER_CLASS}); the rules run one
- * after another, each check on a worker thread of its own with the settings' time limit. The
- * suite changes the JVM's default time zone and locale while some checks run, so do not run other
- * tests in parallel in the same JVM.
+ * after another, each check on a worker thread of its own with the settings' time limit. The suite
+ * changes the JVM's default time zone and locale while some checks run, so do not run other tests
+ * in parallel in the same JVM.
  *
  * @param <C> the application's command type
  * @param <R> the application's result type
@@ -79,13 +79,15 @@ public abstract class CertificationSuite<C, R> {
   protected CertificationSuite() {}
 
   /**
-   * A new instance of the application with its initial state; called many times, and must return
-   * a different object each time. The suite also calls it in a forked JVM (rule CP-3), where it
+   * A new instance of the application with its initial state; called many times, and must return a
+   * different object each time. The suite also calls it in a forked JVM (rule CP-3), where it
    * creates this class with its no-argument constructor.
    */
   protected abstract ResilientApplication<C, R> newApplication();
 
-  /** The codec the application's commands and results travel with; usually a {@code JacksonCodec}. */
+  /**
+   * The codec the application's commands and results travel with; usually a {@code JacksonCodec}.
+   */
   protected abstract CommandCodec<C, R> codec();
 
   /** The seeded generator of realistic users the rules drive the application with. */
@@ -105,8 +107,8 @@ public abstract class CertificationSuite<C, R> {
   }
 
   /**
-   * Checkpoints written by earlier versions of the application that this version must restore
-   * (rule CP-5). Empty by default.
+   * Checkpoints written by earlier versions of the application that this version must restore (rule
+   * CP-5). Empty by default.
    */
   protected List<GoldenCheckpoint> goldenCheckpoints() {
     return List.of();
@@ -136,12 +138,18 @@ public abstract class CertificationSuite<C, R> {
   protected final RuleResult certify(String ruleId) {
     if (!settingsInUse().clusterRules()
         && ClusterRules.rules().stream().anyMatch(r -> r.id().equals(ruleId))) {
-      Assumptions.abort(ruleId + " not run: the cluster rules are switched off"
-          + " (steadfast.cluster=false)");
+      Assumptions.abort(
+          ruleId + " not run: the cluster rules are switched off" + " (steadfast.cluster=false)");
     }
     RuleResult result = runner().run(ruleId);
-    String head = result.rule() + " " + result.verdict() + " (seed " + settingsInUse().seed()
-        + "): " + result.summary();
+    String head =
+        result.rule()
+            + " "
+            + result.verdict()
+            + " (seed "
+            + settingsInUse().seed()
+            + "): "
+            + result.summary();
     switch (result.verdict()) {
       case PASS -> {
         return result;
@@ -179,8 +187,15 @@ public abstract class CertificationSuite<C, R> {
     } catch (RuntimeException e) {
       application = "unknown (newApplication() threw " + e.getClass().getSimpleName() + ")";
     }
-    return Certificate.grant(application, getClass().getName(), versions, c.settings().seed(),
-        c.settings().isDeep(), c.settings().traceLength(), r.registered(), r.results());
+    return Certificate.grant(
+        application,
+        getClass().getName(),
+        versions,
+        c.settings().seed(),
+        c.settings().isDeep(),
+        c.settings().traceLength(),
+        r.registered(),
+        r.results());
   }
 
   @BeforeEach
@@ -386,8 +401,15 @@ public abstract class CertificationSuite<C, R> {
 
   private SuiteContext<C, R> contextInUse() {
     if (context == null) {
-      context = new SuiteContext<>(this::newApplication, codec(), workload(), settings(),
-          capabilities(), goldenCheckpoints(), getClass());
+      context =
+          new SuiteContext<>(
+              this::newApplication,
+              codec(),
+              workload(),
+              settings(),
+              capabilities(),
+              goldenCheckpoints(),
+              getClass());
     }
     return context;
   }
@@ -399,7 +421,8 @@ public abstract class CertificationSuite<C, R> {
   private String methodFor(Rule rule) {
     for (Class<?> c = getClass(); c != null; c = c.getSuperclass()) {
       for (Method m : c.getDeclaredMethods()) {
-        if (m.getName().startsWith(rule.methodPrefix() + "_") && m.isAnnotationPresent(Test.class)) {
+        if (m.getName().startsWith(rule.methodPrefix() + "_")
+            && m.isAnnotationPresent(Test.class)) {
           return m.getName();
         }
       }

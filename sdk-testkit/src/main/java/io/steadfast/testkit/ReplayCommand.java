@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Builds the one-line Maven command that replays one rule of one suite from its seed; a suite
- * named {@code …IT} is selected for Failsafe ({@code -Dit.test}), any other for Surefire.
+ * Builds the one-line Maven command that replays one rule of one suite from its seed; a suite named
+ * {@code …IT} is selected for Failsafe ({@code -Dit.test}), any other for Surefire.
  */
 final class ReplayCommand {
 
@@ -23,11 +23,20 @@ final class ReplayCommand {
     String className = suite.getName().substring(suite.getPackageName().length() + 1);
     int nested = className.indexOf('$');
     String topLevel = nested < 0 ? className : className.substring(0, nested);
-    String select = topLevel.endsWith("IT")
-        ? " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='" + className + "#"
-            + method + "'"
-        : " -Dtest='" + className + "#" + method + "'";
-    return "./mvnw" + (module.isEmpty() ? "" : " -pl " + module) + " verify"
-        + " -Dsteadfast.seed=" + seed + (deep ? " -Dsteadfast.deep=true" : "") + select;
+    String select =
+        topLevel.endsWith("IT")
+            ? " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='"
+                + className
+                + "#"
+                + method
+                + "'"
+            : " -Dtest='" + className + "#" + method + "'";
+    return "./mvnw"
+        + (module.isEmpty() ? "" : " -pl " + module)
+        + " verify"
+        + " -Dsteadfast.seed="
+        + seed
+        + (deep ? " -Dsteadfast.deep=true" : "")
+        + select;
   }
 }

@@ -35,7 +35,10 @@ final class RuleRunner<C, R> {
   private final Class<?> suiteClass;
   private final MethodNames methods;
 
-  RuleRunner(List<RuleCheck<C, R>> registered, CheckContext<C, R> context, Class<?> suiteClass,
+  RuleRunner(
+      List<RuleCheck<C, R>> registered,
+      CheckContext<C, R> context,
+      Class<?> suiteClass,
       MethodNames methods) {
     for (RuleCheck<C, R> check : registered) {
       RuleCheck<C, R> clash = checks.putIfAbsent(check.rule().id(), check);
@@ -64,8 +67,8 @@ final class RuleRunner<C, R> {
     }
     RuleCheck<C, R> check = checks.get(ruleId);
     if (check == null) {
-      throw new IllegalArgumentException("no check registered for rule " + ruleId
-          + "; registered: " + checks.keySet());
+      throw new IllegalArgumentException(
+          "no check registered for rule " + ruleId + "; registered: " + checks.keySet());
     }
     Rule rule = check.rule();
     List<String> blockers = new ArrayList<>();
@@ -91,23 +94,38 @@ final class RuleRunner<C, R> {
       outcome = timed(check, check.timeLimit(context.settings()));
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    String replay = outcome.verdict() == Verdict.FAIL || outcome.verdict() == Verdict.UNKNOWN
-        ? ReplayCommand.of(suiteClass, methods.methodFor(rule), context.settings().seed(),
-            context.settings().isDeep())
-        : null;
-    RuleResult result = new RuleResult(rule.id(), rule.level(), rule.intent(), outcome.verdict(),
-        !outcome.isWaived(), outcome.summary(), millis, outcome.coverage(),
-        outcome.counterexample().orElse(null), replay);
+    String replay =
+        outcome.verdict() == Verdict.FAIL || outcome.verdict() == Verdict.UNKNOWN
+            ? ReplayCommand.of(
+                suiteClass,
+                methods.methodFor(rule),
+                context.settings().seed(),
+                context.settings().isDeep())
+            : null;
+    RuleResult result =
+        new RuleResult(
+            rule.id(),
+            rule.level(),
+            rule.intent(),
+            outcome.verdict(),
+            !outcome.isWaived(),
+            outcome.summary(),
+            millis,
+            outcome.coverage(),
+            outcome.counterexample().orElse(null),
+            replay);
     results.put(rule.id(), result);
     return result;
   }
 
   private CheckOutcome timed(RuleCheck<C, R> check, Duration limit) {
-    ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "steadfast-check-" + check.rule().id());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "steadfast-check-" + check.rule().id());
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Future<CheckOutcome> future = worker.submit(() -> check.check(context));
       try {
@@ -121,8 +139,12 @@ final class RuleRunner<C, R> {
         return CheckOutcome.unknown("the check did not finish within " + limit);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        return CheckOutcome.fail("the application threw " + cause.getClass().getSimpleName()
-            + " during the check: " + cause.getMessage(), stackTrace(cause));
+        return CheckOutcome.fail(
+            "the application threw "
+                + cause.getClass().getSimpleName()
+                + " during the check: "
+                + cause.getMessage(),
+            stackTrace(cause));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         future.cancel(true);

@@ -83,7 +83,9 @@ final class SuiteContext<C, R> implements CheckContext<C, R> {
     }
     if (trace == null) {
       try {
-        trace = Trace.generate(workload, codec, newApplication(), settings.seed(), settings.traceLength());
+        trace =
+            Trace.generate(
+                workload, codec, newApplication(), settings.seed(), settings.traceLength());
       } catch (RuntimeException e) {
         traceFailure = new IllegalStateException("cannot generate the trace: " + e, e);
         throw traceFailure;

@@ -52,12 +52,17 @@ class RuleRunnerTest {
   }
 
   private static RuleResult runDependentAfter(CheckOutcome base) {
-    RuleRunner<LedgerCommand, Receipt> runner = new RuleRunner<>(
-        List.of(check(BASE, base), check(DEPENDENT, CheckOutcome.pass("held"))),
-        // The checks above use none of the context; the runner reads only its settings.
-        TestCheckContexts.of(Ledger::new, JacksonCodec.of(LedgerCommand.class, Receipt.class),
-            new TellerWorkload(), RuleRunnerTest.class),
-        RuleRunnerTest.class, rule -> rule.methodPrefix() + "_test");
+    RuleRunner<LedgerCommand, Receipt> runner =
+        new RuleRunner<>(
+            List.of(check(BASE, base), check(DEPENDENT, CheckOutcome.pass("held"))),
+            // The checks above use none of the context; the runner reads only its settings.
+            TestCheckContexts.of(
+                Ledger::new,
+                JacksonCodec.of(LedgerCommand.class, Receipt.class),
+                new TellerWorkload(),
+                RuleRunnerTest.class),
+            RuleRunnerTest.class,
+            rule -> rule.methodPrefix() + "_test");
     return runner.run("XX-2");
   }
 

@@ -20,7 +20,13 @@ public final class TestCheckContexts {
       CommandCodec<C, R> codec,
       Workload<C, R> workload,
       Class<?> suiteClass) {
-    return new SuiteContext<>(applications::get, codec, workload, SuiteSettings.defaults(),
-        Set.of(), List.of(), suiteClass);
+    return new SuiteContext<>(
+        applications::get,
+        codec,
+        workload,
+        SuiteSettings.defaults(),
+        Set.of(),
+        List.of(),
+        suiteClass);
   }
 }

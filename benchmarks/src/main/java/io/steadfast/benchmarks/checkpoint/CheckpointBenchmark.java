@@ -3,10 +3,10 @@ package io.steadfast.benchmarks.checkpoint;
 import io.steadfast.api.Position;
 import io.steadfast.benchmarks.fixture.MortgageFixtures;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
-import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
-import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 4, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx4g"})
 public class CheckpointBenchmark {
 
   @Param({"10000", "100000"})
@@ -60,11 +62,16 @@ public class CheckpointBenchmark {
     application = MortgageFixtures.loanBook(records);
     directory = Files.createTempDirectory("steadfast-checkpoint-bench-");
     file = directory.resolve("read.ckpt");
-    header = new CheckpointHeader(CheckpointFile.FORMAT_VERSION,
-        application.checkpointVersion(), 1, records, new Position(records, 1));
+    header =
+        new CheckpointHeader(
+            CheckpointFile.FORMAT_VERSION,
+            application.checkpointVersion(),
+            1,
+            records,
+            new Position(records, 1));
     long size = write(file).size();
-    System.out.printf("%n%d records: checkpoint file %d bytes (%.2f MB)%n", records, size,
-        size / 1e6);
+    System.out.printf(
+        "%n%d records: checkpoint file %d bytes (%.2f MB)%n", records, size, size / 1e6);
   }
 
   /** Deletes the files. */
@@ -88,11 +95,15 @@ public class CheckpointBenchmark {
   }
 
   private CheckpointFile.Written write(Path target) throws IOException {
-    return CheckpointFile.write(target, header, runtimeState, out -> {
-      StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
-      application.checkpoint(writer);
-      writer.flush();
-    });
+    return CheckpointFile.write(
+        target,
+        header,
+        runtimeState,
+        out -> {
+          StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
+          application.checkpoint(writer);
+          writer.flush();
+        });
   }
 
   /**
@@ -109,8 +120,9 @@ public class CheckpointBenchmark {
   public MortgageLoanApplication read() throws IOException {
     MortgageLoanApplication fresh = new MortgageLoanApplication();
     try (CheckpointFile.Opened opened = CheckpointFile.open(file, fresh.checkpointVersion())) {
-      fresh.restore(new StreamCheckpointReader(opened.payload(),
-          opened.header().applicationVersion(), opened.header().position()));
+      fresh.restore(
+          new StreamCheckpointReader(
+              opened.payload(), opened.header().applicationVersion(), opened.header().position()));
     }
     return fresh;
   }

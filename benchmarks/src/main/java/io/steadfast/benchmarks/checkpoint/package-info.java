@@ -1,4 +1,6 @@
-/** JMH benchmarks of checkpoints: writing and reading the mortgage example's state at several sizes. */
+/**
+ * JMH benchmarks of checkpoints: writing and reading the mortgage example's state at several sizes.
+ */
 @NullMarked
 package io.steadfast.benchmarks.checkpoint;
 

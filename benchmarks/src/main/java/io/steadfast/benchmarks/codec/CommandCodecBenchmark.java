@@ -1,10 +1,10 @@
 package io.steadfast.benchmarks.codec;
 
 import io.steadfast.benchmarks.fixture.MortgageFixtures;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
-import io.steadfast.codec.jackson.JacksonCodec;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +49,18 @@ public class CommandCodecBenchmark {
   /** Picks the command and encodes it once for the decode benchmarks. */
   @Setup
   public void setUp() {
-    value = switch (command) {
-      case "intake" -> MortgageFixtures.intakeField(7);
-      case "submit" -> MortgageFixtures.submit(7);
-      case "appraisal" -> new LoanCommand.RecordAppraisal("L-000007", new BigDecimal("305000.00"));
-      default -> throw new IllegalArgumentException("unknown command " + command);
-    };
+    value =
+        switch (command) {
+          case "intake" -> MortgageFixtures.intakeField(7);
+          case "submit" -> MortgageFixtures.submit(7);
+          case "appraisal" ->
+              new LoanCommand.RecordAppraisal("L-000007", new BigDecimal("305000.00"));
+          default -> throw new IllegalArgumentException("unknown command " + command);
+        };
     encoded = codec.encodeCommand(value);
-    result = new LoanResult.ApplicationSubmitted("L-000007", new BigDecimal("1555.39"),
-        LocalDate.of(2024, 3, 1));
+    result =
+        new LoanResult.ApplicationSubmitted(
+            "L-000007", new BigDecimal("1555.39"), LocalDate.of(2024, 3, 1));
     encodedResult = codec.encodeResult(result);
   }
 

@@ -1,4 +1,6 @@
-/** JMH benchmarks of the command codec: JSON encoding and decoding of mortgage commands and results. */
+/**
+ * JMH benchmarks of the command codec: JSON encoding and decoding of mortgage commands and results.
+ */
 @NullMarked
 package io.steadfast.benchmarks.codec;
 

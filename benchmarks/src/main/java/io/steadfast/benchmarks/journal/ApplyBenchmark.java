@@ -2,13 +2,13 @@ package io.steadfast.benchmarks.journal;
 
 import io.steadfast.api.session.SessionId;
 import io.steadfast.benchmarks.fixture.MortgageFixtures;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
-import io.steadfast.codec.jackson.JacksonCodec;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.Request;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx4g"})
 public class ApplyBenchmark {
 
   @Param({"1", "64", "256"})
@@ -69,13 +71,18 @@ public class ApplyBenchmark {
   private JournalEntry.Batch last;
   private long time = 1_709_287_200_000L;
 
-  /** Opens the sessions and applies one batch, so that {@code duplicate} has something to repeat. */
+  /**
+   * Opens the sessions and applies one batch, so that {@code duplicate} has something to repeat.
+   */
   @Setup(Level.Iteration)
   public void setUp() {
     JacksonCodec<LoanCommand, LoanResult> codec = MortgageLoanApplication.codec();
     core = new ReplicatedCore<>(new MortgageLoanApplication(), codec);
-    payload = codec.encodeCommand(command.equals("submit")
-        ? MortgageFixtures.submit(11) : MortgageFixtures.intakeField(11));
+    payload =
+        codec.encodeCommand(
+            command.equals("submit")
+                ? MortgageFixtures.submit(11)
+                : MortgageFixtures.intakeField(11));
     sessions = new SessionId[requests];
     sequences = new long[requests];
     List<Request> opens = new ArrayList<>();

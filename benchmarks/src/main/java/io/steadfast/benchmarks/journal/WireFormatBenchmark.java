@@ -61,8 +61,8 @@ public class WireFormatBenchmark {
     outcomes = new ArrayList<>();
     ResumePoint point = ResumePoint.of(Map.of("screen", "intake", "loan", "L-000003"));
     for (int i = 0; i < requests; i++) {
-      list.add(Request.command(SessionId.of("s-" + i + "-6f1c2b7e-4a55-4c1e-9d0a"), 1000 + i,
-          payload));
+      list.add(
+          Request.command(SessionId.of("s-" + i + "-6f1c2b7e-4a55-4c1e-9d0a"), 1000 + i, payload));
       outcomes.add(Outcome.applied(new Position(5000 + i, 3), result, point));
     }
     batch = new JournalEntry.Batch(1_709_287_200_000L, list);

@@ -24,7 +24,6 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -42,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * size, storage per node and fixed ports; no snapshots.
  *
  * <p>Commands are submitted in-process to the leader's server ({@code submitClientRequestAsync}),
- * exactly as the SDK's node submits its batches, so neither side pays a client-to-server network hop.
+ * exactly as the SDK's node submits its batches, so neither side pays a client-to-server network
+ * hop.
  *
  * <p>Thread-safe.
  */
@@ -103,21 +103,29 @@ public final class RawRatisCluster implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(Duration.ofSeconds(3)));
     // The same step-down wait as the SDK (one election timeout; Ratis's default is 10 s): it is a
     // timeout too, and with the default a failover round could find no leader for 10 s and end the
-    // run. Everything else stays at Ratis's defaults (the appender retry, the commit-index entries).
+    // run. Everything else stays at Ratis's defaults (the appender retry, the commit-index
+    // entries).
     RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties, millis(electionMax));
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(8L * 1024 * 1024));
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
-    boolean existing = Files.exists(member.storage.resolve(group.getGroupId().getUuid().toString())
-        .resolve("current").resolve("raft-meta"));
+    boolean existing =
+        Files.exists(
+            member
+                .storage
+                .resolve(group.getGroupId().getUuid().toString())
+                .resolve("current")
+                .resolve("raft-meta"));
     CounterStateMachine stateMachine = new CounterStateMachine();
-    RaftServer server = RaftServer.newBuilder()
-        .setServerId(member.peer.getId())
-        .setGroup(group)
-        .setStateMachine(stateMachine)
-        .setProperties(properties)
-        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
-        .build();
+    RaftServer server =
+        RaftServer.newBuilder()
+            .setServerId(member.peer.getId())
+            .setGroup(group)
+            .setStateMachine(stateMachine)
+            .setProperties(properties)
+            .setOption(
+                existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+            .build();
     server.start();
     member.stateMachine = stateMachine;
     member.server = server;
@@ -180,15 +188,16 @@ public final class RawRatisCluster implements AutoCloseable {
     if (server == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("leader stopped"));
     }
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(client)
-        .setServerId(members.get(leader).peer.getId())
-        .setGroupId(group.getGroupId())
-        .setCallId(callId)
-        .setMessage(Message.valueOf(ByteString.copyFrom(payload)))
-        .setType(RaftClientRequest.writeRequestType())
-        .setTimeoutMs(3000)
-        .build();
+    RaftClientRequest request =
+        RaftClientRequest.newBuilder()
+            .setClientId(client)
+            .setServerId(members.get(leader).peer.getId())
+            .setGroupId(group.getGroupId())
+            .setCallId(callId)
+            .setMessage(Message.valueOf(ByteString.copyFrom(payload)))
+            .setType(RaftClientRequest.writeRequestType())
+            .setTimeoutMs(3000)
+            .build();
     try {
       return server.submitClientRequestAsync(request).thenApply(RawRatisCluster::counter);
     } catch (IOException | RuntimeException e) {
@@ -237,14 +246,22 @@ public final class RawRatisCluster implements AutoCloseable {
   public void transferLeadership(int target, Duration timeout) {
     int leader = awaitLeader(timeout);
     RaftServer server = members.get(leader).server;
-    TransferLeadershipRequest request = new TransferLeadershipRequest(ClientId.randomId(),
-        members.get(leader).peer.getId(), group.getGroupId(), 1,
-        members.get(target).peer.getId(), timeout.toMillis());
+    TransferLeadershipRequest request =
+        new TransferLeadershipRequest(
+            ClientId.randomId(),
+            members.get(leader).peer.getId(),
+            group.getGroupId(),
+            1,
+            members.get(target).peer.getId(),
+            timeout.toMillis());
     try {
-      RaftClientReply reply = server.transferLeadershipAsync(request)
-          .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+      RaftClientReply reply =
+          server
+              .transferLeadershipAsync(request)
+              .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
       if (!reply.isSuccess()) {
-        throw new IllegalStateException("transfer to " + target + " failed: " + reply.getException());
+        throw new IllegalStateException(
+            "transfer to " + target + " failed: " + reply.getException());
       }
     } catch (Exception e) {
       throw new IllegalStateException("transfer to " + target + " failed", e);
@@ -267,7 +284,8 @@ public final class RawRatisCluster implements AutoCloseable {
   public long commitIndex(int i) {
     RaftServer server = members.get(i).server;
     try {
-      return server == null ? -1
+      return server == null
+          ? -1
           : server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
     } catch (IOException e) {
       return -1;

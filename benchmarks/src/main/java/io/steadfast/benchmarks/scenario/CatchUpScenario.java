@@ -20,7 +20,8 @@ final class CatchUpScenario {
     int primary = target.primary();
     int victim = (primary + 1) % target.size();
     long appliedBefore = target.appliedIndex(victim);
-    long checkpointBefore = target instanceof SdkTarget<?, ?> sdk ? sdk.lastCheckpointIndex(victim) : -1;
+    long checkpointBefore =
+        target instanceof SdkTarget<?, ?> sdk ? sdk.lastCheckpointIndex(victim) : -1;
     target.beginCrash(victim).join();
 
     List<Worker> workers = new ArrayList<>();
@@ -34,14 +35,20 @@ final class CatchUpScenario {
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
     int leader = target.primary();
-    Polling.await("primary applied everything", Duration.ofSeconds(30), 2,
+    Polling.await(
+        "primary applied everything",
+        Duration.ofSeconds(30),
+        2,
         () -> target.appliedIndex(leader) >= target.commitIndex(leader));
     long goal = target.appliedIndex(leader);
 
     long restartStart = System.nanoTime();
     target.restart(victim);
     long restarted = System.nanoTime();
-    Polling.await("restarted member caught up", Duration.ofMinutes(2), 1,
+    Polling.await(
+        "restarted member caught up",
+        Duration.ofMinutes(2),
+        1,
         () -> target.appliedIndex(victim) >= goal);
     long caughtUp = System.nanoTime();
     boolean match = false;

@@ -4,10 +4,10 @@ import io.steadfast.api.Position;
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.benchmarks.fixture.MortgageFixtures;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
-import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
-import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,15 +24,15 @@ import java.util.Map;
  *
  * <p><b>Offline</b>, per size: build the book without a runtime, then time each step of a
  * checkpoint: the application's {@code freeze()} (all that stops apply in the runtime, which writes
- * the frozen state on its checkpoint thread), serializing the application alone into memory, writing
- * the checkpoint file as the runtime does (serialize, CRC32C and MD5 on the way out, force, atomic
- * move; what an application without {@code freeze()} stops apply for), and reading it back (verify,
- * restore).
+ * the frozen state on its checkpoint thread), serializing the application alone into memory,
+ * writing the checkpoint file as the runtime does (serialize, CRC32C and MD5 on the way out, force,
+ * atomic move; what an application without {@code freeze()} stops apply for), and reading it back
+ * (verify, restore).
  *
  * <p><b>Live</b>, per size: a three-node SDK cluster whose nodes all start from the same book of
  * that size (each node's application is restored from the same bytes, so replicas agree), with a
- * checkpoint every 200 commands; one session sends commands back to back until the primary
- * has taken the requested number of checkpoints. Apply and checkpoint share one thread, so the
+ * checkpoint every 200 commands; one session sends commands back to back until the primary has
+ * taken the requested number of checkpoints. Apply and checkpoint share one thread, so the
  * session's slowest command bounds the apply stall a checkpoint causes (it includes one ordinary
  * command's latency). The runtime's own clock of the apply thread's share of each checkpoint is
  * reported beside it. The first {@value #WARM_UP_COMMANDS} commands warm up and are not counted.
@@ -43,8 +43,9 @@ final class CheckpointScenario {
 
   private CheckpointScenario() {}
 
-  static Map<String, Object> run(List<Integer> offlineSizes, List<Integer> liveSizes, int reps,
-      int checkpoints) throws Exception {
+  static Map<String, Object> run(
+      List<Integer> offlineSizes, List<Integer> liveSizes, int reps, int checkpoints)
+      throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     Map<String, Object> offline = new LinkedHashMap<>();
     Map<String, Object> live = new LinkedHashMap<>();
@@ -80,8 +81,9 @@ final class CheckpointScenario {
     byte[] payload = new byte[0];
     long fileBytes = 0;
     Path file = dir.resolve("bench-" + size + ".ckpt");
-    CheckpointHeader header = new CheckpointHeader(CheckpointFile.FORMAT_VERSION,
-        app.checkpointVersion(), 1, size, new Position(size, 1));
+    CheckpointHeader header =
+        new CheckpointHeader(
+            CheckpointFile.FORMAT_VERSION, app.checkpointVersion(), 1, size, new Position(size, 1));
     for (int rep = 0; rep < reps; rep++) {
       long t0 = System.nanoTime();
       ByteArrayOutputStream memory = new ByteArrayOutputStream(1 << 20);
@@ -90,11 +92,17 @@ final class CheckpointScenario {
       writer.flush();
       payload = memory.toByteArray();
       long t1 = System.nanoTime();
-      fileBytes = CheckpointFile.write(file, header, new byte[64], out -> {
-        StreamCheckpointWriter w = new StreamCheckpointWriter(out);
-        app.checkpoint(w);
-        w.flush();
-      }).size();
+      fileBytes =
+          CheckpointFile.write(
+                  file,
+                  header,
+                  new byte[64],
+                  out -> {
+                    StreamCheckpointWriter w = new StreamCheckpointWriter(out);
+                    app.checkpoint(w);
+                    w.flush();
+                  })
+              .size();
       long t2 = System.nanoTime();
       FrozenState frozen = app.freeze();
       long t3 = System.nanoTime();
@@ -103,8 +111,11 @@ final class CheckpointScenario {
       }
       MortgageLoanApplication fresh = new MortgageLoanApplication();
       try (CheckpointFile.Opened opened = CheckpointFile.open(file, fresh.checkpointVersion())) {
-        fresh.restore(new StreamCheckpointReader(opened.payload(),
-            opened.header().applicationVersion(), opened.header().position()));
+        fresh.restore(
+            new StreamCheckpointReader(
+                opened.payload(),
+                opened.header().applicationVersion(),
+                opened.header().position()));
       }
       long t4 = System.nanoTime();
       serialize.add(t1 - t0);
@@ -178,8 +189,9 @@ final class CheckpointScenario {
   private static MortgageLoanApplication restored(byte[] payload) {
     MortgageLoanApplication app = new MortgageLoanApplication();
     try {
-      app.restore(new StreamCheckpointReader(new ByteArrayInputStream(payload),
-          app.checkpointVersion(), Position.ZERO));
+      app.restore(
+          new StreamCheckpointReader(
+              new ByteArrayInputStream(payload), app.checkpointVersion(), Position.ZERO));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -46,7 +46,8 @@ final class FootprintScenario {
       out.put("startMs", Report.round((started - startBegin) / 1e6));
       out.put("threadsPerNode", Report.round((threads1 - threads0) / (double) nodes));
       out.put("heapMbPerNode", Report.round((heap1 - heap0) / 1e6 / nodes));
-      out.put("idleCpuPercentOfCorePerNode",
+      out.put(
+          "idleCpuPercentOfCorePerNode",
           Report.round(100.0 * (cpu1 - cpu0) / (wall1 - wall0) / nodes));
       out.put("idleSeconds", Report.round((wall1 - wall0) / 1e9));
     } finally {

@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
  *       next command at once; the figure is the time from the kill to that acknowledgement (the
  *       session retries and resumes on the new primary). The killed member is then restarted and
  *       caught up before the next round.
- *   <li>Switchover: the probe gets an acknowledgement, the primary is moved to the next member
- *       (the call returns when the new primary is ready), then the probe sends its next command;
- *       the figure is the time from the start of the switchover to that acknowledgement.
+ *   <li>Switchover: the probe gets an acknowledgement, the primary is moved to the next member (the
+ *       call returns when the new primary is ready), then the probe sends its next command; the
+ *       figure is the time from the start of the switchover to that acknowledgement.
  * </ul>
  *
  * <p>A random pause of 0–100 ms before each kill spreads the kills over the heartbeat cycle. Each
@@ -49,17 +49,20 @@ final class HandoverScenario {
       Thread.sleep(random.nextInt(100));
       int victim = target.primary();
       long killed = System.nanoTime();
-      Thread watcher = new Thread(() -> {
-        long end = killed + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-          int now = target.readyPrimary();
-          if (now >= 0 && now != victim) {
-            ready[0] = System.nanoTime() - killed;
-            return;
-          }
-          Polling.sleepMillis(1);
-        }
-      }, "watch-primary");
+      Thread watcher =
+          new Thread(
+              () -> {
+                long end = killed + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < end) {
+                  int now = target.readyPrimary();
+                  if (now >= 0 && now != victim) {
+                    ready[0] = System.nanoTime() - killed;
+                    return;
+                  }
+                  Polling.sleepMillis(1);
+                }
+              },
+              "watch-primary");
       watcher.start();
       Thread killer = target.beginCrash(victim);
       probe.executeNext();

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a run does: the quick run (under 3 minutes) or the full one (under 20), optionally only
- * some scenarios.
+ * What a run does: the quick run (under 3 minutes) or the full one (under 20), optionally only some
+ * scenarios.
  *
  * @param quick whether this is the quick run
  * @param only the scenarios to run (all if empty)
@@ -55,12 +55,17 @@ record Options(
           if (bounds.length != 2) {
             throw new IllegalArgumentException("--election-timeout takes MIN,MAX in ms");
           }
-          ElectionTimeout.set(Duration.ofMillis(Long.parseLong(bounds[0].trim())),
+          ElectionTimeout.set(
+              Duration.ofMillis(Long.parseLong(bounds[0].trim())),
               Duration.ofMillis(Long.parseLong(bounds[1].trim())));
         }
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --quick, --only " + String.join(",", SCENARIOS)
-            + ", --out FILE, --election-timeout MIN,MAX");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + "; options: --quick, --only "
+                    + String.join(",", SCENARIOS)
+                    + ", --out FILE, --election-timeout MIN,MAX");
       }
     }
     for (String name : only) {
@@ -69,13 +74,35 @@ record Options(
       }
     }
     if (quick) {
-      return new Options(true, only, out, Duration.ofSeconds(1), Duration.ofSeconds(3), 4, 5,
-          List.of(10_000), List.of(10_000, 100_000), List.of(100_000), 2, 2,
+      return new Options(
+          true,
+          only,
+          out,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(3),
+          4,
+          5,
+          List.of(10_000),
+          List.of(10_000, 100_000),
+          List.of(100_000),
+          2,
+          2,
           Duration.ofSeconds(3));
     }
-    return new Options(false, only, out, Duration.ofSeconds(2), Duration.ofSeconds(10), 20, 20,
-        List.of(10_000, 100_000), List.of(10_000, 100_000, 1_000_000),
-        List.of(10_000, 100_000, 1_000_000), 3, 3, Duration.ofSeconds(10));
+    return new Options(
+        false,
+        only,
+        out,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10),
+        20,
+        20,
+        List.of(10_000, 100_000),
+        List.of(10_000, 100_000, 1_000_000),
+        List.of(10_000, 100_000, 1_000_000),
+        3,
+        3,
+        Duration.ofSeconds(10));
   }
 
   boolean runs(String scenario) {

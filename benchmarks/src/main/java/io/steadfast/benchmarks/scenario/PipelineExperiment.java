@@ -53,13 +53,14 @@ public final class PipelineExperiment {
     List<SteadfastNode<byte[], Long>> nodes = new ArrayList<>();
     try {
       for (NodeId id : ids) {
-        SteadfastNode.Builder<byte[], Long> builder = SteadfastNode.<byte[], Long>builder()
-            .id(id)
-            .storage(root.resolve(id.value()))
-            .application(CounterApplication::new)
-            .codec(CounterApplication.CODEC)
-            .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
-            .groupCommit(256, 1 << 20, inFlight);
+        SteadfastNode.Builder<byte[], Long> builder =
+            SteadfastNode.<byte[], Long>builder()
+                .id(id)
+                .storage(root.resolve(id.value()))
+                .application(CounterApplication::new)
+                .codec(CounterApplication.CODEC)
+                .electionTimeout(Duration.ofMillis(150), Duration.ofMillis(300))
+                .groupCommit(256, 1 << 20, inFlight);
         peers.forEach(builder::peer);
         nodes.add(builder.build().start());
       }
@@ -97,8 +98,8 @@ public final class PipelineExperiment {
         out.put("opsPerSecond", Report.round(acks / s));
         out.put("p50Ms", Report.round(latencies.percentileMillis(50)));
         out.put("p99Ms", Report.round(latencies.percentileMillis(99)));
-        out.put("logIndicesPerSecond",
-            Report.round((primary.status().commitIndex() - commit0) / s));
+        out.put(
+            "logIndicesPerSecond", Report.round((primary.status().commitIndex() - commit0) / s));
       }
       return out;
     } finally {

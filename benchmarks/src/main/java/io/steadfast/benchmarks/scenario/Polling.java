@@ -28,8 +28,8 @@ public final class Polling {
    *
    * @throws IllegalStateException naming {@code what} if it does not hold within {@code timeout}
    */
-  public static void await(String what, Duration timeout, long everyMillis,
-      BooleanSupplier condition) {
+  public static void await(
+      String what, Duration timeout, long everyMillis, BooleanSupplier condition) {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

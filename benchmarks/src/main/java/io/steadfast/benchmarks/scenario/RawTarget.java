@@ -78,7 +78,10 @@ final class RawTarget implements Target {
         Polling.sleepMillis(5);
       }
     }
-    Polling.await("raw leader ready on " + member, Duration.ofSeconds(10), 1,
+    Polling.await(
+        "raw leader ready on " + member,
+        Duration.ofSeconds(10),
+        1,
         () -> cluster.readyLeader() == member);
   }
 

@@ -12,9 +12,10 @@ import java.util.List;
  */
 final class RawWorker implements Worker {
 
-  static final List<byte[]> PAYLOADS = MortgageFixtures.officerMix().stream()
-      .map(c -> MortgageLoanApplication.codec().encodeCommand(c))
-      .toList();
+  static final List<byte[]> PAYLOADS =
+      MortgageFixtures.officerMix().stream()
+          .map(c -> MortgageLoanApplication.codec().encodeCommand(c))
+          .toList();
 
   private final RawSession session;
   private int next;

@@ -12,9 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a run measured: a tree of figures for {@code results.json} (every scenario with its
- * {@code sdk} and {@code raw} side) and the rows of the console table, including each target of
- * issue 6 with its verdict.
+ * What a run measured: a tree of figures for {@code results.json} (every scenario with its {@code
+ * sdk} and {@code raw} side) and the rows of the console table, including each target of issue 6
+ * with its verdict.
  *
  * <p>Not thread-safe: filled by the runner's main thread.
  */
@@ -26,7 +26,8 @@ public final class Report {
 
   /** Rounds to two decimals, keeping NaN. */
   public static double round(double value) {
-    return Double.isNaN(value) || Double.isInfinite(value) ? value
+    return Double.isNaN(value) || Double.isInfinite(value)
+        ? value
         : Math.round(value * 100.0) / 100.0;
   }
 
@@ -70,8 +71,12 @@ public final class Report {
     System.out.println();
     System.out.println("targets (issue 6):");
     for (Map<String, Object> t : targets) {
-      System.out.printf(Locale.ROOT, "  %-4s %-44s goal %-14s measured %s%n",
-          (Boolean) t.get("met") ? "MET" : "MISS", t.get("target"), t.get("goal"),
+      System.out.printf(
+          Locale.ROOT,
+          "  %-4s %-44s goal %-14s measured %s%n",
+          (Boolean) t.get("met") ? "MET" : "MISS",
+          t.get("target"),
+          t.get("goal"),
           t.get("measured"));
     }
   }
@@ -80,7 +85,9 @@ public final class Report {
   public void write(Path file) throws IOException {
     results.put("targets", targets);
     Files.createDirectories(file.toAbsolutePath().getParent());
-    JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+    JsonMapper.builder()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .build()
         .writeValue(file.toFile(), results);
   }
 

@@ -8,9 +8,9 @@ import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import io.steadfast.runtime.EmbeddedCluster;
 import io.steadfast.runtime.NodeStatus;
+import io.steadfast.runtime.StateDigest;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.SteadfastNode;
-import io.steadfast.runtime.StateDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * The SDK under test: an {@link EmbeddedCluster} of three nodes with the runtime's defaults (150–300
- * ms election timeout, group commit on), running the mortgage application or, to isolate the
- * runtime's own cost, the {@link CounterApplication}.
+ * The SDK under test: an {@link EmbeddedCluster} of three nodes with the runtime's defaults
+ * (150–300 ms election timeout, group commit on), running the mortgage application or, to isolate
+ * the runtime's own cost, the {@link CounterApplication}.
  */
 final class SdkTarget<C, R> implements Target {
 
@@ -32,7 +32,8 @@ final class SdkTarget<C, R> implements Target {
   private final BiFunction<SteadfastClient<C, R>, Integer, Worker> workers;
   private final Map<NodeId, AtomicInteger> installs;
 
-  private SdkTarget(EmbeddedCluster<C, R> cluster,
+  private SdkTarget(
+      EmbeddedCluster<C, R> cluster,
       BiFunction<SteadfastClient<C, R>, Integer, Worker> workers,
       Map<NodeId, AtomicInteger> installs) {
     this.cluster = cluster;
@@ -53,7 +54,8 @@ final class SdkTarget<C, R> implements Target {
     Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
     return new SdkTarget<>(
         cluster(applications, MortgageLoanApplication.codec(), checkpointEvery, installs),
-        (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n), installs);
+        (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n),
+        installs);
   }
 
   /** The counter application. */
@@ -61,7 +63,8 @@ final class SdkTarget<C, R> implements Target {
     Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
     return new SdkTarget<>(
         cluster(CounterApplication::new, CounterApplication.CODEC, RUNTIME_DEFAULT, installs),
-        CounterWorker::new, installs);
+        CounterWorker::new,
+        installs);
   }
 
   /** Passed as {@code checkpointEvery}: keep the runtime's default. */
@@ -69,20 +72,27 @@ final class SdkTarget<C, R> implements Target {
 
   private static <C, R> EmbeddedCluster<C, R> cluster(
       Supplier<ResilientApplication<C, R>> applications,
-      io.steadfast.api.codec.CommandCodec<C, R> codec, long checkpointEvery,
+      io.steadfast.api.codec.CommandCodec<C, R> codec,
+      long checkpointEvery,
       Map<NodeId, AtomicInteger> installs) {
-    EmbeddedCluster.Builder<C, R> builder = EmbeddedCluster.<C, R>builder()
-        .nodes(3)
-        .application(applications)
-        .codec(codec)
-        .electionTimeout(ElectionTimeout.min(), ElectionTimeout.max())
-        .requestDeadline(Duration.ofSeconds(10))
-        // A REJOIN is a backup that was sent the primary's checkpoint and restored it.
-        .onNode(node -> node.addRoleListener(change -> {
-          if (change.reason() == RoleChange.Reason.REJOIN) {
-            installs.computeIfAbsent(change.node(), id -> new AtomicInteger()).incrementAndGet();
-          }
-        }));
+    EmbeddedCluster.Builder<C, R> builder =
+        EmbeddedCluster.<C, R>builder()
+            .nodes(3)
+            .application(applications)
+            .codec(codec)
+            .electionTimeout(ElectionTimeout.min(), ElectionTimeout.max())
+            .requestDeadline(Duration.ofSeconds(10))
+            // A REJOIN is a backup that was sent the primary's checkpoint and restored it.
+            .onNode(
+                node ->
+                    node.addRoleListener(
+                        change -> {
+                          if (change.reason() == RoleChange.Reason.REJOIN) {
+                            installs
+                                .computeIfAbsent(change.node(), id -> new AtomicInteger())
+                                .incrementAndGet();
+                          }
+                        }));
     if (checkpointEvery != RUNTIME_DEFAULT) {
       builder.checkpointEvery(checkpointEvery);
     }

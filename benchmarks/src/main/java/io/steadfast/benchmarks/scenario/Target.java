@@ -62,18 +62,22 @@ interface Target extends AutoCloseable {
 
   /** Waits until every member runs and has applied what the primary has applied. */
   default void awaitInSync(Duration timeout) {
-    Polling.await(side().key() + " members in sync", timeout, 5, () -> {
-      int p = primary();
-      long applied = appliedIndex(p);
-      if (applied < commitIndex(p)) {
-        return false;
-      }
-      for (int i = 0; i < size(); i++) {
-        if (!running(i) || appliedIndex(i) < applied) {
-          return false;
-        }
-      }
-      return true;
-    });
+    Polling.await(
+        side().key() + " members in sync",
+        timeout,
+        5,
+        () -> {
+          int p = primary();
+          long applied = appliedIndex(p);
+          if (applied < commitIndex(p)) {
+            return false;
+          }
+          for (int i = 0; i < size(); i++) {
+            if (!running(i) || appliedIndex(i) < applied) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 }

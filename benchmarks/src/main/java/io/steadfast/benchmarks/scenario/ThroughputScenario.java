@@ -31,8 +31,9 @@ final class ThroughputScenario {
       long[] journal0 = target.journaled(primary);
       long acks0 = load.acknowledged();
       long errors0 = load.errors();
-      com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
       long start = System.nanoTime();
       load.startRecording();
@@ -55,11 +56,11 @@ final class ThroughputScenario {
       out.put("processCpuCores", Report.round(cpu / 1e9 / seconds));
       out.put("processCpuMicrosPerCommand", Report.round(acks > 0 ? cpu / 1e3 / acks : Double.NaN));
       out.put("raftLogIndices", entries);
-      out.put("commandsPerLogIndex",
-          Report.round(entries > 0 ? (double) acks / entries : Double.NaN));
+      out.put(
+          "commandsPerLogIndex", Report.round(entries > 0 ? (double) acks / entries : Double.NaN));
       out.put("journalEntries", batches);
-      out.put("commandsPerEntry",
-          Report.round(batches > 0 ? (double) requests / batches : Double.NaN));
+      out.put(
+          "commandsPerEntry", Report.round(batches > 0 ? (double) requests / batches : Double.NaN));
       out.put("errors", load.errors() - errors0);
       out.put("termChanges", target.term(primaryAfter) - term0);
       out.put("primaryChanged", primaryAfter != primary);

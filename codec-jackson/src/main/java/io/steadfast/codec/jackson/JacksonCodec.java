@@ -3,22 +3,22 @@ package io.steadfast.codec.jackson;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
-import com.fasterxml.jackson.databind.BeanDescription;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
-import com.fasterxml.jackson.databind.type.MapType;
 import com.fasterxml.jackson.databind.ser.std.StdDelegatingSerializer;
+import com.fasterxml.jackson.databind.type.MapType;
 import com.fasterxml.jackson.databind.util.StdConverter;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.steadfast.api.MalformedCommandException;
@@ -37,11 +37,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link CommandCodec} that writes commands and results as JSON.
  *
- * <p>A sealed command (or result) type is encoded with a {@code "@type"} property holding the simple
- * name of the concrete subtype, found by walking the sealed hierarchy, so applications need no
- * Jackson annotations. Properties are sorted and map entries ordered by key, decimals are written
- * plainly and read exactly, {@code java.time} values are written as ISO-8601 text: equal values
- * always give equal bytes, in any locale. Unknown properties, unknown subtypes and missing
+ * <p>A sealed command (or result) type is encoded with a {@code "@type"} property holding the
+ * simple name of the concrete subtype, found by walking the sealed hierarchy, so applications need
+ * no Jackson annotations. Properties are sorted and map entries ordered by key, decimals are
+ * written plainly and read exactly, {@code java.time} values are written as ISO-8601 text: equal
+ * values always give equal bytes, in any locale. Unknown properties, unknown subtypes and missing
  * constructor properties are {@link MalformedCommandException malformed}.
  *
  * <p>Immutable and thread-safe.
@@ -116,8 +116,13 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
       return writer.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
-          "cannot encode " + what + " of type " + (value == null ? "null" : value.getClass().getName())
-              + ": " + e.getOriginalMessage(), e);
+          "cannot encode "
+              + what
+              + " of type "
+              + (value == null ? "null" : value.getClass().getName())
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
@@ -157,39 +162,45 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
    * map in natural key order (when its keys have one) like any other map.
    */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static final StdConverter<Map, Map> NATURAL_ORDER = new StdConverter<>() {
-    @Override
-    public Map convert(Map map) {
-      if (!(map instanceof SortedMap sorted) || sorted.comparator() == null) {
-        return map;
-      }
-      for (Object key : map.keySet()) {
-        if (!(key instanceof Comparable)) {
-          return map;
+  private static final StdConverter<Map, Map> NATURAL_ORDER =
+      new StdConverter<>() {
+        @Override
+        public Map convert(Map map) {
+          if (!(map instanceof SortedMap sorted) || sorted.comparator() == null) {
+            return map;
+          }
+          for (Object key : map.keySet()) {
+            if (!(key instanceof Comparable)) {
+              return map;
+            }
+          }
+          return new TreeMap(map);
         }
-      }
-      return new TreeMap(map);
-    }
-  };
+      };
 
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static JsonSerializer<?> naturalOrder(MapType type, JsonSerializer<?> serializer) {
-    return new StdDelegatingSerializer((StdConverter) NATURAL_ORDER, type,
-        (JsonSerializer) serializer);
+    return new StdDelegatingSerializer(
+        (StdConverter) NATURAL_ORDER, type, (JsonSerializer) serializer);
   }
 
   private static ObjectMapper newMapper(Class<?>... roots) {
     JsonMapper mapper =
         JsonMapper.builder()
             .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("steadfast-sorted-maps")
-                .setSerializerModifier(new BeanSerializerModifier() {
-                  @Override
-                  public JsonSerializer<?> modifyMapSerializer(SerializationConfig config,
-                      MapType type, BeanDescription description, JsonSerializer<?> serializer) {
-                    return naturalOrder(type, serializer);
-                  }
-                }))
+            .addModule(
+                new SimpleModule("steadfast-sorted-maps")
+                    .setSerializerModifier(
+                        new BeanSerializerModifier() {
+                          @Override
+                          public JsonSerializer<?> modifyMapSerializer(
+                              SerializationConfig config,
+                              MapType type,
+                              BeanDescription description,
+                              JsonSerializer<?> serializer) {
+                            return naturalOrder(type, serializer);
+                          }
+                        }))
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -212,7 +223,9 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
 
   private static boolean isPolymorphic(Class<?> type) {
     return type.isSealed()
-        || (!type.isPrimitive() && !type.isArray() && Modifier.isAbstract(type.getModifiers())
+        || (!type.isPrimitive()
+            && !type.isArray()
+            && Modifier.isAbstract(type.getModifiers())
             && !type.getName().startsWith("java."));
   }
 
@@ -234,8 +247,14 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
           Class<?> clash = byName.putIfAbsent(sub.getSimpleName(), sub);
           if (clash != null && clash != sub) {
             throw new IllegalArgumentException(
-                "two subtypes of " + root.getName() + " share the simple name " + sub.getSimpleName()
-                    + ": " + clash.getName() + " and " + sub.getName());
+                "two subtypes of "
+                    + root.getName()
+                    + " share the simple name "
+                    + sub.getSimpleName()
+                    + ": "
+                    + clash.getName()
+                    + " and "
+                    + sub.getName());
           }
         }
         if (sub.isSealed()) {
@@ -249,6 +268,9 @@ public final class JacksonCodec<C, R> implements CommandCodec<C, R> {
         .toArray(NamedType[]::new);
   }
 
-  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = TYPE_PROPERTY)
+  @JsonTypeInfo(
+      use = JsonTypeInfo.Id.NAME,
+      include = JsonTypeInfo.As.PROPERTY,
+      property = TYPE_PROPERTY)
   private abstract static class TypeTagged {}
 }

@@ -28,7 +28,9 @@ class JacksonCodecTest {
     byte[] bytes = codec.encodeCommand(pay);
 
     assertThat(new String(bytes, StandardCharsets.UTF_8))
-        .contains("\"@type\":\"Pay\"").contains("\"on\":\"2026-12-03\"").contains("12.50");
+        .contains("\"@type\":\"Pay\"")
+        .contains("\"on\":\"2026-12-03\"")
+        .contains("12.50");
     assertThat(codec.decodeCommand(bytes)).isEqualTo(pay);
   }
 
@@ -50,16 +52,19 @@ class JacksonCodecTest {
 
   @Test
   void decode_unknownTypeEmptyOrGarbage_isMalformedNamingTheProblem() {
-    assertThatThrownBy(() -> codec.decodeCommand(
-        "{\"@type\":\"Launder\"}".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(MalformedCommandException.class).hasMessageContaining("Launder");
+    assertThatThrownBy(
+            () -> codec.decodeCommand("{\"@type\":\"Launder\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedCommandException.class)
+        .hasMessageContaining("Launder");
     assertThatThrownBy(() -> codec.decodeCommand(new byte[0]))
         .isInstanceOf(MalformedCommandException.class);
     assertThatThrownBy(() -> codec.decodeCommand(new byte[] {1, 2, 3}))
         .isInstanceOf(MalformedCommandException.class);
-    assertThatThrownBy(() -> codec.decodeCommand(
-        "{\"@type\":\"Pay\",\"account\":\"a\",\"amount\":1,\"on\":\"2026-12-03\",\"extra\":1}"
-            .getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                codec.decodeCommand(
+                    "{\"@type\":\"Pay\",\"account\":\"a\",\"amount\":1,\"on\":\"2026-12-03\",\"extra\":1}"
+                        .getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MalformedCommandException.class);
   }
 }

@@ -37,8 +37,14 @@ public final class CheckpointException extends SteadfastException {
    */
   public CheckpointException(
       Problem problem, String checkpoint, String detail, @Nullable Throwable cause) {
-    super("checkpoint " + checkpoint + " refused (" + problem.name().toLowerCase(java.util.Locale.ROOT)
-        + "): " + detail, cause);
+    super(
+        "checkpoint "
+            + checkpoint
+            + " refused ("
+            + problem.name().toLowerCase(java.util.Locale.ROOT)
+            + "): "
+            + detail,
+        cause);
     this.problem = problem;
     this.checkpoint = checkpoint;
   }

@@ -9,9 +9,8 @@ import java.math.BigDecimal;
  *
  * <p><b>Not intended to be implemented by applications.</b> Valid during one checkpoint call (on
  * the apply thread) or one {@link FrozenState#writeTo} call (on the checkpoint thread); not
- * thread-safe. Numbers are written big-endian and text as UTF-8, independent of
- * the platform's locale and charset. Read the values back with {@link CheckpointReader} in the same
- * order.
+ * thread-safe. Numbers are written big-endian and text as UTF-8, independent of the platform's
+ * locale and charset. Read the values back with {@link CheckpointReader} in the same order.
  */
 public interface CheckpointWriter {
 
@@ -34,8 +33,8 @@ public interface CheckpointWriter {
   void writeBytes(byte[] value) throws IOException;
 
   /**
-   * The raw stream under this writer, for applications with their own encoding. Bytes written
-   * here are interleaved with the typed writes in call order. Do not close it.
+   * The raw stream under this writer, for applications with their own encoding. Bytes written here
+   * are interleaved with the typed writes in call order. Do not close it.
    */
   OutputStream stream();
 }

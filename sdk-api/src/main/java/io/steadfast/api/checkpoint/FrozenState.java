@@ -6,10 +6,9 @@ import java.io.IOException;
  * The application's state as it was at one moment between two commands, to be written into a
  * checkpoint later, while the application goes on applying commands.
  *
- * <p><b>Implemented by applications</b> that return one from {@code
- * ResilientApplication.freeze()}; usually a lambda over an immutable or copy-on-write view of the
- * state. Capturing it must be cheap (it runs on the apply thread, which waits); writing it may be
- * slow.
+ * <p><b>Implemented by applications</b> that return one from {@code ResilientApplication.freeze()};
+ * usually a lambda over an immutable or copy-on-write view of the state. Capturing it must be cheap
+ * (it runs on the apply thread, which waits); writing it may be slow.
  *
  * <p><b>Threads.</b> {@link #writeTo} is called at most once, on the runtime's checkpoint thread,
  * while {@code apply} keeps running on the apply thread. It must therefore read only what the

@@ -45,8 +45,8 @@ public enum Role {
       LEGAL.put(role, new EnumMap<>(Role.class));
     }
     from(INACTIVE).put(BACKUP, EnumSet.of(Reason.START, Reason.RESTART));
-    from(BACKUP).put(PRIMARY,
-        EnumSet.of(Reason.START, Reason.FAILOVER, Reason.SWITCHOVER, Reason.HEALTH));
+    from(BACKUP)
+        .put(PRIMARY, EnumSet.of(Reason.START, Reason.FAILOVER, Reason.SWITCHOVER, Reason.HEALTH));
     from(BACKUP).put(BACKUP, EnumSet.of(Reason.REJOIN));
     from(PRIMARY).put(BACKUP, EnumSet.of(Reason.SWITCHOVER, Reason.HEALTH, Reason.FAILOVER));
     for (Role from : EnumSet.of(INACTIVE, BACKUP, PRIMARY)) {

@@ -47,7 +47,14 @@ public record RoleChange(
     Objects.requireNonNull(position, "position");
     if (!from.canChange(to, reason)) {
       throw new IllegalArgumentException(
-          "illegal role change " + from + " -> " + to + " for reason " + reason + " on node " + node);
+          "illegal role change "
+              + from
+              + " -> "
+              + to
+              + " for reason "
+              + reason
+              + " on node "
+              + node);
     }
     if (epoch < 0) {
       throw new IllegalArgumentException("role change epoch must not be negative: " + epoch);

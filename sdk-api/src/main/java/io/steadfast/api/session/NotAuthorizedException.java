@@ -22,8 +22,14 @@ public final class NotAuthorizedException extends SteadfastException {
    * @param requiredRoles the roles any one of which would have allowed it; empty for deny-all
    */
   public NotAuthorizedException(String user, String commandType, Set<String> requiredRoles) {
-    super("user " + user + " may not submit " + commandType
-        + (requiredRoles.isEmpty() ? ": denied to everyone" : ": needs one of roles " + requiredRoles));
+    super(
+        "user "
+            + user
+            + " may not submit "
+            + commandType
+            + (requiredRoles.isEmpty()
+                ? ": denied to everyone"
+                : ": needs one of roles " + requiredRoles));
     this.user = user;
     this.commandType = commandType;
     this.requiredRoles = Set.copyOf(requiredRoles);

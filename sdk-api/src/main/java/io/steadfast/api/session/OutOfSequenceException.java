@@ -20,8 +20,15 @@ public final class OutOfSequenceException extends SteadfastException {
    * @param received the sequence number that arrived
    */
   public OutOfSequenceException(SessionId session, long lastApplied, long received) {
-    super("session " + session + " expected sequence " + (lastApplied + 1) + " or a retry of "
-        + lastApplied + ", got " + received);
+    super(
+        "session "
+            + session
+            + " expected sequence "
+            + (lastApplied + 1)
+            + " or a retry of "
+            + lastApplied
+            + ", got "
+            + received);
     this.session = session;
     this.lastApplied = lastApplied;
     this.received = received;

@@ -7,8 +7,8 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The user a session was opened for, with the roles that decide which commands they may submit
- * (see {@code javax.annotation.security.RolesAllowed} on command types).
+ * The user a session was opened for, with the roles that decide which commands they may submit (see
+ * {@code javax.annotation.security.RolesAllowed} on command types).
  *
  * <p>Immutable and thread-safe. Roles are kept sorted so that a principal always encodes the same.
  *

@@ -43,7 +43,8 @@ public final class ResumePoint {
             throw new IllegalArgumentException("resume point key must not be blank: '" + key + "'");
           }
           if (value == null) {
-            throw new IllegalArgumentException("resume point value must not be null for key " + key);
+            throw new IllegalArgumentException(
+                "resume point value must not be null for key " + key);
           }
           copy.put(key, value);
         });

@@ -3,9 +3,9 @@ package io.steadfast.api.session;
 import io.steadfast.api.SteadfastException;
 
 /**
- * A session could not be opened because a documented bound of the replicated session table would
- * be exceeded: too many sessions open at once, or a time-to-live above the maximum. Definite:
- * nothing changed.
+ * A session could not be opened because a documented bound of the replicated session table would be
+ * exceeded: too many sessions open at once, or a time-to-live above the maximum. Definite: nothing
+ * changed.
  *
  * <p>The bounds are the same on every member (they are part of the runtime, not of a node's
  * configuration), so the refusal is the same on every replica. See {@code docs/guide.md}.

@@ -12,7 +12,8 @@ class RoleTest {
 
   @Test
   void table_allowsTheDocumentedTransitionsOnly() {
-    assertThat(Role.INACTIVE.reasonsFor(Role.BACKUP)).containsExactlyInAnyOrder(Reason.START, Reason.RESTART);
+    assertThat(Role.INACTIVE.reasonsFor(Role.BACKUP))
+        .containsExactlyInAnyOrder(Reason.START, Reason.RESTART);
     assertThat(Role.BACKUP.reasonsFor(Role.PRIMARY))
         .containsExactlyInAnyOrder(Reason.START, Reason.FAILOVER, Reason.SWITCHOVER, Reason.HEALTH);
     assertThat(Role.PRIMARY.reasonsFor(Role.BACKUP))
@@ -30,8 +31,10 @@ class RoleTest {
 
   @Test
   void roleChange_refusesAnIllegalTransition() {
-    assertThatThrownBy(() -> new RoleChange(NodeId.of("n1"), Role.ENDED, Role.PRIMARY,
-        Reason.START, 1, Position.ZERO))
+    assertThatThrownBy(
+            () ->
+                new RoleChange(
+                    NodeId.of("n1"), Role.ENDED, Role.PRIMARY, Reason.START, 1, Position.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ENDED -> PRIMARY");
   }

@@ -55,8 +55,10 @@ class ValuesTest {
     assertThat(SessionId.of("aZ09_.:-").value()).isEqualTo("aZ09_.:-");
     assertThat(SessionId.of("x".repeat(128)).value()).hasSize(128);
     for (String bad : new String[] {"x".repeat(129), "a b", "a/b", "é", "a\n", "a*"}) {
-      assertThatThrownBy(() -> SessionId.of(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("session id");
+      assertThatThrownBy(() -> SessionId.of(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("session id");
     }
     assertThatThrownBy(() -> new SessionId(null)).isInstanceOf(IllegalArgumentException.class);
   }

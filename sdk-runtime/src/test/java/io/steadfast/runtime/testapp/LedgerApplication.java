@@ -30,8 +30,8 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
-   * A deposit to this account makes apply sleep this long on every replica: lets tests prove that
-   * a long apply blocks neither heartbeats nor health probes. Sleeping changes no state.
+   * A deposit to this account makes apply sleep this long on every replica: lets tests prove that a
+   * long apply blocks neither heartbeats nor health probes. Sleeping changes no state.
    */
   public static final String SLOW_ACCOUNT = "slow-account";
 
@@ -123,8 +123,9 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
     };
   }
 
-  private static void write(Map<String, Long> balances, Map<String, Integer> applied,
-      CheckpointWriter out) throws IOException {
+  private static void write(
+      Map<String, Long> balances, Map<String, Integer> applied, CheckpointWriter out)
+      throws IOException {
     out.writeInt(balances.size());
     for (Map.Entry<String, Long> e : balances.entrySet()) {
       out.writeString(e.getKey());
@@ -171,7 +172,8 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
   @Override
   public io.steadfast.api.Health health() {
     HEALTH_CALLS.incrementAndGet();
-    return DOWN_NODES.contains(node) ? io.steadfast.api.Health.down("switched off by the test")
+    return DOWN_NODES.contains(node)
+        ? io.steadfast.api.Health.down("switched off by the test")
         : io.steadfast.api.Health.up();
   }
 

@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * An {@link ApplyContext} that passes every call to another one: extend it and override only what
- * a test wants to watch or change (for example {@link #setResumePoint}, to record or drop the
- * resume point an application sets).
+ * An {@link ApplyContext} that passes every call to another one: extend it and override only what a
+ * test wants to watch or change (for example {@link #setResumePoint}, to record or drop the resume
+ * point an application sets).
  *
  * <p>As thread-safe as the context it wraps.
  */

@@ -34,8 +34,7 @@ public final class Outcome<R> {
   private final @Nullable ResumePoint resumePointSet;
   private final @Nullable R result;
 
-  private Outcome(
-      Kind kind, String detail, @Nullable ResumePoint set, @Nullable R result) {
+  private Outcome(Kind kind, String detail, @Nullable ResumePoint set, @Nullable R result) {
     this.kind = kind;
     this.detail = detail;
     this.resumePointSet = set;
@@ -57,7 +56,8 @@ public final class Outcome<R> {
   /** A command rejected with {@code error}; the resume point it may have set is discarded. */
   public static <R> Outcome<R> rejected(Exception error) {
     String message = error.getMessage() == null ? "" : error.getMessage();
-    return new Outcome<>(Kind.REJECTED, error.getClass().getSimpleName() + ": " + message, null, null);
+    return new Outcome<>(
+        Kind.REJECTED, error.getClass().getSimpleName() + ": " + message, null, null);
   }
 
   /** Whether the command was answered or rejected. */
@@ -71,8 +71,8 @@ public final class Outcome<R> {
   }
 
   /**
-   * The encoded result (UTF-8 text, or {@code base64:} followed by the bytes if they are not
-   * text), or for a rejection the exception's simple class name and message.
+   * The encoded result (UTF-8 text, or {@code base64:} followed by the bytes if they are not text),
+   * or for a rejection the exception's simple class name and message.
    */
   public String detail() {
     return detail;

@@ -111,8 +111,17 @@ public record Certificate(
       }
       levels.put(level.title(), status);
     }
-    return new Certificate(SCHEMA_VERSION, application, suite, versions, seed, deep, traceLength,
-        granted == null ? null : granted.title(), levels, results);
+    return new Certificate(
+        SCHEMA_VERSION,
+        application,
+        suite,
+        versions,
+        seed,
+        deep,
+        traceLength,
+        granted == null ? null : granted.title(),
+        levels,
+        results);
   }
 
   /** The highest level granted. */

@@ -56,19 +56,33 @@ public final class CertificateWriter {
     md.append("| suite | `").append(c.suite()).append("` |\n");
     md.append("| level granted | **").append(c.granted().orElse("none")).append("** |\n");
     md.append("| seed | `").append(c.seed()).append("` |\n");
-    md.append("| run | ").append(c.deep() ? "deep" : "default").append(", trace of ")
-        .append(c.traceLength()).append(" entries |\n");
-    c.versions().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    md.append("| run | ")
+        .append(c.deep() ? "deep" : "default")
+        .append(", trace of ")
+        .append(c.traceLength())
+        .append(" entries |\n");
+    c.versions()
+        .forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     md.append("| schema | ").append(c.schemaVersion()).append(" |\n\n");
     md.append("## Levels\n\n");
-    c.levels().forEach((level, status) ->
-        md.append("- **").append(level).append("**: ").append(status).append('\n'));
+    c.levels()
+        .forEach(
+            (level, status) ->
+                md.append("- **").append(level).append("**: ").append(status).append('\n'));
     md.append("\n## Rules\n\n| rule | level | verdict | time | summary |\n|---|---|---|---|---|\n");
     for (RuleResult r : c.rules()) {
-      md.append("| ").append(r.rule()).append(" | ").append(r.level().title()).append(" | ")
-          .append(r.verdict()).append(r.required() ? "" : " (not applicable)").append(" | ")
-          .append(String.format(Locale.ROOT, "%.2f s", r.durationMillis() / 1000.0)).append(" | ")
-          .append(cell(r.summary())).append(" |\n");
+      md.append("| ")
+          .append(r.rule())
+          .append(" | ")
+          .append(r.level().title())
+          .append(" | ")
+          .append(r.verdict())
+          .append(r.required() ? "" : " (not applicable)")
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.2f s", r.durationMillis() / 1000.0))
+          .append(" | ")
+          .append(cell(r.summary()))
+          .append(" |\n");
     }
     md.append("\n## Details\n");
     for (RuleResult r : c.rules()) {
@@ -77,8 +91,10 @@ public final class CertificateWriter {
       if (!r.coverage().isEmpty()) {
         md.append("\nCoverage: ");
         StringBuilder cov = new StringBuilder();
-        r.coverage().forEach((k, v) -> cov.append(cov.length() == 0 ? "" : ", ").append(k)
-            .append(" ").append(v));
+        r.coverage()
+            .forEach(
+                (k, v) ->
+                    cov.append(cov.length() == 0 ? "" : ", ").append(k).append(" ").append(v));
         md.append(cov).append("\n");
       }
       if (r.counterexample() != null) {

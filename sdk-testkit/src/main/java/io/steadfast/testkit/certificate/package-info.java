@@ -1,6 +1,4 @@
-/**
- * The certificate: per-rule results, the level granted, and its JSON and Markdown renderings.
- */
+/** The certificate: per-rule results, the level granted, and its JSON and Markdown renderings. */
 @NullMarked
 package io.steadfast.testkit.certificate;
 

@@ -18,7 +18,8 @@ public final class GoldenCheckpoint {
   private final byte[] payload;
   private final @Nullable Fingerprint expected;
 
-  private GoldenCheckpoint(String name, int version, byte[] payload, @Nullable Fingerprint expected) {
+  private GoldenCheckpoint(
+      String name, int version, byte[] payload, @Nullable Fingerprint expected) {
     this.name = name;
     this.version = version;
     this.payload = payload.clone();

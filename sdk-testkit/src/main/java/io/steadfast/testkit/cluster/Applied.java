@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code apply} call as a replica's application saw it: everything the runtime handed in and
- * everything the application answered. Two replicas applying the same position must record the
- * same values (only {@code node} may differ). Immutable if the command is.
+ * everything the application answered. Two replicas applying the same position must record the same
+ * values (only {@code node} may differ). Immutable if the command is.
  *
  * @param position the command's position
  * @param session the submitting session
@@ -55,7 +55,15 @@ record Applied<C>(
 
   @Override
   public String toString() {
-    return position + " " + session + " on " + node + ": " + clip(commandText) + " -> " + result
+    return position
+        + " "
+        + session
+        + " on "
+        + node
+        + ": "
+        + clip(commandText)
+        + " -> "
+        + result
         + (resumeSet == null ? "" : " resume=" + resumeSet);
   }
 

@@ -49,21 +49,27 @@ final class BackupWriteProbe<C, R> implements FaultInjector {
         } catch (NotPrimaryException e) {
           Optional<NodeId> suggested = e.suggestedPrimary();
           if (suggested.isPresent() && !suggested.get().equals(primary.id())) {
-            probe.violations.add(node.id() + " refused but suggested " + suggested.get()
-                + " while the primary is " + primary.id());
+            probe.violations.add(
+                node.id()
+                    + " refused but suggested "
+                    + suggested.get()
+                    + " while the primary is "
+                    + primary.id());
           } else {
-            probe.refusals.add(node.id() + " refused a session"
-                + suggested.map(s -> ", suggesting " + s).orElse(""));
+            probe.refusals.add(
+                node.id()
+                    + " refused a session"
+                    + suggested.map(s -> ", suggesting " + s).orElse(""));
           }
         } catch (SteadfastException e) {
-          probe.violations.add(node.id() + " (a backup) failed with " + e
-              + " instead of NotPrimaryException");
+          probe.violations.add(
+              node.id() + " (a backup) failed with " + e + " instead of NotPrimaryException");
         }
       }
       Map<String, StateDigest> after = stage.digests();
       if (!before.equals(after)) {
-        probe.violations.add("state changed during the attempts: before " + before + ", after "
-            + after);
+        probe.violations.add(
+            "state changed during the attempts: before " + before + ", after " + after);
       }
     } finally {
       load.resume();

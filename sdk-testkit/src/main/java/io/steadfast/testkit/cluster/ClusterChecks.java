@@ -34,13 +34,16 @@ final class ClusterChecks {
         if (change.from() == Role.INACTIVE) {
           coverage.increment("incarnations");
         } else if (current == null) {
-          problems.add(node.getKey() + ": first callback is " + describe(change)
-              + ", not a start from INACTIVE");
+          problems.add(
+              node.getKey()
+                  + ": first callback is "
+                  + describe(change)
+                  + ", not a start from INACTIVE");
         } else if (current == Role.ENDED) {
           problems.add(node.getKey() + ": callback after END: " + describe(change));
         } else if (change.from() != current) {
-          problems.add(node.getKey() + ": callback " + describe(change) + " while the role was "
-              + current);
+          problems.add(
+              node.getKey() + ": callback " + describe(change) + " while the role was " + current);
         }
         if (!change.from().canChange(change.to(), change.reason())) {
           problems.add(node.getKey() + ": illegal transition " + describe(change));
@@ -48,8 +51,12 @@ final class ClusterChecks {
         if (change.to() == Role.PRIMARY) {
           coverage.increment("promotions");
           if (change.epoch() <= lastPromotion) {
-            problems.add(node.getKey() + ": promotion at epoch " + change.epoch()
-                + " not above its previous promotion's epoch " + lastPromotion);
+            problems.add(
+                node.getKey()
+                    + ": promotion at epoch "
+                    + change.epoch()
+                    + " not above its previous promotion's epoch "
+                    + lastPromotion);
           }
           lastPromotion = change.epoch();
         }
@@ -57,30 +64,48 @@ final class ClusterChecks {
       }
       List<RoleChange> seen = received.getOrDefault(node.getKey(), List.of());
       if (!seen.equals(node.getValue())) {
-        problems.add(node.getKey() + ": the application received " + seen.size()
-            + " callbacks, the node delivered " + node.getValue().size() + "; first difference "
-            + firstDifference(seen, node.getValue()));
+        problems.add(
+            node.getKey()
+                + ": the application received "
+                + seen.size()
+                + " callbacks, the node delivered "
+                + node.getValue().size()
+                + "; first difference "
+                + firstDifference(seen, node.getValue()));
       }
     }
     for (Observations.RoleEvent event : history.observations.received()) {
       if (event.overlapping()) {
-        problems.add(event.change().node() + ": callback " + describe(event.change())
-            + " started while another was running");
+        problems.add(
+            event.change().node()
+                + ": callback "
+                + describe(event.change())
+                + " started while another was running");
       }
       if (!event.threw().isEmpty()) {
-        problems.add(event.change().node() + ": onRoleChange(" + describe(event.change())
-            + ") threw " + event.threw());
+        problems.add(
+            event.change().node()
+                + ": onRoleChange("
+                + describe(event.change())
+                + ") threw "
+                + event.threw());
       }
     }
     if (!problems.isEmpty()) {
-      return CheckOutcome.fail(problems.size() + " role callback problems", Evidence.lines(problems))
+      return CheckOutcome.fail(
+              problems.size() + " role callback problems", Evidence.lines(problems))
           .with(coverage);
     }
     if (coverage.get("promotions") < 2 || coverage.get("reason.END") < 1) {
       return unknown(history, "too few role changes to judge: " + coverage.snapshot(), coverage);
     }
-    return CheckOutcome.pass(coverage.get("changes") + " role callbacks on " + delivered.size()
-        + " nodes in legal order, " + coverage.get("promotions") + " promotions with rising epochs")
+    return CheckOutcome.pass(
+            coverage.get("changes")
+                + " role callbacks on "
+                + delivered.size()
+                + " nodes in legal order, "
+                + coverage.get("promotions")
+                + " promotions with rising epochs")
         .with(coverage);
   }
 
@@ -110,8 +135,13 @@ final class ClusterChecks {
     }
     problems.addAll(evidence.promotionsBehindAcknowledged());
     if (promotions < completed || demotions < completed) {
-      problems.add(completed + " switchovers completed but the nodes reported " + promotions
-          + " promotions and " + demotions + " step-downs for SWITCHOVER");
+      problems.add(
+          completed
+              + " switchovers completed but the nodes reported "
+              + promotions
+              + " promotions and "
+              + demotions
+              + " step-downs for SWITCHOVER");
     }
     problems.addAll(evidence.finalStateProblems());
     if (!problems.isEmpty()) {
@@ -121,8 +151,11 @@ final class ClusterChecks {
     if (completed == 0) {
       return unknown(history, "no switchover was performed", coverage);
     }
-    return CheckOutcome.pass(completed + " switchovers under load: nothing acknowledged lost,"
-        + " replicas converged to one fingerprint, one primary per epoch").with(coverage);
+    return CheckOutcome.pass(
+            completed
+                + " switchovers under load: nothing acknowledged lost,"
+                + " replicas converged to one fingerprint, one primary per epoch")
+        .with(coverage);
   }
 
   /** RL-3: after a crash of the primary a new one continues from the last mirrored position. */
@@ -153,8 +186,15 @@ final class ClusterChecks {
           problems.add(fault + ": no promotion was delivered after it");
         } else if (!promotion.node().value().equals(fault.to)
             || promotion.reason() != RoleChange.Reason.FAILOVER) {
-          problems.add(fault + ": the next promotion was " + promotion.node() + " for "
-              + promotion.reason() + ", expected " + fault.to + " for FAILOVER");
+          problems.add(
+              fault
+                  + ": the next promotion was "
+                  + promotion.node()
+                  + " for "
+                  + promotion.reason()
+                  + ", expected "
+                  + fault.to
+                  + " for FAILOVER");
         }
       } else {
         coverage.increment("crashesOfADeposedPrimary");
@@ -163,8 +203,8 @@ final class ClusterChecks {
       if (!lost.isEmpty()) {
         problems.add("acknowledged before " + fault + " and lost: " + lost);
       }
-      long later = i + 1 < faults.size() ? faults.get(i + 1).acksBefore
-          : history.load().acknowledged();
+      long later =
+          i + 1 < faults.size() ? faults.get(i + 1).acksBefore : history.load().acknowledged();
       if (later <= fault.acksBefore) {
         problems.add(fault + ": no command was acknowledged after it");
       }
@@ -178,10 +218,13 @@ final class ClusterChecks {
     if (crashes == 0) {
       return unknown(history, "no primary was crashed", coverage);
     }
-    return CheckOutcome.pass(crashes + " crashes of the primary (" + coverage.get(
-        "crashesInsideExitPoint") + " inside apply or a checkpoint): every new primary started at"
-        + " or past every position acknowledged before its epoch, and the final state equals the"
-        + " reference")
+    return CheckOutcome.pass(
+            crashes
+                + " crashes of the primary ("
+                + coverage.get("crashesInsideExitPoint")
+                + " inside apply or a checkpoint): every new primary started at or past every"
+                + " position acknowledged before its epoch, and the final state equals the"
+                + " reference")
         .with(coverage);
   }
 
@@ -201,14 +244,18 @@ final class ClusterChecks {
           .with(coverage);
     }
     if (!problems.isEmpty()) {
-      return CheckOutcome.unknown("the replicas were not caught up when the backups were tried: "
-          + problems.get(0)).with(coverage);
+      return CheckOutcome.unknown(
+              "the replicas were not caught up when the backups were tried: " + problems.get(0))
+          .with(coverage);
     }
     if (coverage.get("refusals") == 0) {
       return unknown(history, "no backup was asked to write", coverage);
     }
-    return CheckOutcome.pass(coverage.get("refusals") + " write attempts on backups refused with"
-        + " NotPrimaryException naming the primary; no replica changed").with(coverage);
+    return CheckOutcome.pass(
+            coverage.get("refusals")
+                + " write attempts on backups refused with"
+                + " NotPrimaryException naming the primary; no replica changed")
+        .with(coverage);
   }
 
   /** RL-5: a node behind the purged journal installs a checkpoint and matches the primary. */
@@ -224,8 +271,12 @@ final class ClusterChecks {
       }
       coverage.increment("journalPurgedPastThem");
       if (!rejoin.rejoinedByInstall) {
-        problems.add(rejoin.node + " was behind index " + rejoin.behindIndex + " of a purged"
-            + " journal and did not rejoin by installing a checkpoint within 60 s");
+        problems.add(
+            rejoin.node
+                + " was behind index "
+                + rejoin.behindIndex
+                + " of a purged"
+                + " journal and did not rejoin by installing a checkpoint within 60 s");
       } else {
         installed++;
         coverage.set("rejoinMillis", Math.max(coverage.get("rejoinMillis"), rejoin.millis));
@@ -236,11 +287,18 @@ final class ClusterChecks {
       return CheckOutcome.fail("rejoin broke", Evidence.lines(problems)).with(coverage);
     }
     if (installed == 0) {
-      return unknown(history, "no node had to install a checkpoint (journal not purged past it: "
-          + history.rejoins.stream().map(r -> r.detail).toList() + ")", coverage);
+      return unknown(
+          history,
+          "no node had to install a checkpoint (journal not purged past it: "
+              + history.rejoins.stream().map(r -> r.detail).toList()
+              + ")",
+          coverage);
     }
-    return CheckOutcome.pass(installed + " nodes left behind a purged journal rejoined by"
-        + " installing a checkpoint and ended with the primary's fingerprint").with(coverage);
+    return CheckOutcome.pass(
+            installed
+                + " nodes left behind a purged journal rejoined by"
+                + " installing a checkpoint and ended with the primary's fingerprint")
+        .with(coverage);
   }
 
   /** RL-6: acknowledged ⊆ applied ⊆ submitted, nothing twice, and the reference agrees. */
@@ -248,7 +306,8 @@ final class ClusterChecks {
     History<?, ?> history = evidence.history();
     Coverage coverage = new Coverage();
     LoadDriver<?, ?> load = history.load();
-    long acknowledged = load.sessions().values().stream().mapToLong(s -> s.acknowledged.size()).sum();
+    long acknowledged =
+        load.sessions().values().stream().mapToLong(s -> s.acknowledged.size()).sum();
     long[] indeterminate = evidence.indeterminate();
     coverage.set("acknowledged", acknowledged);
     coverage.set("applied", history.observations.byIndex().size());
@@ -263,17 +322,32 @@ final class ClusterChecks {
       problems.add("load: " + error);
     }
     if (!problems.isEmpty()) {
-      return CheckOutcome.fail("the history has " + problems.size() + " anomalies",
-          Evidence.lines(problems)).with(coverage);
+      return CheckOutcome.fail(
+              "the history has " + problems.size() + " anomalies", Evidence.lines(problems))
+          .with(coverage);
     }
     if (acknowledged < 20 || history.faults.isEmpty()) {
-      return unknown(history, "too little history: " + acknowledged + " acknowledged, "
-          + history.faults.size() + " faults", coverage);
+      return unknown(
+          history,
+          "too little history: "
+              + acknowledged
+              + " acknowledged, "
+              + history.faults.size()
+              + " faults",
+          coverage);
     }
-    return CheckOutcome.pass(acknowledged + " acknowledged commands in " + load.sessions().size()
-        + " sessions across " + history.faults.size() + " faults: none lost, none unexpected, none"
-        + " applied twice; " + indeterminate[0] + " indeterminate; a sequential replay of the"
-        + " journal gives every recorded outcome and the final fingerprint").with(coverage);
+    return CheckOutcome.pass(
+            acknowledged
+                + " acknowledged commands in "
+                + load.sessions().size()
+                + " sessions across "
+                + history.faults.size()
+                + " faults: none lost, none unexpected, none"
+                + " applied twice; "
+                + indeterminate[0]
+                + " indeterminate; a sequential replay of the"
+                + " journal gives every recorded outcome and the final fingerprint")
+        .with(coverage);
   }
 
   /** TM-1: every exit-point call returned within its declared budget. */
@@ -293,20 +367,31 @@ final class ClusterChecks {
         long p50 = nanos[(nanos.length - 1) / 2] / 1_000;
         long p99 = nanos[(int) Math.ceil(nanos.length * 0.99) - 1] / 1_000;
         long max = nanos[nanos.length - 1] / 1_000;
-        coverage.set(name + ".p50Micros", p50).set(name + ".p99Micros", p99)
+        coverage
+            .set(name + ".p50Micros", p50)
+            .set(name + ".p99Micros", p99)
             .set(name + ".maxMicros", max);
-        summary.append(String.format(java.util.Locale.ROOT, "; %s p99 %.1f ms max %.1f ms (budget %d ms)",
-            name, p99 / 1e3, max / 1e3, timings.budget(exit).toMillis()));
+        summary.append(
+            String.format(
+                java.util.Locale.ROOT,
+                "; %s p99 %.1f ms max %.1f ms (budget %d ms)",
+                name,
+                p99 / 1e3,
+                max / 1e3,
+                timings.budget(exit).toMillis()));
       }
     }
     List<ExitTimings.Overrun> overruns = timings.overruns();
     if (!overruns.isEmpty()) {
       List<String> text = new ArrayList<>();
       overruns.stream().limit(3).forEach(o -> text.add(o.toString()));
-      return CheckOutcome.fail(overruns.size() + " exit-point calls overran their budget"
-          + summary, String.join("\n", text)).with(coverage);
+      return CheckOutcome.fail(
+              overruns.size() + " exit-point calls overran their budget" + summary,
+              String.join("\n", text))
+          .with(coverage);
     }
-    if (coverage.get("apply.calls") == 0 || coverage.get("checkpoint.calls") == 0
+    if (coverage.get("apply.calls") == 0
+        || coverage.get("checkpoint.calls") == 0
         || coverage.get("role_change.calls") == 0) {
       return unknown(history, "apply, checkpoint or onRoleChange was never called", coverage);
     }
@@ -324,27 +409,38 @@ final class ClusterChecks {
       return unknown(history, "the scenario did not get to the end of its faults", coverage);
     }
     if (!problems.isEmpty()) {
-      return CheckOutcome.fail("the replicas did not converge within "
-          + history.convergenceLimitMillis + " ms", Evidence.lines(problems)).with(coverage);
+      return CheckOutcome.fail(
+              "the replicas did not converge within " + history.convergenceLimitMillis + " ms",
+              Evidence.lines(problems))
+          .with(coverage);
     }
-    return CheckOutcome.pass("all three replicas reached one fingerprint "
-        + history.convergenceMillis + " ms after the last fault (limit "
-        + history.convergenceLimitMillis + " ms)").with(coverage);
+    return CheckOutcome.pass(
+            "all three replicas reached one fingerprint "
+                + history.convergenceMillis
+                + " ms after the last fault (limit "
+                + history.convergenceLimitMillis
+                + " ms)")
+        .with(coverage);
   }
 
   static CheckOutcome unknown(History<?, ?> history, String why, Coverage coverage) {
-    return CheckOutcome.unknown(why + (history.abortedBecause == null ? ""
-        : "; the scenario stopped early: " + history.abortedBecause)).with(coverage);
+    return CheckOutcome.unknown(
+            why
+                + (history.abortedBecause == null
+                    ? ""
+                    : "; the scenario stopped early: " + history.abortedBecause))
+        .with(coverage);
   }
 
-  private static @Nullable RoleChange promotionAfter(History<?, ?> history,
-      History.FaultRecord fault) {
+  private static @Nullable RoleChange promotionAfter(
+      History<?, ?> history, History.FaultRecord fault) {
     // The crashed node cannot be promoted again before its restart, so a promotion of it that is
     // delivered after the crash is a late delivery of an earlier one (its role callback may be slow
     // by design, as in the TM-1 self-test) and says nothing about the failover.
     for (Observations.RoleEvent event : history.observations.delivered()) {
       RoleChange change = event.change();
-      if (change.to() == Role.PRIMARY && event.nanos() >= fault.startNanos
+      if (change.to() == Role.PRIMARY
+          && event.nanos() >= fault.startNanos
           && !change.node().value().equals(fault.from)) {
         return change;
       }
@@ -354,23 +450,33 @@ final class ClusterChecks {
 
   private static long countReason(History<?, ?> history, Role to, RoleChange.Reason reason) {
     return history.observations.delivered().stream()
-        .filter(e -> e.change().to() == to && e.change().reason() == reason
-            && (to != Role.BACKUP || e.change().from() == Role.PRIMARY))
+        .filter(
+            e ->
+                e.change().to() == to
+                    && e.change().reason() == reason
+                    && (to != Role.BACKUP || e.change().from() == Role.PRIMARY))
         .count();
   }
 
   private static Map<String, List<RoleChange>> byNode(List<Observations.RoleEvent> events) {
     Map<String, List<RoleChange>> byNode = new LinkedHashMap<>();
     for (Observations.RoleEvent event : events) {
-      byNode.computeIfAbsent(event.change().node().value(), n -> new ArrayList<>())
+      byNode
+          .computeIfAbsent(event.change().node().value(), n -> new ArrayList<>())
           .add(event.change());
     }
     return byNode;
   }
 
   private static String describe(RoleChange change) {
-    return change.from() + " -> " + change.to() + " (" + change.reason() + ", epoch "
-        + change.epoch() + ")";
+    return change.from()
+        + " -> "
+        + change.to()
+        + " ("
+        + change.reason()
+        + ", epoch "
+        + change.epoch()
+        + ")";
   }
 
   private static String firstDifference(List<RoleChange> a, List<RoleChange> b) {
@@ -378,8 +484,12 @@ final class ClusterChecks {
       RoleChange x = i < a.size() ? a.get(i) : null;
       RoleChange y = i < b.size() ? b.get(i) : null;
       if (x == null || !x.equals(y)) {
-        return "at " + (i + 1) + ": received " + (x == null ? "nothing" : describe(x))
-            + ", delivered " + (y == null ? "nothing" : describe(y));
+        return "at "
+            + (i + 1)
+            + ": received "
+            + (x == null ? "nothing" : describe(x))
+            + ", delivered "
+            + (y == null ? "nothing" : describe(y));
       }
     }
     return "none";

@@ -33,75 +33,115 @@ public final class ClusterRules {
       PureRules.rules().stream().map(Rule::id).toArray(String[]::new);
 
   /** Role callbacks in legal order. */
-  public static final Rule RL1 = Rule.of("RL-1", Level.CLUSTER_PROVEN,
-      "role callbacks arrive in legal order only, one at a time, with a strictly higher epoch on"
-          + " each promotion and none after END, and the application handles each without throwing")
-      .dependingOn(PURE);
+  public static final Rule RL1 =
+      Rule.of(
+              "RL-1",
+              Level.CLUSTER_PROVEN,
+              "role callbacks arrive in legal order only, one at a time, with a strictly higher"
+                  + " epoch on each promotion and none after END, and the application handles each"
+                  + " without throwing")
+          .dependingOn(PURE);
 
   /** Planned switchover under load. */
-  public static final Rule RL2 = Rule.of("RL-2", Level.CLUSTER_PROVEN,
-      "a planned switchover under load loses nothing acknowledged, hands over an equal state, and"
-          + " never has two primaries in one epoch")
-      .dependingOn(PURE);
+  public static final Rule RL2 =
+      Rule.of(
+              "RL-2",
+              Level.CLUSTER_PROVEN,
+              "a planned switchover under load loses nothing acknowledged, hands over an equal"
+                  + " state, and never has two primaries in one epoch")
+          .dependingOn(PURE);
 
   /** Failover. */
-  public static final Rule RL3 = Rule.of("RL-3", Level.CLUSTER_PROVEN,
-      "after the primary crashes (also inside apply or a checkpoint) a new primary continues from"
-          + " the last acknowledged position and the state equals the sequential reference")
-      .dependingOn(PURE);
+  public static final Rule RL3 =
+      Rule.of(
+              "RL-3",
+              Level.CLUSTER_PROVEN,
+              "after the primary crashes (also inside apply or a checkpoint) a new primary"
+                  + " continues from the last acknowledged position and the state equals the"
+                  + " sequential reference")
+          .dependingOn(PURE);
 
   /** Backups never write. */
-  public static final Rule RL4 = Rule.of("RL-4", Level.CLUSTER_PROVEN,
-      "a backup never applies a client's request: it refuses with NotPrimaryException naming the"
-          + " primary, and no replica changes")
-      .dependingOn(PURE);
+  public static final Rule RL4 =
+      Rule.of(
+              "RL-4",
+              Level.CLUSTER_PROVEN,
+              "a backup never applies a client's request: it refuses with NotPrimaryException"
+                  + " naming the primary, and no replica changes")
+          .dependingOn(PURE);
 
   /** Rejoin. */
-  public static final Rule RL5 = Rule.of("RL-5", Level.CLUSTER_PROVEN,
-      "a node that was down while the journal was purged past it catches up by installing a"
-          + " checkpoint and reaches the primary's fingerprint")
-      .dependingOn(PURE);
+  public static final Rule RL5 =
+      Rule.of(
+              "RL-5",
+              Level.CLUSTER_PROVEN,
+              "a node that was down while the journal was purged past it catches up by installing a"
+                  + " checkpoint and reaches the primary's fingerprint")
+          .dependingOn(PURE);
 
   /** History check. */
-  public static final Rule RL6 = Rule.of("RL-6", Level.CLUSTER_PROVEN,
-      "across the seeded faults nothing acknowledged is lost, nothing unsubmitted or duplicated is"
-          + " applied, and a sequential replay of the journal gives the same outcomes and state")
-      .dependingOn(PURE);
+  public static final Rule RL6 =
+      Rule.of(
+              "RL-6",
+              Level.CLUSTER_PROVEN,
+              "across the seeded faults nothing acknowledged is lost, nothing unsubmitted or"
+                  + " duplicated is applied, and a sequential replay of the journal gives the same"
+                  + " outcomes and state")
+          .dependingOn(PURE);
 
   /** Budgets. */
-  public static final Rule TM1 = Rule.of("TM-1", Level.CLUSTER_PROVEN,
-      "every exit-point call (apply, checkpoint, restore, query, onRoleChange) returns within the"
-          + " application's declared budget; an overrun is reported with its stack")
-      .dependingOn(PURE);
+  public static final Rule TM1 =
+      Rule.of(
+              "TM-1",
+              Level.CLUSTER_PROVEN,
+              "every exit-point call (apply, checkpoint, restore, query, onRoleChange) returns"
+                  + " within the application's declared budget; an overrun is reported with its"
+                  + " stack")
+          .dependingOn(PURE);
 
   /** Convergence. */
-  public static final Rule TM3 = Rule.of("TM-3", Level.CLUSTER_PROVEN,
-      "after the faults stop, all replicas reach one fingerprint within 30 s")
-      .dependingOn(PURE);
+  public static final Rule TM3 =
+      Rule.of(
+              "TM-3",
+              Level.CLUSTER_PROVEN,
+              "after the faults stop, all replicas reach one fingerprint within 30 s")
+          .dependingOn(PURE);
 
   /** Exactly once. */
-  public static final Rule RS1 = Rule.of("RS-1", Level.ADVANCED,
-      "a request retried with its sequence number after a failover or switchover is applied once"
-          + " and answered with the original outcome")
-      .dependingOn(PURE);
+  public static final Rule RS1 =
+      Rule.of(
+              "RS-1",
+              Level.ADVANCED,
+              "a request retried with its sequence number after a failover or switchover is applied"
+                  + " once and answered with the original outcome")
+          .dependingOn(PURE);
 
   /** Resume at position. */
-  public static final Rule RS2 = Rule.of("RS-2", Level.ADVANCED,
-      "after a failover each session's resume point on the new primary is the one its last"
-          + " acknowledged command recorded")
-      .dependingOn(PURE);
+  public static final Rule RS2 =
+      Rule.of(
+              "RS-2",
+              Level.ADVANCED,
+              "after a failover each session's resume point on the new primary is the one its last"
+                  + " acknowledged command recorded")
+          .dependingOn(PURE);
 
   /** Positions. */
-  public static final Rule RS3 = Rule.of("RS-3", Level.ADVANCED,
-      "positions never go back, also across restarts, and one position never maps to two"
-          + " fingerprints")
-      .dependingOn(PURE);
+  public static final Rule RS3 =
+      Rule.of(
+              "RS-3",
+              Level.ADVANCED,
+              "positions never go back, also across restarts, and one position never maps to two"
+                  + " fingerprints")
+          .dependingOn(PURE);
 
   /** Expiry. */
-  public static final Rule RS4 = Rule.of("RS-4", Level.ADVANCED,
-      "session expiry is decided from leader time, identically on every replica, and an expired"
-          + " session's next request is refused")
-      .dependingOn(PURE);
+  public static final Rule RS4 =
+      Rule.of(
+              "RS-4",
+              Level.ADVANCED,
+              "session expiry is decided from leader time, identically on every replica, and an"
+                  + " expired session's next request is refused")
+          .dependingOn(PURE);
 
   private static final List<Rule> RULES =
       List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4);
@@ -168,8 +208,8 @@ public final class ClusterRules {
       public CheckOutcome check(CheckContext<C, R> context) {
         Evidence<C, R> evidence = shared.get(context);
         if (evidence.history().load == null) {
-          return CheckOutcome.unknown("the cluster scenario did not run: "
-              + evidence.history().abortedBecause);
+          return CheckOutcome.unknown(
+              "the cluster scenario did not run: " + evidence.history().abortedBecause);
         }
         return body.apply(evidence);
       }

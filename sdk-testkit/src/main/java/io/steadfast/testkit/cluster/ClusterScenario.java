@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * the replicas must converge, and the final states are fingerprinted.
  *
  * <p>The cluster checkpoints every {@value #CHECKPOINT_EVERY} journal entries with 64 KiB journal
- * segments, so that checkpoints (and crashes during them) happen often and a node left behind
- * soon finds the journal purged past it. Leader time starts at {@link Trace#START}, as in the
- * pure rules' traces.
+ * segments, so that checkpoints (and crashes during them) happen often and a node left behind soon
+ * finds the journal purged past it. Leader time starts at {@link Trace#START}, as in the pure
+ * rules' traces.
  *
  * <p>Used from one thread.
  */
@@ -59,9 +59,11 @@ final class ClusterScenario<C, R> {
     Map<FaultSchedule.Kind, FaultInjector> injectors = new EnumMap<>(FaultSchedule.Kind.class);
     injectors.put(FaultSchedule.Kind.SWITCHOVER, new SwitchoverInjector<>(stage));
     injectors.put(FaultSchedule.Kind.CRASH, new CrashInjector<>(stage, hooks, null));
-    injectors.put(FaultSchedule.Kind.CRASH_IN_APPLY,
+    injectors.put(
+        FaultSchedule.Kind.CRASH_IN_APPLY,
         new CrashInjector<>(stage, hooks, FaultHooks.Place.APPLY));
-    injectors.put(FaultSchedule.Kind.CRASH_IN_CHECKPOINT,
+    injectors.put(
+        FaultSchedule.Kind.CRASH_IN_CHECKPOINT,
         new CrashInjector<>(stage, hooks, FaultHooks.Place.CHECKPOINT));
     injectors.put(FaultSchedule.Kind.LAG_AND_REJOIN, new RejoinInjector<>(stage));
     injectors.put(FaultSchedule.Kind.EXPIRE_SESSION, expiry);
@@ -69,44 +71,52 @@ final class ClusterScenario<C, R> {
     Convergence<C, R> convergence = new Convergence<>(stage);
     PositionSampler<C, R> positions = new PositionSampler<>(stage);
     history.event("start a 3-node cluster; " + history.schedule);
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "steadfast-certify-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "steadfast-certify-sampler");
+              t.setDaemon(true);
+              return t;
+            });
     long begin = System.nanoTime();
     try {
-      EmbeddedCluster<C, R> cluster = EmbeddedCluster.<C, R>builder()
-          .nodes(3)
-          .application(() -> new ObservedApplication<>(context.newApplication(), stage.codec,
-              observations, timings, hooks))
-          .codec(stage.codec)
-          .checkpointEvery(CHECKPOINT_EVERY)
-          .segmentSize(SEGMENT_BYTES)
-          .requestDeadline(DEADLINE)
-          .clock(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), Trace.START)))
-          .onNode(node -> node.addRoleListener(observations::delivered))
-          .start();
+      EmbeddedCluster<C, R> cluster =
+          EmbeddedCluster.<C, R>builder()
+              .nodes(3)
+              .application(
+                  () ->
+                      new ObservedApplication<>(
+                          context.newApplication(), stage.codec, observations, timings, hooks))
+              .codec(stage.codec)
+              .checkpointEvery(CHECKPOINT_EVERY)
+              .segmentSize(SEGMENT_BYTES)
+              .requestDeadline(DEADLINE)
+              .clock(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), Trace.START)))
+              .onNode(node -> node.addRoleListener(observations::delivered))
+              .start();
       stage.cluster = cluster;
       history.event("primary " + cluster.primary().id());
       int[] tick = {0};
-      var unused = sampler.scheduleAtFixedRate(() -> positions.sample(tick[0]++ % 5 == 0), 50, 100,
-          TimeUnit.MILLISECONDS);
+      var unused =
+          sampler.scheduleAtFixedRate(
+              () -> positions.sample(tick[0]++ % 5 == 0), 50, 100, TimeUnit.MILLISECONDS);
       LoadDriver<C, R> load =
           new LoadDriver<>(cluster, stage.codec, stage.workload, observations, seed);
       history.load = load;
       load.start();
       if (!stage.awaitAcks(20)) {
-        history.abortedBecause = "the load acknowledged fewer than 20 commands within "
-            + ScenarioStage.PROGRESS.toSeconds() + " s";
+        history.abortedBecause =
+            "the load acknowledged fewer than 20 commands within "
+                + ScenarioStage.PROGRESS.toSeconds()
+                + " s";
         return history;
       }
       int number = 0;
       for (FaultSchedule.Fault fault : history.schedule.faults()) {
         number++;
         if (System.nanoTime() > deadline) {
-          history.abortedBecause = "out of time before fault " + number + " of "
-              + history.schedule.faults().size();
+          history.abortedBecause =
+              "out of time before fault " + number + " of " + history.schedule.faults().size();
           break;
         }
         if (!stage.awaitAcks(fault.afterAcks())) {
@@ -120,8 +130,8 @@ final class ClusterScenario<C, R> {
       stage.restartStopped();
       long tail = load.acknowledged();
       stage.awaitAcks(20);
-      history.event("faults over; load acknowledged " + (load.acknowledged() - tail)
-          + " more commands");
+      history.event(
+          "faults over; load acknowledged " + (load.acknowledged() - tail) + " more commands");
       long faultsOver = System.nanoTime();
       load.stop();
       history.event("load stopped after " + load.acknowledged() + " acknowledged commands");

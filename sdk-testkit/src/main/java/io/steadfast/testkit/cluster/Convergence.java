@@ -24,14 +24,17 @@ final class Convergence<C, R> {
   /** Waits for the replicas to agree after the faults stopped at {@code faultsOver}. */
   void converge(long faultsOver) {
     stage.history.convergenceLimitMillis = ScenarioStage.CONVERGENCE.toMillis();
-    boolean converged = ScenarioStage.poll(ScenarioStage.CONVERGENCE, () -> {
-      if (!stage.caughtUp()) {
-        return false;
-      }
-      Map<String, StateDigest> digests = stage.digests();
-      return digests.size() == 3
-          && digests.values().stream().map(StateDigest::sha256).distinct().count() == 1;
-    });
+    boolean converged =
+        ScenarioStage.poll(
+            ScenarioStage.CONVERGENCE,
+            () -> {
+              if (!stage.caughtUp()) {
+                return false;
+              }
+              Map<String, StateDigest> digests = stage.digests();
+              return digests.size() == 3
+                  && digests.values().stream().map(StateDigest::sha256).distinct().count() == 1;
+            });
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultsOver);
     if (converged) {
       stage.history.convergenceMillis = millis;
@@ -40,17 +43,21 @@ final class Convergence<C, R> {
       for (NodeStatus status : stage.cluster().status()) {
         text.append("\n  ").append(status);
       }
-      stage.digests().forEach((node, digest) -> text.append("\n  ").append(node).append(' ')
-          .append(digest));
+      stage
+          .digests()
+          .forEach((node, digest) -> text.append("\n  ").append(node).append(' ').append(digest));
       stage.history.convergenceDetail = text.toString();
     }
     for (History.Restart restart : stage.history.restarts) {
       SteadfastNode<C, R> node = stage.cluster().node(NodeId.of(restart.node));
       restart.reached = node.appliedPosition();
     }
-    stage.history.event(converged ? "converged " + millis + " ms after the faults stopped"
-        : stage.history.convergenceDetail);
+    stage.history.event(
+        converged
+            ? "converged " + millis + " ms after the faults stopped"
+            : stage.history.convergenceDetail);
   }
+
   /** Resends up to 8 settled sessions' last requests on the quiet cluster (RS-1). */
   void quietResends() {
     LoadDriver<C, R> load = stage.history.load();
@@ -68,31 +75,51 @@ final class Convergence<C, R> {
         String before = applicationState(c.primary());
         Result again;
         try {
-          again = Result.reply(stage.codec.encodeResult(session.audit().resend(state.lastAcked, command)));
+          again =
+              Result.reply(
+                  stage.codec.encodeResult(session.audit().resend(state.lastAcked, command)));
         } catch (io.steadfast.api.CommandRejectedException e) {
           again = Result.rejected(e);
         }
         String after = applicationState(c.primary());
-        stage.history.quietResends.add(new History.QuietResend(state.id, state.lastAcked,
-            again.equals(original), before.equals(after),
-            "first " + original + ", retry " + again + "; state before " + before + ", after "
-                + after));
+        stage.history.quietResends.add(
+            new History.QuietResend(
+                state.id,
+                state.lastAcked,
+                again.equals(original),
+                before.equals(after),
+                "first "
+                    + original
+                    + ", retry "
+                    + again
+                    + "; state before "
+                    + before
+                    + ", after "
+                    + after));
       } catch (SteadfastException e) {
-        stage.history.quietResends.add(new History.QuietResend(state.id, state.lastAcked, false, false,
-            "the resend failed: " + e));
+        stage.history.quietResends.add(
+            new History.QuietResend(
+                state.id, state.lastAcked, false, false, "the resend failed: " + e));
       }
     }
   }
+
   /** The application's fingerprint and position on {@code node}, read together. */
   private String applicationState(SteadfastNode<C, R> node) {
-    return node.audit().inspect(app -> Checkpoints.fingerprint(ObservedApplication.unwrap(app)).shortHex()
-        + " at " + node.appliedPosition());
+    return node.audit()
+        .inspect(
+            app ->
+                Checkpoints.fingerprint(ObservedApplication.unwrap(app)).shortHex()
+                    + " at "
+                    + node.appliedPosition());
   }
+
   /** Fingerprints every replica's final state. */
   void finalState() {
     // The quiet resends journaled entries of their own; compare the replicas once all have them.
     if (!ScenarioStage.poll(ScenarioStage.CONVERGENCE, stage::caughtUp)) {
-      stage.history.event("replicas not caught up after the quiet resends: " + stage.cluster().status());
+      stage.history.event(
+          "replicas not caught up after the quiet resends: " + stage.cluster().status());
     }
     for (SteadfastNode<C, R> node : stage.cluster().nodes()) {
       if (node.stopped()) {
@@ -100,12 +127,14 @@ final class Convergence<C, R> {
       }
       String id = node.id().value();
       stage.history.finalDigests.put(id, node.audit().digest());
-      node.audit().inspect(app -> {
-        stage.history.finalPositions.put(id, node.appliedPosition());
-        stage.history.finalFingerprints.put(id,
-            Checkpoints.fingerprint(ObservedApplication.unwrap(app)).hex());
-        return null;
-      });
+      node.audit()
+          .inspect(
+              app -> {
+                stage.history.finalPositions.put(id, node.appliedPosition());
+                stage.history.finalFingerprints.put(
+                    id, Checkpoints.fingerprint(ObservedApplication.unwrap(app)).hex());
+                return null;
+              });
     }
   }
 }

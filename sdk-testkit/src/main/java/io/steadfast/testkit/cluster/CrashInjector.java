@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The primary killed, between calls or (with a place) inside an exit point, then restarted once
- * the load moved on.
+ * The primary killed, between calls or (with a place) inside an exit point, then restarted once the
+ * load moved on.
  */
 final class CrashInjector<C, R> implements FaultInjector {
 
@@ -55,7 +55,11 @@ final class CrashInjector<C, R> implements FaultInjector {
       record.detail = "no new primary: " + e.getMessage();
     }
     if (place != null && !placed) {
-      record.detail += (record.detail.isEmpty() ? "" : "; ") + "no " + place + " call came within 10 s; crashed between calls instead";
+      record.detail +=
+          (record.detail.isEmpty() ? "" : "; ")
+              + "no "
+              + place
+              + " call came within 10 s; crashed between calls instead";
     }
     stage.finish(record, start);
     stage.awaitAcks(fault.restartAfterAcks());

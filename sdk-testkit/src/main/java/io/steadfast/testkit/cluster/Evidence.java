@@ -16,9 +16,9 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Conclusions several cluster checks share, computed once from a {@link History}: the history
- * check (what was acknowledged, applied and submitted), the sequential reference replay of
- * everything applied, and the promotions by epoch. Used from the suite's check thread.
+ * Conclusions several cluster checks share, computed once from a {@link History}: the history check
+ * (what was acknowledged, applied and submitted), the sequential reference replay of everything
+ * applied, and the promotions by epoch. Used from the suite's check thread.
  */
 final class Evidence<C, R> {
 
@@ -47,8 +47,8 @@ final class Evidence<C, R> {
 
   /**
    * The Jepsen-style set check: lost (acknowledged, not applied with the acknowledged outcome),
-   * unexpected (applied, never submitted as that request), duplicated (a session's requests
-   * applied more often than submitted) and conflicting positions.
+   * unexpected (applied, never submitted as that request), duplicated (a session's requests applied
+   * more often than submitted) and conflicting positions.
    */
   synchronized List<String> historyProblems() {
     if (historyProblems != null) {
@@ -60,38 +60,73 @@ final class Evidence<C, R> {
     for (Applied<C> call : history.observations.byIndex().values()) {
       applied.computeIfAbsent(call.session(), s -> new ArrayList<>()).add(call);
     }
-    applied.forEach((session, calls) -> {
-      Map<Long, C> asked = submitted.get(session);
-      if (asked == null) {
-        problems.add("unexpected: session " + session + " was never opened by the suite but "
-            + calls.size() + " commands were applied for it, first " + calls.get(0));
-        return;
-      }
-      for (int k = 0; k < calls.size(); k++) {
-        C command = asked.get(k + 1L);
-        String expected = command == null ? null : text(command);
-        if (expected == null) {
-          problems.add("unexpected or applied twice: " + calls.get(k) + " is the session's apply"
-              + " number " + (k + 1) + " but it submitted only " + asked.size() + " requests");
-        } else if (!expected.equals(calls.get(k).commandText())) {
-          problems.add("unexpected: the session's request " + (k + 1) + " was "
-              + Applied.clip(expected) + " but the journal applied " + calls.get(k));
-        }
-      }
-    });
-    history.load().sessions().forEach((id, state) -> {
-      List<Applied<C>> calls = applied.getOrDefault(id, List.of());
-      state.acknowledged.forEach((sequence, result) -> {
-        if (calls.size() < sequence) {
-          problems.add("lost: session " + id + " request " + sequence + " was acknowledged ("
-              + result + ") but never applied");
-        } else if (!calls.get((int) (sequence - 1)).result().equals(result)) {
-          problems.add("wrong outcome: session " + id + " request " + sequence
-              + " was acknowledged as " + result + " but applied as "
-              + calls.get((int) (sequence - 1)));
-        }
-      });
-    });
+    applied.forEach(
+        (session, calls) -> {
+          Map<Long, C> asked = submitted.get(session);
+          if (asked == null) {
+            problems.add(
+                "unexpected: session "
+                    + session
+                    + " was never opened by the suite but "
+                    + calls.size()
+                    + " commands were applied for it, first "
+                    + calls.get(0));
+            return;
+          }
+          for (int k = 0; k < calls.size(); k++) {
+            C command = asked.get(k + 1L);
+            String expected = command == null ? null : text(command);
+            if (expected == null) {
+              problems.add(
+                  "unexpected or applied twice: "
+                      + calls.get(k)
+                      + " is the session's apply"
+                      + " number "
+                      + (k + 1)
+                      + " but it submitted only "
+                      + asked.size()
+                      + " requests");
+            } else if (!expected.equals(calls.get(k).commandText())) {
+              problems.add(
+                  "unexpected: the session's request "
+                      + (k + 1)
+                      + " was "
+                      + Applied.clip(expected)
+                      + " but the journal applied "
+                      + calls.get(k));
+            }
+          }
+        });
+    history
+        .load()
+        .sessions()
+        .forEach(
+            (id, state) -> {
+              List<Applied<C>> calls = applied.getOrDefault(id, List.of());
+              state.acknowledged.forEach(
+                  (sequence, result) -> {
+                    if (calls.size() < sequence) {
+                      problems.add(
+                          "lost: session "
+                              + id
+                              + " request "
+                              + sequence
+                              + " was acknowledged ("
+                              + result
+                              + ") but never applied");
+                    } else if (!calls.get((int) (sequence - 1)).result().equals(result)) {
+                      problems.add(
+                          "wrong outcome: session "
+                              + id
+                              + " request "
+                              + sequence
+                              + " was acknowledged as "
+                              + result
+                              + " but applied as "
+                              + calls.get((int) (sequence - 1)));
+                    }
+                  });
+            });
     long gaps = gaps();
     if (gaps > 0) {
       problems.add(gaps + " positions between 1 and the last applied were never reported applied");
@@ -128,8 +163,8 @@ final class Evidence<C, R> {
   }
 
   /**
-   * Replays every applied command, in position order, on a fresh instance outside the cluster;
-   * each outcome and resume point must be what the cluster's replicas recorded, and the final
+   * Replays every applied command, in position order, on a fresh instance outside the cluster; each
+   * outcome and resume point must be what the cluster's replicas recorded, and the final
    * fingerprint must be every replica's.
    */
   synchronized List<String> replayProblems() {
@@ -139,18 +174,38 @@ final class Evidence<C, R> {
     List<String> problems = new ArrayList<>();
     Replica<C, R> reference = context.newReplica();
     for (Applied<C> call : history.observations.byIndex().values()) {
-      var before = reference.resumePoints().getOrDefault(call.session(),
-          io.steadfast.api.session.ResumePoint.start());
-      Outcome<R> outcome = reference.apply(new TraceEntry<>(call.position(), call.session(),
-          call.principal(), call.timestamp(), call.command(), 0, false));
+      var before =
+          reference
+              .resumePoints()
+              .getOrDefault(call.session(), io.steadfast.api.session.ResumePoint.start());
+      Outcome<R> outcome =
+          reference.apply(
+              new TraceEntry<>(
+                  call.position(),
+                  call.session(),
+                  call.principal(),
+                  call.timestamp(),
+                  call.command(),
+                  0,
+                  false));
       Result result = Result.of(outcome);
       if (!result.equals(call.result())
           || !Objects.equals(outcome.resumePointSet().orElse(null), call.resumeSet())
           || !before.equals(call.resumeBefore())) {
-        problems.add("at " + call.position() + " the cluster recorded " + call
-            + "\n  but the sequential reference gives " + result + " resume="
-            + outcome.resumePointSet().orElse(null) + " (resume point before: cluster "
-            + call.resumeBefore() + ", reference " + before + ")");
+        problems.add(
+            "at "
+                + call.position()
+                + " the cluster recorded "
+                + call
+                + "\n  but the sequential reference gives "
+                + result
+                + " resume="
+                + outcome.resumePointSet().orElse(null)
+                + " (resume point before: cluster "
+                + call.resumeBefore()
+                + ", reference "
+                + before
+                + ")");
         if (problems.size() >= 5) {
           break;
         }
@@ -158,13 +213,22 @@ final class Evidence<C, R> {
     }
     referenceFingerprint = reference.fingerprint().hex();
     Position last = reference.position();
-    history.finalFingerprints.forEach((node, fingerprint) -> {
-      if (!fingerprint.equals(referenceFingerprint)) {
-        problems.add(node + " ended at " + history.finalPositions.get(node) + " with fingerprint "
-            + fingerprint.substring(0, 12) + ", the reference replay of every applied command"
-            + " ends at " + last + " with " + referenceFingerprint.substring(0, 12));
-      }
-    });
+    history.finalFingerprints.forEach(
+        (node, fingerprint) -> {
+          if (!fingerprint.equals(referenceFingerprint)) {
+            problems.add(
+                node
+                    + " ended at "
+                    + history.finalPositions.get(node)
+                    + " with fingerprint "
+                    + fingerprint.substring(0, 12)
+                    + ", the reference replay of every applied command"
+                    + " ends at "
+                    + last
+                    + " with "
+                    + referenceFingerprint.substring(0, 12));
+          }
+        });
     replayProblems = List.copyOf(problems);
     return replayProblems;
   }
@@ -192,9 +256,17 @@ final class Evidence<C, R> {
       acked.stream()
           .filter(p -> p.epoch() < change.epoch() && p.index() > change.position().index())
           .max(Position::compareTo)
-          .ifPresent(p -> problems.add(change.node() + " became primary at epoch " + change.epoch()
-              + " at position " + change.position() + ", but " + p
-              + " had been acknowledged in an earlier epoch"));
+          .ifPresent(
+              p ->
+                  problems.add(
+                      change.node()
+                          + " became primary at epoch "
+                          + change.epoch()
+                          + " at position "
+                          + change.position()
+                          + ", but "
+                          + p
+                          + " had been acknowledged in an earlier epoch"));
     }
     return problems;
   }
@@ -204,11 +276,12 @@ final class Evidence<C, R> {
     List<String> lost = new ArrayList<>();
     for (LoadDriver.UserState<C> state : history.load().sessions().values()) {
       int calls = history.observations.ofSession(state.id).size();
-      state.ackOrdinal.forEach((sequence, at) -> {
-        if (at <= ordinal && calls < sequence) {
-          lost.add(state.id + " request " + sequence);
-        }
-      });
+      state.ackOrdinal.forEach(
+          (sequence, at) -> {
+            if (at <= ordinal && calls < sequence) {
+              lost.add(state.id + " request " + sequence);
+            }
+          });
     }
     return lost;
   }
@@ -218,16 +291,18 @@ final class Evidence<C, R> {
     Map<Long, List<String>> byEpoch = new TreeMap<>();
     for (Observations.RoleEvent event : history.observations.delivered()) {
       if (event.change().to() == Role.PRIMARY) {
-        byEpoch.computeIfAbsent(event.change().epoch(), e -> new ArrayList<>())
+        byEpoch
+            .computeIfAbsent(event.change().epoch(), e -> new ArrayList<>())
             .add(event.change().node().value());
       }
     }
     List<String> problems = new ArrayList<>();
-    byEpoch.forEach((epoch, nodes) -> {
-      if (nodes.size() > 1) {
-        problems.add("epoch " + epoch + " had primaries " + nodes);
-      }
-    });
+    byEpoch.forEach(
+        (epoch, nodes) -> {
+          if (nodes.size() > 1) {
+            problems.add("epoch " + epoch + " had primaries " + nodes);
+          }
+        });
     return problems;
   }
 
@@ -235,12 +310,17 @@ final class Evidence<C, R> {
   List<String> finalStateProblems() {
     List<String> problems = new ArrayList<>();
     if (history.convergenceMillis < 0) {
-      problems.add(history.convergenceDetail.isEmpty() ? "the replicas were not compared"
-          : history.convergenceDetail);
+      problems.add(
+          history.convergenceDetail.isEmpty()
+              ? "the replicas were not compared"
+              : history.convergenceDetail);
     }
     if (history.finalFingerprints.values().stream().distinct().count() > 1) {
-      problems.add("final application fingerprints differ: " + history.finalFingerprints
-          + " at " + history.finalPositions);
+      problems.add(
+          "final application fingerprints differ: "
+              + history.finalFingerprints
+              + " at "
+              + history.finalPositions);
     }
     if (history.finalDigests.values().stream().map(d -> d.sha256()).distinct().count() > 1) {
       problems.add("final state digests differ: " + history.finalDigests);

@@ -14,8 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How long every exit-point call took, against the application's declared budgets, with a
- * watchdog that takes the stack of a call still running past its budget (rule TM-1).
+ * How long every exit-point call took, against the application's declared budgets, with a watchdog
+ * that takes the stack of a call still running past its budget (rule TM-1).
  *
  * <p>Thread-safe. {@link #close()} stops the watchdog.
  */
@@ -23,7 +23,11 @@ final class ExitTimings implements AutoCloseable {
 
   /** The exit points measured. */
   enum Exit {
-    APPLY, CHECKPOINT, RESTORE, QUERY, ROLE_CHANGE,
+    APPLY,
+    CHECKPOINT,
+    RESTORE,
+    QUERY,
+    ROLE_CHANGE,
     /** {@code onResume}, which shares the role thread and the role-change budget. */
     ROLE_THREAD_RESUME
   }
@@ -32,8 +36,15 @@ final class ExitTimings implements AutoCloseable {
   record Overrun(Exit exit, String thread, long nanos, Duration budget, String stack) {
     @Override
     public String toString() {
-      return exit + " on " + thread + " took " + Duration.ofNanos(nanos).toMillis() + " ms, budget "
-          + budget.toMillis() + " ms\n" + stack;
+      return exit
+          + " on "
+          + thread
+          + " took "
+          + Duration.ofNanos(nanos).toMillis()
+          + " ms, budget "
+          + budget.toMillis()
+          + " ms\n"
+          + stack;
     }
   }
 
@@ -56,11 +67,13 @@ final class ExitTimings implements AutoCloseable {
     for (Exit exit : Exit.values()) {
       durations.put(exit, new ArrayList<>());
     }
-    watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "steadfast-certify-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+    watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "steadfast-certify-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
     var unused = watchdog.scheduleAtFixedRate(this::look, 10, 10, TimeUnit.MILLISECONDS);
   }
 
@@ -84,23 +97,29 @@ final class ExitTimings implements AutoCloseable {
     }
     Duration budget = budget(call.exit());
     if (nanos > budget.toNanos()) {
-      overruns.add(new Overrun(call.exit(), me.getName(), nanos, budget,
-          stack == null ? "    (returned before the watchdog took its stack)" : stack));
+      overruns.add(
+          new Overrun(
+              call.exit(),
+              me.getName(),
+              nanos,
+              budget,
+              stack == null ? "    (returned before the watchdog took its stack)" : stack));
     }
   }
 
   private void look() {
     long now = System.nanoTime();
-    running.forEach((thread, call) -> {
-      if (now - call.started() > budget(call.exit()).toNanos() && !stacks.containsKey(thread)) {
-        StringBuilder text = new StringBuilder();
-        StackTraceElement[] frames = thread.getStackTrace();
-        for (int i = 0; i < Math.min(frames.length, 25); i++) {
-          text.append("    at ").append(frames[i]).append('\n');
-        }
-        stacks.put(thread, text.toString().stripTrailing());
-      }
-    });
+    running.forEach(
+        (thread, call) -> {
+          if (now - call.started() > budget(call.exit()).toNanos() && !stacks.containsKey(thread)) {
+            StringBuilder text = new StringBuilder();
+            StackTraceElement[] frames = thread.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, 25); i++) {
+              text.append("    at ").append(frames[i]).append('\n');
+            }
+            stacks.put(thread, text.toString().stripTrailing());
+          }
+        });
   }
 
   Duration budget(Exit exit) {

@@ -34,7 +34,8 @@ final class ExpiryProbe<C, R> implements FaultInjector {
     History.Expiry expiry = stage.history.expiry;
     int user = 1_000_000;
     Principal principal = stage.workload.principal(user);
-    UserScript<C, R> script = stage.workload.newUser(user, stage.context.settings().seed() ^ 0xE1E1L);
+    UserScript<C, R> script =
+        stage.workload.newUser(user, stage.context.settings().seed() ^ 0xE1E1L);
     Optional<C> first = nextJournaled(principal, script, null);
     if (first.isEmpty()) {
       expiry.detail = "the workload's user " + user + " has no command to journal";
@@ -56,16 +57,19 @@ final class ExpiryProbe<C, R> implements FaultInjector {
         // a rejection is an outcome too: the session was active
       }
       long idleSince = System.nanoTime();
-      expiry.expired = ScenarioStage.poll(Duration.ofSeconds(30), () -> {
-        try {
-          session.appliedSequence();
-          return false;
-        } catch (SessionExpiredException e) {
-          return true;
-        } catch (SteadfastException e) {
-          return false;
-        }
-      });
+      expiry.expired =
+          ScenarioStage.poll(
+              Duration.ofSeconds(30),
+              () -> {
+                try {
+                  session.appliedSequence();
+                  return false;
+                } catch (SessionExpiredException e) {
+                  return true;
+                } catch (SteadfastException e) {
+                  return false;
+                }
+              });
       expiry.expiredAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince);
       // The user's next command, or its first again if it has no other: either must be refused.
       C second = nextJournaled(principal, script, result).orElse(first.get());
@@ -80,10 +84,17 @@ final class ExpiryProbe<C, R> implements FaultInjector {
     } catch (SteadfastException e) {
       expiry.detail = "the probe failed: " + e;
     }
-    stage.history.event("session expiry probe: expired=" + expiry.expired + " after "
-        + expiry.expiredAfterMillis + " ms idle, next request: " + expiry.nextRequest);
+    stage.history.event(
+        "session expiry probe: expired="
+            + expiry.expired
+            + " after "
+            + expiry.expiredAfterMillis
+            + " ms idle, next request: "
+            + expiry.nextRequest);
   }
-  private Optional<C> nextJournaled(Principal principal, UserScript<C, R> script, @Nullable R last) {
+
+  private Optional<C> nextJournaled(
+      Principal principal, UserScript<C, R> script, @Nullable R last) {
     R previous = last;
     for (int i = 0; i < 20; i++) {
       Optional<C> next = script.next(previous);
@@ -98,6 +109,7 @@ final class ExpiryProbe<C, R> implements FaultInjector {
     }
     return Optional.empty();
   }
+
   /** After the later faults: the expired session must still be expired. */
   void checkAgain() {
     Session<C, R> session = expirySession;

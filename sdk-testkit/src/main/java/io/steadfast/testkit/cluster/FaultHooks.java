@@ -5,11 +5,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Lets the scenario crash a node while it is inside one of its application's exit points: armed
- * for one exit point on one node, the next such call there signals the scenario and holds until
- * the node has been crashed (or a deadline passes), then carries on as a dying process would.
+ * Lets the scenario crash a node while it is inside one of its application's exit points: armed for
+ * one exit point on one node, the next such call there signals the scenario and holds until the
+ * node has been crashed (or a deadline passes), then carries on as a dying process would.
  *
  * <p>Thread-safe; fires at most once per arming.
  */
@@ -17,14 +18,15 @@ final class FaultHooks {
 
   /** Where a fault may be placed. */
   enum Place {
-    APPLY, CHECKPOINT
+    APPLY,
+    CHECKPOINT
   }
 
   private record Armed(Place place, String node, CountDownLatch entered, BooleanSupplier crashed) {}
 
   private static final Duration HOLD = Duration.ofSeconds(15);
 
-  private final AtomicReference<Armed> armed = new AtomicReference<>();
+  private final AtomicReference<@Nullable Armed> armed = new AtomicReference<>();
 
   /**
    * Arms the hook; the returned latch opens when the call is entered.
@@ -45,7 +47,9 @@ final class FaultHooks {
   /** Called at the start of an exit point on {@code node}'s thread. */
   void at(Place place, String node) {
     Armed current = armed.get();
-    if (current == null || current.place() != place || !current.node().equals(node)
+    if (current == null
+        || current.place() != place
+        || !current.node().equals(node)
         || !armed.compareAndSet(current, null)) {
       return;
     }

@@ -7,13 +7,13 @@ import java.util.SplittableRandom;
 
 /**
  * The faults of one cluster scenario, in order, drawn from the run's seed: the same seed always
- * gives the same schedule. What the cluster does in between (thread interleaving, election
- * timing) is not under the seed's control; the schedule is.
+ * gives the same schedule. What the cluster does in between (thread interleaving, election timing)
+ * is not under the seed's control; the schedule is.
  *
  * <p>Every schedule holds at least two switchovers, a plain crash of the primary, a crash inside
- * {@code apply} and one during a checkpoint, a node left behind until it must install a
- * checkpoint, a session left to expire, and a round of write attempts on the backups. The
- * expiring session comes before a crash, so that a new primary has to agree with the old one.
+ * {@code apply} and one during a checkpoint, a node left behind until it must install a checkpoint,
+ * a session left to expire, and a round of write attempts on the backups. The expiring session
+ * comes before a crash, so that a new primary has to agree with the old one.
  *
  * <p>Immutable and thread-safe.
  *
@@ -51,8 +51,13 @@ record FaultSchedule(long seed, List<Fault> faults) {
   record Fault(Kind kind, int afterAcks, int choice, int restartAfterAcks) {
     @Override
     public String toString() {
-      return kind + "(after " + afterAcks + " acks, choice " + choice
-          + (restartAfterAcks > 0 ? ", restart after " + restartAfterAcks + " acks" : "") + ")";
+      return kind
+          + "(after "
+          + afterAcks
+          + " acks, choice "
+          + choice
+          + (restartAfterAcks > 0 ? ", restart after " + restartAfterAcks + " acks" : "")
+          + ")";
     }
   }
 
@@ -70,8 +75,14 @@ record FaultSchedule(long seed, List<Fault> faults) {
     int rounds = deep ? 3 : 1;
     List<Kind> kinds = new ArrayList<>();
     for (int i = 0; i < rounds; i++) {
-      kinds.addAll(List.of(Kind.SWITCHOVER, Kind.SWITCHOVER, Kind.CRASH, Kind.CRASH_IN_APPLY,
-          Kind.CRASH_IN_CHECKPOINT, Kind.LAG_AND_REJOIN));
+      kinds.addAll(
+          List.of(
+              Kind.SWITCHOVER,
+              Kind.SWITCHOVER,
+              Kind.CRASH,
+              Kind.CRASH_IN_APPLY,
+              Kind.CRASH_IN_CHECKPOINT,
+              Kind.LAG_AND_REJOIN));
       if (deep) {
         kinds.addAll(List.of(Kind.CRASH, Kind.SWITCHOVER));
       }
@@ -90,8 +101,12 @@ record FaultSchedule(long seed, List<Fault> faults) {
     int gap = deep ? 120 : 25;
     for (Kind kind : kinds) {
       boolean crash = kind.name().startsWith("CRASH");
-      faults.add(new Fault(kind, gap + random.nextInt(gap * 2), random.nextInt(1_000),
-          crash ? 5 + random.nextInt(gap) : 0));
+      faults.add(
+          new Fault(
+              kind,
+              gap + random.nextInt(gap * 2),
+              random.nextInt(1_000),
+              crash ? 5 + random.nextInt(gap) : 0));
     }
     return new FaultSchedule(seed, faults);
   }

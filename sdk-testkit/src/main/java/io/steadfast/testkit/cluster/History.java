@@ -47,8 +47,17 @@ final class History<C, R> {
 
     @Override
     public String toString() {
-      return "fault " + number + " " + kind + " " + from + (to.isEmpty() ? "" : " -> " + to)
-          + (completed ? " completed" : " NOT completed") + " in " + millis + " ms"
+      return "fault "
+          + number
+          + " "
+          + kind
+          + " "
+          + from
+          + (to.isEmpty() ? "" : " -> " + to)
+          + (completed ? " completed" : " NOT completed")
+          + " in "
+          + millis
+          + " ms"
           + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
   }
@@ -104,8 +113,8 @@ final class History<C, R> {
   }
 
   /** A quiet resend of a settled session's last request (RS-1). */
-  record QuietResend(SessionId session, long sequence, boolean sameResult, boolean sameDigest,
-      String detail) {}
+  record QuietResend(
+      SessionId session, long sequence, boolean sameResult, boolean sameDigest, String detail) {}
 
   FaultSchedule schedule = FaultSchedule.generate(0, false);
   long started = System.nanoTime();
@@ -118,24 +127,29 @@ final class History<C, R> {
   final List<BackupProbe> backupProbes = new ArrayList<>();
   final List<Rejoin> rejoins = new ArrayList<>();
   final List<QuietResend> quietResends = new ArrayList<>();
+
   /** Sessions the scenario itself opened (the expiry probe): request number to command. */
   final Map<SessionId, Map<Long, C>> ownSessions = new LinkedHashMap<>();
+
   final Map<String, StateDigest> finalDigests = new LinkedHashMap<>();
   final Map<String, String> finalFingerprints = new LinkedHashMap<>();
   final Map<String, Position> finalPositions = new LinkedHashMap<>();
   long convergenceMillis = -1;
   long convergenceLimitMillis;
   String convergenceDetail = "";
+
   /** Why the scenario stopped early, or null if it ran to the end. */
   @Nullable String abortedBecause;
+
   long durationMillis;
   Observations<C> observations = new Observations<>();
   @Nullable ExitTimings timings;
   @Nullable LoadDriver<C, R> load;
 
   void event(String text) {
-    timeline.add(String.format(java.util.Locale.ROOT, "+%8.3f s  %s",
-        (System.nanoTime() - started) / 1e9, text));
+    timeline.add(
+        String.format(
+            java.util.Locale.ROOT, "+%8.3f s  %s", (System.nanoTime() - started) / 1e9, text));
   }
 
   LoadDriver<C, R> load() {

@@ -3,7 +3,6 @@ package io.steadfast.testkit.cluster;
 import io.steadfast.api.CommandRejectedException;
 import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.MalformedCommandException;
-import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.NotAuthorizedException;
@@ -42,12 +41,16 @@ final class LoadDriver<C, R> implements AutoCloseable {
   static final class UserState<C> {
     final SessionId id;
     final Principal principal;
+
     /** Request number to command, for every request that may have been journaled. */
     final Map<Long, C> submitted = new ConcurrentSkipListMap<>();
+
     /** Request number to the outcome the session was told. */
     final Map<Long, Result> acknowledged = new ConcurrentSkipListMap<>();
+
     /** Request number to the global acknowledgement ordinal. */
     final Map<Long, Long> ackOrdinal = new ConcurrentSkipListMap<>();
+
     volatile long lastAcked;
     volatile @Nullable C lastAckedCommand;
     volatile @Nullable Result lastAckedResult;
@@ -92,8 +95,12 @@ final class LoadDriver<C, R> implements AutoCloseable {
   private boolean paused;
   private int parked;
 
-  LoadDriver(EmbeddedCluster<C, R> cluster, CommandCodec<C, R> codec, Workload<C, R> workload,
-      Observations<C> observations, long seed) {
+  LoadDriver(
+      EmbeddedCluster<C, R> cluster,
+      CommandCodec<C, R> codec,
+      Workload<C, R> workload,
+      Observations<C> observations,
+      long seed) {
     this.cluster = cluster;
     this.client = cluster.client();
     this.codec = codec;
@@ -164,8 +171,14 @@ final class LoadDriver<C, R> implements AutoCloseable {
       }
       if (sent == null) {
         state.unsettled = true;
-        errors.add("session " + id + ": request " + sequence + " still has no outcome after "
-            + SETTLE.toSeconds() + " s of retries");
+        errors.add(
+            "session "
+                + id
+                + ": request "
+                + sequence
+                + " still has no outcome after "
+                + SETTLE.toSeconds()
+                + " s of retries");
         return;
       }
       state.acknowledged.put(sequence, sent.result());
@@ -237,18 +250,37 @@ final class LoadDriver<C, R> implements AutoCloseable {
       ResumePoint point = session.resumePoint();
       long applied = session.appliedSequence();
       List<Applied<C>> calls = observations.ofSession(state.id);
-      String where = "session " + state.id + " after fault " + now + ", last acknowledged request "
-          + sequence;
+      String where =
+          "session " + state.id + " after fault " + now + ", last acknowledged request " + sequence;
       if (applied != sequence) {
-        probes.add(new Probe("RS-2", now, false, where + ": the primary's record says request "
-            + applied + " was the last applied"));
+        probes.add(
+            new Probe(
+                "RS-2",
+                now,
+                false,
+                where
+                    + ": the primary's record says request "
+                    + applied
+                    + " was the last applied"));
       } else if (calls.size() < sequence) {
-        probes.add(new Probe("RS-2", now, false, where + ": only " + calls.size()
-            + " apply calls were seen for the session"));
+        probes.add(
+            new Probe(
+                "RS-2",
+                now,
+                false,
+                where + ": only " + calls.size() + " apply calls were seen for the session"));
       } else {
         ResumePoint expected = calls.get((int) sequence - 1).resumeAfter();
-        probes.add(new Probe("RS-2", now, expected.equals(point), where + ": resume point "
-            + point + ", recorded by the acknowledged command " + expected));
+        probes.add(
+            new Probe(
+                "RS-2",
+                now,
+                expected.equals(point),
+                where
+                    + ": resume point "
+                    + point
+                    + ", recorded by the acknowledged command "
+                    + expected));
       }
     } catch (SteadfastException e) {
       inconclusiveProbes.incrementAndGet();
@@ -271,11 +303,24 @@ final class LoadDriver<C, R> implements AutoCloseable {
     int after = observations.ofSession(state.id).size();
     String where = "session " + state.id + " request " + sequence + " resent after fault " + now;
     if (after != before) {
-      probes.add(new Probe("RS-1", now, false, where + " was applied again: " + before
-          + " apply calls before, " + after + " after"));
+      probes.add(
+          new Probe(
+              "RS-1",
+              now,
+              false,
+              where
+                  + " was applied again: "
+                  + before
+                  + " apply calls before, "
+                  + after
+                  + " after"));
     } else {
-      probes.add(new Probe("RS-1", now, again.equals(original), where + ": first answer "
-          + original + ", answer to the retry " + again));
+      probes.add(
+          new Probe(
+              "RS-1",
+              now,
+              again.equals(original),
+              where + ": first answer " + original + ", answer to the retry " + again));
     }
   }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Everything the replicas' applications and the nodes' role listeners reported during a scenario:
- * the apply calls by position (the first report of a position is kept, later ones are compared
- * with it), role changes as the runtime delivered them and as the application received them.
+ * the apply calls by position (the first report of a position is kept, later ones are compared with
+ * it), role changes as the runtime delivered them and as the application received them.
  *
  * <p>Thread-safe: written by every node's apply and role threads at once.
  */
@@ -32,7 +32,8 @@ final class Observations<C> {
   record RoleEvent(RoleChange change, String threw, boolean overlapping, long nanos) {}
 
   private final NavigableMap<Long, Applied<C>> byIndex = new ConcurrentSkipListMap<>();
-  private final Map<SessionId, NavigableMap<Long, Applied<C>>> bySession = new ConcurrentHashMap<>();
+  private final Map<SessionId, NavigableMap<Long, Applied<C>>> bySession =
+      new ConcurrentHashMap<>();
   private final List<String> conflicts = new CopyOnWriteArrayList<>();
   private final Map<String, Long> callsPerNode = new ConcurrentHashMap<>();
   private final List<RoleEvent> delivered = new CopyOnWriteArrayList<>();
@@ -43,11 +44,17 @@ final class Observations<C> {
     callsPerNode.merge(call.node(), 1L, Long::sum);
     Applied<C> first = byIndex.putIfAbsent(call.position().index(), call);
     if (first == null) {
-      bySession.computeIfAbsent(call.session(), s -> new ConcurrentSkipListMap<>())
+      bySession
+          .computeIfAbsent(call.session(), s -> new ConcurrentSkipListMap<>())
           .put(call.position().index(), call);
     } else if (!first.sameCall(call)) {
-      conflicts.add("position index " + call.position().index() + " was applied as\n  " + first
-          + "\nand as\n  " + call);
+      conflicts.add(
+          "position index "
+              + call.position().index()
+              + " was applied as\n  "
+              + first
+              + "\nand as\n  "
+              + call);
     }
   }
 
@@ -57,7 +64,8 @@ final class Observations<C> {
 
   /** Notes that a role callback started on {@code node}; true if another one is still running. */
   boolean enterRoleCallback(String node) {
-    return roleCallbacksRunning.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet() > 1;
+    return roleCallbacksRunning.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet()
+        > 1;
   }
 
   void leaveRoleCallback(String node) {

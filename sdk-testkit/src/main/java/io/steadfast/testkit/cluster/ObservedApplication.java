@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The vendor's application as the cluster runs it during certification: every exit point is
- * passed through unchanged, and what went in and came out is reported to the {@link
- * Observations}, the {@link ExitTimings} and the {@link FaultHooks}.
+ * The vendor's application as the cluster runs it during certification: every exit point is passed
+ * through unchanged, and what went in and came out is reported to the {@link Observations}, the
+ * {@link ExitTimings} and the {@link FaultHooks}.
  *
  * <p>As thread-safe as the application it wraps; the per-node bookkeeping is concurrent.
  */
@@ -37,8 +37,12 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
   private final ExitTimings timings;
   private final FaultHooks hooks;
 
-  ObservedApplication(ResilientApplication<C, R> delegate, CommandCodec<C, R> codec,
-      Observations<C> observations, ExitTimings timings, FaultHooks hooks) {
+  ObservedApplication(
+      ResilientApplication<C, R> delegate,
+      CommandCodec<C, R> codec,
+      Observations<C> observations,
+      ExitTimings timings,
+      FaultHooks hooks) {
     this.delegate = delegate;
     this.codec = codec;
     this.observations = observations;
@@ -48,7 +52,9 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
 
   /** The vendor's instance inside {@code application}, or {@code application} itself. */
   static ResilientApplication<?, ?> unwrap(ResilientApplication<?, ?> application) {
-    return application instanceof ObservedApplication<?, ?> observed ? observed.delegate : application;
+    return application instanceof ObservedApplication<?, ?> observed
+        ? observed.delegate
+        : application;
   }
 
   /** The node whose engine thread this is ({@code n1}, …), or {@code ?}. */
@@ -89,17 +95,26 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
     return answer;
   }
 
-  private void record(C command, ApplyContext context, Result result, @Nullable ResumePoint kept,
-      String node) {
+  private void record(
+      C command, ApplyContext context, Result result, @Nullable ResumePoint kept, String node) {
     String text;
     try {
       text = Outcome.describe(codec.encodeCommand(command));
     } catch (RuntimeException e) {
       text = String.valueOf(command);
     }
-    observations.applied(new Applied<>(context.position(), context.sessionId(),
-        context.principal(), context.timestamp(), command, text, result, context.resumePoint(),
-        kept, node));
+    observations.applied(
+        new Applied<>(
+            context.position(),
+            context.sessionId(),
+            context.principal(),
+            context.timestamp(),
+            command,
+            text,
+            result,
+            context.resumePoint(),
+            kept,
+            node));
   }
 
   @Override

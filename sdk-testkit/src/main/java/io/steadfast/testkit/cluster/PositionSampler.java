@@ -25,15 +25,19 @@ final class PositionSampler<C, R> {
       }
       try {
         int incarnation = stage.incarnation(node);
-        stage.history.positions.add(new History.PositionSample(node.id().value(), incarnation,
-            node.appliedPosition()));
+        stage.history.positions.add(
+            new History.PositionSample(node.id().value(), incarnation, node.appliedPosition()));
         if (fingerprint) {
-          node.audit().inspect(app -> {
-            stage.history.fingerprints.add(new History.FingerprintSample(node.id().value(),
-                node.appliedPosition(),
-                Checkpoints.fingerprint(ObservedApplication.unwrap(app)).hex()));
-            return null;
-          });
+          node.audit()
+              .inspect(
+                  app -> {
+                    stage.history.fingerprints.add(
+                        new History.FingerprintSample(
+                            node.id().value(),
+                            node.appliedPosition(),
+                            Checkpoints.fingerprint(ObservedApplication.unwrap(app)).hex()));
+                    return null;
+                  });
         }
       } catch (RuntimeException e) {
         // the node is stopping; the next sample will see it stopped

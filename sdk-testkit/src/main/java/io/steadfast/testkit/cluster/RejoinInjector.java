@@ -27,27 +27,47 @@ final class RejoinInjector<C, R> implements FaultInjector {
     History.Rejoin rejoin = new History.Rejoin();
     stage.history.rejoins.add(rejoin);
     SteadfastNode<C, R> primary = c.primary();
-    List<NodeId> backups = c.ids().stream().filter(id -> !id.equals(primary.id())).sorted().toList();
+    List<NodeId> backups =
+        c.ids().stream().filter(id -> !id.equals(primary.id())).sorted().toList();
     NodeId lagging = backups.get(fault.choice() % backups.size());
     rejoin.node = lagging.value();
     rejoin.behindIndex = c.node(lagging).status().appliedIndex();
     Position before = c.node(lagging).appliedPosition();
     long start = System.nanoTime();
     c.stop(lagging);
-    stage.history.event("stopped " + lagging + " at journal index " + rejoin.behindIndex
-        + "; waiting for the journal to be purged past it");
-    rejoin.logPurged = ScenarioStage.poll(Duration.ofSeconds(90), () -> stage.purgedPast(rejoin.behindIndex));
+    stage.history.event(
+        "stopped "
+            + lagging
+            + " at journal index "
+            + rejoin.behindIndex
+            + "; waiting for the journal to be purged past it");
+    rejoin.logPurged =
+        ScenarioStage.poll(Duration.ofSeconds(90), () -> stage.purgedPast(rejoin.behindIndex));
     if (!rejoin.logPurged) {
-      rejoin.detail = "the primary's journal was not purged past index " + rejoin.behindIndex
-          + " within 90 s";
+      rejoin.detail =
+          "the primary's journal was not purged past index " + rejoin.behindIndex + " within 90 s";
     }
     long restartedAt = System.nanoTime();
     stage.restart(lagging, before);
-    rejoin.rejoinedByInstall = ScenarioStage.poll(Duration.ofSeconds(60), () -> stage.history.observations.delivered()
-        .stream().anyMatch(e -> e.nanos() > restartedAt && e.change().node().equals(lagging)
-            && e.change().reason() == RoleChange.Reason.REJOIN));
+    rejoin.rejoinedByInstall =
+        ScenarioStage.poll(
+            Duration.ofSeconds(60),
+            () ->
+                stage.history.observations.delivered().stream()
+                    .anyMatch(
+                        e ->
+                            e.nanos() > restartedAt
+                                && e.change().node().equals(lagging)
+                                && e.change().reason() == RoleChange.Reason.REJOIN));
     rejoin.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    stage.history.event("rejoin of " + lagging + ": " + (rejoin.rejoinedByInstall
-        ? "installed a checkpoint (REJOIN)" : "no REJOIN within 60 s") + " " + rejoin.detail);
+    stage.history.event(
+        "rejoin of "
+            + lagging
+            + ": "
+            + (rejoin.rejoinedByInstall
+                ? "installed a checkpoint (REJOIN)"
+                : "no REJOIN within 60 s")
+            + " "
+            + rejoin.detail);
   }
 }

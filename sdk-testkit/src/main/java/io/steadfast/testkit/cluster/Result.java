@@ -38,8 +38,8 @@ record Result(boolean rejected, String detail) {
   }
 
   static Result rejected(Exception e) {
-    return new Result(true, e.getClass().getSimpleName() + ": "
-        + (e.getMessage() == null ? "" : e.getMessage()));
+    return new Result(
+        true, e.getClass().getSimpleName() + ": " + (e.getMessage() == null ? "" : e.getMessage()));
   }
 
   static Result rejected(CommandRejectedException e) {

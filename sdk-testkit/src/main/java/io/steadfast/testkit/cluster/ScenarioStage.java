@@ -21,9 +21,9 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the parts of one certification run share: the vendor's context, the history being
- * recorded, the running cluster, and the waits and bookkeeping every fault uses (restarts with
- * incarnation counts, progress of the load, replicas caught up, fingerprints).
+ * What the parts of one certification run share: the vendor's context, the history being recorded,
+ * the running cluster, and the waits and bookkeeping every fault uses (restarts with incarnation
+ * counts, progress of the load, replicas caught up, fingerprints).
  *
  * <p>Used from the scenario's thread, except {@link #incarnation}, which the sampler calls.
  */
@@ -61,18 +61,21 @@ final class ScenarioStage<C, R> {
     }
     return running;
   }
+
   void finish(History.FaultRecord record, long start) {
     record.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     record.generation = history.load().faultInjected();
     history.faults.add(record);
     history.event(record.toString());
   }
+
   void restart(NodeId id, Position before) {
     incarnations.merge(id.value(), 1, Integer::sum);
     cluster().restart(id);
     history.restarts.add(new History.Restart(id.value(), before));
     history.event("restarted " + id + " (it had applied " + before + ")");
   }
+
   void restartStopped() {
     for (SteadfastNode<C, R> node : cluster().nodes()) {
       if (node.stopped()) {
@@ -80,11 +83,13 @@ final class ScenarioStage<C, R> {
       }
     }
   }
+
   boolean awaitAcks(int more) {
     LoadDriver<C, R> load = history.load();
     long target = load.acknowledged() + more;
     return poll(PROGRESS, () -> load.acknowledged() >= target);
   }
+
   static boolean poll(Duration timeout, BooleanSupplier condition) {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -100,12 +105,14 @@ final class ScenarioStage<C, R> {
     }
     return true;
   }
+
   boolean caughtUp() {
     List<NodeStatus> statuses = cluster().status();
     long commit = statuses.stream().mapToLong(NodeStatus::commitIndex).max().orElse(-1);
     return statuses.size() == cluster().ids().size()
         && statuses.stream().allMatch(s -> s.appliedIndex() == commit);
   }
+
   Map<String, StateDigest> digests() {
     Map<String, StateDigest> digests = new TreeMap<>();
     for (SteadfastNode<C, R> node : cluster().nodes()) {
@@ -115,6 +122,7 @@ final class ScenarioStage<C, R> {
     }
     return digests;
   }
+
   /** Whether the primary's journal now starts after {@code index} (older entries were purged). */
   boolean purgedPast(long index) {
     try {

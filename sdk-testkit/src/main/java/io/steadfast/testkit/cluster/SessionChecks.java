@@ -37,24 +37,39 @@ final class SessionChecks {
     for (History.QuietResend resend : history.quietResends) {
       coverage.increment("quietRetries");
       if (!resend.sameResult() || !resend.sameDigest()) {
-        problems.add("quiet retry of " + resend.session() + " request " + resend.sequence() + ": "
-            + resend.detail());
+        problems.add(
+            "quiet retry of "
+                + resend.session()
+                + " request "
+                + resend.sequence()
+                + ": "
+                + resend.detail());
       }
     }
     coverage.set("inconclusive", history.load().inconclusiveProbes());
     if (!problems.isEmpty()) {
-      return CheckOutcome.fail(problems.size() + " retries were not exactly once",
-          Evidence.lines(problems)).with(coverage);
+      return CheckOutcome.fail(
+              problems.size() + " retries were not exactly once", Evidence.lines(problems))
+          .with(coverage);
     }
-    if (coverage.get("retriesAfterFailover") == 0 || coverage.get("retriesAfterSwitchover") == 0
+    if (coverage.get("retriesAfterFailover") == 0
+        || coverage.get("retriesAfterSwitchover") == 0
         || coverage.get("quietRetries") == 0) {
-      return ClusterChecks.unknown(history, "retries were not tried after both a failover and a"
-          + " switchover and on a quiet cluster: " + coverage.snapshot(), coverage);
+      return ClusterChecks.unknown(
+          history,
+          "retries were not tried after both a failover and a"
+              + " switchover and on a quiet cluster: "
+              + coverage.snapshot(),
+          coverage);
     }
-    return CheckOutcome.pass((coverage.get("retriesAfterFailover")
-        + coverage.get("retriesAfterSwitchover")) + " requests retried with their number after"
-        + " failovers and switchovers, " + coverage.get("quietRetries") + " on a quiet cluster:"
-        + " each answered as the first time and applied once").with(coverage);
+    return CheckOutcome.pass(
+            (coverage.get("retriesAfterFailover") + coverage.get("retriesAfterSwitchover"))
+                + " requests retried with their number after"
+                + " failovers and switchovers, "
+                + coverage.get("quietRetries")
+                + " on a quiet cluster:"
+                + " each answered as the first time and applied once")
+        .with(coverage);
   }
 
   /** RS-2: after failovers each session resumes where its last acknowledged command left it. */
@@ -76,28 +91,38 @@ final class SessionChecks {
         problems.add(probe.detail());
       }
     }
-    long set = history.observations.byIndex().values().stream()
-        .filter(call -> call.resumeSet() != null && !call.resumeSet().isStart())
-        .count();
+    long set =
+        history.observations.byIndex().values().stream()
+            .filter(call -> call.resumeSet() != null && !call.resumeSet().isStart())
+            .count();
     coverage.set("resumePointsSet", set);
     if (!problems.isEmpty()) {
-      return CheckOutcome.fail(problems.size() + " sessions resumed elsewhere",
-          Evidence.lines(problems)).with(coverage);
+      return CheckOutcome.fail(
+              problems.size() + " sessions resumed elsewhere", Evidence.lines(problems))
+          .with(coverage);
     }
     long acknowledged = history.load().acknowledged();
     if (set == 0 && acknowledged >= 20) {
-      return CheckOutcome.fail("the application never recorded a resume point",
-          acknowledged + " commands were acknowledged and none of their apply calls set a"
-              + " resume point (ApplyContext.setResumePoint), so no session can resume at its"
-              + " position").with(coverage);
+      return CheckOutcome.fail(
+              "the application never recorded a resume point",
+              acknowledged
+                  + " commands were acknowledged and none of their apply calls set a"
+                  + " resume point (ApplyContext.setResumePoint), so no session can resume at its"
+                  + " position")
+          .with(coverage);
     }
     if (coverage.get("checksAfterFailover") == 0) {
-      return ClusterChecks.unknown(history, "no session checked its resume point after a"
-          + " failover", coverage);
+      return ClusterChecks.unknown(
+          history, "no session checked its resume point after a" + " failover", coverage);
     }
-    return CheckOutcome.pass(coverage.get("checks") + " resume points read from new primaries"
-        + " after faults (" + coverage.get("checksAfterFailover") + " after failovers) equal what"
-        + " each session's last acknowledged command recorded").with(coverage);
+    return CheckOutcome.pass(
+            coverage.get("checks")
+                + " resume points read from new primaries"
+                + " after faults ("
+                + coverage.get("checksAfterFailover")
+                + " after failovers) equal what"
+                + " each session's last acknowledged command recorded")
+        .with(coverage);
   }
 
   /** RS-3: positions never go back, and one position never has two fingerprints. */
@@ -110,18 +135,31 @@ final class SessionChecks {
       coverage.increment("positionSamples");
       String key = sample.node() + "#" + sample.incarnation();
       Position before = last.put(key, sample.position());
-      if (before != null && (sample.position().index() < before.index()
-          || (sample.position().index() == before.index()
-              && sample.position().epoch() != before.epoch()))) {
-        problems.add(sample.node() + " (incarnation " + sample.incarnation() + ") went from "
-            + before + " back to " + sample.position());
+      if (before != null
+          && (sample.position().index() < before.index()
+              || (sample.position().index() == before.index()
+                  && sample.position().epoch() != before.epoch()))) {
+        problems.add(
+            sample.node()
+                + " (incarnation "
+                + sample.incarnation()
+                + ") went from "
+                + before
+                + " back to "
+                + sample.position());
       }
     }
     for (History.Restart restart : history.restarts) {
       coverage.increment("restarts");
       if (restart.reached == null || restart.reached.index() < restart.before.index()) {
-        problems.add(restart.node + " had applied " + restart.before + " before it went down and"
-            + " reached only " + restart.reached + " after its restart");
+        problems.add(
+            restart.node
+                + " had applied "
+                + restart.before
+                + " before it went down and"
+                + " reached only "
+                + restart.reached
+                + " after its restart");
       }
     }
     long previousEpoch = 0;
@@ -139,9 +177,17 @@ final class SessionChecks {
       if (first != null) {
         coverage.increment("positionsSeenTwice");
         if (!first.fingerprint().equals(sample.fingerprint())) {
-          problems.add("position " + sample.position() + " has fingerprint "
-              + first.fingerprint().substring(0, 12) + " on " + first.node() + " and "
-              + sample.fingerprint().substring(0, 12) + " on " + sample.node());
+          problems.add(
+              "position "
+                  + sample.position()
+                  + " has fingerprint "
+                  + first.fingerprint().substring(0, 12)
+                  + " on "
+                  + first.node()
+                  + " and "
+                  + sample.fingerprint().substring(0, 12)
+                  + " on "
+                  + sample.node());
         }
       }
     }
@@ -150,12 +196,18 @@ final class SessionChecks {
           .with(coverage);
     }
     if (coverage.get("restarts") == 0 || coverage.get("positionsSeenTwice") == 0) {
-      return ClusterChecks.unknown(history, "no restart, or no position fingerprinted twice",
-          coverage);
+      return ClusterChecks.unknown(
+          history, "no restart, or no position fingerprinted twice", coverage);
     }
-    return CheckOutcome.pass(coverage.get("positionSamples") + " position samples never went"
-        + " back, " + coverage.get("restarts") + " restarted nodes reached their old position, "
-        + coverage.get("positionsSeenTwice") + " repeated fingerprint samples agreed").with(coverage);
+    return CheckOutcome.pass(
+            coverage.get("positionSamples")
+                + " position samples never went"
+                + " back, "
+                + coverage.get("restarts")
+                + " restarted nodes reached their old position, "
+                + coverage.get("positionsSeenTwice")
+                + " repeated fingerprint samples agreed")
+        .with(coverage);
   }
 
   /** RS-4: a session idle past its time-to-live expires on every replica alike. */
@@ -166,27 +218,44 @@ final class SessionChecks {
     coverage.set("ttlMillis", expiry.ttlMillis);
     coverage.set("expiredAfterMillis", expiry.expiredAfterMillis);
     if (!expiry.opened) {
-      return ClusterChecks.unknown(history, "the expiry probe did not run"
-          + (expiry.detail.isEmpty() ? "" : ": " + expiry.detail), coverage);
+      return ClusterChecks.unknown(
+          history,
+          "the expiry probe did not run" + (expiry.detail.isEmpty() ? "" : ": " + expiry.detail),
+          coverage);
     }
     List<String> problems = new ArrayList<>();
     if (!expiry.expired) {
-      problems.add("session " + expiry.session + " with a time-to-live of " + expiry.ttlMillis
-          + " ms was still open after " + expiry.expiredAfterMillis + " ms idle");
+      problems.add(
+          "session "
+              + expiry.session
+              + " with a time-to-live of "
+              + expiry.ttlMillis
+              + " ms was still open after "
+              + expiry.expiredAfterMillis
+              + " ms idle");
     }
     if (!expiry.nextRequest.equals("SessionExpiredException")) {
-      problems.add("the expired session's next request got " + expiry.nextRequest
-          + " instead of SessionExpiredException");
+      problems.add(
+          "the expired session's next request got "
+              + expiry.nextRequest
+              + " instead of SessionExpiredException");
     }
-    boolean laterFault = history.faults.stream().anyMatch(f -> f.generation > expiry.generation
-        && (f.isCrash() || f.kind == FaultSchedule.Kind.SWITCHOVER) && f.completed);
+    boolean laterFault =
+        history.faults.stream()
+            .anyMatch(
+                f ->
+                    f.generation > expiry.generation
+                        && (f.isCrash() || f.kind == FaultSchedule.Kind.SWITCHOVER)
+                        && f.completed);
     if (laterFault && !expiry.afterLaterFault.equals("expired")) {
-      problems.add("after a later change of primary the session reads as "
-          + expiry.afterLaterFault);
+      problems.add(
+          "after a later change of primary the session reads as " + expiry.afterLaterFault);
     }
     if (expiry.callsRecorded > 1) {
-      problems.add(expiry.callsRecorded + " commands of the expired session were applied, 1 was"
-          + " sent before it expired");
+      problems.add(
+          expiry.callsRecorded
+              + " commands of the expired session were applied, 1 was"
+              + " sent before it expired");
     }
     problems.addAll(evidence.finalStateProblems());
     if (!problems.isEmpty()) {
@@ -196,10 +265,15 @@ final class SessionChecks {
     if (!laterFault) {
       return ClusterChecks.unknown(history, "no change of primary followed the expiry", coverage);
     }
-    return CheckOutcome.pass("a session idle past its " + expiry.ttlMillis + " ms time-to-live"
-        + " expired (after " + expiry.expiredAfterMillis + " ms), its next request got"
-        + " SessionExpiredException, a later primary agreed, and all replicas ended with one"
-        + " digest").with(coverage);
+    return CheckOutcome.pass(
+            "a session idle past its "
+                + expiry.ttlMillis
+                + " ms time-to-live"
+                + " expired (after "
+                + expiry.expiredAfterMillis
+                + " ms), its next request got SessionExpiredException, a later primary agreed, and"
+                + " all replicas ended with one digest")
+        .with(coverage);
   }
 
   private static Map<Integer, FaultSchedule.Kind> kindsByGeneration(History<?, ?> history) {

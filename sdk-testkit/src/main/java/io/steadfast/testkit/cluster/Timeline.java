@@ -24,9 +24,17 @@ final class Timeline<C, R> {
     long zero = stage.history.started;
     for (Observations.RoleEvent event : stage.history.observations.delivered()) {
       RoleChange change = event.change();
-      lines.add(String.format(java.util.Locale.ROOT, "+%8.3f s  %s %s -> %s (%s) epoch %d at %s",
-          (event.nanos() - zero) / 1e9, change.node(), change.from(), change.to(), change.reason(),
-          change.epoch(), change.position()));
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "+%8.3f s  %s %s -> %s (%s) epoch %d at %s",
+              (event.nanos() - zero) / 1e9,
+              change.node(),
+              change.from(),
+              change.to(),
+              change.reason(),
+              change.epoch(),
+              change.position()));
     }
     try {
       Path dir = stage.context.settings().reportDirectory();

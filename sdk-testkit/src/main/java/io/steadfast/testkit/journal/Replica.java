@@ -36,7 +36,10 @@ public final class Replica<C, R> {
    * @param resumePoints every session's resume point
    */
   public record Snapshot(
-      byte[] payload, int version, Position position, SortedMap<SessionId, ResumePoint> resumePoints) {
+      byte[] payload,
+      int version,
+      Position position,
+      SortedMap<SessionId, ResumePoint> resumePoints) {
 
     /** Takes an unmodifiable copy of the session table. */
     public Snapshot {
@@ -63,7 +66,8 @@ public final class Replica<C, R> {
   }
 
   /** A replica around {@code application}, which should be fresh. */
-  public static <C, R> Replica<C, R> of(ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
+  public static <C, R> Replica<C, R> of(
+      ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
     return new Replica<>(application, codec);
   }
 
@@ -89,8 +93,8 @@ public final class Replica<C, R> {
   /**
    * Restores a snapshot: the application from its payload, the session table from its copy.
    *
-   * @throws IOException whatever the application's restore throws; the session table is then
-   *     left as it was
+   * @throws IOException whatever the application's restore throws; the session table is then left
+   *     as it was
    */
   public void restore(Snapshot snapshot) throws IOException {
     Checkpoints.restore(application, snapshot.payload(), snapshot.version(), snapshot.position());

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * A journal generated from a workload and a seed: the interleaved commands of several users, and
  * the outcome each had on the reference instance that generated them.
  *
- * <p>The same workload, seed and length always give the same entries; the outcomes are the same
- * too as long as the application is deterministic. Immutable and thread-safe if the commands and
+ * <p>The same workload, seed and length always give the same entries; the outcomes are the same too
+ * as long as the application is deterministic. Immutable and thread-safe if the commands and
  * results are.
  *
  * @param <C> the command type
@@ -70,7 +70,8 @@ public final class Trace<C, R> {
     }
     int concurrent = workload.concurrentUsers();
     if (concurrent <= 0) {
-      throw new IllegalArgumentException("workload concurrentUsers must be positive: " + concurrent);
+      throw new IllegalArgumentException(
+          "workload concurrentUsers must be positive: " + concurrent);
     }
     SplittableRandom random = new SplittableRandom(seed);
     Replica<C, R> replica = Replica.of(reference, codec);

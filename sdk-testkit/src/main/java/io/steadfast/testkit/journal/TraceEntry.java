@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One journal entry of a generated trace: a command with everything the primary would have
- * assigned to it.
+ * One journal entry of a generated trace: a command with everything the primary would have assigned
+ * to it.
  *
  * <p>Immutable and thread-safe if the command is.
  *
@@ -41,7 +41,9 @@ public record TraceEntry<C>(
     Objects.requireNonNull(command, "command");
   }
 
-  /** One line for reports: position, session, user, time and the command as the codec encodes it. */
+  /**
+   * One line for reports: position, session, user, time and the command as the codec encodes it.
+   */
   public String describe(CommandCodec<C, ?> codec) {
     String text;
     try {
@@ -49,7 +51,15 @@ public record TraceEntry<C>(
     } catch (RuntimeException e) {
       text = String.valueOf(command);
     }
-    return position + " " + sessionId + " (" + principal.user() + ") " + timestamp + " "
-        + (injected ? "[injected] " : "") + text;
+    return position
+        + " "
+        + sessionId
+        + " ("
+        + principal.user()
+        + ") "
+        + timestamp
+        + " "
+        + (injected ? "[injected] " : "")
+        + text;
   }
 }

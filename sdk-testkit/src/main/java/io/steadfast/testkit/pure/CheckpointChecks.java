@@ -12,10 +12,9 @@ import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;
 import io.steadfast.testkit.rule.Coverage;
 import java.io.IOException;
-import java.util.NavigableSet;
 import java.util.Arrays;
+import java.util.NavigableSet;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /** CP-1, CP-2, CP-5 and CP-6: checkpoint and restore in one JVM. */
@@ -28,7 +27,10 @@ final class CheckpointChecks {
 
   private CheckpointChecks() {}
 
-  /** CP-1: restore at sampled positions, into a fresh and into a used instance, then compare the next K outcomes. */
+  /**
+   * CP-1: restore at sampled positions, into a fresh and into a used instance, then compare the
+   * next K outcomes.
+   */
   static <C, R> CheckOutcome roundTrip(CheckContext<C, R> context) {
     Trace<C, R> trace = context.trace();
     int n = trace.size();
@@ -63,11 +65,22 @@ final class CheckpointChecks {
           coverage.increment("commandsCompared");
           if (!outcome.equals(trace.outcome(i))) {
             return CheckOutcome.fail(
-                    "the state restored from the checkpoint at " + snapshot.position()
-                        + " behaves differently at entry #" + (i + 1),
-                    "checkpoint after entry #" + k + " (" + snapshot.payload().length
-                        + " bytes) restored into " + into + "\n" + Evidence.entry(context, i)
-                        + "\noriginal: " + trace.outcome(i) + "\nrestored: " + outcome)
+                    "the state restored from the checkpoint at "
+                        + snapshot.position()
+                        + " behaves differently at entry #"
+                        + (i + 1),
+                    "checkpoint after entry #"
+                        + k
+                        + " ("
+                        + snapshot.payload().length
+                        + " bytes) restored into "
+                        + into
+                        + "\n"
+                        + Evidence.entry(context, i)
+                        + "\noriginal: "
+                        + trace.outcome(i)
+                        + "\nrestored: "
+                        + outcome)
                 .with(coverage);
           }
         }
@@ -77,8 +90,13 @@ final class CheckpointChecks {
       return CheckOutcome.unknown("no command followed any checkpoint position").with(coverage);
     }
     return CheckOutcome.pass(
-            "restores at " + ks.size() + " positions gave identical results for the next "
-                + horizon + " commands (" + coverage.get("commandsCompared") + " compared)")
+            "restores at "
+                + ks.size()
+                + " positions gave identical results for the next "
+                + horizon
+                + " commands ("
+                + coverage.get("commandsCompared")
+                + " compared)")
         .with(coverage);
   }
 
@@ -98,8 +116,11 @@ final class CheckpointChecks {
       if (!outcome.equals(trace.outcome(i))) {
         return CheckOutcome.fail(
                 "checkpointing changed the state: entry #" + (i + 1) + " gives another result",
-                Evidence.entry(context, i) + "\nwithout checkpoints: " + trace.outcome(i)
-                    + "\nwith a checkpoint after every entry: " + outcome)
+                Evidence.entry(context, i)
+                    + "\nwithout checkpoints: "
+                    + trace.outcome(i)
+                    + "\nwith a checkpoint after every entry: "
+                    + outcome)
             .with(coverage);
       }
     }
@@ -128,11 +149,23 @@ final class CheckpointChecks {
       if (!Arrays.equals(original, twice) || !Arrays.equals(original, again)) {
         byte[] other = Arrays.equals(original, twice) ? again : twice;
         return CheckOutcome.fail(
-                "the same state gives different checkpoint bytes at " + sweep.position()
-                    + (Arrays.equals(original, twice) ? " after a round trip" : " when taken twice"),
-                "after entry #" + k + ": " + original.length + " bytes (" + Fingerprint.of(original)
-                    + ") then " + other.length + " bytes (" + Fingerprint.of(other)
-                    + "), first difference at byte " + Evidence.firstDifference(original, other)
+                "the same state gives different checkpoint bytes at "
+                    + sweep.position()
+                    + (Arrays.equals(original, twice)
+                        ? " after a round trip"
+                        : " when taken twice"),
+                "after entry #"
+                    + k
+                    + ": "
+                    + original.length
+                    + " bytes ("
+                    + Fingerprint.of(original)
+                    + ") then "
+                    + other.length
+                    + " bytes ("
+                    + Fingerprint.of(other)
+                    + "), first difference at byte "
+                    + Evidence.firstDifference(original, other)
                     + "\nthe restored state behaves the same (CP-1 passed), so the encoding"
                     + " depends on history: sort what is unordered (a HashMap's order depends on"
                     + " its capacity and insertion history)")
@@ -140,8 +173,11 @@ final class CheckpointChecks {
       }
     }
     return CheckOutcome.pass(
-            "checkpoints canonical at " + ks.size() + " states, and checkpointing after each of "
-                + n + " entries changed nothing")
+            "checkpoints canonical at "
+                + ks.size()
+                + " states, and checkpointing after each of "
+                + n
+                + " entries changed nothing")
         .with(coverage);
   }
 
@@ -166,8 +202,11 @@ final class CheckpointChecks {
               refusal == null
                   ? "restore accepted a checkpoint of future version " + future
                   : "restore failed on future version " + future + " without a definite error",
-              "the application writes version " + current + "; restore must refuse version "
-                  + future + " with an IOException or CheckpointException naming the version"
+              "the application writes version "
+                  + current
+                  + "; restore must refuse version "
+                  + future
+                  + " with an IOException or CheckpointException naming the version"
                   + (refusal == null ? "" : "\nit threw " + Evidence.describe(refusal)))
           .with(coverage);
     }
@@ -177,7 +216,10 @@ final class CheckpointChecks {
         Checkpoints.restore(target, golden.payload(), golden.version(), snapshot.position());
       } catch (IOException | RuntimeException e) {
         return CheckOutcome.fail(
-                "golden checkpoint " + golden.name() + " (version " + golden.version()
+                "golden checkpoint "
+                    + golden.name()
+                    + " (version "
+                    + golden.version()
                     + ") no longer restores",
                 Evidence.describe(e))
             .with(coverage);
@@ -186,14 +228,14 @@ final class CheckpointChecks {
       if (golden.expected().isPresent() && !golden.expected().get().equals(restored)) {
         return CheckOutcome.fail(
                 "golden checkpoint " + golden.name() + " restores to another state",
-                "expected fingerprint " + golden.expected().get().hex() + ", got "
-                    + restored.hex())
+                "expected fingerprint " + golden.expected().get().hex() + ", got " + restored.hex())
             .with(coverage);
       }
       coverage.increment("goldenRestored");
     }
     return CheckOutcome.pass(
-            "future versions refused; " + coverage.get("goldenRestored")
+            "future versions refused; "
+                + coverage.get("goldenRestored")
                 + " golden checkpoints restored")
         .with(coverage);
   }
@@ -206,11 +248,15 @@ final class CheckpointChecks {
     Fingerprint before = running.fingerprint();
     Coverage coverage = new Coverage();
     if (payload.length == 0) {
-      return CheckOutcome.unknown("the checkpoint at the end of the trace is empty; nothing to truncate");
+      return CheckOutcome.unknown(
+          "the checkpoint at the end of the trace is empty; nothing to truncate");
     }
     SplittableRandom random = new SplittableRandom(context.settings().seed() ^ 0x4350_2D36L);
-    NavigableSet<Integer> cuts = Sampling.upTo(payload.length, payload.length <= ALL_CUTS_UP_TO
-        ? payload.length : SAMPLED_CUTS, random.nextLong());
+    NavigableSet<Integer> cuts =
+        Sampling.upTo(
+            payload.length,
+            payload.length <= ALL_CUTS_UP_TO ? payload.length : SAMPLED_CUTS,
+            random.nextLong());
     for (int cut : cuts) {
       byte[] truncated = Arrays.copyOf(payload, cut);
       Attempt attempt = attempt(context, truncated, snapshot);
@@ -218,10 +264,18 @@ final class CheckpointChecks {
         return CheckOutcome.fail(
                 attempt == Attempt.CRASHED
                     ? "restore of a truncated payload crashed with an Error"
-                    : "restore silently accepted a payload truncated to " + cut + " of "
-                        + payload.length + " bytes",
-                "checkpoint at " + snapshot.position() + ", " + payload.length + " bytes, cut at "
-                    + cut + "; restore must read what it wrote and fail on a short payload (an"
+                    : "restore silently accepted a payload truncated to "
+                        + cut
+                        + " of "
+                        + payload.length
+                        + " bytes",
+                "checkpoint at "
+                    + snapshot.position()
+                    + ", "
+                    + payload.length
+                    + " bytes, cut at "
+                    + cut
+                    + "; restore must read what it wrote and fail on a short payload (an"
                     + " EOFException from the reader is enough)")
             .with(coverage);
       }
@@ -239,21 +293,30 @@ final class CheckpointChecks {
       tally(coverage, "foreign", attempt(context, foreign, snapshot));
     }
     if (coverage.get("bitFlipsCrashed") + coverage.get("foreignCrashed") > 0) {
-      return CheckOutcome.fail("restore of a corrupt payload crashed with an Error",
-          "an Error (such as OutOfMemoryError from a corrupt length) stops the node; check"
-              + " lengths and counts before allocating").with(coverage);
+      return CheckOutcome.fail(
+              "restore of a corrupt payload crashed with an Error",
+              "an Error (such as OutOfMemoryError from a corrupt length) stops the node; check"
+                  + " lengths and counts before allocating")
+          .with(coverage);
     }
     Fingerprint after = running.fingerprint();
     if (!after.equals(before)) {
       return CheckOutcome.fail(
               "failed restores into other instances changed the running instance",
-              "running instance fingerprint " + before + " became " + after
+              "running instance fingerprint "
+                  + before
+                  + " became "
+                  + after
                   + " (state shared between instances, e.g. static fields)")
           .with(coverage);
     }
     return CheckOutcome.pass(
-            coverage.get("truncationsRefused") + " truncations refused; running state unchanged;"
-                + " bit flips refused " + coverage.get("bitFlipsRefused") + "/" + BIT_FLIPS
+            coverage.get("truncationsRefused")
+                + " truncations refused; running state unchanged;"
+                + " bit flips refused "
+                + coverage.get("bitFlipsRefused")
+                + "/"
+                + BIT_FLIPS
                 + " (the runtime's CRC32C catches the rest)")
         .with(coverage);
   }
@@ -269,7 +332,8 @@ final class CheckpointChecks {
     }
   }
 
-  private static <C, R> Attempt attempt(CheckContext<C, R> context, byte[] bytes, Replica.Snapshot like) {
+  private static <C, R> Attempt attempt(
+      CheckContext<C, R> context, byte[] bytes, Replica.Snapshot like) {
     ResilientApplication<C, R> target = context.newApplication();
     try {
       Checkpoints.restore(target, bytes, like.version(), like.position());
@@ -299,7 +363,8 @@ final class CheckpointChecks {
 
   /** Every position of a short trace, a seeded sample of a long one. */
   private static NavigableSet<Integer> positions(CheckContext<?, ?> context, int bound, long salt) {
-    int limit = bound <= JournalChecks.EXHAUSTIVE_REPLAY + 1 ? bound : context.settings().replaySamples();
+    int limit =
+        bound <= JournalChecks.EXHAUSTIVE_REPLAY + 1 ? bound : context.settings().replaySamples();
     return Sampling.upTo(bound, limit, context.settings().seed() ^ salt);
   }
 

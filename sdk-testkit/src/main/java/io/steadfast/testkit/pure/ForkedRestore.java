@@ -38,8 +38,13 @@ final class ForkedRestore {
     try {
       reply = run(request);
     } catch (Throwable t) {
-      reply = new ForkProtocol.Reply(Charset.defaultCharset().name(), TimeZone.getDefault().getID(),
-          Locale.getDefault().toLanguageTag(), List.of(), Evidence.describe(t));
+      reply =
+          new ForkProtocol.Reply(
+              Charset.defaultCharset().name(),
+              TimeZone.getDefault().getID(),
+              Locale.getDefault().toLanguageTag(),
+              List.of(),
+              Evidence.describe(t));
     }
     mapper.writeValue(new File(args[1]), reply);
     System.exit(0);
@@ -58,9 +63,11 @@ final class ForkedRestore {
       ResilientApplication app = (ResilientApplication) factory.invoke(suite);
       Replica replica = Replica.of(app, codec);
       TreeMap<SessionId, ResumePoint> sessions = new TreeMap<>();
-      c.resumePoints().forEach((id, fields) -> sessions.put(SessionId.of(id), ResumePoint.of(fields)));
+      c.resumePoints()
+          .forEach((id, fields) -> sessions.put(SessionId.of(id), ResumePoint.of(fields)));
       try {
-        replica.restore(new Replica.Snapshot(c.payload(), c.version(), Position.parse(c.position()), sessions));
+        replica.restore(
+            new Replica.Snapshot(c.payload(), c.version(), Position.parse(c.position()), sessions));
       } catch (Exception e) {
         results.add(new ForkProtocol.Result(Evidence.describe(e), null, List.of(), null));
         continue;
@@ -68,15 +75,25 @@ final class ForkedRestore {
       String restored = replica.fingerprint().hex();
       List<String> outcomes = new ArrayList<>();
       for (ForkProtocol.Entry e : c.entries()) {
-        TraceEntry entry = new TraceEntry<>(Position.parse(e.position()), SessionId.of(e.session()),
-            Principal.of(e.user(), e.roles()), Instant.parse(e.timestamp()),
-            codec.decodeCommand(e.command()), e.userNumber(), e.injected());
+        TraceEntry entry =
+            new TraceEntry<>(
+                Position.parse(e.position()),
+                SessionId.of(e.session()),
+                Principal.of(e.user(), e.roles()),
+                Instant.parse(e.timestamp()),
+                codec.decodeCommand(e.command()),
+                e.userNumber(),
+                e.injected());
         outcomes.add(replica.apply(entry).toString());
       }
       results.add(new ForkProtocol.Result(null, restored, outcomes, replica.fingerprint().hex()));
     }
-    return new ForkProtocol.Reply(Charset.defaultCharset().name(), TimeZone.getDefault().getID(),
-        Locale.getDefault().toLanguageTag(), results, null);
+    return new ForkProtocol.Reply(
+        Charset.defaultCharset().name(),
+        TimeZone.getDefault().getID(),
+        Locale.getDefault().toLanguageTag(),
+        results,
+        null);
   }
 
   private static Method find(Class<?> type, String name) throws NoSuchMethodException {

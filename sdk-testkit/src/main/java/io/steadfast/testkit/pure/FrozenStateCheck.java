@@ -44,11 +44,13 @@ final class FrozenStateCheck {
     Coverage coverage = new Coverage();
     Replica<C, R> replica = context.newReplica();
     ResilientApplication<C, R> application = replica.application();
-    ExecutorService checkpointThread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "steadfast-check-CP-7-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService checkpointThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "steadfast-check-CP-7-writer");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       int applied = 0;
       for (int k : ks) {
@@ -60,9 +62,14 @@ final class FrozenStateCheck {
         FrozenState frozen = application.freeze();
         byte[] atFreeze = Checkpoints.take(application);
         if (!Arrays.equals(before, atFreeze)) {
-          return CheckOutcome.fail("freeze() changed the state",
-                  where + ": checkpoint() wrote " + describe(before) + " just before freeze() and "
-                      + describe(atFreeze) + " just after, first difference at byte "
+          return CheckOutcome.fail(
+                  "freeze() changed the state",
+                  where
+                      + ": checkpoint() wrote "
+                      + describe(before)
+                      + " just before freeze() and "
+                      + describe(atFreeze)
+                      + " just after, first difference at byte "
                       + Evidence.firstDifference(before, atFreeze))
               .with(coverage);
         }
@@ -83,17 +90,26 @@ final class FrozenStateCheck {
           written = checkpointThread.submit(() -> Checkpoints.write(frozen)).get();
         } catch (ExecutionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
-          return CheckOutcome.fail("writing a frozen state failed",
+          return CheckOutcome.fail(
+                  "writing a frozen state failed",
                   where + ", written after entry #" + end + ": " + Evidence.describe(cause))
               .with(coverage);
         }
         if (!Arrays.equals(written, atFreeze)) {
           return CheckOutcome.fail(
                   "a frozen state wrote other bytes than checkpoint() wrote when it was frozen",
-                  where + ", written after entry #" + end + " on another thread\n"
-                      + "checkpoint() at the freeze: " + describe(atFreeze) + "\n"
-                      + "writeTo afterwards:         " + describe(written) + "\n"
-                      + "first difference at byte " + Evidence.firstDifference(atFreeze, written)
+                  where
+                      + ", written after entry #"
+                      + end
+                      + " on another thread\n"
+                      + "checkpoint() at the freeze: "
+                      + describe(atFreeze)
+                      + "\n"
+                      + "writeTo afterwards:         "
+                      + describe(written)
+                      + "\n"
+                      + "first difference at byte "
+                      + Evidence.firstDifference(atFreeze, written)
                       + (Arrays.equals(written, live)
                           ? "\nwriteTo wrote the state as it is now, not as it was: freeze() must"
                               + " capture a copy or copy-on-write view, and writeTo read only that"
@@ -102,9 +118,15 @@ final class FrozenStateCheck {
         }
         byte[] afterWrite = Checkpoints.take(application);
         if (!Arrays.equals(live, afterWrite)) {
-          return CheckOutcome.fail("writing a frozen state changed the live state",
-                  where + ", written after entry #" + end + ": checkpoint() wrote "
-                      + describe(live) + " before writeTo and " + describe(afterWrite)
+          return CheckOutcome.fail(
+                  "writing a frozen state changed the live state",
+                  where
+                      + ", written after entry #"
+                      + end
+                      + ": checkpoint() wrote "
+                      + describe(live)
+                      + " before writeTo and "
+                      + describe(afterWrite)
                       + " after, first difference at byte "
                       + Evidence.firstDifference(live, afterWrite))
               .with(coverage);
@@ -116,18 +138,24 @@ final class FrozenStateCheck {
       checkpointThread.shutdownNow();
     }
     if (coverage.get("freezes") == 0) {
-      return CheckOutcome.notApplicable("freeze() returned null at all " + ks.size()
-              + " positions tried, so the runtime checkpoints on the apply thread")
+      return CheckOutcome.notApplicable(
+              "freeze() returned null at all "
+                  + ks.size()
+                  + " positions tried, so the runtime checkpoints on the apply thread")
           .with(coverage);
     }
     if (coverage.get("changedWhileFrozen") == 0) {
-      return CheckOutcome.unknown("the state never changed between a freeze and the write of its"
-              + " frozen state, so a frozen state that reads the live state would go unnoticed")
+      return CheckOutcome.unknown(
+              "the state never changed between a freeze and the write of its"
+                  + " frozen state, so a frozen state that reads the live state would go unnoticed")
           .with(coverage);
     }
     return CheckOutcome.pass(
-            coverage.get("freezes") + " frozen states wrote exactly what checkpoint() wrote when"
-                + " they were frozen (" + coverage.get("changedWhileFrozen") + " after the state"
+            coverage.get("freezes")
+                + " frozen states wrote exactly what checkpoint() wrote when"
+                + " they were frozen ("
+                + coverage.get("changedWhileFrozen")
+                + " after the state"
                 + " had changed); freeze() changed nothing")
         .with(coverage);
   }

@@ -33,8 +33,9 @@ final class HarnessChecks {
     ResilientApplication<C, R> first = context.newApplication();
     ResilientApplication<C, R> second = context.newApplication();
     if (first == null || second == null) {
-      return CheckOutcome.fail("newApplication() returned null", "newApplication() must return a"
-          + " fresh instance on every call");
+      return CheckOutcome.fail(
+          "newApplication() returned null",
+          "newApplication() must return a" + " fresh instance on every call");
     }
     if (first == second) {
       problems.add("newApplication() returned the same instance twice; it must create a new one");
@@ -71,8 +72,8 @@ final class HarnessChecks {
     if (context.workload() == null) {
       problems.add("workload() returned null");
     } else if (context.workload().concurrentUsers() <= 0) {
-      problems.add("workload().concurrentUsers() must be positive: "
-          + context.workload().concurrentUsers());
+      problems.add(
+          "workload().concurrentUsers() must be positive: " + context.workload().concurrentUsers());
     }
     if (!problems.isEmpty()) {
       return CheckOutcome.fail(problems.get(0), String.join("\n", problems)).with(coverage);
@@ -81,16 +82,24 @@ final class HarnessChecks {
     long rejected = trace.rejections();
     long accepted = trace.size() - rejected;
     coverage.set("traceEntries", trace.size()).set("accepted", accepted).set("rejected", rejected);
-    coverage.set("sessions", trace.entries().stream().map(TraceEntry::sessionId).distinct().count());
+    coverage.set(
+        "sessions", trace.entries().stream().map(TraceEntry::sessionId).distinct().count());
     if (accepted < context.settings().minAcceptedCommands()) {
       return CheckOutcome.unknown(
-              "the workload produced only " + accepted + " accepted commands in " + trace.size()
-                  + " entries; at least " + context.settings().minAcceptedCommands()
+              "the workload produced only "
+                  + accepted
+                  + " accepted commands in "
+                  + trace.size()
+                  + " entries; at least "
+                  + context.settings().minAcceptedCommands()
                   + " are needed")
           .with(coverage);
     }
     return CheckOutcome.pass(
-            "configuration well formed; trace of " + trace.size() + " entries, " + rejected
+            "configuration well formed; trace of "
+                + trace.size()
+                + " entries, "
+                + rejected
                 + " rejected")
         .with(coverage);
   }
@@ -111,17 +120,24 @@ final class HarnessChecks {
       var session = trace.entry(i).sessionId();
       var resumeBefore = replica.resumePoints().get(session);
       Outcome<R> outcome = replica.apply(trace.entry(i));
-      boolean resumeMoved = !java.util.Objects.equals(resumeBefore,
-          replica.resumePoints().get(session));
+      boolean resumeMoved =
+          !java.util.Objects.equals(resumeBefore, replica.resumePoints().get(session));
       byte[] first = Checkpoints.take(replica.application());
       byte[] second = Checkpoints.take(replica.application());
       if (!Arrays.equals(first, second)) {
         return CheckOutcome.fail(
                 "the same unchanged state checkpointed twice gave different bytes after entry #"
                     + (i + 1),
-                Evidence.entry(context, i) + "\nfirst " + first.length + " bytes, fingerprint "
-                    + Fingerprint.of(first) + "; second " + second.length + " bytes, fingerprint "
-                    + Fingerprint.of(second) + "; first difference at byte "
+                Evidence.entry(context, i)
+                    + "\nfirst "
+                    + first.length
+                    + " bytes, fingerprint "
+                    + Fingerprint.of(first)
+                    + "; second "
+                    + second.length
+                    + " bytes, fingerprint "
+                    + Fingerprint.of(second)
+                    + "; first difference at byte "
                     + Evidence.firstDifference(first, second))
             .with(coverage);
       }
@@ -144,7 +160,8 @@ final class HarnessChecks {
     coverage.set("changedFingerprintOrResumePoint", observable).set("queries", queries);
     coverage.set("distinctFingerprints", distinct.size());
     if (accepted < context.settings().minAcceptedCommands()) {
-      return CheckOutcome.unknown("only " + accepted + " accepted commands to measure sensitivity on")
+      return CheckOutcome.unknown(
+              "only " + accepted + " accepted commands to measure sensitivity on")
           .with(coverage);
     }
     double share = (double) changed / accepted;
@@ -152,22 +169,36 @@ final class HarnessChecks {
     double wanted = context.settings().sensitivity();
     if (observed < wanted || share < wanted / 2 || distinct.size() < 2) {
       return CheckOutcome.fail(
-              String.format(java.util.Locale.ROOT,
+              String.format(
+                  java.util.Locale.ROOT,
                   "the fingerprint is not sensitive: of %d accepted commands %d (%.0f%%) changed"
                       + " it and %d (%.0f%%) changed it or their session's resume point, %d"
                       + " distinct values; at least %.0f%% and %.0f%% must",
-                  accepted, changed, share * 100, observable, observed * 100, distinct.size(),
-                  wanted * 50, wanted * 100),
+                  accepted,
+                  changed,
+                  share * 100,
+                  observable,
+                  observed * 100,
+                  distinct.size(),
+                  wanted * 50,
+                  wanted * 100),
               "a checkpoint that leaves out the state (or writes a constant) makes every equality"
                   + " rule vacuous; checkpoint of the final state is "
-                  + Checkpoints.take(replica.application()).length + " bytes")
+                  + Checkpoints.take(replica.application()).length
+                  + " bytes")
           .with(coverage);
     }
     return CheckOutcome.pass(
-            String.format(java.util.Locale.ROOT,
+            String.format(
+                java.util.Locale.ROOT,
                 "stable, and %d of %d accepted commands (%.0f%%) changed the fingerprint, %d"
                     + " (%.0f%%) it or their resume point; %d queries not counted",
-                changed, accepted, share * 100, observable, observed * 100, queries))
+                changed,
+                accepted,
+                share * 100,
+                observable,
+                observed * 100,
+                queries))
         .with(coverage);
   }
 
@@ -178,8 +209,10 @@ final class HarnessChecks {
     Fingerprint second = Checkpoints.fingerprint(context.newApplication());
     coverage.set("instances", 2);
     if (!first.equals(second)) {
-      return CheckOutcome.fail("two fresh instances have different fingerprints",
-          "first " + first + ", second " + second).with(coverage);
+      return CheckOutcome.fail(
+              "two fresh instances have different fingerprints",
+              "first " + first + ", second " + second)
+          .with(coverage);
     }
     ResilientApplication<C, R> untouched = context.newApplication();
     Replica<C, R> used = context.newReplica();
@@ -194,9 +227,16 @@ final class HarnessChecks {
       return CheckOutcome.fail(
               "instances are not independent: a fresh instance differs after another instance"
                   + " applied the trace (state kept in static fields?)",
-              "fresh before: " + first + "; fresh after another instance applied " + trace.size()
-                  + " entries: " + afterUse + "; an untouched instance created before: "
-                  + untouchedNow + "; the used instance: " + used.fingerprint())
+              "fresh before: "
+                  + first
+                  + "; fresh after another instance applied "
+                  + trace.size()
+                  + " entries: "
+                  + afterUse
+                  + "; an untouched instance created before: "
+                  + untouchedNow
+                  + "; the used instance: "
+                  + used.fingerprint())
           .with(coverage);
     }
     return CheckOutcome.pass("fresh instances equal (" + first + "), also after another was used")
@@ -220,9 +260,15 @@ final class HarnessChecks {
       C decoded = codec.decodeCommand(bytes);
       byte[] again = codec.encodeCommand(decoded);
       if (!Arrays.equals(bytes, again)) {
-        return CheckOutcome.fail("command of entry #" + (i + 1) + " does not survive the codec",
-            Evidence.entry(context, i) + "\nencoded: " + Outcome.describe(bytes)
-                + "\ndecoded: " + decoded + "\nre-encoded: " + Outcome.describe(again))
+        return CheckOutcome.fail(
+                "command of entry #" + (i + 1) + " does not survive the codec",
+                Evidence.entry(context, i)
+                    + "\nencoded: "
+                    + Outcome.describe(bytes)
+                    + "\ndecoded: "
+                    + decoded
+                    + "\nre-encoded: "
+                    + Outcome.describe(again))
             .with(coverage);
       }
       coverage.increment("commands");
@@ -232,9 +278,13 @@ final class HarnessChecks {
         resultBytes.add(result);
         byte[] resultAgain = codec.encodeResult(codec.decodeResult(result));
         if (!Arrays.equals(result, resultAgain)) {
-          return CheckOutcome.fail("result of entry #" + (i + 1) + " does not survive the codec",
-              Evidence.entry(context, i) + "\nencoded: " + Outcome.describe(result)
-                  + "\nre-encoded: " + Outcome.describe(resultAgain))
+          return CheckOutcome.fail(
+                  "result of entry #" + (i + 1) + " does not survive the codec",
+                  Evidence.entry(context, i)
+                      + "\nencoded: "
+                      + Outcome.describe(result)
+                      + "\nre-encoded: "
+                      + Outcome.describe(resultAgain))
               .with(coverage);
         }
         coverage.increment("results");
@@ -247,10 +297,14 @@ final class HarnessChecks {
             byte[] there = codec.encodeCommand(trace.entry(i).command());
             if (!Arrays.equals(there, commandBytes.get(i))) {
               return CheckOutcome.fail(
-                      "command of entry #" + (i + 1) + " encodes differently under "
+                      "command of entry #"
+                          + (i + 1)
+                          + " encodes differently under "
                           + Environment.SECOND,
-                      Evidence.entry(context, i) + "\nhere: "
-                          + Outcome.describe(commandBytes.get(i)) + "\nthere: "
+                      Evidence.entry(context, i)
+                          + "\nhere: "
+                          + Outcome.describe(commandBytes.get(i))
+                          + "\nthere: "
                           + Outcome.describe(there))
                   .with(coverage);
             }
@@ -258,7 +312,9 @@ final class HarnessChecks {
               byte[] result = codec.encodeResult(trace.outcome(i).result());
               if (!Arrays.equals(result, resultBytes.get(r))) {
                 return CheckOutcome.fail(
-                        "result of entry #" + (i + 1) + " encodes differently under "
+                        "result of entry #"
+                            + (i + 1)
+                            + " encodes differently under "
                             + Environment.SECOND,
                         Evidence.entry(context, i))
                     .with(coverage);
@@ -268,8 +324,11 @@ final class HarnessChecks {
           }
           coverage.set("localesCompared", 2);
           return CheckOutcome.pass(
-                  "codec round-trips " + coverage.get("commands") + " commands and "
-                      + coverage.get("results") + " results, identically under "
+                  "codec round-trips "
+                      + coverage.get("commands")
+                      + " commands and "
+                      + coverage.get("results")
+                      + " results, identically under "
                       + Environment.SECOND)
               .with(coverage);
         });

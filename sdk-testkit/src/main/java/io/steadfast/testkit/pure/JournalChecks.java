@@ -38,17 +38,32 @@ final class JournalChecks {
       if (!a.equals(b) || !a.equals(reference)) {
         return CheckOutcome.fail(
                 "instances disagree on the result of entry #" + (i + 1),
-                Evidence.entry(context, i) + "\nreference run: " + reference + "\nunder "
-                    + Environment.FIRST + ": " + a + "\nunder " + Environment.SECOND
-                    + ", later: " + b)
+                Evidence.entry(context, i)
+                    + "\nreference run: "
+                    + reference
+                    + "\nunder "
+                    + Environment.FIRST
+                    + ": "
+                    + a
+                    + "\nunder "
+                    + Environment.SECOND
+                    + ", later: "
+                    + b)
             .with(coverage);
       }
       if (!first.fingerprints.get(i).equals(second.fingerprints.get(i))) {
         return CheckOutcome.fail(
                 "instances disagree on the state after entry #" + (i + 1),
-                Evidence.entry(context, i) + "\nfingerprint under " + Environment.FIRST + ": "
-                    + first.fingerprints.get(i) + "; under " + Environment.SECOND + ", "
-                    + context.settings().clockPause().toMillis() + " ms later: "
+                Evidence.entry(context, i)
+                    + "\nfingerprint under "
+                    + Environment.FIRST
+                    + ": "
+                    + first.fingerprints.get(i)
+                    + "; under "
+                    + Environment.SECOND
+                    + ", "
+                    + context.settings().clockPause().toMillis()
+                    + " ms later: "
                     + second.fingerprints.get(i)
                     + "\n(apply reads the wall clock, the default zone or locale, or iterates an"
                     + " unordered collection)")
@@ -61,8 +76,12 @@ final class JournalChecks {
       return CheckOutcome.unknown("empty trace").with(coverage);
     }
     return CheckOutcome.pass(
-            "two instances agreed after each of " + trace.size() + " entries under "
-                + Environment.FIRST + " and " + Environment.SECOND)
+            "two instances agreed after each of "
+                + trace.size()
+                + " entries under "
+                + Environment.FIRST
+                + " and "
+                + Environment.SECOND)
         .with(coverage);
   }
 
@@ -124,8 +143,14 @@ final class JournalChecks {
       if (!after.equals(before) || !replica.resumePoints().equals(resumeBefore)) {
         return CheckOutcome.fail(
                 "rejected entry #" + (i + 1) + " changed the state",
-                Evidence.entry(context, i) + "\n" + outcome + "\nfingerprint before " + before
-                    + ", after " + after + " (apply changed the state before it threw)")
+                Evidence.entry(context, i)
+                    + "\n"
+                    + outcome
+                    + "\nfingerprint before "
+                    + before
+                    + ", after "
+                    + after
+                    + " (apply changed the state before it threw)")
             .with(coverage);
       }
     }
@@ -136,7 +161,8 @@ final class JournalChecks {
           .with(coverage);
     }
     return CheckOutcome.pass(
-            coverage.get("rejections") + " rejected commands left the state unchanged and were"
+            coverage.get("rejections")
+                + " rejected commands left the state unchanged and were"
                 + " rejected identically on a second instance")
         .with(coverage);
   }
@@ -154,7 +180,8 @@ final class JournalChecks {
       random.nextBytes(garbage);
       probes.add(new Probe("garbage", garbage));
     }
-    probes.add(new Probe("garbage", "\u0000\u00ff not a command".getBytes(StandardCharsets.ISO_8859_1)));
+    probes.add(
+        new Probe("garbage", "\u0000\u00ff not a command".getBytes(StandardCharsets.ISO_8859_1)));
     int unknownTypes = 0;
     int truncated = 0;
     for (int i = 0; i < trace.size() && (unknownTypes < 8 || truncated < 8); i++) {
@@ -186,7 +213,9 @@ final class JournalChecks {
         continue;
       } catch (RuntimeException wrongType) {
         return CheckOutcome.fail(
-                probe.kind + " input refused with " + wrongType.getClass().getName()
+                probe.kind
+                    + " input refused with "
+                    + wrongType.getClass().getName()
                     + " instead of MalformedCommandException",
                 "input: " + Outcome.describe(probe.bytes) + "\n" + Evidence.describe(wrongType))
             .with(coverage);
@@ -198,12 +227,15 @@ final class JournalChecks {
     }
     Fingerprint after = replica.fingerprint();
     if (!after.equals(before)) {
-      return CheckOutcome.fail("refusing malformed input changed the application state",
-          "fingerprint before " + before + ", after " + after).with(coverage);
+      return CheckOutcome.fail(
+              "refusing malformed input changed the application state",
+              "fingerprint before " + before + ", after " + after)
+          .with(coverage);
     }
-    String note = unknownTypes == 0
-        ? " (the encoding shows no type names, so no unknown-type probe was possible)"
-        : "";
+    String note =
+        unknownTypes == 0
+            ? " (the encoding shows no type names, so no unknown-type probe was possible)"
+            : "";
     return CheckOutcome.pass(
             probes.size() + " malformed inputs refused with MalformedCommandException" + note)
         .with(coverage);
@@ -238,10 +270,17 @@ final class JournalChecks {
         coverage.increment("entriesReplayed");
         if (!outcome.equals(trace.outcome(i))) {
           return CheckOutcome.fail(
-                  "replay from the checkpoint at " + snapshot.position() + " diverges at entry #"
+                  "replay from the checkpoint at "
+                      + snapshot.position()
+                      + " diverges at entry #"
                       + (i + 1),
-                  Evidence.entry(context, i) + "\nreplay from 1: " + trace.outcome(i)
-                      + "\nreplay from checkpoint after entry #" + k + ": " + outcome)
+                  Evidence.entry(context, i)
+                      + "\nreplay from 1: "
+                      + trace.outcome(i)
+                      + "\nreplay from checkpoint after entry #"
+                      + k
+                      + ": "
+                      + outcome)
               .with(coverage);
         }
       }
@@ -249,10 +288,23 @@ final class JournalChecks {
       coverage.increment("checkpointPositions");
       if (!end.equals(expected) || !restored.resumePoints().equals(expectedSessions)) {
         return CheckOutcome.fail(
-                "checkpoint after entry #" + k + " + replay of #" + (k + 1) + ".." + n
-                    + " does not equal replay of #1.." + n,
-                "fingerprint " + end + " instead of " + expected + "; checkpoint at "
-                    + snapshot.position() + " was " + snapshot.payload().length + " bytes")
+                "checkpoint after entry #"
+                    + k
+                    + " + replay of #"
+                    + (k + 1)
+                    + ".."
+                    + n
+                    + " does not equal replay of #1.."
+                    + n,
+                "fingerprint "
+                    + end
+                    + " instead of "
+                    + expected
+                    + "; checkpoint at "
+                    + snapshot.position()
+                    + " was "
+                    + snapshot.payload().length
+                    + " bytes")
             .with(coverage);
       }
     }
@@ -260,8 +312,12 @@ final class JournalChecks {
       return CheckOutcome.unknown("empty trace").with(coverage);
     }
     return CheckOutcome.pass(
-            "replay from " + coverage.get("checkpointPositions") + " checkpoint positions"
-                + (ks.size() == n ? " (every one)" : " (sampled)") + " equals replay of all " + n
+            "replay from "
+                + coverage.get("checkpointPositions")
+                + " checkpoint positions"
+                + (ks.size() == n ? " (every one)" : " (sampled)")
+                + " equals replay of all "
+                + n
                 + " entries")
         .with(coverage);
   }

@@ -26,89 +26,115 @@ public final class PureRules {
 
   /** The declared configuration is well formed and the workload yields a usable trace. */
   public static final Rule HV1 =
-      Rule.of("HV-1", Level.RESILIENT,
+      Rule.of(
+          "HV-1",
+          Level.RESILIENT,
           "the declared configuration is well formed (factory, codec, budgets, checkpoint version)"
               + " and the workload yields a trace");
 
   /** The fingerprint is stable and sensitive. */
   public static final Rule HV2 =
-      Rule.of("HV-2", Level.RESILIENT,
+      Rule.of(
+              "HV-2",
+              Level.RESILIENT,
               "the state fingerprint is stable for an unchanged state and most accepted commands"
                   + " change it")
           .dependingOn("HV-1");
 
   /** Fresh instances start equal. */
   public static final Rule HV3 =
-      Rule.of("HV-3", Level.RESILIENT,
+      Rule.of(
+              "HV-3",
+              Level.RESILIENT,
               "fresh instances start equal, also after another instance has been used")
           .dependingOn("HV-1");
 
   /** The codec round-trips the workload's commands and results. */
   public static final Rule HV4 =
-      Rule.of("HV-4", Level.RESILIENT,
+      Rule.of(
+              "HV-4",
+              Level.RESILIENT,
               "the codec round-trips every generated command and result to identical bytes, in any"
                   + " locale")
           .dependingOn("HV-1");
 
   /** Round trip. */
   public static final Rule CP1 =
-      Rule.of("CP-1", Level.RESILIENT,
+      Rule.of(
+              "CP-1",
+              Level.RESILIENT,
               "a restored checkpoint behaves like the state it was taken from: the next K commands"
                   + " give identical results, into a fresh or a used instance")
           .dependingOn(with(HARNESS, "JR-1"));
 
   /** Canonical. */
   public static final Rule CP2 =
-      Rule.of("CP-2", Level.RESILIENT,
+      Rule.of(
+              "CP-2",
+              Level.RESILIENT,
               "checkpoints are canonical: the same state gives the same bytes, also after a round"
                   + " trip, and checkpointing does not change the state")
           .dependingOn(with(HARNESS, "CP-1"));
 
   /** Self-contained. */
   public static final Rule CP3 =
-      Rule.of("CP-3", Level.RESILIENT,
+      Rule.of(
+              "CP-3",
+              Level.RESILIENT,
               "a checkpoint restores in a fresh JVM under another time zone, locale and default"
                   + " charset to an equal state that behaves the same")
           .dependingOn(with(HARNESS, "CP-2"));
 
   /** Compatible. */
   public static final Rule CP5 =
-      Rule.of("CP-5", Level.RESILIENT,
+      Rule.of(
+              "CP-5",
+              Level.RESILIENT,
               "a checkpoint of a future version is refused with a definite error; golden"
                   + " checkpoints of earlier versions restore")
           .dependingOn(with(HARNESS, "CP-1"));
 
   /** Corruption. */
   public static final Rule CP6 =
-      Rule.of("CP-6", Level.RESILIENT,
+      Rule.of(
+              "CP-6",
+              Level.RESILIENT,
               "restore never silently accepts a truncated payload, and failed restores leave the"
                   + " running instance unchanged")
           .dependingOn(with(HARNESS, "CP-1"));
 
   /** Frozen state. */
   public static final Rule CP7 =
-      Rule.of("CP-7", Level.RESILIENT,
+      Rule.of(
+              "CP-7",
+              Level.RESILIENT,
               "a frozen state writes exactly the bytes checkpoint wrote when it was frozen,"
                   + " whatever was applied since, and freezing does not change the state")
           .dependingOn(with(HARNESS, "CP-2"));
 
   /** Deterministic apply. */
   public static final Rule JR1 =
-      Rule.of("JR-1", Level.RESILIENT,
+      Rule.of(
+              "JR-1",
+              Level.RESILIENT,
               "two instances applying the same journal under other clocks, zones and locales agree"
                   + " after every entry")
           .dependingOn(HARNESS);
 
   /** Replay equivalence. */
   public static final Rule JR2 =
-      Rule.of("JR-2", Level.RESILIENT,
+      Rule.of(
+              "JR-2",
+              Level.RESILIENT,
               "a checkpoint at k plus replay of k+1..n equals replay of 1..n, for every k (sampled"
                   + " for long traces)")
           .dependingOn(with(HARNESS, "CP-2"));
 
   /** Failure atomicity. */
   public static final Rule JR3 =
-      Rule.of("JR-3", Level.RESILIENT,
+      Rule.of(
+              "JR-3",
+              Level.RESILIENT,
               "a rejected command leaves the state unchanged and is rejected the same way on"
                   + " another instance")
           .dependingOn(with(HARNESS, "JR-1"))
@@ -116,7 +142,9 @@ public final class PureRules {
 
   /** Malformed input. */
   public static final Rule JR4 =
-      Rule.of("JR-4", Level.RESILIENT,
+      Rule.of(
+              "JR-4",
+              Level.RESILIENT,
               "undecodable bytes and unknown command types are refused with"
                   + " MalformedCommandException and change nothing")
           .dependingOn(HARNESS);

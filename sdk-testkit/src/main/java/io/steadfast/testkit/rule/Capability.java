@@ -1,9 +1,9 @@
 package io.steadfast.testkit.rule;
 
 /**
- * Something an application may declare about itself that makes a rule not applicable. A waived
- * rule is reported as {@link Verdict#SKIPPED} with the declaration as its reason, never as passed,
- * and where the suite can, it checks that the declaration is true.
+ * Something an application may declare about itself that makes a rule not applicable. A waived rule
+ * is reported as {@link Verdict#SKIPPED} with the declaration as its reason, never as passed, and
+ * where the suite can, it checks that the declaration is true.
  */
 public enum Capability {
   /**
@@ -12,8 +12,8 @@ public enum Capability {
    */
   NO_REJECTIONS("apply never rejects a command"),
   /**
-   * The application has no effects outside its state (no outbox, no calls out). Waives the
-   * cluster rule on effects leaving through an outbox.
+   * The application has no effects outside its state (no outbox, no calls out). Waives the cluster
+   * rule on effects leaving through an outbox.
    */
   NO_EXTERNAL_EFFECTS("no external effects");
 

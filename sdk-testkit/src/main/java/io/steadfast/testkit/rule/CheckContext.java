@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Everything a {@link RuleCheck} may use: the vendor's application factory, codec and workload,
- * the run's settings and seed, and the trace generated from them.
+ * Everything a {@link RuleCheck} may use: the vendor's application factory, codec and workload, the
+ * run's settings and seed, and the trace generated from them.
  *
  * <p><b>Not intended to be implemented by clients</b>; the suite supplies it. Used from the suite's
  * worker thread, one check at a time.

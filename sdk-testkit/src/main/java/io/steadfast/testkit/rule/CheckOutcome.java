@@ -21,7 +21,10 @@ public final class CheckOutcome {
   private final boolean waived;
 
   private CheckOutcome(
-      Verdict verdict, String summary, @Nullable String counterexample, SortedMap<String, Long> coverage) {
+      Verdict verdict,
+      String summary,
+      @Nullable String counterexample,
+      SortedMap<String, Long> coverage) {
     this(verdict, summary, counterexample, coverage, false);
   }
 
@@ -68,25 +71,25 @@ public final class CheckOutcome {
    * Verdict#SKIPPED}, and not required for the certificate.
    */
   public static CheckOutcome waived(Capability capability) {
-    return notApplicable("the application declares " + capability.name() + " ("
-        + capability.declaration() + ")");
+    return notApplicable(
+        "the application declares " + capability.name() + " (" + capability.declaration() + ")");
   }
 
   /**
-   * The rule does not apply because the check observed that the application does not use what
-   * the rule is about (CP-7 when {@code freeze()} returns null): {@link Verdict#SKIPPED}, and not
+   * The rule does not apply because the check observed that the application does not use what the
+   * rule is about (CP-7 when {@code freeze()} returns null): {@link Verdict#SKIPPED}, and not
    * required for the certificate, exactly like {@link #waived}.
    *
    * @param reason why not, such as {@code "freeze() returned null"}
    */
   public static CheckOutcome notApplicable(String reason) {
-    return new CheckOutcome(Verdict.SKIPPED, "not applicable: " + reason, null, new TreeMap<>(),
-        true);
+    return new CheckOutcome(
+        Verdict.SKIPPED, "not applicable: " + reason, null, new TreeMap<>(), true);
   }
 
   /**
-   * Whether this is a skip of a rule that does not apply: waived by a declared capability, or
-   * found {@linkplain #notApplicable not applicable} by its check.
+   * Whether this is a skip of a rule that does not apply: waived by a declared capability, or found
+   * {@linkplain #notApplicable not applicable} by its check.
    */
   public boolean isWaived() {
     return waived;

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A numbered, stable certification rule: its id (such as {@code CP-1}), level, one-line intent,
- * the rules whose failure makes it undecidable, and the capability whose declared absence makes it
- * not applicable.
+ * A numbered, stable certification rule: its id (such as {@code CP-1}), level, one-line intent, the
+ * rules whose failure makes it undecidable, and the capability whose declared absence makes it not
+ * applicable.
  *
  * <p>Immutable and thread-safe. Build with {@link #of} and the {@code dependingOn}/{@code
  * notApplicableWithout} copies.
@@ -25,7 +25,11 @@ public final class Rule {
   private final @Nullable Capability waivedBy;
 
   private Rule(
-      String id, Level level, String intent, List<String> dependsOn, @Nullable Capability waivedBy) {
+      String id,
+      Level level,
+      String intent,
+      List<String> dependsOn,
+      @Nullable Capability waivedBy) {
     this.id = id;
     this.level = level;
     this.intent = intent;

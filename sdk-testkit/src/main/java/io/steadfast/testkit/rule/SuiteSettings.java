@@ -77,8 +77,18 @@ public final class SuiteSettings {
    */
   public static SuiteSettings defaults() {
     return new SuiteSettings(
-        DEFAULT_SEED, false, 200, 10, 40, 0.5, 20, Duration.ofMillis(20), Duration.ofMinutes(2),
-        Path.of("target", "steadfast-certification"), true, true);
+        DEFAULT_SEED,
+        false,
+        200,
+        10,
+        40,
+        0.5,
+        20,
+        Duration.ofMillis(20),
+        Duration.ofMinutes(2),
+        Path.of("target", "steadfast-certification"),
+        true,
+        true);
   }
 
   /**
@@ -96,7 +106,9 @@ public final class SuiteSettings {
         .withRuleTimeout(Duration.ofMinutes(10));
   }
 
-  /** {@link #defaults()} or {@link #deep()}, adjusted by the {@code steadfast.*} system properties. */
+  /**
+   * {@link #defaults()} or {@link #deep()}, adjusted by the {@code steadfast.*} system properties.
+   */
   public static SuiteSettings fromSystemProperties() {
     SuiteSettings settings =
         Boolean.parseBoolean(System.getProperty("steadfast.deep", "false")) ? deep() : defaults();
@@ -190,35 +202,87 @@ public final class SuiteSettings {
 
   /** A copy with another seed. */
   public SuiteSettings withSeed(long value) {
-    return new SuiteSettings(value, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, clusterRules);
+    return new SuiteSettings(
+        value,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy marked deep or not (sizes are not changed; see {@link #deep()}). */
   public SuiteSettings withDeep(boolean value) {
-    return new SuiteSettings(seed, value, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        value,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy with another trace length, at least 1. */
   public SuiteSettings withTraceLength(int value) {
-    return new SuiteSettings(seed, deep, positive("traceLength", value), roundTripHorizon,
-        replaySamples, sensitivity, minAcceptedCommands, clockPause, ruleTimeout, reportDirectory,
-        forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        positive("traceLength", value),
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy with another round-trip horizon K, at least 1. */
   public SuiteSettings withRoundTripHorizon(int value) {
-    return new SuiteSettings(seed, deep, traceLength, positive("roundTripHorizon", value),
-        replaySamples, sensitivity, minAcceptedCommands, clockPause, ruleTimeout, reportDirectory,
-        forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        positive("roundTripHorizon", value),
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy with another number of sampled positions, at least 1. */
   public SuiteSettings withReplaySamples(int value) {
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon,
-        positive("replaySamples", value), sensitivity, minAcceptedCommands, clockPause, ruleTimeout,
-        reportDirectory, forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        positive("replaySamples", value),
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy with another sensitivity share, above 0 and at most 1. */
@@ -226,14 +290,35 @@ public final class SuiteSettings {
     if (!(value > 0 && value <= 1)) {
       throw new IllegalArgumentException("sensitivity must be in (0, 1]: " + value);
     }
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, value,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        value,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy with another minimum of accepted commands, at least 1. */
   public SuiteSettings withMinAcceptedCommands(int value) {
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        positive("minAcceptedCommands", value), clockPause, ruleTimeout, reportDirectory, forkJvm,
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        positive("minAcceptedCommands", value),
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
         clusterRules);
   }
 
@@ -243,8 +328,19 @@ public final class SuiteSettings {
     if (value.isNegative()) {
       throw new IllegalArgumentException("clockPause must not be negative: " + value);
     }
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, value, ruleTimeout, reportDirectory, forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        value,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy with another time limit per rule, positive. */
@@ -253,27 +349,70 @@ public final class SuiteSettings {
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException("ruleTimeout must be positive: " + value);
     }
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, value, reportDirectory, forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        value,
+        reportDirectory,
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy writing reports to {@code value}. */
   public SuiteSettings withReportDirectory(Path value) {
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, Objects.requireNonNull(value, "reportDirectory"),
-        forkJvm, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        Objects.requireNonNull(value, "reportDirectory"),
+        forkJvm,
+        clusterRules);
   }
 
   /** A copy that may or may not fork a JVM for CP-3. */
   public SuiteSettings withForkJvm(boolean value) {
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, value, clusterRules);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        value,
+        clusterRules);
   }
 
   /** A copy with the cluster rules switched on or off. */
   public SuiteSettings withClusterRules(boolean value) {
-    return new SuiteSettings(seed, deep, traceLength, roundTripHorizon, replaySamples, sensitivity,
-        minAcceptedCommands, clockPause, ruleTimeout, reportDirectory, forkJvm, value);
+    return new SuiteSettings(
+        seed,
+        deep,
+        traceLength,
+        roundTripHorizon,
+        replaySamples,
+        sensitivity,
+        minAcceptedCommands,
+        clockPause,
+        ruleTimeout,
+        reportDirectory,
+        forkJvm,
+        value);
   }
 
   private static int positive(String name, int value) {
@@ -285,10 +424,30 @@ public final class SuiteSettings {
 
   @Override
   public String toString() {
-    return "SuiteSettings{seed=" + seed + ", deep=" + deep + ", traceLength=" + traceLength
-        + ", roundTripHorizon=" + roundTripHorizon + ", replaySamples=" + replaySamples
-        + ", sensitivity=" + sensitivity + ", minAcceptedCommands=" + minAcceptedCommands
-        + ", clockPause=" + clockPause + ", ruleTimeout=" + ruleTimeout + ", reportDirectory="
-        + reportDirectory + ", forkJvm=" + forkJvm + ", clusterRules=" + clusterRules + "}";
+    return "SuiteSettings{seed="
+        + seed
+        + ", deep="
+        + deep
+        + ", traceLength="
+        + traceLength
+        + ", roundTripHorizon="
+        + roundTripHorizon
+        + ", replaySamples="
+        + replaySamples
+        + ", sensitivity="
+        + sensitivity
+        + ", minAcceptedCommands="
+        + minAcceptedCommands
+        + ", clockPause="
+        + clockPause
+        + ", ruleTimeout="
+        + ruleTimeout
+        + ", reportDirectory="
+        + reportDirectory
+        + ", forkJvm="
+        + forkJvm
+        + ", clusterRules="
+        + clusterRules
+        + "}";
   }
 }

@@ -19,8 +19,8 @@ public interface UserScript<C, R> {
   /**
    * The user's next command, or empty when the user is done (the session ends).
    *
-   * @param lastResult the result of this user's previous command; null before the first command
-   *     and after a command the application rejected
+   * @param lastResult the result of this user's previous command; null before the first command and
+   *     after a command the application rejected
    */
   Optional<C> next(@Nullable R lastResult);
 }

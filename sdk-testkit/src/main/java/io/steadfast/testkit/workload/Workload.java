@@ -10,8 +10,7 @@ import java.util.List;
  * keeps {@link #concurrentUsers()} users active at once, starting user {@code 0, 1, 2, …} in turn
  * as earlier users finish, and interleaves their commands in an order drawn from the suite's seed.
  * Everything a workload returns must be a function of its arguments: the same user number and seed
- * must always give the same principal and the same script, so that one seed always gives one
- * trace.
+ * must always give the same principal and the same script, so that one seed always gives one trace.
  *
  * <p>Called on the test thread only; need not be thread-safe.
  *

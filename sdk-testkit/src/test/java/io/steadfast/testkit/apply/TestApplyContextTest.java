@@ -26,7 +26,8 @@ class TestApplyContextTest {
 
   @Test
   void apply_rejected_discardsResumePointAndReportsTypeAndMessage() {
-    TestApplyContext context = TestApplyContext.create().resumePoint(ResumePoint.of("screen", "home"));
+    TestApplyContext context =
+        TestApplyContext.create().resumePoint(ResumePoint.of("screen", "home"));
 
     Outcome<Receipt> outcome = context.apply(new Ledger(), new LedgerCommand.Deposit("none", 5));
 

@@ -95,7 +95,8 @@ class BrokenApplicationsTest {
   @Test
   void replayCommand_ofAFailure_reproducesTheSameCounterexample() {
     String first = failureMessage(DroppedFieldSuite.class, "CP-1", "777");
-    String firstCounterexample = read(DroppedFieldSuite.class).byRule().get("CP-1").counterexample();
+    String firstCounterexample =
+        read(DroppedFieldSuite.class).byRule().get("CP-1").counterexample();
     java.util.regex.Matcher seed =
         java.util.regex.Pattern.compile("-Dsteadfast\\.seed=(-?\\d+)").matcher(first);
     assertThat(seed.find()).as("replay command in: %s", first).isTrue();
@@ -105,7 +106,8 @@ class BrokenApplicationsTest {
 
     assertThat(replayed).contains("(seed 777)");
     assertThat(read(DroppedFieldSuite.class).byRule().get("CP-1").counterexample())
-        .isNotBlank().isEqualTo(firstCounterexample);
+        .isNotBlank()
+        .isEqualTo(firstCounterexample);
   }
 
   private static String failureMessage(Class<?> suite, String rule, String seed) {
@@ -117,10 +119,12 @@ class BrokenApplicationsTest {
       String method = rule.replace("-", "") + "_";
       return run.testEvents().failed().stream()
           .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
-          .findFirst().orElseThrow()
+          .findFirst()
+          .orElseThrow()
           .getPayload(org.junit.platform.engine.TestExecutionResult.class)
           .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-          .map(Throwable::getMessage).orElse("");
+          .map(Throwable::getMessage)
+          .orElse("");
     } finally {
       if (previous == null) {
         System.clearProperty("steadfast.seed");
@@ -137,33 +141,41 @@ class BrokenApplicationsTest {
     Map<String, RuleResult> results = certificate.byRule();
 
     assertThat(results).containsOnlyKeys(PureRules.rules().stream().map(Rule::id).toList());
-    assertThat(results.get(broken).verdict()).as(broken + " " + results.get(broken).summary())
+    assertThat(results.get(broken).verdict())
+        .as(broken + " " + results.get(broken).summary())
         .isEqualTo(Verdict.FAIL);
     assertThat(results.get(broken).counterexample()).isNotBlank();
-    results.forEach((id, result) -> {
-      if (!id.equals(broken)) {
-        assertThat(result.verdict()).as(id + ": " + result.summary())
-            .isIn(Verdict.PASS, Verdict.SKIPPED);
-        if (result.verdict() == Verdict.SKIPPED && result.required()) {
-          assertThat(result.summary()).as(id).startsWith("blocked: depends on");
-        }
-        if (result.verdict() == Verdict.SKIPPED && !result.required()) {
-          // Only CP-7 may find that it does not apply: these ledgers have no frozen state.
-          assertThat(id).isEqualTo("CP-7");
-          assertThat(result.summary()).startsWith("not applicable: freeze() returned null");
-        }
-      }
-    });
+    results.forEach(
+        (id, result) -> {
+          if (!id.equals(broken)) {
+            assertThat(result.verdict())
+                .as(id + ": " + result.summary())
+                .isIn(Verdict.PASS, Verdict.SKIPPED);
+            if (result.verdict() == Verdict.SKIPPED && result.required()) {
+              assertThat(result.summary()).as(id).startsWith("blocked: depends on");
+            }
+            if (result.verdict() == Verdict.SKIPPED && !result.required()) {
+              // Only CP-7 may find that it does not apply: these ledgers have no frozen state.
+              assertThat(id).isEqualTo("CP-7");
+              assertThat(result.summary()).startsWith("not applicable: freeze() returned null");
+            }
+          }
+        });
     assertThat(certificate.granted()).isEmpty();
 
     String method = broken.replace("-", "") + "_";
-    Event failure = run.testEvents().failed().stream()
-        .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
-        .findFirst().orElseThrow();
+    Event failure =
+        run.testEvents().failed().stream()
+            .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
+            .findFirst()
+            .orElseThrow();
     assertThat(run.testEvents().failed().count()).isEqualTo(1);
-    String message = failure.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-        .map(Throwable::getMessage).orElse("");
+    String message =
+        failure
+            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+            .map(Throwable::getMessage)
+            .orElse("");
     assertThat(message)
         .startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
         .contains("replay: ./mvnw")
@@ -209,7 +221,8 @@ class BrokenApplicationsTest {
     @Override
     protected SuiteSettings settings() {
       // The seed follows steadfast.seed, as a vendor's suite does, so the replay test can use it.
-      return SuiteSettings.fromSystemProperties().withReportDirectory(directory(getClass()))
+      return SuiteSettings.fromSystemProperties()
+          .withReportDirectory(directory(getClass()))
           .withClusterRules(false);
     }
   }

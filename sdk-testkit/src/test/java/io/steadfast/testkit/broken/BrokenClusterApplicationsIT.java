@@ -32,9 +32,9 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
- * Runs the whole suite, cluster part included, against ledgers broken in ways only a cluster
- * shows, and checks that each fails exactly the cluster rule it breaks while every other rule
- * passes. Each suite starts an embedded cluster, so this is an IT (about a minute per suite).
+ * Runs the whole suite, cluster part included, against ledgers broken in ways only a cluster shows,
+ * and checks that each fails exactly the cluster rule it breaks while every other rule passes. Each
+ * suite starts an embedded cluster, so this is an IT (about a minute per suite).
  */
 class BrokenClusterApplicationsIT {
 
@@ -58,38 +58,54 @@ class BrokenClusterApplicationsIT {
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
     Certificate certificate;
     try {
-      certificate = CertificateWriter.read(
-          BrokenApplicationsTest.directory(suite).resolve(CertificateWriter.JSON));
+      certificate =
+          CertificateWriter.read(
+              BrokenApplicationsTest.directory(suite).resolve(CertificateWriter.JSON));
     } catch (java.io.IOException e) {
       throw new AssertionError("no certificate written for " + suite.getSimpleName(), e);
     }
     Map<String, RuleResult> results = certificate.byRule();
-    List<String> every = Stream.concat(PureRules.rules().stream(), ClusterRules.rules().stream())
-        .map(Rule::id).toList();
+    List<String> every =
+        Stream.concat(PureRules.rules().stream(), ClusterRules.rules().stream())
+            .map(Rule::id)
+            .toList();
 
     assertThat(results).containsOnlyKeys(every);
     RuleResult failed = results.get(broken);
     assertThat(failed.verdict()).as(broken + " " + failed.summary()).isEqualTo(Verdict.FAIL);
     assertThat(failed.summary() + "\n" + failed.counterexample()).contains(evidence);
-    results.forEach((id, result) -> {
-      if (id.equals("CP-7")) {
-        // These ledgers have no frozen state, so CP-7 does not apply to them.
-        assertThat(result.verdict()).as(id + ": " + result.summary()).isEqualTo(Verdict.SKIPPED);
-        assertThat(result.required()).as(id).isFalse();
-      } else if (!id.equals(broken)) {
-        assertThat(result.verdict()).as(id + ": " + result.summary() + "\n"
-            + result.counterexample()).isEqualTo(Verdict.PASS);
-      }
-    });
+    results.forEach(
+        (id, result) -> {
+          if (id.equals("CP-7")) {
+            // These ledgers have no frozen state, so CP-7 does not apply to them.
+            assertThat(result.verdict())
+                .as(id + ": " + result.summary())
+                .isEqualTo(Verdict.SKIPPED);
+            assertThat(result.required()).as(id).isFalse();
+          } else if (!id.equals(broken)) {
+            assertThat(result.verdict())
+                .as(id + ": " + result.summary() + "\n" + result.counterexample())
+                .isEqualTo(Verdict.PASS);
+          }
+        });
     assertThat(certificate.granted()).isNotEqualTo(java.util.Optional.of("Advanced"));
     assertThat(run.testEvents().failed().count()).isEqualTo(1);
-    String message = run.testEvents().failed().stream().findFirst().orElseThrow()
-        .getPayload(org.junit.platform.engine.TestExecutionResult.class)
-        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-        .map(Throwable::getMessage).orElse("");
-    assertThat(message).startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
-        .contains("-Dit.test='BrokenClusterApplicationsIT$" + suite.getSimpleName() + "#"
-            + broken.replace("-", "") + "_");
+    String message =
+        run.testEvents().failed().stream()
+            .findFirst()
+            .orElseThrow()
+            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+            .map(Throwable::getMessage)
+            .orElse("");
+    assertThat(message)
+        .startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
+        .contains(
+            "-Dit.test='BrokenClusterApplicationsIT$"
+                + suite.getSimpleName()
+                + "#"
+                + broken.replace("-", "")
+                + "_");
   }
 
   /** RS-2: applies every command correctly but never records where the user was working. */

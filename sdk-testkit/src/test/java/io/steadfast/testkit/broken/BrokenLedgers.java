@@ -63,7 +63,8 @@ final class BrokenLedgers {
       accounts.put(transfer.account(), debited);
       Account to = find(transfer.to());
       accounts.put(transfer.to(), post(to, transfer.amount(), now));
-      return new Receipt(transfer.account(), debited.owner(), debited.balance(), debited.postings(), true);
+      return new Receipt(
+          transfer.account(), debited.owner(), debited.balance(), debited.postings(), true);
     }
   }
 
@@ -101,8 +102,12 @@ final class BrokenLedgers {
 
     @Override
     protected Account readAccount(CheckpointReader in) throws IOException {
-      return new Account(new String(in.readBytes(), Charset.defaultCharset()), in.readLong(),
-          in.readLong(), in.readLong(), in.readLong());
+      return new Account(
+          new String(in.readBytes(), Charset.defaultCharset()),
+          in.readLong(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong());
     }
   }
 

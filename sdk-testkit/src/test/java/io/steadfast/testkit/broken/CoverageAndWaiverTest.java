@@ -64,9 +64,10 @@ class CoverageAndWaiverTest {
     assertThat(cp7.verdict()).isEqualTo(Verdict.SKIPPED);
     assertThat(cp7.required()).isFalse();
     assertThat(cp7.summary()).startsWith("not applicable: freeze() returned null");
-    assertThat(c.byRule().values()).filteredOn(r -> !r.rule().equals("CP-7"))
-        .allSatisfy(r -> assertThat(r.verdict()).as(r.rule() + ": " + r.summary())
-            .isEqualTo(Verdict.PASS));
+    assertThat(c.byRule().values())
+        .filteredOn(r -> !r.rule().equals("CP-7"))
+        .allSatisfy(
+            r -> assertThat(r.verdict()).as(r.rule() + ": " + r.summary()).isEqualTo(Verdict.PASS));
     assertThat(c.granted()).contains("Resilient");
   }
 
@@ -76,8 +77,8 @@ class CoverageAndWaiverTest {
     RuleResult cp7 = c.byRule().get("CP-7");
 
     assertThat(c.byRule().values())
-        .allSatisfy(r -> assertThat(r.verdict()).as(r.rule() + ": " + r.summary())
-            .isEqualTo(Verdict.PASS));
+        .allSatisfy(
+            r -> assertThat(r.verdict()).as(r.rule() + ": " + r.summary()).isEqualTo(Verdict.PASS));
     assertThat(cp7.coverage().get("freezes")).isEqualTo(4L);
     assertThat(cp7.coverage().get("changedWhileFrozen")).isPositive();
     assertThat(c.granted()).contains("Resilient");
@@ -105,9 +106,10 @@ class CoverageAndWaiverTest {
           return Optional.empty();
         }
         String account = "saver-" + user;
-        return Optional.of(n == 0
-            ? new LedgerCommand.Open(account, "saver", 0)
-            : new LedgerCommand.Deposit(account, 1 + (seed + n & 0xff)));
+        return Optional.of(
+            n == 0
+                ? new LedgerCommand.Open(account, "saver", 0)
+                : new LedgerCommand.Deposit(account, 1 + (seed + n & 0xff)));
       };
     }
   }

@@ -17,8 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 class CertificateTest {
 
   private static RuleResult result(Rule rule, Verdict verdict, boolean required) {
-    return new RuleResult(rule.id(), rule.level(), rule.intent(), verdict, required, "s", 1,
-        new TreeMap<>(), null, null);
+    return new RuleResult(
+        rule.id(),
+        rule.level(),
+        rule.intent(),
+        verdict,
+        required,
+        "s",
+        1,
+        new TreeMap<>(),
+        null,
+        null);
   }
 
   private static List<RuleResult> allPure(Verdict verdict) {
@@ -61,7 +70,8 @@ class CertificateTest {
 
     assertThat(grant(PureRules.rules(), waived).granted()).contains("Resilient");
     assertThat(grant(PureRules.rules(), blocked).granted()).isEmpty();
-    assertThat(grant(PureRules.rules(), unknown).levels().get("Resilient")).contains("JR-3 UNKNOWN");
+    assertThat(grant(PureRules.rules(), unknown).levels().get("Resilient"))
+        .contains("JR-3 UNKNOWN");
   }
 
   @Test
@@ -85,7 +95,8 @@ class CertificateTest {
     CertificateWriter.write(c, dir);
 
     assertThat(CertificateWriter.read(dir.resolve(CertificateWriter.JSON))).isEqualTo(c);
-    assertThat(Files.readString(dir.resolve(CertificateWriter.JSON))).contains("\"schemaVersion\" : 1");
+    assertThat(Files.readString(dir.resolve(CertificateWriter.JSON)))
+        .contains("\"schemaVersion\" : 1");
     assertThat(Files.readString(dir.resolve(CertificateWriter.MARKDOWN)))
         .contains("| level granted | **Resilient** |")
         .contains("| CP-1 | Resilient | PASS |");

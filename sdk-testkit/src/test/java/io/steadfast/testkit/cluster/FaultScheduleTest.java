@@ -52,7 +52,7 @@ class FaultScheduleTest {
     FaultSchedule deep = FaultSchedule.generate(3L, true);
     assertThat(deep.faults().size()).isGreaterThan(2 * shallow.faults().size());
     assertThat(deep.faults().stream().mapToInt(FaultSchedule.Fault::afterAcks).min().orElseThrow())
-        .isGreaterThan(shallow.faults().stream().mapToInt(FaultSchedule.Fault::afterAcks).max()
-            .orElseThrow());
+        .isGreaterThan(
+            shallow.faults().stream().mapToInt(FaultSchedule.Fault::afterAcks).max().orElseThrow());
   }
 }

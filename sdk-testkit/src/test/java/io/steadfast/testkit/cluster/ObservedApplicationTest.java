@@ -23,18 +23,21 @@ class ObservedApplicationTest {
 
   @Test
   void everyExitPoint_isOverridden_soNoVendorCallbackIsSwallowedByADefault() throws Exception {
-    List<String> missing = Arrays.stream(ResilientApplication.class.getMethods())
-        .filter(m -> !Modifier.isStatic(m.getModifiers()))
-        .filter(m -> {
-          try {
-            Method own = ObservedApplication.class.getMethod(m.getName(), m.getParameterTypes());
-            return own.getDeclaringClass() != ObservedApplication.class;
-          } catch (NoSuchMethodException e) {
-            return true;
-          }
-        })
-        .map(Method::getName)
-        .toList();
+    List<String> missing =
+        Arrays.stream(ResilientApplication.class.getMethods())
+            .filter(m -> !Modifier.isStatic(m.getModifiers()))
+            .filter(
+                m -> {
+                  try {
+                    Method own =
+                        ObservedApplication.class.getMethod(m.getName(), m.getParameterTypes());
+                    return own.getDeclaringClass() != ObservedApplication.class;
+                  } catch (NoSuchMethodException e) {
+                    return true;
+                  }
+                })
+            .map(Method::getName)
+            .toList();
 
     assertThat(missing).as("exit points ObservedApplication does not pass through").isEmpty();
   }
@@ -67,16 +70,23 @@ class ObservedApplicationTest {
 
   private static ObservedApplication<LedgerCommand, Receipt> observe(
       Ledger ledger, ExitTimings timings, FaultHooks hooks) {
-    return new ObservedApplication<>(ledger, JacksonCodec.of(LedgerCommand.class, Receipt.class),
-        new Observations<>(), timings, hooks);
+    return new ObservedApplication<>(
+        ledger,
+        JacksonCodec.of(LedgerCommand.class, Receipt.class),
+        new Observations<>(),
+        timings,
+        hooks);
   }
 
   @Test
   void currentNode_readsEngineAndRoleThreadNames() throws Exception {
     String[] seen = new String[2];
-    Thread apply = new Thread(() -> seen[0] = ObservedApplication.currentNode(),
-        "n2@group-6EC27A75605D-StateMachineUpdater");
-    Thread role = new Thread(() -> seen[1] = ObservedApplication.currentNode(), "steadfast-role-n3");
+    Thread apply =
+        new Thread(
+            () -> seen[0] = ObservedApplication.currentNode(),
+            "n2@group-6EC27A75605D-StateMachineUpdater");
+    Thread role =
+        new Thread(() -> seen[1] = ObservedApplication.currentNode(), "steadfast-role-n3");
     apply.start();
     role.start();
     apply.join();

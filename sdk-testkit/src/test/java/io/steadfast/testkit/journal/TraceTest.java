@@ -40,7 +40,8 @@ class TraceTest {
 
     for (int i = 1; i < entries.size(); i++) {
       assertThat(entries.get(i).position().index()).isEqualTo(i + 1L);
-      assertThat(entries.get(i).position().epoch()).isGreaterThanOrEqualTo(entries.get(i - 1).position().epoch());
+      assertThat(entries.get(i).position().epoch())
+          .isGreaterThanOrEqualTo(entries.get(i - 1).position().epoch());
       assertThat(entries.get(i).timestamp()).isAfterOrEqualTo(entries.get(i - 1).timestamp());
     }
   }
@@ -53,6 +54,7 @@ class TraceTest {
         .isGreaterThan(4);
     assertThat(trace.entries().stream().filter(TraceEntry::injected)).isNotEmpty();
     assertThat(trace.entries().stream().filter(TraceEntry::injected))
-        .allSatisfy(e -> assertThat(trace.outcome(trace.entries().indexOf(e)).isRejected()).isTrue());
+        .allSatisfy(
+            e -> assertThat(trace.outcome(trace.entries().indexOf(e)).isRejected()).isTrue());
   }
 }

@@ -64,7 +64,9 @@ class FrozenStateCheckTest {
     assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
     assertThat(outcome.summary())
         .isEqualTo("a frozen state wrote other bytes than checkpoint() wrote when it was frozen");
-    assertThat(outcome.counterexample()).get().asString()
+    assertThat(outcome.counterexample())
+        .get()
+        .asString()
         .startsWith("frozen after entry #0 (")
         .contains("checkpoint() at the freeze: 4 bytes")
         .containsPattern("writeTo afterwards: +\\d+ bytes")
@@ -79,7 +81,9 @@ class FrozenStateCheckTest {
 
     assertThat(outcome.verdict()).isEqualTo(Verdict.FAIL);
     assertThat(outcome.summary()).isEqualTo("freeze() changed the state");
-    assertThat(outcome.counterexample()).get().asString()
+    assertThat(outcome.counterexample())
+        .get()
+        .asString()
         .contains("4 bytes")
         .contains("just before freeze()")
         .contains("first difference at byte 3");
@@ -87,8 +91,7 @@ class FrozenStateCheckTest {
 
   @Test
   void check_stateNeverChangesWhileFrozen_unknown() throws Exception {
-    CheckOutcome outcome =
-        FrozenStateCheck.check(context(FreezingLedger::new, new RejectedOnly()));
+    CheckOutcome outcome = FrozenStateCheck.check(context(FreezingLedger::new, new RejectedOnly()));
 
     assertThat(outcome.verdict()).isEqualTo(Verdict.UNKNOWN);
     assertThat(outcome.summary()).contains("never changed");
@@ -103,7 +106,8 @@ class FrozenStateCheckTest {
         FrozenStateCheck.check(context(RecordsWriterThread::new, new TellerWorkload()));
 
     assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASS);
-    assertThat(RecordsWriterThread.threads).hasSize(4)
+    assertThat(RecordsWriterThread.threads)
+        .hasSize(4)
         .doesNotContain(Thread.currentThread().getName());
   }
 
@@ -157,15 +161,19 @@ class FrozenStateCheckTest {
     public io.steadfast.testkit.workload.UserScript<LedgerCommand, Receipt> newUser(
         int user, long seed) {
       int[] steps = {0};
-      return last -> steps[0]++ < 10
-          ? Optional.of(new LedgerCommand.Deposit("acct-none", 1))
-          : Optional.empty();
+      return last ->
+          steps[0]++ < 10
+              ? Optional.of(new LedgerCommand.Deposit("acct-none", 1))
+              : Optional.empty();
     }
   }
 
   private static CheckContext<LedgerCommand, Receipt> context(
       Supplier<? extends Ledger> factory, Workload<LedgerCommand, Receipt> workload) {
-    return TestCheckContexts.of(factory, JacksonCodec.of(LedgerCommand.class, Receipt.class),
-        workload, FrozenStateCheckTest.class);
+    return TestCheckContexts.of(
+        factory,
+        JacksonCodec.of(LedgerCommand.class, Receipt.class),
+        workload,
+        FrozenStateCheckTest.class);
   }
 }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * A correct ledger: validates every command before changing anything, keeps accounts sorted, uses
  * leader time only, and checks the version of what it restores.
  *
- * <p>Open for extension only so that the self-tests can break it one way at a time. Not
- * thread-safe (the runtime calls it on the apply thread only).
+ * <p>Open for extension only so that the self-tests can break it one way at a time. Not thread-safe
+ * (the runtime calls it on the apply thread only).
  */
 public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
 
@@ -29,6 +29,8 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
   protected Map<String, Account> accounts;
 
   /** An empty ledger. */
+  // Broken variants override newMap() on purpose (an unsorted map for CP-2), so it is called here.
+  @SuppressWarnings("this-escape")
   public Ledger() {
     this.accounts = newMap();
   }
@@ -46,14 +48,19 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
   @Override
   public Receipt apply(LedgerCommand command, ApplyContext context) {
     long now = now(context);
-    context.setResumePoint(ResumePoint.of("account", command.account(),
-        "screen", command.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
+    context.setResumePoint(
+        ResumePoint.of(
+            "account",
+            command.account(),
+            "screen",
+            command.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
     if (command instanceof LedgerCommand.Open open) {
       if (accounts.containsKey(open.account())) {
         throw new IllegalStateException("account already exists: " + open.account());
       }
       if (open.overdraftLimit() < 0) {
-        throw new IllegalArgumentException("overdraft limit must not be negative: " + open.overdraftLimit());
+        throw new IllegalArgumentException(
+            "overdraft limit must not be negative: " + open.overdraftLimit());
       }
       Account account = new Account(open.owner(), 0, open.overdraftLimit(), 0, now);
       accounts.put(open.account(), account);
@@ -75,7 +82,8 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
     }
     LedgerCommand.Close close = (LedgerCommand.Close) command;
     if (account.balance() != 0) {
-      throw new IllegalStateException("account " + close.account() + " has balance " + account.balance());
+      throw new IllegalStateException(
+          "account " + close.account() + " has balance " + account.balance());
     }
     accounts.remove(close.account());
     return new Receipt(close.account(), account.owner(), 0, account.postings(), false);
@@ -107,8 +115,13 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
   protected static Account post(Account account, long amount, long now) {
     long balance = Math.addExact(account.balance(), amount);
     if (balance < -account.limit()) {
-      throw new IllegalStateException("insufficient funds: balance " + account.balance()
-          + ", limit " + account.limit() + ", posting " + amount);
+      throw new IllegalStateException(
+          "insufficient funds: balance "
+              + account.balance()
+              + ", limit "
+              + account.limit()
+              + ", posting "
+              + amount);
     }
     return new Account(account.owner(), balance, account.limit(), account.postings() + 1, now);
   }

@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tellers who open a few accounts, pay in and out, transfer (sometimes to a colleague's account
- * that is gone), and close what they emptied. Owner names are not ASCII, to catch charset
- * mistakes.
+ * that is gone), and close what they emptied. Owner names are not ASCII, to catch charset mistakes.
  */
 public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
 
@@ -87,20 +86,26 @@ public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
         return Optional.of(new LedgerCommand.Withdraw(account, 1 + random.nextInt(1_200)));
       }
       if (choice < 8) {
-        String to = random.nextBoolean() && mine.size() > 1
-            ? mine.get(random.nextInt(mine.size()))
-            : account(Math.max(0, user - 1 - random.nextInt(3)), random.nextInt(2));
+        String to =
+            random.nextBoolean() && mine.size() > 1
+                ? mine.get(random.nextInt(mine.size()))
+                : account(Math.max(0, user - 1 - random.nextInt(3)), random.nextInt(2));
         return Optional.of(new LedgerCommand.Transfer(account, to, 1 + random.nextInt(500)));
       }
-      if (last != null && last.open() && lastAccount != null && mine.contains(lastAccount)
+      if (last != null
+          && last.open()
+          && lastAccount != null
+          && mine.contains(lastAccount)
           && lastBalance != 0) {
         long amount = Math.abs(lastBalance);
-        return Optional.of(lastBalance > 0
-            ? new LedgerCommand.Withdraw(lastAccount, amount)
-            : new LedgerCommand.Deposit(lastAccount, amount));
+        return Optional.of(
+            lastBalance > 0
+                ? new LedgerCommand.Withdraw(lastAccount, amount)
+                : new LedgerCommand.Deposit(lastAccount, amount));
       }
-      return Optional.of(new LedgerCommand.Close(lastAccount != null && mine.contains(lastAccount)
-          ? lastAccount : account));
+      return Optional.of(
+          new LedgerCommand.Close(
+              lastAccount != null && mine.contains(lastAccount) ? lastAccount : account));
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * close of business, so that a run of a minute covers a week or two of collections.
  *
  * <p>Only the primary's batch stamps read it, and the runtime never lets leader time go backwards,
- * so jumping forward is safe; sessions must outlive the jumps ({@link CollectionDemo#sessionTtl()}).
- * Thread-safe.
+ * so jumping forward is safe; sessions must outlive the jumps ({@link
+ * CollectionDemo#sessionTtl()}). Thread-safe.
  */
 final class BusinessDayClock extends Clock {
 

@@ -62,7 +62,8 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
 
   @Override
   public void configure(EmbeddedCluster.Builder<CollectionCommand, CollectionResult> cluster) {
-    cluster.application(LoanCollectionApplication::new)
+    cluster
+        .application(LoanCollectionApplication::new)
         .codec(LoanCollectionApplication.codec())
         .clock(clock);
   }
@@ -84,8 +85,8 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
     scripts.add(new SupervisorScript(seed, accounts, clock, portfolioReady, worklog));
     for (int i = 1; i <= collectors; i++) {
       String name = String.format(Locale.ROOT, "collector-%02d", i);
-      scripts.add(new CollectorScript(CollectorWorkflow.create(seed, name), portfolioReady,
-          worklog));
+      scripts.add(
+          new CollectorScript(CollectorWorkflow.create(seed, name), portfolioReady, worklog));
     }
     return scripts;
   }
@@ -98,9 +99,14 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
 
   @Override
   public String progress() {
-    return String.format(Locale.ROOT, "business date %s, %d of %d accounts loaded, %d contacts"
-            + " logged, %d payments posted", worklog.businessDate(), worklog.accountCount(),
-        accounts, worklog.contactsLogged(), worklog.payments().size());
+    return String.format(
+        Locale.ROOT,
+        "business date %s, %d of %d accounts loaded, %d contacts" + " logged, %d payments posted",
+        worklog.businessDate(),
+        worklog.accountCount(),
+        accounts,
+        worklog.contactsLogged(),
+        worklog.payments().size());
   }
 
   @Override
@@ -112,11 +118,16 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
       findings.duplicated(1, twice);
     }
     return findings
-        .note(String.format(Locale.ROOT, "%d accounts, %d contacts and %d payments, each read or"
-                + " audited; %d deliberate second posts rejected as duplicates; %d business days"
-                + " closed", worklog.accountCount(), worklog.contactsLogged(),
-            worklog.payments().size(), worklog.repostsRejected(),
-            Math.max(0, worklog.agingRuns() - 2)))
+        .note(
+            String.format(
+                Locale.ROOT,
+                "%d accounts, %d contacts and %d payments, each read or audited; %d deliberate"
+                    + " second posts rejected as duplicates; %d business days closed",
+                worklog.accountCount(),
+                worklog.contactsLogged(),
+                worklog.payments().size(),
+                worklog.repostsRejected(),
+                Math.max(0, worklog.agingRuns() - 2)))
         .count("accountsLoaded", worklog.accountCount())
         .count("contactsLogged", worklog.contactsLogged())
         .count("paymentsPosted", worklog.payments().size())
@@ -124,8 +135,8 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
         .count("businessDaysClosed", Math.max(0, worklog.agingRuns() - 2));
   }
 
-  private void checkAccounts(EmbeddedCluster<CollectionCommand, CollectionResult> cluster,
-      Findings findings) {
+  private void checkAccounts(
+      EmbeddedCluster<CollectionCommand, CollectionResult> cluster, Findings findings) {
     for (String accountId : worklog.accounts()) {
       CollectionResult answer;
       try {
@@ -137,30 +148,53 @@ final class CollectionDemo implements Scenario<CollectionCommand, CollectionResu
       int recorded = ((AccountDetails) answer).account().contactAttempts();
       int told = worklog.contacts(accountId);
       if (recorded > told) {
-        findings.duplicated(recorded - told, "account " + accountId + " shows " + recorded
-            + " contact attempts but " + told + " were acknowledged");
+        findings.duplicated(
+            recorded - told,
+            "account "
+                + accountId
+                + " shows "
+                + recorded
+                + " contact attempts but "
+                + told
+                + " were acknowledged");
       } else if (recorded < told) {
-        findings.lost(told - recorded, "account " + accountId + " shows " + recorded
-            + " contact attempts but " + told + " were acknowledged");
+        findings.lost(
+            told - recorded,
+            "account "
+                + accountId
+                + " shows "
+                + recorded
+                + " contact attempts but "
+                + told
+                + " were acknowledged");
       }
     }
   }
 
-  private void checkPayments(EmbeddedCluster<CollectionCommand, CollectionResult> cluster,
-      Findings findings) {
-    Session<CollectionCommand, CollectionResult> audit = cluster.client()
-        .openSession(SessionId.of("demo-auditor"), AUDITOR, sessionTtl());
+  private void checkPayments(
+      EmbeddedCluster<CollectionCommand, CollectionResult> cluster, Findings findings) {
+    Session<CollectionCommand, CollectionResult> audit =
+        cluster.client().openSession(SessionId.of("demo-auditor"), AUDITOR, sessionTtl());
     for (PostPayment payment : worklog.payments()) {
       String expected = "already posted to account " + payment.accountId();
       try {
         audit.execute(payment);
-        findings.lost(1, "acknowledged payment " + payment.paymentReference()
-            + " was not on the books; the audit has now posted it");
+        findings.lost(
+            1,
+            "acknowledged payment "
+                + payment.paymentReference()
+                + " was not on the books; the audit has now posted it");
       } catch (CommandRejectedException e) {
         if (!CollectorWorkflow.DUPLICATE_REJECTION.equals(e.errorType())
             || !e.reason().endsWith(expected)) {
-          findings.lost(1, "acknowledged payment " + payment.paymentReference()
-              + " was not on the books: " + e.errorType() + " " + e.reason());
+          findings.lost(
+              1,
+              "acknowledged payment "
+                  + payment.paymentReference()
+                  + " was not on the books: "
+                  + e.errorType()
+                  + " "
+                  + e.reason());
         }
       }
     }

@@ -14,8 +14,8 @@ interface CollectionScript extends Script<CollectionCommand, CollectionResult> {
   }
 
   @Override
-  default ResumePoint resumeAfter(ResumePoint previous, CollectionCommand command,
-      CollectionResult result) {
+  default ResumePoint resumeAfter(
+      ResumePoint previous, CollectionCommand command, CollectionResult result) {
     return ResumePoints.after(previous, command, result);
   }
 }

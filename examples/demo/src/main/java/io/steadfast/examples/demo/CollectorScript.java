@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * One collector working bucket queues, following the example's {@link CollectorWorkflow}, and
  * writing what it was told into the {@link Worklog}.
  *
- * <p>The workflow now and then posts a payment a second time on purpose; that post must be
- * rejected with {@code DuplicatePaymentException} and is counted apart. A first post rejected that
- * way, or a second post acknowledged, means a command was applied twice. Not thread-safe: used by
- * its user's thread only.
+ * <p>The workflow now and then posts a payment a second time on purpose; that post must be rejected
+ * with {@code DuplicatePaymentException} and is counted apart. A first post rejected that way, or a
+ * second post acknowledged, means a command was applied twice. Not thread-safe: used by its user's
+ * thread only.
  */
 final class CollectorScript implements CollectionScript {
 
@@ -63,7 +63,8 @@ final class CollectorScript implements CollectionScript {
     if (command instanceof LogContact && result instanceof ContactLogged logged) {
       worklog.contactLogged(logged.account().accountId());
     }
-    if (command instanceof PostPayment payment && result instanceof PaymentPosted
+    if (command instanceof PostPayment payment
+        && result instanceof PaymentPosted
         && !worklog.paymentPosted(payment)) {
       worklog.appliedTwice("payment " + payment.paymentReference() + " was acknowledged twice");
     }
@@ -71,16 +72,19 @@ final class CollectorScript implements CollectionScript {
   }
 
   @Override
-  public CollectionCommand afterRejection(CollectionCommand command,
-      CommandRejectedException rejection) {
+  public CollectionCommand afterRejection(
+      CollectionCommand command, CommandRejectedException rejection) {
     idle = false;
     if (command instanceof PostPayment payment
         && CollectorWorkflow.DUPLICATE_REJECTION.equals(rejection.errorType())) {
       if (worklog.posted(payment.paymentReference())) {
         worklog.repostRejected();
       } else {
-        worklog.appliedTwice("the first post of payment " + payment.paymentReference()
-            + " found it already posted: " + rejection.reason());
+        worklog.appliedTwice(
+            "the first post of payment "
+                + payment.paymentReference()
+                + " found it already posted: "
+                + rejection.reason());
       }
     }
     return workflow.afterRejection(rejection.errorType());

@@ -7,15 +7,15 @@ import java.util.logging.Logger;
 /**
  * Runs one example application on an embedded three-node cluster through a failover and a planned
  * switchover, then checks that nothing acknowledged was lost or applied twice and that every
- * session resumed where its user was. Prints progress, a summary and one {@code RESULT {json}} line;
- * exits 0 if all is well, 1 if anything was lost, applied twice or resumed at the wrong place, 2
- * for bad options.
+ * session resumed where its user was. Prints progress, a summary and one {@code RESULT {json}}
+ * line; exits 0 if all is well, 1 if anything was lost, applied twice or resumed at the wrong
+ * place, 2 for bad options.
  *
  * <p>Run from the repository root: {@code ./mvnw -q -B install -DskipTests && ./mvnw -q -B -pl
- * examples/demo exec:java}, adding {@code -Dexec.args="--app collection"} for the collection system.
- * Options: {@code --app mortgage|collection} (default mortgage), {@code --seed N} (default 4711),
- * {@code --users N} (sessions; default 32 for mortgage, 25 for collection: 24 collectors and a
- * supervisor).
+ * examples/demo exec:java}, adding {@code -Dexec.args="--app collection"} for the collection
+ * system. Options: {@code --app mortgage|collection} (default mortgage), {@code --seed N} (default
+ * 4711), {@code --users N} (sessions; default 32 for mortgage, 25 for collection: 24 collectors and
+ * a supervisor).
  */
 public final class Demo {
 
@@ -52,9 +52,10 @@ public final class Demo {
       usage("--app " + app + " needs --users " + fewest + " or more, not " + sessions);
     }
     GRPC_LOG.setLevel(Level.WARNING);
-    boolean ok = mortgage
-        ? new Drill<>(new MortgageDemo(), seed, sessions).run()
-        : new Drill<>(new CollectionDemo(), seed, sessions).run();
+    boolean ok =
+        mortgage
+            ? new Drill<>(new MortgageDemo(), seed, sessions).run()
+            : new Drill<>(new CollectionDemo(), seed, sessions).run();
     System.exit(ok ? 0 : 1);
   }
 

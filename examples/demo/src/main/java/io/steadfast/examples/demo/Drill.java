@@ -60,13 +60,15 @@ final class Drill<C, R> {
   /** Runs the timeline and the checks; true if nothing was lost, duplicated or misplaced. */
   boolean run() throws InterruptedException {
     long began = System.nanoTime();
-    say("%s: starting an embedded %d-node cluster (seed %d, %d users)", scenario.name(), NODES,
-        seed, users);
-    EmbeddedCluster.Builder<C, R> builder = EmbeddedCluster.<C, R>builder()
-        .nodes(NODES)
-        .checkpointEvery(500)
-        .requestDeadline(Duration.ofSeconds(20))
-        .onNode(node -> node.addRoleListener(this::roleChanged));
+    say(
+        "%s: starting an embedded %d-node cluster (seed %d, %d users)",
+        scenario.name(), NODES, seed, users);
+    EmbeddedCluster.Builder<C, R> builder =
+        EmbeddedCluster.<C, R>builder()
+            .nodes(NODES)
+            .checkpointEvery(500)
+            .requestDeadline(Duration.ofSeconds(20))
+            .onNode(node -> node.addRoleListener(this::roleChanged));
     scenario.configure(builder);
     Report report;
     try (EmbeddedCluster<C, R> cluster = builder.start()) {
@@ -90,10 +92,12 @@ final class Drill<C, R> {
       killer.start();
       long failoverMillis = untilServedByNewPrimary(cluster, victim, killed);
       killer.join();
-      say("first command acknowledged %d ms after the kill, by the new primary %s",
+      say(
+          "first command acknowledged %d ms after the kill, by the new primary %s",
           failoverMillis, cluster.primary().id());
       progress(BETWEEN_STEPS);
-      say("  %d of %d sessions have had commands acknowledged since the kill",
+      say(
+          "  %d of %d sessions have had commands acknowledged since the kill",
           carriedOn(killed), team.size());
 
       say("restarting %s; it rejoins as a backup", victim);
@@ -101,8 +105,8 @@ final class Drill<C, R> {
       progress(BETWEEN_STEPS);
 
       NodeId maintained = cluster.primary().id();
-      NodeId target = cluster.ids().stream().filter(id -> !id.equals(maintained)).findFirst()
-          .orElseThrow();
+      NodeId target =
+          cluster.ids().stream().filter(id -> !id.equals(maintained)).findFirst().orElseThrow();
       say("planned switchover from %s to %s for maintenance", maintained, target);
       long switched = System.nanoTime();
       cluster.switchover(target);
@@ -128,8 +132,10 @@ final class Drill<C, R> {
     }
     report.summary().forEach(line -> say("%s", line));
     say("  (%.1f s in all)", (System.nanoTime() - began) / 1e9);
-    System.out.println(report.result().put("elapsedMillis",
-        Duration.ofNanos(System.nanoTime() - began).toMillis()));
+    System.out.println(
+        report
+            .result()
+            .put("elapsedMillis", Duration.ofNanos(System.nanoTime() - began).toMillis()));
     return report.ok();
   }
 
@@ -140,8 +146,9 @@ final class Drill<C, R> {
     if (closing) {
       return;
     }
-    say("  role: %s %s -> %s (%s), epoch %d", change.node(), change.from(), change.to(),
-        change.reason(), change.epoch());
+    say(
+        "  role: %s %s -> %s (%s), epoch %d",
+        change.node(), change.from(), change.to(), change.reason(), change.epoch());
     if (!counting) {
       return;
     }
@@ -152,8 +159,11 @@ final class Drill<C, R> {
     }
   }
 
-  private Report check(EmbeddedCluster<C, R> cluster, long failoverMillis,
-      long switchoverMillis, List<String> stuck) {
+  private Report check(
+      EmbeddedCluster<C, R> cluster,
+      long failoverMillis,
+      long switchoverMillis,
+      List<String> stuck) {
     long lost = 0;
     long resumed = 0;
     List<String> summary = new ArrayList<>();
@@ -161,16 +171,25 @@ final class Drill<C, R> {
       long applied = user.session().appliedSequence();
       if (applied < user.answeredSequence()) {
         lost += user.answeredSequence() - applied;
-        summary.add(String.format(Locale.ROOT,
-            "  LOST: session %s applied up to %d but its user was answered up to %d",
-            user.session().id(), applied, user.answeredSequence()));
+        summary.add(
+            String.format(
+                Locale.ROOT,
+                "  LOST: session %s applied up to %d but its user was answered up to %d",
+                user.session().id(),
+                applied,
+                user.answeredSequence()));
       }
       ResumePoint actual = user.session().resumePoint();
       if (actual.equals(user.expectedResumePoint())) {
         resumed++;
       } else {
-        summary.add(String.format(Locale.ROOT, "  session %s resumed at %s, expected %s",
-            user.session().id(), actual, user.expectedResumePoint()));
+        summary.add(
+            String.format(
+                Locale.ROOT,
+                "  session %s resumed at %s, expected %s",
+                user.session().id(),
+                actual,
+                user.expectedResumePoint()));
       }
       String failure = user.failure();
       if (failure != null) {
@@ -185,35 +204,55 @@ final class Drill<C, R> {
     long primaries = cluster.nodes().stream().filter(SteadfastNode::isPrimary).count();
 
     summary.add(0, "");
-    summary.add(1, String.format(Locale.ROOT,
-        "summary (%s): %d users, %d commands acknowledged, %d rejected by business rules",
-        scenario.name(), team.size(), traffic.acknowledged(), traffic.rejected()));
-    summary.add(2, String.format(Locale.ROOT, "  failovers: %d (1 forced by killing the primary),"
-            + " first acknowledgement %d ms after the kill; switchovers: %d, first acknowledgement"
-            + " %d ms after it began; %d primary now", failovers.get(), failoverMillis,
-        switchovers.get(), switchoverMillis, primaries));
+    summary.add(
+        1,
+        String.format(
+            Locale.ROOT,
+            "summary (%s): %d users, %d commands acknowledged, %d rejected by business rules",
+            scenario.name(),
+            team.size(),
+            traffic.acknowledged(),
+            traffic.rejected()));
+    summary.add(
+        2,
+        String.format(
+            Locale.ROOT,
+            "  failovers: %d (1 forced by killing the primary), first acknowledgement %d ms after"
+                + " the kill; switchovers: %d, first acknowledgement %d ms after it began; %d"
+                + " primary now",
+            failovers.get(),
+            failoverMillis,
+            switchovers.get(),
+            switchoverMillis,
+            primaries));
     findings.notes().forEach(line -> summary.add("  " + line));
-    summary.add(String.format(Locale.ROOT,
-        "  lost acknowledged: %d, applied twice: %d, sessions resumed at position: %d of %d",
-        lost, duplicates, resumed, team.size()));
-    ResultLine result = new ResultLine()
-        .put("app", scenario.name())
-        .put("nodes", NODES)
-        .put("sessions", team.size())
-        .put("commandsAcknowledged", traffic.acknowledged())
-        .put("commandsRejected", traffic.rejected())
-        .put("failovers", failovers.get())
-        .put("switchovers", switchovers.get())
-        .put("lostAcknowledged", lost)
-        .put("duplicatesApplied", duplicates)
-        .put("sessionsResumedAtPosition", resumed)
-        .put("maxFailoverMillis", failoverMillis)
-        .put("maxSwitchoverMillis", switchoverMillis)
-        .put("usersFailed", failed)
-        .putAll(findings.counts())
-        .put("seed", seed);
-    return new Report(summary, result,
-        lost == 0 && duplicates == 0 && resumed == team.size() && failed == 0);
+    summary.add(
+        String.format(
+            Locale.ROOT,
+            "  lost acknowledged: %d, applied twice: %d, sessions resumed at position: %d of %d",
+            lost,
+            duplicates,
+            resumed,
+            team.size()));
+    ResultLine result =
+        new ResultLine()
+            .put("app", scenario.name())
+            .put("nodes", NODES)
+            .put("sessions", team.size())
+            .put("commandsAcknowledged", traffic.acknowledged())
+            .put("commandsRejected", traffic.rejected())
+            .put("failovers", failovers.get())
+            .put("switchovers", switchovers.get())
+            .put("lostAcknowledged", lost)
+            .put("duplicatesApplied", duplicates)
+            .put("sessionsResumedAtPosition", resumed)
+            .put("maxFailoverMillis", failoverMillis)
+            .put("maxSwitchoverMillis", switchoverMillis)
+            .put("usersFailed", failed)
+            .putAll(findings.counts())
+            .put("seed", seed);
+    return new Report(
+        summary, result, lost == 0 && duplicates == 0 && resumed == team.size() && failed == 0);
   }
 
   /** Waits until the scenario is ready; returns how long that took, in nanoseconds. */
@@ -233,17 +272,18 @@ final class Drill<C, R> {
    * Milliseconds from {@code sinceNanos} to the first command acknowledged after a node other than
    * {@code former} became a ready primary.
    */
-  private long untilServedByNewPrimary(EmbeddedCluster<C, R> cluster, NodeId former,
-      long sinceNanos) {
+  private long untilServedByNewPrimary(
+      EmbeddedCluster<C, R> cluster, NodeId former, long sinceNanos) {
     long end = sinceNanos + AWAIT_SERVICE.toNanos();
     long readyAt = 0;
     while (readyAt == 0 || traffic.lastAckNanos() <= readyAt) {
       if (System.nanoTime() > end) {
-        throw new IllegalStateException("no command acknowledged by a new primary within "
-            + AWAIT_SERVICE);
+        throw new IllegalStateException(
+            "no command acknowledged by a new primary within " + AWAIT_SERVICE);
       }
-      if (readyAt == 0 && cluster.nodes().stream()
-          .anyMatch(node -> node.isPrimary() && !node.id().equals(former))) {
+      if (readyAt == 0
+          && cluster.nodes().stream()
+              .anyMatch(node -> node.isPrimary() && !node.id().equals(former))) {
         readyAt = System.nanoTime();
       }
       Pause.pause(Duration.ofMillis(1));

@@ -83,8 +83,13 @@ final class MortgageDemo implements Scenario<LoanCommand, LoanResult> {
     String next = String.format(Locale.ROOT, "L-%06d", submittedLoans.size() + 1);
     try {
       PrimaryQueries.ask(cluster, asker, new LoanCommand.GetLoan(next));
-      findings.duplicated(1, "loan " + next + " exists although only " + submittedLoans.size()
-          + " applications were acknowledged");
+      findings.duplicated(
+          1,
+          "loan "
+              + next
+              + " exists although only "
+              + submittedLoans.size()
+              + " applications were acknowledged");
     } catch (CommandRejectedException expected) {
       // no loan beyond those submitted: no submission was applied twice
     }

@@ -30,26 +30,30 @@ public final class MortgageNode {
   /** Entry point; see the class comment for the arguments. */
   public static void main(String[] args) throws InterruptedException {
     if (args.length != 3) {
-      System.err.println("usage: MortgageNode <id> <storage dir> <id=host:port>,<id=host:port>,...");
+      System.err.println(
+          "usage: MortgageNode <id> <storage dir> <id=host:port>,<id=host:port>,...");
       System.exit(2);
     }
     NodeId self = NodeId.of(args[0]);
     Map<NodeId, InetSocketAddress> members = members(args[2]);
     SteadfastNode<LoanCommand, LoanResult> node = build(self, Path.of(args[1]), members);
-    node.addRoleListener(change -> System.out.printf("%s: %s -> %s (%s), epoch %d%n",
-        change.node(), change.from(), change.to(), change.reason(), change.epoch()));
+    node.addRoleListener(
+        change ->
+            System.out.printf(
+                "%s: %s -> %s (%s), epoch %d%n",
+                change.node(), change.from(), change.to(), change.reason(), change.epoch()));
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
     node.start();
     Thread.currentThread().join();
   }
 
   /** Builds (but does not start) member {@code self} of the cluster {@code members}. */
-  static SteadfastNode<LoanCommand, LoanResult> build(NodeId self, Path storage,
-      Map<NodeId, InetSocketAddress> members) {
+  static SteadfastNode<LoanCommand, LoanResult> build(
+      NodeId self, Path storage, Map<NodeId, InetSocketAddress> members) {
     InetSocketAddress own = members.get(self);
     if (own == null) {
-      throw new IllegalArgumentException("node " + self + " is not among the members "
-          + members.keySet());
+      throw new IllegalArgumentException(
+          "node " + self + " is not among the members " + members.keySet());
     }
     SteadfastNode.Builder<LoanCommand, LoanResult> builder =
         SteadfastNode.<LoanCommand, LoanResult>builder()
@@ -59,11 +63,13 @@ public final class MortgageNode {
             .application(MortgageLoanApplication::new)
             .codec(MortgageLoanApplication.codec())
             .http(httpAddress(own));
-    members.forEach((id, address) -> {
-      builder.peer(id, address);
-      InetSocketAddress http = httpAddress(address);
-      builder.peerEndpoint(id, URI.create("http://" + http.getHostString() + ":" + http.getPort()));
-    });
+    members.forEach(
+        (id, address) -> {
+          builder.peer(id, address);
+          InetSocketAddress http = httpAddress(address);
+          builder.peerEndpoint(
+              id, URI.create("http://" + http.getHostString() + ":" + http.getPort()));
+        });
     return builder.build();
   }
 
@@ -82,8 +88,11 @@ public final class MortgageNode {
       if (colon < 0) {
         throw new IllegalArgumentException("member must be id=host:port: " + member);
       }
-      members.put(NodeId.of(idAndAddress[0]), new InetSocketAddress(
-          idAndAddress[1].substring(0, colon), Integer.parseInt(idAndAddress[1].substring(colon + 1))));
+      members.put(
+          NodeId.of(idAndAddress[0]),
+          new InetSocketAddress(
+              idAndAddress[1].substring(0, colon),
+              Integer.parseInt(idAndAddress[1].substring(colon + 1))));
     }
     return members;
   }

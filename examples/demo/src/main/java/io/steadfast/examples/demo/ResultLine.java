@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The demo's last line, {@code RESULT {json}}: one flat JSON object of numbers and plain strings, in
- * the order the fields were added, for scripts and CI to read.
+ * The demo's last line, {@code RESULT {json}}: one flat JSON object of numbers and plain strings,
+ * in the order the fields were added, for scripts and CI to read.
  *
  * <p>Not thread-safe; built and printed by one thread.
  */
@@ -35,8 +35,12 @@ final class ResultLine {
   @Override
   public String toString() {
     StringJoiner json = new StringJoiner(",", "RESULT {", "}");
-    fields.forEach((key, value) -> json.add(quote(key) + ":"
-        + (value instanceof String text ? quote(text) : value.toString())));
+    fields.forEach(
+        (key, value) ->
+            json.add(
+                quote(key)
+                    + ":"
+                    + (value instanceof String text ? quote(text) : value.toString())));
     return json.toString();
   }
 

@@ -24,7 +24,9 @@ interface Scenario<C, R> {
   /** Sets the application, its codec and anything else it needs (a clock, say) on the builder. */
   void configure(EmbeddedCluster.Builder<C, R> cluster);
 
-  /** How long the users' sessions may stay idle, in leader time, before the cluster expires them. */
+  /**
+   * How long the users' sessions may stay idle, in leader time, before the cluster expires them.
+   */
   default Duration sessionTtl() {
     return Duration.ofMinutes(30);
   }
@@ -33,8 +35,8 @@ interface Scenario<C, R> {
   List<Script<C, R>> users(long seed, int count);
 
   /**
-   * Whether the users are all at work, so that the timeline may start counting towards the kill;
-   * a scenario that loads data first says false until it is loaded. Called often; must be cheap.
+   * Whether the users are all at work, so that the timeline may start counting towards the kill; a
+   * scenario that loads data first says false until it is loaded. Called often; must be cheap.
    */
   default boolean ready() {
     return true;
@@ -44,8 +46,8 @@ interface Scenario<C, R> {
   String progress();
 
   /**
-   * The application's own checks, once every user has stopped: reads the state through queries
-   * (or commands of its own) on {@code cluster} and compares it with what the users were told.
+   * The application's own checks, once every user has stopped: reads the state through queries (or
+   * commands of its own) on {@code cluster} and compares it with what the users were told.
    */
   Findings verify(EmbeddedCluster<C, R> cluster);
 }

@@ -6,8 +6,8 @@ import io.steadfast.api.session.ResumePoint;
 import java.time.Duration;
 
 /**
- * One simulated user of an application: which command they send next, given what became of the
- * last one, and where their session must resume after each acknowledged command.
+ * One simulated user of an application: which command they send next, given what became of the last
+ * one, and where their session must resume after each acknowledged command.
  *
  * <p>Implemented by each demo application (usually by wrapping the example's own workflow class);
  * called only by the thread of the {@link SimulatedUser} that owns it, so implementations need not
@@ -24,7 +24,10 @@ interface Script<C, R> {
   /** The first command. May block until the application is ready for this user. */
   C first();
 
-  /** The command after {@code command} was acknowledged (or answered, for a query) with {@code result}. */
+  /**
+   * The command after {@code command} was acknowledged (or answered, for a query) with {@code
+   * result}.
+   */
   C next(C command, R result);
 
   /** The command after {@code command} was rejected by the application. */

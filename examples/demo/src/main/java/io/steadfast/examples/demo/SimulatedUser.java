@@ -10,10 +10,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One user's thread and session: sends what the {@link Script} says, retries a command whose outcome
- * is uncertain with its original sequence number until it settles, and keeps what the checks need
- * afterwards: the last sequence number the cluster answered and the resume point the session must
- * show.
+ * One user's thread and session: sends what the {@link Script} says, retries a command whose
+ * outcome is uncertain with its original sequence number until it settles, and keeps what the
+ * checks need afterwards: the last sequence number the cluster answered and the resume point the
+ * session must show.
  *
  * <p>The fields the drill reads are volatile; everything else belongs to the user's own thread.
  */
@@ -32,14 +32,14 @@ final class SimulatedUser<C, R> implements Runnable {
   private volatile long lastAckNanos;
   private volatile @Nullable String failure;
 
-  SimulatedUser(Script<C, R> script, EmbeddedCluster<C, R> cluster, Duration sessionTtl,
-      Traffic traffic) {
+  SimulatedUser(
+      Script<C, R> script, EmbeddedCluster<C, R> cluster, Duration sessionTtl, Traffic traffic) {
     this.script = script;
     this.cluster = cluster;
     this.traffic = traffic;
     String user = script.principal().user();
-    this.session = cluster.client().openSession(SessionId.of("demo-" + user), script.principal(),
-        sessionTtl);
+    this.session =
+        cluster.client().openSession(SessionId.of("demo-" + user), script.principal(), sessionTtl);
     this.thread = new Thread(this, "user-" + user);
     this.thread.setDaemon(true);
   }
@@ -106,8 +106,12 @@ final class SimulatedUser<C, R> implements Runnable {
             giveUp = System.nanoTime() + SETTLE_AFTER_STOP.toNanos();
           }
           if (System.nanoTime() > giveUp) {
-            throw new IllegalStateException("command still unsettled " + SETTLE_AFTER_STOP
-                + " after the users were stopped: " + command, again);
+            throw new IllegalStateException(
+                "command still unsettled "
+                    + SETTLE_AFTER_STOP
+                    + " after the users were stopped: "
+                    + command,
+                again);
           }
         }
       }
@@ -124,7 +128,9 @@ final class SimulatedUser<C, R> implements Runnable {
     return script;
   }
 
-  /** Where the session must resume: the resume-point rule folded over every acknowledged command. */
+  /**
+   * Where the session must resume: the resume-point rule folded over every acknowledged command.
+   */
   ResumePoint expectedResumePoint() {
     return expected;
   }

@@ -24,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * the portfolio with {@link AccountLoader}, ages it, lets the collectors start, and from then on
  * watches the bucket queues and closes the business day, moving the {@link BusinessDayClock} a day
  * forward and running {@link RunDailyAging}, once every queue is worked or the day has lasted long
- * enough. (Collectors working while the portfolio loads slow the loading, which goes one command
- * at a time, more than they gain.)
+ * enough. (Collectors working while the portfolio loads slow the loading, which goes one command at
+ * a time, more than they gain.)
  *
  * <p>Every command it sends must be acknowledged: a rejection of an account opening means the
  * opening was applied twice and goes into the {@link Worklog} as such. Not thread-safe: used by its
@@ -51,7 +51,11 @@ final class SupervisorScript implements CollectionScript {
   private int emptyQueuesInARow;
   private boolean idle;
 
-  SupervisorScript(long seed, int accounts, BusinessDayClock clock, CountDownLatch portfolioReady,
+  SupervisorScript(
+      long seed,
+      int accounts,
+      BusinessDayClock clock,
+      CountDownLatch portfolioReady,
       Worklog worklog) {
     this.seed = seed;
     this.accounts = accounts;
@@ -100,15 +104,16 @@ final class SupervisorScript implements CollectionScript {
   }
 
   @Override
-  public CollectionCommand afterRejection(CollectionCommand command,
-      CommandRejectedException rejection) {
+  public CollectionCommand afterRejection(
+      CollectionCommand command, CommandRejectedException rejection) {
     idle = false;
     if (command instanceof OpenDelinquentAccount open) {
-      worklog.appliedTwice("opening account " + open.accountId() + " was rejected: "
-          + rejection.reason());
+      worklog.appliedTwice(
+          "opening account " + open.accountId() + " was rejected: " + rejection.reason());
     }
-    return portfolio.hasNext() ? portfolio.next() : loaded ? watchOrClose()
-        : new RunDailyAging("load");
+    return portfolio.hasNext()
+        ? portfolio.next()
+        : loaded ? watchOrClose() : new RunDailyAging("load");
   }
 
   /** A moment between looks at the queues. */

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the simulated users have done so far, and whether they should keep going: shared between
- * the user threads, which count, and the drill, which watches and stops them.
+ * What the simulated users have done so far, and whether they should keep going: shared between the
+ * user threads, which count, and the drill, which watches and stops them.
  *
  * <p>Thread-safe.
  */

@@ -8,18 +8,21 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The examples are written as a vendor would write them: against the public API only. Checked
- * here because the demo is the one module that sees both examples.
+ * The examples are written as a vendor would write them: against the public API only. Checked here
+ * because the demo is the one module that sees both examples.
  */
 class ExamplesArchitectureTest {
 
-  private static final JavaClasses EXAMPLES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.steadfast.examples");
+  private static final JavaClasses EXAMPLES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.steadfast.examples");
 
   @Test
   void examples_useNoInternalPackageAndNoEngineType() {
-    noClasses().should().dependOnClassesThat()
+    noClasses()
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("io.steadfast.runtime.internal..", "org.apache.ratis..")
         .check(EXAMPLES);
   }
@@ -27,6 +30,7 @@ class ExamplesArchitectureTest {
   @Test
   void examples_areImported() {
     org.assertj.core.api.Assertions.assertThat(EXAMPLES.size())
-        .as("example classes found").isGreaterThan(20);
+        .as("example classes found")
+        .isGreaterThan(20);
   }
 }

@@ -45,7 +45,8 @@ class GuideSnippetsTest {
 
   @Test
   void readme_sample_appearsVerbatimInTheTestThatRunsIt() throws IOException {
-    List<Quote> quotes = quotes(Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
+    List<Quote> quotes =
+        quotes(Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
 
     assertThat(quotes).as("java blocks in the README").hasSize(1);
     assertThat(quotes.get(0).file()).endsWith("ReadmeSampleIT.java");
@@ -54,35 +55,54 @@ class GuideSnippetsTest {
 
   @Test
   void check_blockCopiedWithOtherIndentation_passes() {
-    Quote quote = new Quote(1, "examples/demo/src/main/java/io/steadfast/examples/demo/Pause.java",
-        List.of("static void pause(Duration duration) {", "  try {"));
+    Quote quote =
+        new Quote(
+            1,
+            "examples/demo/src/main/java/io/steadfast/examples/demo/Pause.java",
+            List.of("static void pause(Duration duration) {", "  try {"));
 
     assertThat(check(quote)).isNull();
   }
 
   @Test
   void check_blockWithAnEditedLine_isReported() {
-    Quote quote = new Quote(7, "examples/demo/src/main/java/io/steadfast/examples/demo/Pause.java",
-        List.of("static void pause(Duration duration) {", "  try { // edited"));
+    Quote quote =
+        new Quote(
+            7,
+            "examples/demo/src/main/java/io/steadfast/examples/demo/Pause.java",
+            List.of("static void pause(Duration duration) {", "  try { // edited"));
 
     assertThat(check(quote)).contains("line 7").contains("Pause.java");
   }
 
   @Test
   void check_blockNamingNoFile_isReported() {
-    assertThat(check(new Quote(3, null, List.of("int x;")))).contains("line 3").contains("names no");
+    assertThat(check(new Quote(3, null, List.of("int x;"))))
+        .contains("line 3")
+        .contains("names no");
   }
 
   @Test
   void quotes_takeTheFileNamedSinceThePreviousBlock() {
-    List<Quote> quotes = quotes(List.of(
-        "From `a/src/main/java/A.java`:", "```java", "class A {}", "```",
-        "Then no file:", "```java", "class B {}", "```",
-        "```sh", "not java", "```"));
+    List<Quote> quotes =
+        quotes(
+            List.of(
+                "From `a/src/main/java/A.java`:",
+                "```java",
+                "class A {}",
+                "```",
+                "Then no file:",
+                "```java",
+                "class B {}",
+                "```",
+                "```sh",
+                "not java",
+                "```"));
 
-    assertThat(quotes).containsExactly(
-        new Quote(2, "a/src/main/java/A.java", List.of("class A {}")),
-        new Quote(6, null, List.of("class B {}")));
+    assertThat(quotes)
+        .containsExactly(
+            new Quote(2, "a/src/main/java/A.java", List.of("class A {}")),
+            new Quote(6, null, List.of("class B {}")));
   }
 
   /** The java blocks of a Markdown text, each with the source file named before it. */
@@ -122,7 +142,11 @@ class GuideSnippetsTest {
     try {
       source = Files.readAllLines(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return "block at guide line " + quote.line() + " names " + file + ", which cannot be read: "
+      return "block at guide line "
+          + quote.line()
+          + " names "
+          + file
+          + ", which cannot be read: "
           + e;
     }
     List<String> wanted = quote.code().stream().map(String::stripLeading).toList();
@@ -132,7 +156,11 @@ class GuideSnippetsTest {
         return null;
       }
     }
-    return "block at guide line " + quote.line() + " is not in " + file + ": "
+    return "block at guide line "
+        + quote.line()
+        + " is not in "
+        + file
+        + ": "
         + String.join(" / ", quote.code());
   }
 }

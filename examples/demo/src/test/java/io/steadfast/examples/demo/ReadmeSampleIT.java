@@ -19,19 +19,27 @@ class ReadmeSampleIT {
 
   @Test
   void readmeSample_submitsCrashesAndResumes() {
-    LoanRequest request = new LoanRequest("Ada Byron", new BigDecimal("9000"),
-        new BigDecimal("500"), new BigDecimal("400000"), new BigDecimal("300000"), 360,
-        new BigDecimal("6.5"));
+    LoanRequest request =
+        new LoanRequest(
+            "Ada Byron",
+            new BigDecimal("9000"),
+            new BigDecimal("500"),
+            new BigDecimal("400000"),
+            new BigDecimal("300000"),
+            360,
+            new BigDecimal("6.5"));
     LoanCommand submit = new LoanCommand.SubmitApplication(request);
-    try (EmbeddedCluster<LoanCommand, LoanResult> cluster = EmbeddedCluster.<LoanCommand, LoanResult>builder()
-        .nodes(3)
-        .application(MortgageLoanApplication::new)
-        .codec(MortgageLoanApplication.codec())
-        .start()) {
-      Session<LoanCommand, LoanResult> alice = cluster.client().openSession(LoanRoles.officer("alice"));
-      LoanResult result = alice.execute(submit);              // mirrored to a majority, applied once
-      cluster.crash(cluster.primary().id());                  // the primary dies; a backup takes over
-      ResumePoint where = alice.resumePoint();                // read from the new primary
+    try (EmbeddedCluster<LoanCommand, LoanResult> cluster =
+        EmbeddedCluster.<LoanCommand, LoanResult>builder()
+            .nodes(3)
+            .application(MortgageLoanApplication::new)
+            .codec(MortgageLoanApplication.codec())
+            .start()) {
+      Session<LoanCommand, LoanResult> alice =
+          cluster.client().openSession(LoanRoles.officer("alice"));
+      LoanResult result = alice.execute(submit); // mirrored to a majority, applied once
+      cluster.crash(cluster.primary().id()); // the primary dies; a backup takes over
+      ResumePoint where = alice.resumePoint(); // read from the new primary
       assertThat(where).isEqualTo(ResumePoints.after(ResumePoint.start(), submit, result));
     }
   }

@@ -26,11 +26,13 @@ final class Account {
   record Installment(int index, BigDecimal remaining) {}
 
   /** An open promise to pay. */
-  record Promise(BigDecimal amount, LocalDate promisedDate, LocalDate madeOn, BigDecimal paidSoFar) {}
+  record Promise(
+      BigDecimal amount, LocalDate promisedDate, LocalDate madeOn, BigDecimal paidSoFar) {}
 
   final String id;
   final String borrower;
   final BigDecimal installmentAmount;
+
   /** The due date of schedule index 0; installment n falls due on {@code anchor.plusMonths(n)}. */
   final LocalDate anchor;
 
@@ -38,10 +40,13 @@ final class Account {
   BigDecimal principal;
   BigDecimal fees = Require.ZERO;
   BigDecimal chargedOff = Require.ZERO;
+
   /** How many installments of the schedule have been billed. */
   int billedCount;
+
   /** Installments with an index below this have had their late fee (or can no longer get one). */
   int feeHighWater;
+
   int lateFeesAssessed;
   final List<Installment> unpaid;
   String assignedTo = "";
@@ -175,7 +180,9 @@ final class Account {
         CollectionRules.daysSinceContact(lastContactDate, asOf));
   }
 
-  /** Moves the whole balance to charged-off and ends the account's collection; returns the amount. */
+  /**
+   * Moves the whole balance to charged-off and ends the account's collection; returns the amount.
+   */
   BigDecimal chargeOff(String reason) {
     BigDecimal amount = totalOwed();
     chargedOff = amount;

@@ -20,11 +20,27 @@ import java.util.SplittableRandom;
 public final class AccountLoader {
 
   private static final List<String> GIVEN_NAMES =
-      List.of("Ada", "Bela", "Chidi", "Dana", "Emeka", "Fatima", "Goran", "Hana", "Ines", "Jonas",
+      List.of(
+          "Ada", "Bela", "Chidi", "Dana", "Emeka", "Fatima", "Goran", "Hana", "Ines", "Jonas",
           "Kofi", "Lena", "Mateo", "Noor", "Oskar", "Priya", "Quinn", "Rosa", "Sven", "Tariq");
   private static final List<String> FAMILY_NAMES =
-      List.of("Abara", "Bianchi", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad",
-          "Ivanova", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov");
+      List.of(
+          "Abara",
+          "Bianchi",
+          "Costa",
+          "Dubois",
+          "Eriksen",
+          "Fischer",
+          "Garcia",
+          "Haddad",
+          "Ivanova",
+          "Jansen",
+          "Kowalski",
+          "Lindqvist",
+          "Moreau",
+          "Nakamura",
+          "Okafor",
+          "Petrov");
 
   private AccountLoader() {}
 
@@ -49,7 +65,8 @@ public final class AccountLoader {
   private static OpenDelinquentAccount account(SplittableRandom random, String id, LocalDate asOf) {
     String borrower =
         GIVEN_NAMES.get(random.nextInt(GIVEN_NAMES.size()))
-            + " " + FAMILY_NAMES.get(random.nextInt(FAMILY_NAMES.size()));
+            + " "
+            + FAMILY_NAMES.get(random.nextInt(FAMILY_NAMES.size()));
     BigDecimal installment = BigDecimal.valueOf(15_000 + random.nextInt(135_000), 2);
     BigDecimal principal = installment.multiply(BigDecimal.valueOf(12 + random.nextInt(229)));
     if (random.nextInt(20) == 0) {

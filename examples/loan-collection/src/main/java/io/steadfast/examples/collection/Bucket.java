@@ -57,7 +57,9 @@ public enum Bucket {
     return maxDays;
   }
 
-  /** Whether accounts in this bucket are worked by collectors (every bucket but {@code CURRENT}). */
+  /**
+   * Whether accounts in this bucket are worked by collectors (every bucket but {@code CURRENT}).
+   */
   public boolean delinquent() {
     return this != CURRENT;
   }

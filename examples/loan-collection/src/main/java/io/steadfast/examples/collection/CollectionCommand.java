@@ -72,12 +72,16 @@ public sealed interface CollectionCommand
       amountPastDue = Require.nonNegativeCents("amountPastDue", amountPastDue);
       Require.present("oldestUnpaidDueDate", oldestUnpaidDueDate);
       installmentAmount = Require.positiveCents("installmentAmount", installmentAmount);
-      if (amountPastDue
-              .compareTo(installmentAmount.multiply(BigDecimal.valueOf(MAX_INSTALLMENTS_PAST_DUE)))
+      if (amountPastDue.compareTo(
+              installmentAmount.multiply(BigDecimal.valueOf(MAX_INSTALLMENTS_PAST_DUE)))
           > 0) {
         throw new IllegalArgumentException(
-            "amountPastDue must be at most " + MAX_INSTALLMENTS_PAST_DUE + " installments of "
-                + installmentAmount.toPlainString() + ": " + amountPastDue.toPlainString());
+            "amountPastDue must be at most "
+                + MAX_INSTALLMENTS_PAST_DUE
+                + " installments of "
+                + installmentAmount.toPlainString()
+                + ": "
+                + amountPastDue.toPlainString());
       }
       if (principalBalance.signum() == 0 && amountPastDue.signum() == 0) {
         throw new IllegalArgumentException(
@@ -145,7 +149,8 @@ public sealed interface CollectionCommand
   /**
    * Records the borrower's promise to pay {@code amount} by {@code promisedDate}. One open promise
    * per account; the date must lie between the business date and {@link
-   * CollectionRules#PROMISE_HORIZON_DAYS} days after it, and the amount may not exceed what is owed.
+   * CollectionRules#PROMISE_HORIZON_DAYS} days after it, and the amount may not exceed what is
+   * owed.
    *
    * @param accountId the account, which must be assigned to the submitting collector
    * @param amount the promised amount, positive

@@ -8,8 +8,8 @@ import java.util.List;
  * What the collection system answers to a {@link CollectionCommand}.
  *
  * <p>Every result is an immutable record and thread-safe. Account-related results carry an {@link
- * AccountView} of the account as it stands after the command, so a client never needs a second
- * read to decide its next step.
+ * AccountView} of the account as it stands after the command, so a client never needs a second read
+ * to decide its next step.
  */
 public sealed interface CollectionResult
     permits CollectionResult.AccountOpened,
@@ -85,8 +85,8 @@ public sealed interface CollectionResult
   }
 
   /**
-   * The bucket queue had no account to give; the collector's previous account, if any, was
-   * released all the same.
+   * The bucket queue had no account to give; the collector's previous account, if any, was released
+   * all the same.
    *
    * @param bucket the empty queue
    */
@@ -135,7 +135,10 @@ public sealed interface CollectionResult
    * @param account the account after the payment
    */
   record PaymentPosted(
-      String paymentReference, PaymentAllocation allocation, boolean promiseKept, AccountView account)
+      String paymentReference,
+      PaymentAllocation allocation,
+      boolean promiseKept,
+      AccountView account)
       implements CollectionResult {
 
     /** Validates the fields. */

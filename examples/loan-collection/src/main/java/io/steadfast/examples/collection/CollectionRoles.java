@@ -3,8 +3,8 @@ package io.steadfast.examples.collection;
 import io.steadfast.api.session.Principal;
 
 /**
- * The roles of the collection system, as named in {@code @RolesAllowed} on the command types, and
- * a {@link Principal} factory for each.
+ * The roles of the collection system, as named in {@code @RolesAllowed} on the command types, and a
+ * {@link Principal} factory for each.
  *
  * <p>Stateless and thread-safe.
  */

@@ -6,8 +6,7 @@ import java.util.Locale;
  * A command broke a business rule of the collection system; it changed nothing.
  *
  * <p>The message starts with the {@link Violation} in lower case ({@code not_assigned: ...}), so a
- * client that receives only the message can still tell violations apart. Immutable and
- * thread-safe.
+ * client that receives only the message can still tell violations apart. Immutable and thread-safe.
  */
 public final class CollectionRuleException extends RuntimeException {
 

@@ -59,7 +59,9 @@ public final class CollectionRules {
   /** How many days after the business date a promised payment date may lie, at most. */
   public static final int PROMISE_HORIZON_DAYS = 30;
 
-  /** Days since last contact beyond which the priority no longer grows; never contacted counts so. */
+  /**
+   * Days since last contact beyond which the priority no longer grows; never contacted counts so.
+   */
   public static final int CONTACT_GAP_CAP_DAYS = 30;
 
   /** The cap on the amount-past-due part of the priority, in whole hundreds. */

@@ -27,9 +27,7 @@ final class CollectionState {
 
   /** Queue order: priority descending, then account id ascending. */
   static final Comparator<QueueEntry> QUEUE_ORDER =
-      Comparator.comparingInt(QueueEntry::priority)
-          .reversed()
-          .thenComparing(QueueEntry::accountId);
+      Comparator.comparingInt(QueueEntry::priority).reversed().thenComparing(QueueEntry::accountId);
 
   @Nullable LocalDate businessDate;
   final TreeMap<String, Account> accounts = new TreeMap<>();

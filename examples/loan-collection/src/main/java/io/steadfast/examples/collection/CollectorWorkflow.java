@@ -31,9 +31,9 @@ import org.jspecify.annotations.Nullable;
  * driver check that every such retry was rejected.
  *
  * <p>A driver opens a session for {@link #principal()} and submits {@link #first()}. Each time a
- * command is acknowledged it passes the result to {@link #next(CollectionResult)} and, to know where
- * the session must resume after a failover, folds it into {@link ResumePoints#after}; each time a
- * command is rejected it passes the rejection's error type ({@code
+ * command is acknowledged it passes the result to {@link #next(CollectionResult)} and, to know
+ * where the session must resume after a failover, folds it into {@link ResumePoints#after}; each
+ * time a command is rejected it passes the rejection's error type ({@code
  * CommandRejectedException.errorType()}) to {@link #afterRejection(String)}. Either call returns
  * the command to submit next. A command whose outcome is uncertain is retried as it is, in the same
  * session, before either call. The tests' {@code WorkloadRun} is a complete, compiled driver.
@@ -48,7 +48,11 @@ public final class CollectorWorkflow {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final List<Bucket> ROTATION =
       List.of(
-          Bucket.DPD_120_PLUS, Bucket.DPD_90_119, Bucket.DPD_60_89, Bucket.DPD_30_59, Bucket.DPD_1_29);
+          Bucket.DPD_120_PLUS,
+          Bucket.DPD_90_119,
+          Bucket.DPD_60_89,
+          Bucket.DPD_30_59,
+          Bucket.DPD_1_29);
 
   private final long seed;
   private final String collector;
@@ -174,8 +178,8 @@ public final class CollectorWorkflow {
   /**
    * How many first posts of a payment were rejected as duplicates: the payment was already on the
    * books, which happens when a driver re-submits an uncertain payment outside its session's
-   * at-most-once retry (for example from a new session after a client crash). Zero in a run
-   * without such re-submissions.
+   * at-most-once retry (for example from a new session after a client crash). Zero in a run without
+   * such re-submissions.
    */
   public int paymentsFoundPosted() {
     return paymentsFoundPosted;
@@ -238,7 +242,8 @@ public final class CollectorWorkflow {
     if (amount.signum() <= 0) {
       return takeNext();
     }
-    return new RecordPromise(view.accountId(), amount, view.asOf().plusDays(1 + random.nextInt(14)));
+    return new RecordPromise(
+        view.accountId(), amount, view.asOf().plusDays(1 + random.nextInt(14)));
   }
 
   private CollectionCommand payment() {

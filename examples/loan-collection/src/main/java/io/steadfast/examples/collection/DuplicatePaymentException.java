@@ -4,8 +4,8 @@ package io.steadfast.examples.collection;
  * A payment reference was posted before; the second post is rejected and changes nothing.
  *
  * <p>Thrown by {@code apply}, so the runtime reports it to the caller as a rejection whose error
- * type is this class's simple name. A client that sees it after an uncertain first attempt knows the
- * payment is on the books. Immutable and thread-safe.
+ * type is this class's simple name. A client that sees it after an uncertain first attempt knows
+ * the payment is on the books. Immutable and thread-safe.
  */
 public final class DuplicatePaymentException extends RuntimeException {
 

@@ -6,6 +6,7 @@ import io.steadfast.api.QueryContext;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.examples.collection.CollectionCommand.ChargeOff;
 import io.steadfast.examples.collection.CollectionCommand.GetAccount;
 import io.steadfast.examples.collection.CollectionCommand.LogContact;
@@ -28,7 +29,6 @@ import io.steadfast.examples.collection.CollectionResult.PromiseRecorded;
 import io.steadfast.examples.collection.CollectionResult.QueueEmpty;
 import io.steadfast.examples.collection.CollectionResult.QueueListing;
 import io.steadfast.examples.collection.CollectionRuleException.Violation;
-import io.steadfast.codec.jackson.JacksonCodec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -40,8 +40,8 @@ import java.util.Locale;
  * The Delinquent Loan Collection System as a Steadfast application.
  *
  * <p>{@code apply} is deterministic: it reads time only from {@link ApplyContext#timestamp()}
- * (through {@link CollectionRules#businessDate}), keeps everything in sorted maps and iterates
- * them in key order. It is failure-atomic: every command is validated before anything changes, and
+ * (through {@link CollectionRules#businessDate}), keeps everything in sorted maps and iterates them
+ * in key order. It is failure-atomic: every command is validated before anything changes, and
  * accounts are changed on copies that replace the originals only once nothing can fail, so a
  * rejected command (any exception) leaves the state exactly as it was. Every accepted command
  * records the session's resume point given by {@link ResumePoints#after}. Read-only commands are
@@ -99,7 +99,9 @@ public final class LoanCollectionApplication
   public void restore(CheckpointReader in) throws IOException {
     if (in.version() != CHECKPOINT_VERSION) {
       throw new IOException(
-          "unsupported checkpoint version " + in.version() + "; this application reads "
+          "unsupported checkpoint version "
+              + in.version()
+              + "; this application reads "
               + CHECKPOINT_VERSION);
     }
     state = CollectionState.readFrom(in);
@@ -147,7 +149,8 @@ public final class LoanCollectionApplication
     if (query instanceof GetAccount get) {
       Account account = state.account(get.accountId());
       if (asOf == null) {
-        throw new IllegalStateException("account " + get.accountId() + " held without a business date");
+        throw new IllegalStateException(
+            "account " + get.accountId() + " held without a business date");
       }
       return new AccountDetails(account.view(asOf));
     }
@@ -157,7 +160,9 @@ public final class LoanCollectionApplication
     }
     List<QueueEntry> queue = state.queue(snapshot.bucket(), asOf);
     return new QueueListing(
-        snapshot.bucket(), queue.size(), queue.subList(0, Math.min(snapshot.limit(), queue.size())));
+        snapshot.bucket(),
+        queue.size(),
+        queue.subList(0, Math.min(snapshot.limit(), queue.size())));
   }
 
   private AccountOpened open(OpenDelinquentAccount command, LocalDate asOf) {
@@ -238,8 +243,12 @@ public final class LoanCollectionApplication
     if (open != null) {
       throw new CollectionRuleException(
           Violation.PROMISE_OPEN,
-          "account " + account.id + " already has a promise of " + open.amount().toPlainString()
-              + " by " + open.promisedDate());
+          "account "
+              + account.id
+              + " already has a promise of "
+              + open.amount().toPlainString()
+              + " by "
+              + open.promisedDate());
     }
     LocalDate latest = asOf.plusDays(CollectionRules.PROMISE_HORIZON_DAYS);
     if (command.promisedDate().isBefore(asOf) || command.promisedDate().isAfter(latest)) {
@@ -249,7 +258,8 @@ public final class LoanCollectionApplication
     }
     requireAtMostOwed(account, command.amount());
     Account copy = account.copy();
-    copy.promise = new Account.Promise(command.amount(), command.promisedDate(), asOf, Require.ZERO);
+    copy.promise =
+        new Account.Promise(command.amount(), command.promisedDate(), asOf, Require.ZERO);
     state.accounts.put(copy.id, copy);
     return new PromiseRecorded(copy.view(asOf));
   }
@@ -309,7 +319,10 @@ public final class LoanCollectionApplication
     if (!account.assignedTo.equals(user)) {
       throw new CollectionRuleException(
           Violation.NOT_ASSIGNED,
-          "account " + accountId + " is not assigned to " + user
+          "account "
+              + accountId
+              + " is not assigned to "
+              + user
               + (account.assignedTo.isEmpty() ? "" : " but to " + account.assignedTo));
     }
     return account;
@@ -320,7 +333,11 @@ public final class LoanCollectionApplication
     if (amount.compareTo(owed) > 0) {
       throw new CollectionRuleException(
           Violation.AMOUNT_EXCEEDS_BALANCE,
-          "amount " + amount.toPlainString() + " exceeds " + owed.toPlainString() + " owed on account "
+          "amount "
+              + amount.toPlainString()
+              + " exceeds "
+              + owed.toPlainString()
+              + " owed on account "
               + account.id);
     }
   }

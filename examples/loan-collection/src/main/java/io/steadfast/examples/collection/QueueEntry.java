@@ -14,7 +14,11 @@ import java.math.BigDecimal;
  * @param daysSinceContact by {@link CollectionRules#daysSinceContact}
  */
 public record QueueEntry(
-    String accountId, int priority, int daysPastDue, BigDecimal amountPastDue, int daysSinceContact) {
+    String accountId,
+    int priority,
+    int daysPastDue,
+    BigDecimal amountPastDue,
+    int daysSinceContact) {
 
   /** Validates the fields. */
   public QueueEntry {

@@ -29,7 +29,11 @@ final class Require {
   static String text(String field, @Nullable String value) {
     if (value == null || value.isBlank() || value.length() > MAX_TEXT) {
       throw new IllegalArgumentException(
-          field + " must be non-blank text of at most " + MAX_TEXT + " characters: " + quoted(value));
+          field
+              + " must be non-blank text of at most "
+              + MAX_TEXT
+              + " characters: "
+              + quoted(value));
     }
     return value;
   }
@@ -65,7 +69,8 @@ final class Require {
   static BigDecimal nonNegativeCents(String field, @Nullable BigDecimal value) {
     BigDecimal amount = cents(field, value);
     if (amount.signum() < 0) {
-      throw new IllegalArgumentException(field + " must not be negative: " + amount.toPlainString());
+      throw new IllegalArgumentException(
+          field + " must not be negative: " + amount.toPlainString());
     }
     return amount;
   }

@@ -49,8 +49,10 @@ public final class ResumePoints {
 
   /** Key of the account being worked. */
   public static final String ACCOUNT = "account";
+
   /** Key of the step last completed. */
   public static final String STEP = "step";
+
   /** Key of the bucket queue being worked. */
   public static final String BUCKET = "bucket";
 
@@ -85,8 +87,12 @@ public final class ResumePoints {
     }
     if (command instanceof RecordPromise c && result instanceof PromiseRecorded r) {
       return ResumePoint.of(
-          ACCOUNT, r.account().accountId(), "promised-date", c.promisedDate().toString(),
-          STEP, "promised");
+          ACCOUNT,
+          r.account().accountId(),
+          "promised-date",
+          c.promisedDate().toString(),
+          STEP,
+          "promised");
     }
     if (command instanceof PostPayment && result instanceof PaymentPosted r) {
       return ResumePoint.of(
@@ -100,7 +106,8 @@ public final class ResumePoints {
       return previous;
     }
     throw new IllegalArgumentException(
-        result.getClass().getSimpleName() + " is not a result of "
+        result.getClass().getSimpleName()
+            + " is not a result of "
             + command.getClass().getSimpleName());
   }
 }

@@ -31,7 +31,8 @@ class AccountLoaderTest {
     List<OpenDelinquentAccount> commands = AccountLoader.openCommands(9, 12, AS_OF);
 
     assertThat(commands).hasSize(12);
-    assertThat(commands).extracting(OpenDelinquentAccount::accountId)
+    assertThat(commands)
+        .extracting(OpenDelinquentAccount::accountId)
         .startsWith("ACC-000001", "ACC-000002")
         .endsWith("ACC-000012")
         .isSorted()

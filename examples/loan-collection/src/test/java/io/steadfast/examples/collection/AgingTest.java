@@ -139,8 +139,9 @@ class AgingTest {
     assertThat(before.status()).isEqualTo(AccountStatus.ACTIVE);
     assertThat(day180.chargedOff()).containsExactly("ACC-1");
     assertThat(after.status()).isEqualTo(AccountStatus.CHARGED_OFF);
-    BigDecimal fees = CollectionRules.lateFee(new BigDecimal("250.00"))
-        .multiply(BigDecimal.valueOf(after.lateFeesAssessed()));
+    BigDecimal fees =
+        CollectionRules.lateFee(new BigDecimal("250.00"))
+            .multiply(BigDecimal.valueOf(after.lateFeesAssessed()));
     assertThat(after.chargedOffBalance()).isEqualTo(new BigDecimal("5250.00").add(fees));
     assertThat(after.totalOwed()).isEqualTo(after.chargedOffBalance());
     assertThat(after.principalBalance()).isEqualTo(new BigDecimal("0.00"));
@@ -160,9 +161,12 @@ class AgingTest {
 
     assertThat(later.accountsAged()).isZero();
     assertThat(harness.account("ACC-1").chargedOffBalance())
-        .isEqualTo(new BigDecimal("5250.00")
-            .add(new BigDecimal("15.00").multiply(BigDecimal.valueOf(
-                harness.account("ACC-1").lateFeesAssessed()))));
+        .isEqualTo(
+            new BigDecimal("5250.00")
+                .add(
+                    new BigDecimal("15.00")
+                        .multiply(
+                            BigDecimal.valueOf(harness.account("ACC-1").lateFeesAssessed()))));
     assertThat(harness.checkpoint()).isNotEqualTo(chargedOff); // only the business date moved
   }
 
@@ -200,9 +204,11 @@ class AgingTest {
     harness.submit(ALICE, new RecordPromise("ACC-1", new BigDecimal("300.00"), DAY0.plusDays(12)));
 
     PaymentPosted first =
-        harness.submit(ALICE, new PostPayment("P-1", "ACC-1", new BigDecimal("200.00")), PaymentPosted.class);
+        harness.submit(
+            ALICE, new PostPayment("P-1", "ACC-1", new BigDecimal("200.00")), PaymentPosted.class);
     PaymentPosted second =
-        harness.submit(ALICE, new PostPayment("P-2", "ACC-1", new BigDecimal("100.00")), PaymentPosted.class);
+        harness.submit(
+            ALICE, new PostPayment("P-2", "ACC-1", new BigDecimal("100.00")), PaymentPosted.class);
     AgingCompleted later = harness.age(DAY0.plusDays(20));
 
     assertThat(first.promiseKept()).isFalse();
@@ -223,8 +229,9 @@ class AgingTest {
     assertThatThrownBy(() -> harness.submit(SUPERVISOR, new RunDailyAging("eod-late")))
         .isInstanceOfSatisfying(
             CollectionRuleException.class,
-            e -> assertThat(e.violation())
-                .isEqualTo(CollectionRuleException.Violation.BUSINESS_DATE_BACKWARDS));
+            e ->
+                assertThat(e.violation())
+                    .isEqualTo(CollectionRuleException.Violation.BUSINESS_DATE_BACKWARDS));
     assertThat(harness.checkpoint()).isEqualTo(before);
   }
 
@@ -246,7 +253,8 @@ class AgingTest {
     harness.open("ACC-1", "20000.00", "500.00", DAY0, "500.00");
     harness.at(java.time.Instant.parse("2025-01-30T23:59:59Z"));
 
-    AgingCompleted result = harness.submit(SUPERVISOR, new RunDailyAging("eod"), AgingCompleted.class);
+    AgingCompleted result =
+        harness.submit(SUPERVISOR, new RunDailyAging("eod"), AgingCompleted.class);
 
     assertThat(result.businessDate()).isEqualTo(LocalDate.of(2025, 1, 30));
     assertThat(harness.account("ACC-1").bucket()).isEqualTo(Bucket.DPD_1_29);

@@ -55,7 +55,8 @@ class CheckpointTest {
 
     for (Harness harness : List.of(original, copy)) {
       harness.submit(ALICE, new LogContact("ACC-1", ContactOutcome.SPOKE));
-      harness.submit(ALICE, new RecordPromise("ACC-1", new BigDecimal("300.00"), DAY0.plusDays(40)));
+      harness.submit(
+          ALICE, new RecordPromise("ACC-1", new BigDecimal("300.00"), DAY0.plusDays(40)));
       harness.submit(BOB, new PostPayment("P-1", "ACC-1", new BigDecimal("120.00")));
       harness.age(DAY0.plusDays(70));
     }

@@ -16,11 +16,15 @@ class CodecTest {
 
   @Test
   void samples_coverEveryCommandAndResultType() {
-    assertThat(Samples.commands().stream().map(c -> c.getClass().getSimpleName())
-            .collect(Collectors.toSet()))
+    assertThat(
+            Samples.commands().stream()
+                .map(c -> c.getClass().getSimpleName())
+                .collect(Collectors.toSet()))
         .isEqualTo(Samples.leaves(CollectionCommand.class));
-    assertThat(Samples.results().stream().map(r -> r.getClass().getSimpleName())
-            .collect(Collectors.toSet()))
+    assertThat(
+            Samples.results().stream()
+                .map(r -> r.getClass().getSimpleName())
+                .collect(Collectors.toSet()))
         .isEqualTo(Samples.leaves(CollectionResult.class));
   }
 
@@ -50,8 +54,8 @@ class CodecTest {
 
   @Test
   void decodeCommand_unknownType_isMalformed() {
-    byte[] bytes = "{\"@type\":\"ForgiveDebt\",\"accountId\":\"ACC-1\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "{\"@type\":\"ForgiveDebt\",\"accountId\":\"ACC-1\"}".getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> codec.decodeCommand(bytes))
         .isInstanceOf(MalformedCommandException.class)

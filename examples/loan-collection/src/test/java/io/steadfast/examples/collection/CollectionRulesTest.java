@@ -36,7 +36,8 @@ class CollectionRulesTest {
   @Test
   void priority_capsAmountAndContactGap() {
     assertThat(CollectionRules.priority(10, new BigDecimal("25000.00"), 400))
-        .isEqualTo(10 + CollectionRules.PAST_DUE_POINTS_CAP + 2 * CollectionRules.CONTACT_GAP_CAP_DAYS);
+        .isEqualTo(
+            10 + CollectionRules.PAST_DUE_POINTS_CAP + 2 * CollectionRules.CONTACT_GAP_CAP_DAYS);
   }
 
   @Test

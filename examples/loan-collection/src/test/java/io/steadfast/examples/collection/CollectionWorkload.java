@@ -26,6 +26,7 @@ final class CollectionWorkload implements Workload<CollectionCommand, Collection
 
   static final int ACCOUNTS = 24;
   private static final long PORTFOLIO_SEED = 20_250_501L;
+
   /** The business date of the suite's leader time ({@link Trace#START}). */
   private static final LocalDate AS_OF = LocalDate.ofInstant(Trace.START, ZoneOffset.UTC);
 
@@ -58,8 +59,10 @@ final class CollectionWorkload implements Workload<CollectionCommand, Collection
         if (steps >= length) {
           return Optional.empty();
         }
-        CollectionCommand command = steps == 0 ? workflow.first()
-            : last != null ? workflow.next(last) : workflow.afterRejection("rejected");
+        CollectionCommand command =
+            steps == 0
+                ? workflow.first()
+                : last != null ? workflow.next(last) : workflow.afterRejection("rejected");
         steps++;
         return Optional.of(command);
       }

@@ -54,7 +54,8 @@ class CollectorWorkflowTest {
     assertThat(other).isZero();
     assertThat(run.workflows).allSatisfy(w -> assertThat(w.paymentsFoundPosted()).isZero());
     assertThat(run.transcript.stream().filter(s -> s.rejection() != null))
-        .allSatisfy(s -> assertThat(s.rejection()).isEqualTo(CollectorWorkflow.DUPLICATE_REJECTION));
+        .allSatisfy(
+            s -> assertThat(s.rejection()).isEqualTo(CollectorWorkflow.DUPLICATE_REJECTION));
   }
 
   @Test
@@ -81,8 +82,10 @@ class CollectorWorkflowTest {
       WorkloadRun.Step step = steps.get(i);
       if (step.rejection() != null) {
         PostPayment retry = (PostPayment) step.command();
-        repeated |= steps.subList(0, i).stream()
-            .anyMatch(s -> Objects.equals(s.command(), retry) && s.result() instanceof PaymentPosted);
+        repeated |=
+            steps.subList(0, i).stream()
+                .anyMatch(
+                    s -> Objects.equals(s.command(), retry) && s.result() instanceof PaymentPosted);
       }
     }
     assertThat(repeated).isTrue();
@@ -96,9 +99,10 @@ class CollectorWorkflowTest {
     CollectionCommand command =
         workflow.next(new CollectionResult.AccountAssigned(Bucket.DPD_60_89, 100, account));
     for (int i = 0; i < 200 && !(command instanceof PostPayment); i++) {
-      command = command instanceof CollectionCommand.LogContact
-          ? workflow.next(new CollectionResult.ContactLogged(ContactOutcome.SPOKE, account))
-          : workflow.next(new CollectionResult.AccountAssigned(Bucket.DPD_60_89, 100, account));
+      command =
+          command instanceof CollectionCommand.LogContact
+              ? workflow.next(new CollectionResult.ContactLogged(ContactOutcome.SPOKE, account))
+              : workflow.next(new CollectionResult.AccountAssigned(Bucket.DPD_60_89, 100, account));
     }
     assertThat(command).isInstanceOf(PostPayment.class);
 

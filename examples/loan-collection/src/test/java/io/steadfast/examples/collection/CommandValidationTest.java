@@ -49,16 +49,26 @@ class CommandValidationTest {
   @Test
   void openDelinquentAccount_badFields_areRefusedNamingFieldAndValue() {
     refused(() -> new OpenDelinquentAccount("ACC-1", " ", TEN, TEN, DAY, TEN), "borrower", "' '");
-    refused(() -> new OpenDelinquentAccount("ACC-1", "B", new BigDecimal("-1"), TEN, DAY, TEN),
-        "principalBalance", "-1");
-    refused(() -> new OpenDelinquentAccount("ACC-1", "B", TEN, TEN, null, TEN),
-        "oldestUnpaidDueDate", "null");
-    refused(() -> new OpenDelinquentAccount("ACC-1", "B", TEN, TEN, DAY, BigDecimal.ZERO),
-        "installmentAmount", "0.00");
-    refused(() -> new OpenDelinquentAccount("ACC-1", "B", TEN, new BigDecimal("1210.00"), DAY, TEN),
-        "amountPastDue", "1210.00");
-    refused(() -> new OpenDelinquentAccount("ACC-1", "B", BigDecimal.ZERO, BigDecimal.ZERO, DAY, TEN),
-        "principalBalance and amountPastDue", "ACC-1");
+    refused(
+        () -> new OpenDelinquentAccount("ACC-1", "B", new BigDecimal("-1"), TEN, DAY, TEN),
+        "principalBalance",
+        "-1");
+    refused(
+        () -> new OpenDelinquentAccount("ACC-1", "B", TEN, TEN, null, TEN),
+        "oldestUnpaidDueDate",
+        "null");
+    refused(
+        () -> new OpenDelinquentAccount("ACC-1", "B", TEN, TEN, DAY, BigDecimal.ZERO),
+        "installmentAmount",
+        "0.00");
+    refused(
+        () -> new OpenDelinquentAccount("ACC-1", "B", TEN, new BigDecimal("1210.00"), DAY, TEN),
+        "amountPastDue",
+        "1210.00");
+    refused(
+        () -> new OpenDelinquentAccount("ACC-1", "B", BigDecimal.ZERO, BigDecimal.ZERO, DAY, TEN),
+        "principalBalance and amountPastDue",
+        "ACC-1");
   }
 
   @Test

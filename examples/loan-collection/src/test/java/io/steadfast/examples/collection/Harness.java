@@ -1,11 +1,10 @@
 package io.steadfast.examples.collection;
 
-import io.steadfast.api.session.SessionId;
-import io.steadfast.testkit.apply.TestApplyContext;
 import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
 import io.steadfast.examples.collection.CollectionCommand.GetAccount;
 import io.steadfast.examples.collection.CollectionCommand.OpenDelinquentAccount;
 import io.steadfast.examples.collection.CollectionCommand.QueueSnapshot;
@@ -13,6 +12,7 @@ import io.steadfast.examples.collection.CollectionCommand.RunDailyAging;
 import io.steadfast.examples.collection.CollectionResult.AccountDetails;
 import io.steadfast.examples.collection.CollectionResult.AgingCompleted;
 import io.steadfast.examples.collection.CollectionResult.QueueListing;
+import io.steadfast.testkit.apply.TestApplyContext;
 import io.steadfast.testkit.checkpoint.Checkpoints;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -69,19 +69,23 @@ final class Harness {
 
   /** Applies {@code command} for {@code principal}; keeps the resume point only if accepted. */
   CollectionResult submit(Principal principal, CollectionCommand command) {
-    TestApplyContext context = TestApplyContext.create()
-        .position(new Position(++index, 1))
-        .session(SessionId.of("session-" + principal.user()), principal)
-        .timestamp(now)
-        .resumePoint(resumePoints.getOrDefault(principal.user(), ResumePoint.start()));
+    TestApplyContext context =
+        TestApplyContext.create()
+            .position(new Position(++index, 1))
+            .session(SessionId.of("session-" + principal.user()), principal)
+            .timestamp(now)
+            .resumePoint(resumePoints.getOrDefault(principal.user(), ResumePoint.start()));
     CollectionResult result = app.apply(command, context);
-    ResumePoint recorded = context.pendingResumePoint().orElseThrow(
-        () -> new AssertionError("apply set no resume point for " + command));
+    ResumePoint recorded =
+        context
+            .pendingResumePoint()
+            .orElseThrow(() -> new AssertionError("apply set no resume point for " + command));
     resumePoints.put(principal.user(), recorded);
     return result;
   }
 
-  <T extends CollectionResult> T submit(Principal principal, CollectionCommand command, Class<T> type) {
+  <T extends CollectionResult> T submit(
+      Principal principal, CollectionCommand command, Class<T> type) {
     return type.cast(submit(principal, command));
   }
 

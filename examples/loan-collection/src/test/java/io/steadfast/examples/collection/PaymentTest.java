@@ -34,9 +34,12 @@ class PaymentTest {
     PaymentPosted posted = pay("P-1", "ACC-1", "150.00");
 
     assertThat(posted.allocation())
-        .isEqualTo(new PaymentAllocation(
-            new BigDecimal("100.00"), new BigDecimal("15.00"), new BigDecimal("35.00"),
-            new BigDecimal("0.00")));
+        .isEqualTo(
+            new PaymentAllocation(
+                new BigDecimal("100.00"),
+                new BigDecimal("15.00"),
+                new BigDecimal("35.00"),
+                new BigDecimal("0.00")));
     assertThat(posted.allocation().total()).isEqualTo(new BigDecimal("150.00"));
     AccountView account = posted.account();
     assertThat(account.amountPastDue()).isEqualTo(new BigDecimal("0.00"));
@@ -134,9 +137,12 @@ class PaymentTest {
     PaymentPosted posted = pay("P-1", "ACC-1", "400.00");
 
     assertThat(posted.allocation())
-        .isEqualTo(new PaymentAllocation(
-            BigDecimal.ZERO.setScale(2), BigDecimal.ZERO.setScale(2), BigDecimal.ZERO.setScale(2),
-            new BigDecimal("400.00")));
+        .isEqualTo(
+            new PaymentAllocation(
+                BigDecimal.ZERO.setScale(2),
+                BigDecimal.ZERO.setScale(2),
+                BigDecimal.ZERO.setScale(2),
+                new BigDecimal("400.00")));
     assertThat(posted.account().status()).isEqualTo(AccountStatus.CHARGED_OFF);
     assertThat(posted.account().chargedOffBalance()).isEqualTo(new BigDecimal("600.00"));
     assertThatThrownBy(() -> pay("P-2", "ACC-1", "600.01"))

@@ -32,9 +32,11 @@ class QueueTest {
     QueueListing listing = harness.queue(Bucket.DPD_30_59);
 
     // C: 40 + 18 (1800.00 after Feb 1 billing) + 60; A, B: 40 + 6 + 60; D: 40 + 2 + 60
-    assertThat(listing.entries()).extracting(QueueEntry::accountId)
+    assertThat(listing.entries())
+        .extracting(QueueEntry::accountId)
         .containsExactly("ACC-C", "ACC-A", "ACC-B", "ACC-D");
-    assertThat(listing.entries()).extracting(QueueEntry::priority)
+    assertThat(listing.entries())
+        .extracting(QueueEntry::priority)
         .containsExactly(118, 106, 106, 102);
     assertThat(listing.eligible()).isEqualTo(4);
   }
@@ -50,7 +52,9 @@ class QueueTest {
         harness.query(new CollectionCommand.QueueSnapshot(Bucket.DPD_1_29, 2), QueueListing.class);
 
     assertThat(listing.eligible()).isEqualTo(5);
-    assertThat(listing.entries()).extracting(QueueEntry::accountId).containsExactly("ACC-1", "ACC-2");
+    assertThat(listing.entries())
+        .extracting(QueueEntry::accountId)
+        .containsExactly("ACC-1", "ACC-2");
   }
 
   @Test
@@ -62,14 +66,16 @@ class QueueTest {
 
     AccountAssigned alice =
         harness.submit(ALICE, new NextInQueue(Bucket.DPD_1_29), AccountAssigned.class);
-    AccountAssigned bob = harness.submit(BOB, new NextInQueue(Bucket.DPD_1_29), AccountAssigned.class);
+    AccountAssigned bob =
+        harness.submit(BOB, new NextInQueue(Bucket.DPD_1_29), AccountAssigned.class);
 
     assertThat(alice.account().accountId()).isEqualTo(head.accountId()).isEqualTo("ACC-2");
     assertThat(alice.priority()).isEqualTo(head.priority());
     assertThat(alice.account().assignedTo()).isEqualTo("alice");
     assertThat(bob.account().accountId()).isEqualTo("ACC-1");
     assertThat(harness.queue(Bucket.DPD_1_29).entries()).isEmpty();
-    assertThat(harness.submit(BOB, new NextInQueue(Bucket.DPD_1_29))).isInstanceOf(QueueEmpty.class);
+    assertThat(harness.submit(BOB, new NextInQueue(Bucket.DPD_1_29)))
+        .isInstanceOf(QueueEmpty.class);
   }
 
   @Test
@@ -94,7 +100,8 @@ class QueueTest {
     harness.submit(ALICE, new NextInQueue(Bucket.DPD_1_29));
     harness.submit(ALICE, new LogContact("ACC-1", ContactOutcome.NO_ANSWER));
 
-    assertThat(harness.submit(ALICE, new NextInQueue(Bucket.DPD_1_29))).isInstanceOf(QueueEmpty.class);
+    assertThat(harness.submit(ALICE, new NextInQueue(Bucket.DPD_1_29)))
+        .isInstanceOf(QueueEmpty.class);
     harness.age(DAY0.plusDays(6));
 
     QueueEntry entry = harness.queue(Bucket.DPD_1_29).entries().get(0);
@@ -140,16 +147,20 @@ class QueueTest {
     harness.submit(ALICE, new NextInQueue(Bucket.DPD_1_29));
     byte[] before = harness.checkpoint();
 
-    assertRejected(new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(4)),
+    assertRejected(
+        new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(4)),
         Violation.PROMISE_DATE_OUT_OF_RANGE);
-    assertRejected(new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(36)),
+    assertRejected(
+        new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(36)),
         Violation.PROMISE_DATE_OUT_OF_RANGE);
-    assertRejected(new RecordPromise("ACC-1", new BigDecimal("200.01"), DAY0.plusDays(6)),
+    assertRejected(
+        new RecordPromise("ACC-1", new BigDecimal("200.01"), DAY0.plusDays(6)),
         Violation.AMOUNT_EXCEEDS_BALANCE);
     assertThat(harness.checkpoint()).isEqualTo(before);
 
     harness.submit(ALICE, new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(35)));
-    assertRejected(new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(6)),
+    assertRejected(
+        new RecordPromise("ACC-1", new BigDecimal("50.00"), DAY0.plusDays(6)),
         Violation.PROMISE_OPEN);
   }
 

@@ -31,14 +31,17 @@ class ResumePointsTest {
     assertThat(ResumePoints.after(PREVIOUS, commands.get(1), results.get(1)))
         .isEqualTo(ResumePoint.of("business-date", "2025-03-14", "step", "aged"));
     assertThat(ResumePoints.after(PREVIOUS, commands.get(2), results.get(2)))
-        .isEqualTo(ResumePoint.of("account", "ACC-000002", "bucket", "DPD_60_89", "step", "assigned"));
+        .isEqualTo(
+            ResumePoint.of("account", "ACC-000002", "bucket", "DPD_60_89", "step", "assigned"));
     assertThat(ResumePoints.after(PREVIOUS, commands.get(2), results.get(3)))
         .isEqualTo(ResumePoint.of("bucket", "DPD_1_29", "step", "queue-empty"));
     assertThat(ResumePoints.after(PREVIOUS, commands.get(3), results.get(4)))
-        .isEqualTo(ResumePoint.of("account", "ACC-000002", "outcome", "SPOKE", "step", "contacted"));
+        .isEqualTo(
+            ResumePoint.of("account", "ACC-000002", "outcome", "SPOKE", "step", "contacted"));
     assertThat(ResumePoints.after(PREVIOUS, commands.get(4), results.get(5)))
-        .isEqualTo(ResumePoint.of(
-            "account", "ACC-000002", "promised-date", "2025-03-21", "step", "promised"));
+        .isEqualTo(
+            ResumePoint.of(
+                "account", "ACC-000002", "promised-date", "2025-03-21", "step", "promised"));
     assertThat(ResumePoints.after(PREVIOUS, commands.get(5), results.get(6)))
         .isEqualTo(ResumePoint.of("account", "ACC-000002", "payment", "PAY-9", "step", "paid"));
     assertThat(ResumePoints.after(PREVIOUS, commands.get(6), results.get(7)))
@@ -57,8 +60,11 @@ class ResumePointsTest {
   @Test
   void after_resultThatDoesNotAnswerTheCommand_isRefused() {
     assertThatThrownBy(
-            () -> ResumePoints.after(
-                PREVIOUS, new LogContact("ACC-1", ContactOutcome.SPOKE), new QueueEmpty(Bucket.DPD_1_29)))
+            () ->
+                ResumePoints.after(
+                    PREVIOUS,
+                    new LogContact("ACC-1", ContactOutcome.SPOKE),
+                    new QueueEmpty(Bucket.DPD_1_29)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("QueueEmpty")
         .hasMessageContaining("LogContact");
@@ -120,9 +126,11 @@ class ResumePointsTest {
   void query_mutation_isRefusedAsNotAQuery() {
     Harness harness = new Harness();
 
-    assertThatThrownBy(() -> harness.query(new NextInQueue(Bucket.DPD_1_29), CollectionResult.class))
+    assertThatThrownBy(
+            () -> harness.query(new NextInQueue(Bucket.DPD_1_29), CollectionResult.class))
         .isInstanceOfSatisfying(
             CollectionRuleException.class,
-            e -> assertThat(e.violation()).isEqualTo(CollectionRuleException.Violation.NOT_A_QUERY));
+            e ->
+                assertThat(e.violation()).isEqualTo(CollectionRuleException.Violation.NOT_A_QUERY));
   }
 }

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** One or more instances of every command and result type, and the sealed leaves to check against. */
+/**
+ * One or more instances of every command and result type, and the sealed leaves to check against.
+ */
 final class Samples {
 
   private static final LocalDate DAY = LocalDate.of(2025, 3, 14);
@@ -35,24 +37,68 @@ final class Samples {
   private Samples() {}
 
   static AccountView bareAccount() {
-    return new AccountView("ACC-000001", "Ada Okafor", AccountStatus.PAID_OFF, Bucket.CURRENT, 0,
-        new BigDecimal("250.00"), money("0"), money("0"), money("0"), money("0"), money("0"),
-        null, null, 0, "", 0, null, null, null, 0, 0, "", DAY);
+    return new AccountView(
+        "ACC-000001",
+        "Ada Okafor",
+        AccountStatus.PAID_OFF,
+        Bucket.CURRENT,
+        0,
+        new BigDecimal("250.00"),
+        money("0"),
+        money("0"),
+        money("0"),
+        money("0"),
+        money("0"),
+        null,
+        null,
+        0,
+        "",
+        0,
+        null,
+        null,
+        null,
+        0,
+        0,
+        "",
+        DAY);
   }
 
   static AccountView fullAccount() {
-    return new AccountView("ACC-000002", "Sven Nakamura", AccountStatus.ACTIVE, Bucket.DPD_60_89,
-        73, new BigDecimal("412.50"), money("9125.00"), money("1237.50"), money("41.25"),
-        money("0"), money("10403.75"), DAY.minusDays(73), DAY.plusDays(18), 2, "carol", 5,
-        DAY.minusDays(1), ContactOutcome.LEFT_MESSAGE,
+    return new AccountView(
+        "ACC-000002",
+        "Sven Nakamura",
+        AccountStatus.ACTIVE,
+        Bucket.DPD_60_89,
+        73,
+        new BigDecimal("412.50"),
+        money("9125.00"),
+        money("1237.50"),
+        money("41.25"),
+        money("0"),
+        money("10403.75"),
+        DAY.minusDays(73),
+        DAY.plusDays(18),
+        2,
+        "carol",
+        5,
+        DAY.minusDays(1),
+        ContactOutcome.LEFT_MESSAGE,
         new PromiseView(money("412.50"), DAY.plusDays(4), DAY.minusDays(2), money("100.00")),
-        1, 3, "", DAY);
+        1,
+        3,
+        "",
+        DAY);
   }
 
   static List<CollectionCommand> commands() {
     return List.of(
-        new OpenDelinquentAccount("ACC-000001", "Ada Okafor", new BigDecimal("12000"),
-            new BigDecimal("750.5"), DAY.minusDays(95), new BigDecimal("250.25")),
+        new OpenDelinquentAccount(
+            "ACC-000001",
+            "Ada Okafor",
+            new BigDecimal("12000"),
+            new BigDecimal("750.5"),
+            DAY.minusDays(95),
+            new BigDecimal("250.25")),
         new RunDailyAging("eod-2025-03-14"),
         new NextInQueue(Bucket.DPD_90_119),
         new LogContact("ACC-000001", ContactOutcome.WRONG_NUMBER),
@@ -71,11 +117,16 @@ final class Samples {
         new QueueEmpty(Bucket.DPD_1_29),
         new ContactLogged(ContactOutcome.SPOKE, fullAccount()),
         new PromiseRecorded(fullAccount()),
-        new PaymentPosted("PAY-9", new PaymentAllocation(money("10.00"), money("2.50"), money("0"),
-            money("0")), true, fullAccount()),
+        new PaymentPosted(
+            "PAY-9",
+            new PaymentAllocation(money("10.00"), money("2.50"), money("0"), money("0")),
+            true,
+            fullAccount()),
         new AccountChargedOff(money("10403.75"), bareAccount()),
         new AccountDetails(fullAccount()),
-        new QueueListing(Bucket.DPD_30_59, 7,
+        new QueueListing(
+            Bucket.DPD_30_59,
+            7,
             List.of(new QueueEntry("ACC-000003", 99, 31, money("500.00"), 30))));
   }
 

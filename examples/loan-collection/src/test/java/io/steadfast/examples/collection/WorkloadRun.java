@@ -18,7 +18,9 @@ final class WorkloadRun {
 
   /** One submitted command and its outcome: a result, or the rejection's simple type name. */
   record Step(
-      String user, CollectionCommand command, @Nullable CollectionResult result,
+      String user,
+      CollectionCommand command,
+      @Nullable CollectionResult result,
       @Nullable String rejection) {}
 
   final Harness harness;
@@ -34,7 +36,11 @@ final class WorkloadRun {
   }
 
   static WorkloadRun run(
-      LoanCollectionApplication app, long seed, int accounts, List<String> collectors, int days,
+      LoanCollectionApplication app,
+      long seed,
+      int accounts,
+      List<String> collectors,
+      int days,
       int turns) {
     WorkloadRun run = new WorkloadRun(app);
     run.harness.on(START);
@@ -70,8 +76,14 @@ final class WorkloadRun {
           ResumePoint actual = run.harness.resumePoint(workflow.principal());
           if (!predicted.equals(actual)) {
             throw new AssertionError(
-                "resume point of " + workflow.collector() + " after " + command + ": expected "
-                    + predicted + " but the application recorded " + actual);
+                "resume point of "
+                    + workflow.collector()
+                    + " after "
+                    + command
+                    + ": expected "
+                    + predicted
+                    + " but the application recorded "
+                    + actual);
           }
           expected.set(i, predicted);
           pending.set(i, workflow.next(result));

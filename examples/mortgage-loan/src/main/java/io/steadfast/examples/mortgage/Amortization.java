@@ -15,8 +15,8 @@ import java.util.Objects;
  * zero. Intermediate values carry 34 significant digits ({@link MathContext#DECIMAL128}); the
  * payment, each month's interest and each month's principal are rounded half-even to cents. Because
  * the rounded payment is slightly more or less than the exact one, the schedule adjusts the final
- * payment so that the balance ends at exactly zero and the principal parts add up to exactly
- * {@code P}. All arithmetic is {@link BigDecimal}, so every JVM computes the same cents.
+ * payment so that the balance ends at exactly zero and the principal parts add up to exactly {@code
+ * P}. All arithmetic is {@link BigDecimal}, so every JVM computes the same cents.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,7 +37,11 @@ public final class Amortization {
    * @param balance what is still owed after this payment; zero after the last
    */
   public record Installment(
-      int month, BigDecimal payment, BigDecimal interest, BigDecimal principal, BigDecimal balance) {
+      int month,
+      BigDecimal payment,
+      BigDecimal interest,
+      BigDecimal principal,
+      BigDecimal balance) {
 
     /** Checks that the parts add up. */
     public Installment {
@@ -49,8 +53,15 @@ public final class Amortization {
         throw new IllegalArgumentException("installment month must be at least 1: " + month);
       }
       if (payment.compareTo(interest.add(principal)) != 0) {
-        throw new IllegalArgumentException("installment " + month + " payment " + payment
-            + " is not interest " + interest + " plus principal " + principal);
+        throw new IllegalArgumentException(
+            "installment "
+                + month
+                + " payment "
+                + payment
+                + " is not interest "
+                + interest
+                + " plus principal "
+                + principal);
       }
     }
   }
@@ -71,7 +82,10 @@ public final class Amortization {
     BigDecimal rate = monthlyRate(annualRatePercent);
     BigDecimal growth = BigDecimal.ONE.add(rate).pow(termMonths, PRECISION);
     BigDecimal exact =
-        principal.multiply(rate).multiply(growth).divide(growth.subtract(BigDecimal.ONE), PRECISION);
+        principal
+            .multiply(rate)
+            .multiply(growth)
+            .divide(growth.subtract(BigDecimal.ONE), PRECISION);
     return Money.round(exact);
   }
 
@@ -98,8 +112,9 @@ public final class Amortization {
         towardsPrincipal = balance;
       }
       balance = balance.subtract(towardsPrincipal);
-      schedule.add(new Installment(
-          month, interest.add(towardsPrincipal), interest, towardsPrincipal, balance));
+      schedule.add(
+          new Installment(
+              month, interest.add(towardsPrincipal), interest, towardsPrincipal, balance));
     }
     return Collections.unmodifiableList(schedule);
   }
@@ -113,7 +128,8 @@ public final class Amortization {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(annualRatePercent, "annualRatePercent");
     if (principal.signum() <= 0) {
-      throw new IllegalArgumentException("principal must be positive: " + principal.toPlainString());
+      throw new IllegalArgumentException(
+          "principal must be positive: " + principal.toPlainString());
     }
     if (annualRatePercent.signum() < 0) {
       throw new IllegalArgumentException(

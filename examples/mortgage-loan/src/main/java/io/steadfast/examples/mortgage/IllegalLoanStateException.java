@@ -2,8 +2,8 @@ package io.steadfast.examples.mortgage;
 
 /**
  * A command does not fit the loan's current stage, such as funding a loan that was never approved.
- * Thrown by {@link MortgageLoanApplication#apply}, which leaves the state unchanged; callers receive
- * it as a {@code CommandRejectedException} with this class's simple name.
+ * Thrown by {@link MortgageLoanApplication#apply}, which leaves the state unchanged; callers
+ * receive it as a {@code CommandRejectedException} with this class's simple name.
  *
  * <p>Immutable once thrown.
  */

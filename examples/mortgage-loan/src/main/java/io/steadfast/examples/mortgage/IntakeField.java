@@ -27,8 +27,14 @@ public enum IntakeField {
 
   /** A valid request whose amounts are replaced one at a time to check a typed amount. */
   private static final LoanRequest SAMPLE =
-      new LoanRequest("sample", new BigDecimal("1"), BigDecimal.ZERO, new BigDecimal("1"),
-          new BigDecimal("1000"), 12, BigDecimal.ZERO);
+      new LoanRequest(
+          "sample",
+          new BigDecimal("1"),
+          BigDecimal.ZERO,
+          new BigDecimal("1"),
+          new BigDecimal("1000"),
+          12,
+          BigDecimal.ZERO);
 
   private final String key;
 

@@ -118,11 +118,14 @@ public record Loan(
       Objects.requireNonNull(note, "note");
       if (approved != reasons.isEmpty()) {
         throw new IllegalArgumentException(
-            "decision must have decline reasons exactly when declined: approved=" + approved
-                + ", reasons=" + reasons);
+            "decision must have decline reasons exactly when declined: approved="
+                + approved
+                + ", reasons="
+                + reasons);
       }
       if (!approved && !conditions.isEmpty()) {
-        throw new IllegalArgumentException("declined decision must have no conditions: " + conditions);
+        throw new IllegalArgumentException(
+            "declined decision must have no conditions: " + conditions);
       }
     }
   }
@@ -192,15 +195,21 @@ public record Loan(
     switch (stage) {
       case APPLIED, CREDIT_CHECKED, APPRAISED, APPROVED, CLOSING_SCHEDULED, FUNDED -> {
         int step = stage.ordinal();
-        requirePart(loanId, stage, "creditReport", creditReport, step >= LoanStage.CREDIT_CHECKED.ordinal());
+        requirePart(
+            loanId,
+            stage,
+            "creditReport",
+            creditReport,
+            step >= LoanStage.CREDIT_CHECKED.ordinal());
         requirePart(loanId, stage, "appraisal", appraisal, step >= LoanStage.APPRAISED.ordinal());
         requirePart(loanId, stage, "decision", decision, step >= LoanStage.APPROVED.ordinal());
-        requirePart(loanId, stage, "closing", closing, step >= LoanStage.CLOSING_SCHEDULED.ordinal());
+        requirePart(
+            loanId, stage, "closing", closing, step >= LoanStage.CLOSING_SCHEDULED.ordinal());
         requirePart(loanId, stage, "funding", funding, stage == LoanStage.FUNDED);
         requirePart(loanId, stage, "withdrawal", withdrawal, false);
         if (decision != null && !decision.approved()) {
-          throw new IllegalArgumentException("loan " + loanId + " in stage " + stage
-              + " must not carry a declined decision");
+          throw new IllegalArgumentException(
+              "loan " + loanId + " in stage " + stage + " must not carry a declined decision");
         }
       }
       case DECLINED -> {
@@ -237,20 +246,22 @@ public record Loan(
 
   static int checkScore(int creditScore) {
     if (creditScore < MIN_SCORE || creditScore > MAX_SCORE) {
-      throw new IllegalArgumentException("creditScore must be between " + MIN_SCORE + " and "
-          + MAX_SCORE + ": " + creditScore);
+      throw new IllegalArgumentException(
+          "creditScore must be between " + MIN_SCORE + " and " + MAX_SCORE + ": " + creditScore);
     }
     return creditScore;
   }
 
   static BigDecimal checkAppraisedValue(BigDecimal value) {
-    return Money.cents("appraisedValue", value, new BigDecimal("0.01"), new BigDecimal("100000000.00"));
+    return Money.cents(
+        "appraisedValue", value, new BigDecimal("0.01"), new BigDecimal("100000000.00"));
   }
 
   private static void requirePart(
       String loanId, LoanStage stage, String part, @Nullable Object value, boolean required) {
     if (required && value == null) {
-      throw new IllegalArgumentException("loan " + loanId + " in stage " + stage + " needs " + part);
+      throw new IllegalArgumentException(
+          "loan " + loanId + " in stage " + stage + " needs " + part);
     }
     if (!required && value != null) {
       throw new IllegalArgumentException(
@@ -260,10 +271,22 @@ public record Loan(
 
   /** A newly submitted loan. */
   static Loan submitted(String loanId, String officer, LoanRequest request, LocalDate on) {
-    BigDecimal payment = Amortization.monthlyPayment(
-        request.loanAmount(), request.annualRatePercent(), request.termMonths());
-    return new Loan(loanId, officer, LoanStage.APPLIED, request, payment, on,
-        null, null, null, null, null, null);
+    BigDecimal payment =
+        Amortization.monthlyPayment(
+            request.loanAmount(), request.annualRatePercent(), request.termMonths());
+    return new Loan(
+        loanId,
+        officer,
+        LoanStage.APPLIED,
+        request,
+        payment,
+        on,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Whether the stage may move to {@code next}; throws naming the action if not. */
@@ -281,33 +304,99 @@ public record Loan(
   }
 
   Loan withCreditReport(CreditReport report) {
-    return new Loan(loanId, officer, LoanStage.CREDIT_CHECKED, request, monthlyPayment, submittedOn,
-        report, appraisal, decision, closing, funding, withdrawal);
+    return new Loan(
+        loanId,
+        officer,
+        LoanStage.CREDIT_CHECKED,
+        request,
+        monthlyPayment,
+        submittedOn,
+        report,
+        appraisal,
+        decision,
+        closing,
+        funding,
+        withdrawal);
   }
 
   Loan withAppraisal(Appraisal value) {
-    return new Loan(loanId, officer, LoanStage.APPRAISED, request, monthlyPayment, submittedOn,
-        creditReport, value, decision, closing, funding, withdrawal);
+    return new Loan(
+        loanId,
+        officer,
+        LoanStage.APPRAISED,
+        request,
+        monthlyPayment,
+        submittedOn,
+        creditReport,
+        value,
+        decision,
+        closing,
+        funding,
+        withdrawal);
   }
 
   Loan withDecision(Decision made) {
     LoanStage next = made.approved() ? LoanStage.APPROVED : LoanStage.DECLINED;
-    return new Loan(loanId, officer, next, request, monthlyPayment, submittedOn,
-        creditReport, appraisal, made, closing, funding, withdrawal);
+    return new Loan(
+        loanId,
+        officer,
+        next,
+        request,
+        monthlyPayment,
+        submittedOn,
+        creditReport,
+        appraisal,
+        made,
+        closing,
+        funding,
+        withdrawal);
   }
 
   Loan withClosing(Closing appointment) {
-    return new Loan(loanId, officer, LoanStage.CLOSING_SCHEDULED, request, monthlyPayment,
-        submittedOn, creditReport, appraisal, decision, appointment, funding, withdrawal);
+    return new Loan(
+        loanId,
+        officer,
+        LoanStage.CLOSING_SCHEDULED,
+        request,
+        monthlyPayment,
+        submittedOn,
+        creditReport,
+        appraisal,
+        decision,
+        appointment,
+        funding,
+        withdrawal);
   }
 
   Loan withFunding(Funding disbursement) {
-    return new Loan(loanId, officer, LoanStage.FUNDED, request, monthlyPayment, submittedOn,
-        creditReport, appraisal, decision, closing, disbursement, withdrawal);
+    return new Loan(
+        loanId,
+        officer,
+        LoanStage.FUNDED,
+        request,
+        monthlyPayment,
+        submittedOn,
+        creditReport,
+        appraisal,
+        decision,
+        closing,
+        disbursement,
+        withdrawal);
   }
 
   Loan withWithdrawal(Withdrawal withdrawn) {
-    return new Loan(loanId, officer, LoanStage.WITHDRAWN, request, monthlyPayment, submittedOn,
-        creditReport, appraisal, decision, closing, funding, withdrawn);
+    return new Loan(
+        loanId,
+        officer,
+        LoanStage.WITHDRAWN,
+        request,
+        monthlyPayment,
+        submittedOn,
+        creditReport,
+        appraisal,
+        decision,
+        closing,
+        funding,
+        withdrawn);
   }
 }

@@ -15,23 +15,27 @@ import java.util.TreeSet;
  * therefore the checkpoint) is in id order whatever order they were added in. The pages are
  * copy-on-write: {@link #freeze} shares the current pages with an immutable {@link Snapshot} in
  * constant time per page, and the book copies a shared page the first time it changes it
- * afterwards. That is what lets the runtime write a checkpoint of a million loans in the
- * background while commands go on. A per-stage index of loan numbers is derived from the loans and
- * rebuilt on restore; it is never checkpointed. Not thread-safe: written only on the apply thread;
- * a snapshot may be read from any thread.
+ * afterwards. That is what lets the runtime write a checkpoint of a million loans in the background
+ * while commands go on. A per-stage index of loan numbers is derived from the loans and rebuilt on
+ * restore; it is never checkpointed. Not thread-safe: written only on the apply thread; a snapshot
+ * may be read from any thread.
  */
 final class LoanBook {
 
   static final int PAGE_SIZE = 1024;
   private static final int PAGE_SHIFT = 10;
+
   /** The largest loan number the book can hold. */
   static final long MAX_NUMBER = ((long) Integer.MAX_VALUE << PAGE_SHIFT) - 1;
 
   private Loan[][] pages = new Loan[0][];
+
   /** For each page, the generation in which this book made it its own. */
   private int[] pageGeneration = new int[0];
+
   /** Bumped by {@link #freeze}: a page from an older generation is shared with a snapshot. */
   private int generation;
+
   private int size;
   private long lastLoanNumber;
   private final EnumMap<LoanStage, TreeSet<Long>> byStage = new EnumMap<>(LoanStage.class);
@@ -151,8 +155,8 @@ final class LoanBook {
   }
 
   /**
-   * The book as it is now, unaffected by later changes, readable from any thread. Costs one copy
-   * of the page table; the first later change of each page copies that page.
+   * The book as it is now, unaffected by later changes, readable from any thread. Costs one copy of
+   * the page table; the first later change of each page copies that page.
    */
   Snapshot freeze() {
     generation++;
@@ -192,7 +196,9 @@ final class LoanBook {
   /** The id for loan number {@code number}: {@code L-} and at least six digits. */
   static String loanId(long number) {
     String digits = Long.toString(number);
-    return digits.length() >= 6 ? "L-" + digits : "L-" + "000000".substring(digits.length()) + digits;
+    return digits.length() >= 6
+        ? "L-" + digits
+        : "L-" + "000000".substring(digits.length()) + digits;
   }
 
   /**

@@ -17,9 +17,9 @@ import java.util.List;
  * (name, income, debts, property value, amount, term, rate), the payment and the submission day,
  * then each optional part (credit report, appraisal, decision, closing, funding, withdrawal) as a
  * presence flag followed, if present, by its fields in component order. Days are written as epoch
- * days, enums by name, decimals exactly, lists as a count and their elements. Equal books give equal
- * bytes. Arguments are read in Java's left-to-right evaluation order, which is the written order.
- * Stateless.
+ * days, enums by name, decimals exactly, lists as a count and their elements. Equal books give
+ * equal bytes. Arguments are read in Java's left-to-right evaluation order, which is the written
+ * order. Stateless.
  */
 final class LoanCheckpoint {
 
@@ -48,8 +48,11 @@ final class LoanCheckpoint {
    */
   static LoanBook read(CheckpointReader in) throws IOException {
     if (in.version() != VERSION) {
-      throw new IOException("unsupported mortgage checkpoint version " + in.version()
-          + "; this application reads version " + VERSION);
+      throw new IOException(
+          "unsupported mortgage checkpoint version "
+              + in.version()
+              + "; this application reads version "
+              + VERSION);
     }
     try {
       LoanBook book = new LoanBook();
@@ -67,8 +70,11 @@ final class LoanCheckpoint {
       }
       book.setLastLoanNumber(lastLoanNumber);
       if (book.highestNumber() > lastLoanNumber) {
-        throw new IOException("checkpoint holds loan " + LoanBook.loanId(book.highestNumber())
-            + " beyond the last assigned number " + lastLoanNumber);
+        throw new IOException(
+            "checkpoint holds loan "
+                + LoanBook.loanId(book.highestNumber())
+                + " beyond the last assigned number "
+                + lastLoanNumber);
       }
       String end = in.readString();
       if (!END.equals(end)) {
@@ -147,6 +153,7 @@ final class LoanCheckpoint {
 
   /** The largest scale any stored amount or ratio has (rates and ratios carry a few decimals). */
   private static final int MAX_SCALE = 12;
+
   /** More digits than any amount the pipeline stores. */
   private static final int MAX_PRECISION = 40;
 
@@ -157,8 +164,11 @@ final class LoanCheckpoint {
   private static BigDecimal readAmount(CheckpointReader in) throws IOException {
     BigDecimal value = in.readDecimal();
     if (value.scale() < 0 || value.scale() > MAX_SCALE || value.precision() > MAX_PRECISION) {
-      throw new IOException("implausible decimal in checkpoint: scale " + value.scale()
-          + ", precision " + value.precision());
+      throw new IOException(
+          "implausible decimal in checkpoint: scale "
+              + value.scale()
+              + ", precision "
+              + value.precision());
     }
     return value;
   }
@@ -167,46 +177,56 @@ final class LoanCheckpoint {
     String loanId = in.readString();
     String officer = in.readString();
     LoanStage stage = LoanStage.valueOf(in.readString());
-    LoanRequest request = new LoanRequest(
-        in.readString(),
-        readAmount(in),
-        readAmount(in),
-        readAmount(in),
-        readAmount(in),
-        in.readInt(),
-        readAmount(in));
+    LoanRequest request =
+        new LoanRequest(
+            in.readString(),
+            readAmount(in),
+            readAmount(in),
+            readAmount(in),
+            readAmount(in),
+            in.readInt(),
+            readAmount(in));
     BigDecimal payment = readAmount(in);
     LocalDate submittedOn = readDay(in);
 
-    Loan.CreditReport credit = in.readBoolean()
-        ? new Loan.CreditReport(in.readInt(), in.readString(), readDay(in))
-        : null;
-    Loan.Appraisal appraisal = in.readBoolean()
-        ? new Loan.Appraisal(readAmount(in), in.readString(), readDay(in))
-        : null;
-    Loan.Decision decision = in.readBoolean()
-        ? new Loan.Decision(
-            in.readBoolean(),
-            readNames(DeclineReason.class, in),
-            readNames(Condition.class, in),
-            readAmount(in),
-            readAmount(in),
-            in.readString(),
-            readDay(in),
-            in.readString())
-        : null;
-    Loan.Closing closing = in.readBoolean()
-        ? new Loan.Closing(readDay(in), in.readString(), readDay(in))
-        : null;
-    Loan.Funding funding = in.readBoolean()
-        ? new Loan.Funding(readAmount(in), in.readString(), readDay(in))
-        : null;
-    Loan.Withdrawal withdrawal = in.readBoolean()
-        ? new Loan.Withdrawal(
-            LoanStage.valueOf(in.readString()), in.readString(), in.readString(), readDay(in))
-        : null;
-    return new Loan(loanId, officer, stage, request, payment, submittedOn,
-        credit, appraisal, decision, closing, funding, withdrawal);
+    Loan.CreditReport credit =
+        in.readBoolean() ? new Loan.CreditReport(in.readInt(), in.readString(), readDay(in)) : null;
+    Loan.Appraisal appraisal =
+        in.readBoolean() ? new Loan.Appraisal(readAmount(in), in.readString(), readDay(in)) : null;
+    Loan.Decision decision =
+        in.readBoolean()
+            ? new Loan.Decision(
+                in.readBoolean(),
+                readNames(DeclineReason.class, in),
+                readNames(Condition.class, in),
+                readAmount(in),
+                readAmount(in),
+                in.readString(),
+                readDay(in),
+                in.readString())
+            : null;
+    Loan.Closing closing =
+        in.readBoolean() ? new Loan.Closing(readDay(in), in.readString(), readDay(in)) : null;
+    Loan.Funding funding =
+        in.readBoolean() ? new Loan.Funding(readAmount(in), in.readString(), readDay(in)) : null;
+    Loan.Withdrawal withdrawal =
+        in.readBoolean()
+            ? new Loan.Withdrawal(
+                LoanStage.valueOf(in.readString()), in.readString(), in.readString(), readDay(in))
+            : null;
+    return new Loan(
+        loanId,
+        officer,
+        stage,
+        request,
+        payment,
+        submittedOn,
+        credit,
+        appraisal,
+        decision,
+        closing,
+        funding,
+        withdrawal);
   }
 
   private static void writeDay(LocalDate day, CheckpointWriter out) throws IOException {

@@ -98,8 +98,8 @@ public sealed interface LoanCommand {
    *
    * @param loanId the loan
    * @param verdict what the underwriter asks for
-   * @param conditions conditions to attach to an approval, besides those the rules add; kept
-   *     sorted without duplicates, ignored on a decline
+   * @param conditions conditions to attach to an approval, besides those the rules add; kept sorted
+   *     without duplicates, ignored on a decline
    * @param note the underwriter's note, at most 500 characters, possibly empty
    */
   @RolesAllowed(LoanRoles.UNDERWRITER)
@@ -228,10 +228,19 @@ public sealed interface LoanCommand {
   }
 
   private static String checkText(String field, String text, int minLength) {
-    if (text == null || text.length() < minLength || text.length() > 500
+    if (text == null
+        || text.length() < minLength
+        || text.length() > 500
         || (minLength > 0 && text.isBlank())) {
-      throw new IllegalArgumentException(field + " must be " + minLength
-          + " to 500 characters" + (minLength > 0 ? " and not blank" : "") + ": '" + text + "'");
+      throw new IllegalArgumentException(
+          field
+              + " must be "
+              + minLength
+              + " to 500 characters"
+              + (minLength > 0 ? " and not blank" : "")
+              + ": '"
+              + text
+              + "'");
     }
     return text;
   }

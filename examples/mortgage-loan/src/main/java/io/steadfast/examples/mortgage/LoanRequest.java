@@ -63,8 +63,13 @@ public record LoanRequest(
 
   static int checkTerm(int months) {
     if (months < MIN_TERM_MONTHS || months > MAX_TERM_MONTHS) {
-      throw new IllegalArgumentException("termMonths must be between " + MIN_TERM_MONTHS + " and "
-          + MAX_TERM_MONTHS + ": " + months);
+      throw new IllegalArgumentException(
+          "termMonths must be between "
+              + MIN_TERM_MONTHS
+              + " and "
+              + MAX_TERM_MONTHS
+              + ": "
+              + months);
     }
     return months;
   }

@@ -179,7 +179,8 @@ public sealed interface LoanResult {
    * @param loanId the loan
    * @param installments the amortization schedule, month 1 first
    */
-  record Schedule(String loanId, List<Amortization.Installment> installments) implements LoanResult {
+  record Schedule(String loanId, List<Amortization.Installment> installments)
+      implements LoanResult {
 
     /** Validates the fields and copies the list. */
     public Schedule {

@@ -16,8 +16,8 @@ final class Money {
   private Money() {}
 
   /**
-   * The amount at scale 2, refusing more than two significant decimals and values outside
-   * {@code [min, max]}.
+   * The amount at scale 2, refusing more than two significant decimals and values outside {@code
+   * [min, max]}.
    */
   static BigDecimal cents(String field, BigDecimal value, BigDecimal min, BigDecimal max) {
     Objects.requireNonNull(value, field);
@@ -25,12 +25,18 @@ final class Money {
     try {
       exact = value.setScale(SCALE, RoundingMode.UNNECESSARY);
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(field + " must be a whole number of cents: "
-          + value.toPlainString(), e);
+      throw new IllegalArgumentException(
+          field + " must be a whole number of cents: " + value.toPlainString(), e);
     }
     if (exact.compareTo(min) < 0 || exact.compareTo(max) > 0) {
-      throw new IllegalArgumentException(field + " must be between " + min.toPlainString() + " and "
-          + max.toPlainString() + ": " + value.toPlainString());
+      throw new IllegalArgumentException(
+          field
+              + " must be between "
+              + min.toPlainString()
+              + " and "
+              + max.toPlainString()
+              + ": "
+              + value.toPlainString());
     }
     return exact;
   }

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * builder ({@code MortgageLoanApplication::new}); encode its commands with {@link #codec()}.
  *
  * <p><b>Determinism.</b> {@code apply} reads no clock: dates are the UTC day of {@link
- * ApplyContext#timestamp()}, loan ids come from a counter in the state ({@code L-000001},
- * {@code L-000002}, …), state is kept in sorted maps and money is exact {@link
- * java.math.BigDecimal} arithmetic.
+ * ApplyContext#timestamp()}, loan ids come from a counter in the state ({@code L-000001}, {@code
+ * L-000002}, …), state is kept in sorted maps and money is exact {@link java.math.BigDecimal}
+ * arithmetic.
  *
  * <p><b>Failure atomicity.</b> {@code apply} first checks everything and builds the new loan value,
  * and only then stores it. A command that does not fit throws, and the state is exactly as before:
@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * {@code restore} on the apply thread, one at a time; {@code query} on request threads, possibly
  * several at once but never during those three, and it only reads; {@code health} reads no state.
  */
-public final class MortgageLoanApplication implements ResilientApplication<LoanCommand, LoanResult> {
+public final class MortgageLoanApplication
+    implements ResilientApplication<LoanCommand, LoanResult> {
 
   /** How many days after approval a closing may be scheduled; the approval expires after that. */
   public static final int APPROVAL_VALID_DAYS = 90;
@@ -53,8 +54,8 @@ public final class MortgageLoanApplication implements ResilientApplication<LoanC
   public MortgageLoanApplication() {}
 
   /**
-   * The codec for this application's commands and results: JSON, each record tagged with its
-   * simple name. One shared, thread-safe instance.
+   * The codec for this application's commands and results: JSON, each record tagged with its simple
+   * name. One shared, thread-safe instance.
    */
   public static JacksonCodec<LoanCommand, LoanResult> codec() {
     return CodecHolder.CODEC;
@@ -105,9 +106,8 @@ public final class MortgageLoanApplication implements ResilientApplication<LoanC
 
   /**
    * Shares the book's pages with the checkpoint instead of writing them now: the runtime writes
-   * them on its checkpoint thread while commands go on, and the book copies a page before it
-   * next changes it. Costs a copy of the page table (about a thousand references per million
-   * loans).
+   * them on its checkpoint thread while commands go on, and the book copies a page before it next
+   * changes it. Costs a copy of the page table (about a thousand references per million loans).
    */
   @Override
   public FrozenState freeze() {
@@ -151,41 +151,56 @@ public final class MortgageLoanApplication implements ResilientApplication<LoanC
     }
     if (command instanceof LoanCommand.SubmitApplication submit) {
       Loan loan = Loan.submitted(book.nextLoanId(), user, submit.request(), today);
-      return new Change(loan, true,
+      return new Change(
+          loan,
+          true,
           new LoanResult.ApplicationSubmitted(loan.loanId(), loan.monthlyPayment(), today));
     }
     if (command instanceof LoanCommand.RecordCreditReport credit) {
       Loan loan = book.get(credit.loanId());
       loan.requireStage(LoanStage.APPLIED, action);
-      Loan updated = loan.withCreditReport(new Loan.CreditReport(credit.creditScore(), user, today));
-      return new Change(updated, false,
-          new LoanResult.CreditReportRecorded(loan.loanId(), credit.creditScore()));
+      Loan updated =
+          loan.withCreditReport(new Loan.CreditReport(credit.creditScore(), user, today));
+      return new Change(
+          updated, false, new LoanResult.CreditReportRecorded(loan.loanId(), credit.creditScore()));
     }
     if (command instanceof LoanCommand.RecordAppraisal appraisal) {
       Loan loan = book.get(appraisal.loanId());
       loan.requireStage(LoanStage.CREDIT_CHECKED, action);
-      Loan updated = loan.withAppraisal(new Loan.Appraisal(appraisal.appraisedValue(), user, today));
-      return new Change(updated, false, new LoanResult.AppraisalRecorded(loan.loanId(),
-          appraisal.appraisedValue(),
-          Underwriting.loanToValue(loan.request(), appraisal.appraisedValue())));
+      Loan updated =
+          loan.withAppraisal(new Loan.Appraisal(appraisal.appraisedValue(), user, today));
+      return new Change(
+          updated,
+          false,
+          new LoanResult.AppraisalRecorded(
+              loan.loanId(),
+              appraisal.appraisedValue(),
+              Underwriting.loanToValue(loan.request(), appraisal.appraisedValue())));
     }
     if (command instanceof LoanCommand.Underwrite underwrite) {
       Loan loan = book.get(underwrite.loanId());
       loan.requireStage(LoanStage.APPRAISED, action);
       Loan.Decision decision = underwrite(loan, underwrite, user, today);
-      return new Change(loan.withDecision(decision), false,
-          new LoanResult.Decided(loan.loanId(), decision));
+      return new Change(
+          loan.withDecision(decision), false, new LoanResult.Decided(loan.loanId(), decision));
     }
     if (command instanceof LoanCommand.DeclineApplication decline) {
       Loan loan = book.get(decline.loanId());
       loan.requireMove(LoanStage.DECLINED, action);
       Loan.Appraisal appraisal = loan.appraisal();
-      Loan.Decision decision = new Loan.Decision(false, List.of(DeclineReason.UNDERWRITER_DECLINED),
-          List.of(), Underwriting.debtToIncome(loan.request()),
-          Underwriting.loanToValue(loan.request(), appraisal == null ? null : appraisal.appraisedValue()),
-          user, today, decline.note());
-      return new Change(loan.withDecision(decision), false,
-          new LoanResult.Decided(loan.loanId(), decision));
+      Loan.Decision decision =
+          new Loan.Decision(
+              false,
+              List.of(DeclineReason.UNDERWRITER_DECLINED),
+              List.of(),
+              Underwriting.debtToIncome(loan.request()),
+              Underwriting.loanToValue(
+                  loan.request(), appraisal == null ? null : appraisal.appraisedValue()),
+              user,
+              today,
+              decline.note());
+      return new Change(
+          loan.withDecision(decision), false, new LoanResult.Decided(loan.loanId(), decision));
     }
     if (command instanceof LoanCommand.ScheduleClosing schedule) {
       Loan loan = book.get(schedule.loanId());
@@ -193,25 +208,37 @@ public final class MortgageLoanApplication implements ResilientApplication<LoanC
       LocalDate approvedOn = Objects.requireNonNull(loan.decision(), "decision").decidedOn();
       LocalDate expires = approvedOn.plusDays(APPROVAL_VALID_DAYS);
       if (schedule.closingDate().isBefore(approvedOn) || schedule.closingDate().isAfter(expires)) {
-        throw new IllegalArgumentException("closingDate for loan " + loan.loanId() + " must be from "
-            + approvedOn + " to " + expires + ": " + schedule.closingDate());
+        throw new IllegalArgumentException(
+            "closingDate for loan "
+                + loan.loanId()
+                + " must be from "
+                + approvedOn
+                + " to "
+                + expires
+                + ": "
+                + schedule.closingDate());
       }
       Loan updated = loan.withClosing(new Loan.Closing(schedule.closingDate(), user, today));
-      return new Change(updated, false,
-          new LoanResult.ClosingScheduled(loan.loanId(), schedule.closingDate()));
+      return new Change(
+          updated, false, new LoanResult.ClosingScheduled(loan.loanId(), schedule.closingDate()));
     }
     if (command instanceof LoanCommand.FundLoan fund) {
       Loan loan = book.get(fund.loanId());
       loan.requireStage(LoanStage.CLOSING_SCHEDULED, action);
       Loan.Funding funding = new Loan.Funding(loan.request().loanAmount(), user, today);
-      return new Change(loan.withFunding(funding), false,
+      return new Change(
+          loan.withFunding(funding),
+          false,
           new LoanResult.LoanFunded(loan.loanId(), funding.amount(), today));
     }
     if (command instanceof LoanCommand.WithdrawApplication withdraw) {
       Loan loan = book.get(withdraw.loanId());
       loan.requireMove(LoanStage.WITHDRAWN, action);
-      Loan.Withdrawal withdrawal = new Loan.Withdrawal(loan.stage(), withdraw.reason(), user, today);
-      return new Change(loan.withWithdrawal(withdrawal), false,
+      Loan.Withdrawal withdrawal =
+          new Loan.Withdrawal(loan.stage(), withdraw.reason(), user, today);
+      return new Change(
+          loan.withWithdrawal(withdrawal),
+          false,
           new LoanResult.ApplicationWithdrawn(loan.loanId(), loan.stage()));
     }
     throw new IllegalArgumentException("unknown loan command: " + action);
@@ -226,16 +253,30 @@ public final class MortgageLoanApplication implements ResilientApplication<LoanC
     if (command.verdict() == Verdict.APPROVE && assessment.approvable()) {
       TreeSet<Condition> conditions = new TreeSet<>(assessment.conditions());
       conditions.addAll(command.conditions());
-      return new Loan.Decision(true, List.of(), List.copyOf(conditions), assessment.debtToIncome(),
-          assessment.loanToValue(), underwriter, today, command.note());
+      return new Loan.Decision(
+          true,
+          List.of(),
+          List.copyOf(conditions),
+          assessment.debtToIncome(),
+          assessment.loanToValue(),
+          underwriter,
+          today,
+          command.note());
     }
     List<DeclineReason> reasons = new ArrayList<>();
     if (command.verdict() == Verdict.DECLINE) {
       reasons.add(DeclineReason.UNDERWRITER_DECLINED);
     }
     reasons.addAll(assessment.reasons());
-    return new Loan.Decision(false, reasons, List.of(), assessment.debtToIncome(),
-        assessment.loanToValue(), underwriter, today, command.note());
+    return new Loan.Decision(
+        false,
+        reasons,
+        List.of(),
+        assessment.debtToIncome(),
+        assessment.loanToValue(),
+        underwriter,
+        today,
+        command.note());
   }
 
   private LoanResult answer(LoanCommand.Query query) {
@@ -248,11 +289,12 @@ public final class MortgageLoanApplication implements ResilientApplication<LoanC
     }
     if (query instanceof LoanCommand.GetSchedule get) {
       LoanRequest request = book.get(get.loanId()).request();
-      return new LoanResult.Schedule(get.loanId(), Amortization.schedule(
-          request.loanAmount(), request.annualRatePercent(), request.termMonths()));
+      return new LoanResult.Schedule(
+          get.loanId(),
+          Amortization.schedule(
+              request.loanAmount(), request.annualRatePercent(), request.termMonths()));
     }
-    throw new IllegalArgumentException(
-        "unknown loan query: " + query.getClass().getSimpleName());
+    throw new IllegalArgumentException("unknown loan query: " + query.getClass().getSimpleName());
   }
 
   /** Builds the codec on first use, so that merely loading the class does not start Jackson. */

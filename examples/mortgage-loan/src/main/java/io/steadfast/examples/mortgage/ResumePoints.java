@@ -111,7 +111,8 @@ public final class ResumePoints {
         && result instanceof LoanResult.AppraisalRecorded recorded) {
       return at(recorded.loanId(), Screen.UNDERWRITING);
     }
-    if ((command instanceof LoanCommand.Underwrite || command instanceof LoanCommand.DeclineApplication)
+    if ((command instanceof LoanCommand.Underwrite
+            || command instanceof LoanCommand.DeclineApplication)
         && result instanceof LoanResult.Decided decided) {
       return decided.decision().approved()
           ? at(decided.loanId(), Screen.CLOSING)
@@ -129,8 +130,11 @@ public final class ResumePoints {
         && result instanceof LoanResult.ApplicationWithdrawn withdrawn) {
       return done(withdrawn.loanId(), "withdrawn");
     }
-    throw new IllegalArgumentException("result " + result.getClass().getSimpleName()
-        + " does not answer command " + command.getClass().getSimpleName());
+    throw new IllegalArgumentException(
+        "result "
+            + result.getClass().getSimpleName()
+            + " does not answer command "
+            + command.getClass().getSimpleName());
   }
 
   /** The screen a resume point names, if any. */

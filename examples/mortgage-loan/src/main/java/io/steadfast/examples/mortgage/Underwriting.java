@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * <p>Every comparison is exact: "at most 43%" means {@code 100 × (debts + payment) ≤ 43 × income}
- * with no rounding, so a ratio of exactly 43% passes and one a cent above fails. The ratios reported
- * for display are rounded half-even to four decimals. Reasons are listed in the order above.
+ * with no rounding, so a ratio of exactly 43% passes and one a cent above fails. The ratios
+ * reported for display are rounded half-even to four decimals. Reasons are listed in the order
+ * above.
  *
  * <p>Stateless and thread-safe.
  */
@@ -89,8 +90,9 @@ public final class Underwriting {
    */
   public static Assessment assess(
       LoanRequest request, int creditScore, @Nullable BigDecimal appraisedValue) {
-    BigDecimal payment = Amortization.monthlyPayment(
-        request.loanAmount(), request.annualRatePercent(), request.termMonths());
+    BigDecimal payment =
+        Amortization.monthlyPayment(
+            request.loanAmount(), request.annualRatePercent(), request.termMonths());
     BigDecimal obligations = request.monthlyDebts().add(payment);
     BigDecimal value = valueOf(request, appraisedValue);
     BigDecimal amount = request.loanAmount();
@@ -109,13 +111,18 @@ public final class Underwriting {
       conditions.add(Condition.MORTGAGE_INSURANCE);
     }
     return new Assessment(
-        payment, ratio(obligations, request.monthlyIncome()), ratio(amount, value), reasons, conditions);
+        payment,
+        ratio(obligations, request.monthlyIncome()),
+        ratio(amount, value),
+        reasons,
+        conditions);
   }
 
   /** The back-end debt-to-income ratio of a request, rounded half-even to four decimals. */
   public static BigDecimal debtToIncome(LoanRequest request) {
-    BigDecimal payment = Amortization.monthlyPayment(
-        request.loanAmount(), request.annualRatePercent(), request.termMonths());
+    BigDecimal payment =
+        Amortization.monthlyPayment(
+            request.loanAmount(), request.annualRatePercent(), request.termMonths());
     return ratio(request.monthlyDebts().add(payment), request.monthlyIncome());
   }
 
@@ -134,6 +141,8 @@ public final class Underwriting {
 
   /** The value the LTV is measured against: the lower of declared and appraised value. */
   static BigDecimal valueOf(LoanRequest request, @Nullable BigDecimal appraisedValue) {
-    return appraisedValue == null ? request.propertyValue() : request.propertyValue().min(appraisedValue);
+    return appraisedValue == null
+        ? request.propertyValue()
+        : request.propertyValue().min(appraisedValue);
   }
 }

@@ -49,7 +49,8 @@ class AmortizationTest {
 
   @Test
   void schedule_zeroRate_lastPaymentTakesTheRemainder() {
-    List<Amortization.Installment> schedule = Amortization.schedule(money("1000.00"), money("0"), 360);
+    List<Amortization.Installment> schedule =
+        Amortization.schedule(money("1000.00"), money("0"), 360);
 
     assertThat(schedule).hasSize(360);
     assertThat(schedule.get(0).payment()).isEqualTo(money("2.78"));
@@ -61,8 +62,9 @@ class AmortizationTest {
   void schedule_manySeededLoans_principalsSumToAmountAndBalanceEndsAtZero() {
     SplittableRandom random = new SplittableRandom(20240301L);
     for (int n = 0; n < 300; n++) {
-      BigDecimal principal = BigDecimal.valueOf(1000 + random.nextInt(2_000_000), 0)
-          .add(BigDecimal.valueOf(random.nextInt(100), 2));
+      BigDecimal principal =
+          BigDecimal.valueOf(1000 + random.nextInt(2_000_000), 0)
+              .add(BigDecimal.valueOf(random.nextInt(100), 2));
       BigDecimal rate = BigDecimal.valueOf(random.nextInt(25_001), 3);
       int months = 12 + random.nextInt(469);
 
@@ -91,17 +93,22 @@ class AmortizationTest {
   @Test
   void monthlyPayment_invalidArguments_namedInMessage() {
     assertThatThrownBy(() -> Amortization.monthlyPayment(money("0"), money("5"), 360))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("principal");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("principal");
     assertThatThrownBy(() -> Amortization.monthlyPayment(money("1000"), money("-1"), 360))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("annualRatePercent must not be negative: -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("annualRatePercent must not be negative: -1");
     assertThatThrownBy(() -> Amortization.monthlyPayment(money("1000"), money("5"), 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("termMonths");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("termMonths");
   }
 
   @Test
   void installment_partsThatDoNotAddUp_refused() {
-    assertThatThrownBy(() -> new Amortization.Installment(
-            1, money("10.00"), money("3.00"), money("6.00"), money("100.00")))
+    assertThatThrownBy(
+            () ->
+                new Amortization.Installment(
+                    1, money("10.00"), money("3.00"), money("6.00"), money("100.00")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("payment 10.00");
   }

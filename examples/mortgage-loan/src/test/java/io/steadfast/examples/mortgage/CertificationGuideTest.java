@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class CertificationGuideTest {
 
   private static final Path GUIDE = Path.of("..", "..", "docs", "certification.md");
-  private static final Path TESTS = Path.of("src", "test", "java", "io", "steadfast", "examples",
-      "mortgage");
+  private static final Path TESTS =
+      Path.of("src", "test", "java", "io", "steadfast", "examples", "mortgage");
 
   @Test
   void guide_quotesTheCertificationClassWhole() throws IOException {

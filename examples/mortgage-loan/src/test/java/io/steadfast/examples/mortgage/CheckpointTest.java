@@ -30,7 +30,8 @@ class CheckpointTest {
     harness.apply(CLOSER, new LoanCommand.ScheduleClosing(funded, LocalDate.of(2024, 4, 3)));
     harness.apply(CLOSER, new LoanCommand.FundLoan(funded));
     String declined = Fixtures.appraised(harness, goodRequest("Declined"), 500, "300000");
-    harness.apply(UNDERWRITER, new LoanCommand.Underwrite(declined, Verdict.APPROVE, List.of(), "x"));
+    harness.apply(
+        UNDERWRITER, new LoanCommand.Underwrite(declined, Verdict.APPROVE, List.of(), "x"));
     String withdrawn = Fixtures.approved(harness, goodRequest("Withdrawn – Zoë"));
     harness.apply(OFFICER, new LoanCommand.WithdrawApplication(withdrawn, "found a cheaper rate"));
     return harness;
@@ -49,8 +50,12 @@ class CheckpointTest {
     for (LoanStage stage : LoanStage.values()) {
       assertThat(restored.query(OFFICER, new LoanCommand.ListPipeline(stage, 100)))
           .isEqualTo(original.query(OFFICER, new LoanCommand.ListPipeline(stage, 100)));
-      assertThat(((LoanResult.Pipeline) restored.query(OFFICER,
-          new LoanCommand.ListPipeline(stage, 100))).total()).as(stage.name()).isEqualTo(1);
+      assertThat(
+              ((LoanResult.Pipeline)
+                      restored.query(OFFICER, new LoanCommand.ListPipeline(stage, 100)))
+                  .total())
+          .as(stage.name())
+          .isEqualTo(1);
     }
   }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class CodecTest {
 
-  private static final JacksonCodec<LoanCommand, LoanResult> CODEC = MortgageLoanApplication.codec();
+  private static final JacksonCodec<LoanCommand, LoanResult> CODEC =
+      MortgageLoanApplication.codec();
   private static final LocalDate DAY = LocalDate.of(2024, 3, 1);
 
   private static List<LoanCommand> everyCommand() {
@@ -29,8 +30,11 @@ class CodecTest {
         new LoanCommand.SubmitApplication(goodRequest("Zoë Ünal")),
         new LoanCommand.RecordCreditReport("L-000001", 742),
         new LoanCommand.RecordAppraisal("L-000001", money("312500.5")),
-        new LoanCommand.Underwrite("L-000001", Verdict.APPROVE,
-            List.of(Condition.CLEAR_TITLE, Condition.PROOF_OF_INCOME), "fine"),
+        new LoanCommand.Underwrite(
+            "L-000001",
+            Verdict.APPROVE,
+            List.of(Condition.CLEAR_TITLE, Condition.PROOF_OF_INCOME),
+            "fine"),
         new LoanCommand.DeclineApplication("L-000001", "fraud"),
         new LoanCommand.ScheduleClosing("L-000001", DAY.plusDays(30)),
         new LoanCommand.FundLoan("L-000001"),
@@ -44,9 +48,16 @@ class CodecTest {
     Harness harness = new Harness();
     String id = Fixtures.approved(harness, goodRequest("Ada"));
     Loan loan = Fixtures.loan(harness, id);
-    Loan.Decision declined = new Loan.Decision(false,
-        List.of(DeclineReason.CREDIT_SCORE_TOO_LOW, DeclineReason.LOAN_TO_VALUE_TOO_HIGH), List.of(),
-        money("0.4301"), money("0.9600"), "umar", DAY, "");
+    Loan.Decision declined =
+        new Loan.Decision(
+            false,
+            List.of(DeclineReason.CREDIT_SCORE_TOO_LOW, DeclineReason.LOAN_TO_VALUE_TOO_HIGH),
+            List.of(),
+            money("0.4301"),
+            money("0.9600"),
+            "umar",
+            DAY,
+            "");
     return List.of(
         new LoanResult.FieldAccepted(IntakeField.BORROWER_NAME, "Ada"),
         new LoanResult.ApplicationSubmitted(id, money("1199.10"), DAY),
@@ -59,8 +70,8 @@ class CodecTest {
         new LoanResult.ApplicationWithdrawn(id, LoanStage.APPROVED),
         new LoanResult.LoanDetails(loan),
         new LoanResult.Pipeline(LoanStage.APPROVED, List.of(loan), 3),
-        new LoanResult.Schedule(id,
-            Amortization.schedule(money("200000.00"), money("6.000"), 360).subList(0, 3)));
+        new LoanResult.Schedule(
+            id, Amortization.schedule(money("200000.00"), money("6.000"), 360).subList(0, 3)));
   }
 
   @Test
@@ -95,8 +106,9 @@ class CodecTest {
 
   @Test
   void decode_fieldThatFailsValidation_malformed() {
-    byte[] bytes = "{\"@type\":\"RecordCreditReport\",\"creditScore\":900,\"loanId\":\"L-000001\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "{\"@type\":\"RecordCreditReport\",\"creditScore\":900,\"loanId\":\"L-000001\"}"
+            .getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> CODEC.decodeCommand(bytes))
         .isInstanceOf(MalformedCommandException.class)
@@ -105,7 +117,8 @@ class CodecTest {
 
   @Test
   void decode_unknownType_malformed() {
-    byte[] bytes = "{\"@type\":\"ForgiveLoan\",\"loanId\":\"L-000001\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "{\"@type\":\"ForgiveLoan\",\"loanId\":\"L-000001\"}".getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> CODEC.decodeCommand(bytes))
         .isInstanceOf(MalformedCommandException.class)
@@ -114,8 +127,9 @@ class CodecTest {
 
   @Test
   void decode_subCentAmount_malformed() {
-    byte[] bytes = "{\"@type\":\"RecordAppraisal\",\"appraisedValue\":300000.001,\"loanId\":\"L-000001\"}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        "{\"@type\":\"RecordAppraisal\",\"appraisedValue\":300000.001,\"loanId\":\"L-000001\"}"
+            .getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> CODEC.decodeCommand(bytes))
         .isInstanceOf(MalformedCommandException.class)
@@ -142,10 +156,12 @@ class CodecTest {
 
   @Test
   void simpleNames_uniqueAcrossBothHierarchies() {
-    List<String> names = Stream.concat(
-            concreteSubtypes(LoanCommand.class).stream(), concreteSubtypes(LoanResult.class).stream())
-        .map(Class::getSimpleName)
-        .toList();
+    List<String> names =
+        Stream.concat(
+                concreteSubtypes(LoanCommand.class).stream(),
+                concreteSubtypes(LoanResult.class).stream())
+            .map(Class::getSimpleName)
+            .toList();
 
     assertThat(names).doesNotHaveDuplicates();
   }

@@ -22,8 +22,8 @@ final class Fixtures {
    * house, income 8,000, debts 500 (DTI 21.24%, LTV 66.67%).
    */
   static LoanRequest goodRequest(String name) {
-    return new LoanRequest(name, money("8000"), money("500"), money("300000"), money("200000"), 360,
-        money("6"));
+    return new LoanRequest(
+        name, money("8000"), money("500"), money("300000"), money("200000"), 360, money("6"));
   }
 
   /** Submits, checks credit and appraises; returns the loan id. */
@@ -35,15 +35,18 @@ final class Fixtures {
   }
 
   static String submitted(Harness harness, LoanRequest request) {
-    LoanResult.ApplicationSubmitted submitted = (LoanResult.ApplicationSubmitted)
-        harness.apply(OFFICER, new LoanCommand.SubmitApplication(request));
+    LoanResult.ApplicationSubmitted submitted =
+        (LoanResult.ApplicationSubmitted)
+            harness.apply(OFFICER, new LoanCommand.SubmitApplication(request));
     return submitted.loanId();
   }
 
   static String approved(Harness harness, LoanRequest request) {
     String id = appraised(harness, request, 740, request.propertyValue().toPlainString());
-    LoanResult.Decided decided = (LoanResult.Decided) harness.apply(UNDERWRITER,
-        new LoanCommand.Underwrite(id, Verdict.APPROVE, List.of(), ""));
+    LoanResult.Decided decided =
+        (LoanResult.Decided)
+            harness.apply(
+                UNDERWRITER, new LoanCommand.Underwrite(id, Verdict.APPROVE, List.of(), ""));
     if (!decided.decision().approved()) {
       throw new AssertionError("fixture loan was not approved: " + decided);
     }

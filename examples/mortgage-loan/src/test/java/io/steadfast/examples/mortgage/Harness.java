@@ -1,11 +1,11 @@
 package io.steadfast.examples.mortgage;
 
-import io.steadfast.api.session.SessionId;
-import io.steadfast.testkit.apply.TestApplyContext;
 import io.steadfast.api.Position;
 import io.steadfast.api.QueryContext;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.testkit.apply.TestApplyContext;
 import io.steadfast.testkit.checkpoint.Checkpoints;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Drives a {@link MortgageLoanApplication} the way the runtime would: positions in order, a
- * leader clock one minute per command starting 2024-03-01 09:00 UTC, and per-user resume points
- * kept only when apply succeeds. Public so the workload tests can use it.
+ * Drives a {@link MortgageLoanApplication} the way the runtime would: positions in order, a leader
+ * clock one minute per command starting 2024-03-01 09:00 UTC, and per-user resume points kept only
+ * when apply succeeds. Public so the workload tests can use it.
  */
 public final class Harness {
 
@@ -42,31 +42,37 @@ public final class Harness {
   /** Applies a command for {@code who}; on success keeps the resume point apply set. */
   public LoanResult apply(Principal who, LoanCommand command) {
     index++;
-    TestApplyContext context = TestApplyContext.create()
-        .position(new Position(index, 1))
-        .session(SessionId.of("session-" + who.user()), who)
-        .timestamp(START.plus(Duration.ofMinutes(index)))
-        .resumePoint(resumePoint(who.user()));
+    TestApplyContext context =
+        TestApplyContext.create()
+            .position(new Position(index, 1))
+            .session(SessionId.of("session-" + who.user()), who)
+            .timestamp(START.plus(Duration.ofMinutes(index)))
+            .resumePoint(resumePoint(who.user()));
     LoanResult result = app.apply(command, context);
-    resumePoints.put(who.user(), context.pendingResumePoint().orElseThrow(
-        () -> new AssertionError("apply set no resume point for " + command)));
+    resumePoints.put(
+        who.user(),
+        context
+            .pendingResumePoint()
+            .orElseThrow(() -> new AssertionError("apply set no resume point for " + command)));
     return result;
   }
 
   /** Answers a query as {@code who}. */
   public LoanResult query(Principal who, LoanCommand request) {
     Position at = new Position(index, 1);
-    return app.query(request, new QueryContext() {
-      @Override
-      public Position position() {
-        return at;
-      }
+    return app.query(
+        request,
+        new QueryContext() {
+          @Override
+          public Position position() {
+            return at;
+          }
 
-      @Override
-      public Principal principal() {
-        return who;
-      }
-    });
+          @Override
+          public Principal principal() {
+            return who;
+          }
+        });
   }
 
   /** Sends a query to {@code query} and anything else to {@code apply}. */

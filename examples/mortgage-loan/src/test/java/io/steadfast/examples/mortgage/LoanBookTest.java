@@ -63,8 +63,8 @@ class LoanBookTest {
     for (long number : new long[] {5000, 3, 1025, 1024, 1, 2048}) {
       book.put(loan(number));
     }
-    assertThat(ids(book.live())).containsExactly(
-        "L-000001", "L-000003", "L-001024", "L-001025", "L-002048", "L-005000");
+    assertThat(ids(book.live()))
+        .containsExactly("L-000001", "L-000003", "L-001024", "L-001025", "L-002048", "L-005000");
     assertThat(book.size()).isEqualTo(6);
     assertThat(book.highestNumber()).isEqualTo(5000);
   }
@@ -91,7 +91,8 @@ class LoanBookTest {
   }
 
   @Test
-  void freeze_writesTheBytesCheckpointWroteAtThatMoment_whateverIsAppliedAfter() throws IOException {
+  void freeze_writesTheBytesCheckpointWroteAtThatMoment_whateverIsAppliedAfter()
+      throws IOException {
     Harness harness = new Harness();
     for (int i = 0; i < 40; i++) {
       Fixtures.submitted(harness, goodRequest("Early " + i));

@@ -17,8 +17,14 @@ class LoanStageTest {
 
   @Test
   void openStages_mayBeDeclinedOrWithdrawnAndMoveOneStepAhead() {
-    List<LoanStage> happyPath = List.of(LoanStage.APPLIED, LoanStage.CREDIT_CHECKED,
-        LoanStage.APPRAISED, LoanStage.APPROVED, LoanStage.CLOSING_SCHEDULED, LoanStage.FUNDED);
+    List<LoanStage> happyPath =
+        List.of(
+            LoanStage.APPLIED,
+            LoanStage.CREDIT_CHECKED,
+            LoanStage.APPRAISED,
+            LoanStage.APPROVED,
+            LoanStage.CLOSING_SCHEDULED,
+            LoanStage.FUNDED);
 
     for (int i = 0; i < happyPath.size() - 1; i++) {
       LoanStage stage = happyPath.get(i);

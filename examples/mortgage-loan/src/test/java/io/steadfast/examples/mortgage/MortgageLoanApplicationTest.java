@@ -22,8 +22,8 @@ class MortgageLoanApplicationTest {
   @Test
   void apply_happyPath_fundsLoanAndRecordsEveryStep() {
     String id = Fixtures.approved(harness, goodRequest("Ada Abara"));
-    LoanResult scheduled = harness.apply(CLOSER,
-        new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(30)));
+    LoanResult scheduled =
+        harness.apply(CLOSER, new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(30)));
     LoanResult funded = harness.apply(CLOSER, new LoanCommand.FundLoan(id));
 
     assertThat(scheduled).isEqualTo(new LoanResult.ClosingScheduled(id, DAY_ONE.plusDays(30)));
@@ -42,11 +42,13 @@ class MortgageLoanApplicationTest {
 
   @Test
   void apply_submissions_getSequentialIdsAndTheLeaderDay() {
-    LoanResult first = harness.apply(OFFICER, new LoanCommand.SubmitApplication(goodRequest("A B")));
-    LoanResult second = harness.apply(OFFICER, new LoanCommand.SubmitApplication(goodRequest("C D")));
+    LoanResult first =
+        harness.apply(OFFICER, new LoanCommand.SubmitApplication(goodRequest("A B")));
+    LoanResult second =
+        harness.apply(OFFICER, new LoanCommand.SubmitApplication(goodRequest("C D")));
 
-    assertThat(first).isEqualTo(
-        new LoanResult.ApplicationSubmitted("L-000001", money("1199.10"), DAY_ONE));
+    assertThat(first)
+        .isEqualTo(new LoanResult.ApplicationSubmitted("L-000001", money("1199.10"), DAY_ONE));
     assertThat(((LoanResult.ApplicationSubmitted) second).loanId()).isEqualTo("L-000002");
   }
 
@@ -61,20 +63,21 @@ class MortgageLoanApplicationTest {
     harness.apply(CLOSER, new LoanCommand.FundLoan(funded));
     byte[] before = harness.checkpoint();
 
-    List<LoanCommand> illegal = List.of(
-        new LoanCommand.RecordAppraisal(applied, money("300000")),
-        new LoanCommand.Underwrite(applied, Verdict.APPROVE, List.of(), ""),
-        new LoanCommand.ScheduleClosing(applied, DAY_ONE),
-        new LoanCommand.FundLoan(applied),
-        new LoanCommand.FundLoan(approved),
-        new LoanCommand.RecordCreditReport(approved, 700),
-        new LoanCommand.Underwrite(approved, Verdict.APPROVE, List.of(), ""),
-        new LoanCommand.WithdrawApplication(withdrawn, "again"),
-        new LoanCommand.DeclineApplication(withdrawn, "too late"),
-        new LoanCommand.RecordCreditReport(withdrawn, 700),
-        new LoanCommand.WithdrawApplication(funded, "too late"),
-        new LoanCommand.DeclineApplication(funded, "too late"),
-        new LoanCommand.FundLoan(funded));
+    List<LoanCommand> illegal =
+        List.of(
+            new LoanCommand.RecordAppraisal(applied, money("300000")),
+            new LoanCommand.Underwrite(applied, Verdict.APPROVE, List.of(), ""),
+            new LoanCommand.ScheduleClosing(applied, DAY_ONE),
+            new LoanCommand.FundLoan(applied),
+            new LoanCommand.FundLoan(approved),
+            new LoanCommand.RecordCreditReport(approved, 700),
+            new LoanCommand.Underwrite(approved, Verdict.APPROVE, List.of(), ""),
+            new LoanCommand.WithdrawApplication(withdrawn, "again"),
+            new LoanCommand.DeclineApplication(withdrawn, "too late"),
+            new LoanCommand.RecordCreditReport(withdrawn, 700),
+            new LoanCommand.WithdrawApplication(funded, "too late"),
+            new LoanCommand.DeclineApplication(funded, "too late"),
+            new LoanCommand.FundLoan(funded));
     for (LoanCommand command : illegal) {
       assertThatThrownBy(() -> harness.apply(OFFICER, command))
           .as(command.toString())
@@ -89,11 +92,13 @@ class MortgageLoanApplicationTest {
     String id = Fixtures.submitted(harness, goodRequest("Ada"));
 
     assertThatThrownBy(() -> harness.apply(CLOSER, new LoanCommand.FundLoan(id)))
-        .isInstanceOfSatisfying(IllegalLoanStateException.class, e -> {
-          assertThat(e.loanId()).isEqualTo(id);
-          assertThat(e.stage()).isEqualTo(LoanStage.APPLIED);
-          assertThat(e.action()).isEqualTo("FundLoan");
-        });
+        .isInstanceOfSatisfying(
+            IllegalLoanStateException.class,
+            e -> {
+              assertThat(e.loanId()).isEqualTo(id);
+              assertThat(e.stage()).isEqualTo(LoanStage.APPLIED);
+              assertThat(e.action()).isEqualTo("FundLoan");
+            });
   }
 
   @Test
@@ -101,7 +106,8 @@ class MortgageLoanApplicationTest {
     String id = Fixtures.submitted(harness, goodRequest("Ada"));
     var before = harness.resumePoint(OFFICER.user());
 
-    assertThatThrownBy(() -> harness.apply(OFFICER, new LoanCommand.RecordAppraisal(id, money("1"))))
+    assertThatThrownBy(
+            () -> harness.apply(OFFICER, new LoanCommand.RecordAppraisal(id, money("1"))))
         .isInstanceOf(IllegalLoanStateException.class);
     assertThat(harness.resumePoint(OFFICER.user())).isEqualTo(before);
   }
@@ -111,7 +117,8 @@ class MortgageLoanApplicationTest {
     Fixtures.submitted(harness, goodRequest("Ada"));
     byte[] before = harness.checkpoint();
 
-    assertThatThrownBy(() -> harness.apply(OFFICER, new LoanCommand.RecordCreditReport("L-000009", 700)))
+    assertThatThrownBy(
+            () -> harness.apply(OFFICER, new LoanCommand.RecordCreditReport("L-000009", 700)))
         .isInstanceOf(UnknownLoanException.class)
         .hasMessage("unknown loan: L-000009");
     assertThat(harness.checkpoint()).isEqualTo(before);
@@ -121,8 +128,12 @@ class MortgageLoanApplicationTest {
   void apply_approveAgainstTheRules_declinesWithTheRulesReasons() {
     String id = Fixtures.appraised(harness, goodRequest("Low Score"), 600, "300000");
 
-    LoanResult.Decided decided = (LoanResult.Decided) harness.apply(UNDERWRITER,
-        new LoanCommand.Underwrite(id, Verdict.APPROVE, List.of(Condition.PROOF_OF_INCOME), ""));
+    LoanResult.Decided decided =
+        (LoanResult.Decided)
+            harness.apply(
+                UNDERWRITER,
+                new LoanCommand.Underwrite(
+                    id, Verdict.APPROVE, List.of(Condition.PROOF_OF_INCOME), ""));
 
     assertThat(decided.decision().approved()).isFalse();
     assertThat(decided.decision().reasons()).containsExactly(DeclineReason.CREDIT_SCORE_TOO_LOW);
@@ -134,13 +145,23 @@ class MortgageLoanApplicationTest {
   void apply_approvalAbove80PercentLtv_addsInsuranceToUnderwriterConditions() {
     String id = Fixtures.appraised(harness, goodRequest("High Ltv"), 700, "220000");
 
-    LoanResult.Decided decided = (LoanResult.Decided) harness.apply(UNDERWRITER,
-        new LoanCommand.Underwrite(id, Verdict.APPROVE,
-            List.of(Condition.PROOF_OF_INCOME, Condition.CLEAR_TITLE, Condition.PROOF_OF_INCOME), "ok"));
+    LoanResult.Decided decided =
+        (LoanResult.Decided)
+            harness.apply(
+                UNDERWRITER,
+                new LoanCommand.Underwrite(
+                    id,
+                    Verdict.APPROVE,
+                    List.of(
+                        Condition.PROOF_OF_INCOME,
+                        Condition.CLEAR_TITLE,
+                        Condition.PROOF_OF_INCOME),
+                    "ok"));
 
     assertThat(decided.decision().approved()).isTrue();
-    assertThat(decided.decision().conditions()).containsExactly(
-        Condition.MORTGAGE_INSURANCE, Condition.PROOF_OF_INCOME, Condition.CLEAR_TITLE);
+    assertThat(decided.decision().conditions())
+        .containsExactly(
+            Condition.MORTGAGE_INSURANCE, Condition.PROOF_OF_INCOME, Condition.CLEAR_TITLE);
     assertThat(decided.decision().loanToValue()).isEqualTo(money("0.9091"));
   }
 
@@ -148,8 +169,12 @@ class MortgageLoanApplicationTest {
   void apply_declineVerdict_declinesEvenWhenRulesPass() {
     String id = Fixtures.appraised(harness, goodRequest("Fine"), 800, "300000");
 
-    LoanResult.Decided decided = (LoanResult.Decided) harness.apply(UNDERWRITER,
-        new LoanCommand.Underwrite(id, Verdict.DECLINE, List.of(), "employment not verified"));
+    LoanResult.Decided decided =
+        (LoanResult.Decided)
+            harness.apply(
+                UNDERWRITER,
+                new LoanCommand.Underwrite(
+                    id, Verdict.DECLINE, List.of(), "employment not verified"));
 
     assertThat(decided.decision().reasons()).containsExactly(DeclineReason.UNDERWRITER_DECLINED);
     assertThat(decided.decision().note()).isEqualTo("employment not verified");
@@ -187,12 +212,13 @@ class MortgageLoanApplicationTest {
     String id = Fixtures.approved(harness, goodRequest("Ada"));
     byte[] before = harness.checkpoint();
 
-    assertThatThrownBy(() -> harness.apply(CLOSER,
-            new LoanCommand.ScheduleClosing(id, DAY_ONE.minusDays(1))))
+    assertThatThrownBy(
+            () -> harness.apply(CLOSER, new LoanCommand.ScheduleClosing(id, DAY_ONE.minusDays(1))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("closingDate for loan " + id + " must be from 2024-03-01 to 2024-05-30");
-    assertThatThrownBy(() -> harness.apply(CLOSER,
-            new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(91))))
+        .hasMessageContaining(
+            "closingDate for loan " + id + " must be from 2024-03-01 to 2024-05-30");
+    assertThatThrownBy(
+            () -> harness.apply(CLOSER, new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(91))))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(harness.checkpoint()).isEqualTo(before);
     harness.apply(CLOSER, new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(90)));
@@ -206,8 +232,9 @@ class MortgageLoanApplicationTest {
     }
     harness.apply(OFFICER, new LoanCommand.RecordCreditReport("L-000002", 700));
 
-    LoanResult.Pipeline pipeline = (LoanResult.Pipeline)
-        harness.query(UNDERWRITER, new LoanCommand.ListPipeline(LoanStage.APPLIED, 2));
+    LoanResult.Pipeline pipeline =
+        (LoanResult.Pipeline)
+            harness.query(UNDERWRITER, new LoanCommand.ListPipeline(LoanStage.APPLIED, 2));
 
     assertThat(pipeline.loans()).extracting(Loan::loanId).containsExactly("L-000001", "L-000003");
     assertThat(pipeline.total()).isEqualTo(3);
@@ -226,8 +253,8 @@ class MortgageLoanApplicationTest {
 
   @Test
   void query_commandThatChangesState_refused() {
-    assertThatThrownBy(() -> harness.query(OFFICER,
-            new LoanCommand.SubmitApplication(goodRequest("Ada"))))
+    assertThatThrownBy(
+            () -> harness.query(OFFICER, new LoanCommand.SubmitApplication(goodRequest("Ada"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a query")
         .hasMessageContaining("SubmitApplication");

@@ -12,14 +12,20 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The mortgage pipeline's seeded {@link LoanWorkflow}s as the certification suite's workload:
- * users come in shifts of three officers, two underwriters and a closer, each working one session
- * of 20 to 59 steps. {@code ListPipeline}, {@code GetLoan} and {@code GetSchedule} are queries.
+ * The mortgage pipeline's seeded {@link LoanWorkflow}s as the certification suite's workload: users
+ * come in shifts of three officers, two underwriters and a closer, each working one session of 20
+ * to 59 steps. {@code ListPipeline}, {@code GetLoan} and {@code GetSchedule} are queries.
  */
 final class PipelineWorkload implements Workload<LoanCommand, LoanResult> {
 
-  private static final List<Desk> SHIFT = List.of(
-      Desk.OFFICER, Desk.OFFICER, Desk.OFFICER, Desk.UNDERWRITER, Desk.UNDERWRITER, Desk.CLOSER);
+  private static final List<Desk> SHIFT =
+      List.of(
+          Desk.OFFICER,
+          Desk.OFFICER,
+          Desk.OFFICER,
+          Desk.UNDERWRITER,
+          Desk.UNDERWRITER,
+          Desk.CLOSER);
 
   @Override
   public Principal principal(int user) {
@@ -38,8 +44,10 @@ final class PipelineWorkload implements Workload<LoanCommand, LoanResult> {
         if (steps >= length) {
           return Optional.empty();
         }
-        LoanCommand command = steps == 0 ? workflow.start()
-            : last != null ? workflow.next(last) : workflow.afterRejection("rejected");
+        LoanCommand command =
+            steps == 0
+                ? workflow.start()
+                : last != null ? workflow.next(last) : workflow.afterRejection("rejected");
         steps++;
         return Optional.of(command);
       }

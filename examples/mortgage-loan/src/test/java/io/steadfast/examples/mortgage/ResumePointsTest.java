@@ -19,15 +19,19 @@ class ResumePointsTest {
 
   @Test
   void typing_accumulatesCanonicalFieldsOnTheIntakeScreen() {
-    harness.apply(OFFICER, new LoanCommand.EnterIntakeField(IntakeField.BORROWER_NAME, "Ada Abara"));
+    harness.apply(
+        OFFICER, new LoanCommand.EnterIntakeField(IntakeField.BORROWER_NAME, "Ada Abara"));
     harness.apply(OFFICER, new LoanCommand.EnterIntakeField(IntakeField.MONTHLY_INCOME, "8000"));
-    harness.apply(OFFICER, new LoanCommand.EnterIntakeField(IntakeField.ANNUAL_RATE_PERCENT, "6.5"));
+    harness.apply(
+        OFFICER, new LoanCommand.EnterIntakeField(IntakeField.ANNUAL_RATE_PERCENT, "6.5"));
 
-    assertThat(harness.resumePoint("olivia")).isEqualTo(ResumePoint.of(
-        "screen", "intake",
-        "typed.borrowerName", "Ada Abara",
-        "typed.monthlyIncome", "8000.00",
-        "typed.annualRatePercent", "6.500"));
+    assertThat(harness.resumePoint("olivia"))
+        .isEqualTo(
+            ResumePoint.of(
+                "screen", "intake",
+                "typed.borrowerName", "Ada Abara",
+                "typed.monthlyIncome", "8000.00",
+                "typed.annualRatePercent", "6.500"));
   }
 
   @Test
@@ -68,7 +72,8 @@ class ResumePointsTest {
   @Test
   void declinesAndWithdrawals_endOnTheDoneScreen() {
     String declined = Fixtures.appraised(harness, goodRequest("D"), 500, "300000");
-    harness.apply(UNDERWRITER, new LoanCommand.Underwrite(declined, Verdict.APPROVE, List.of(), ""));
+    harness.apply(
+        UNDERWRITER, new LoanCommand.Underwrite(declined, Verdict.APPROVE, List.of(), ""));
     assertThat(harness.resumePoint("umar")).isEqualTo(done(declined, "declined"));
 
     String judged = Fixtures.submitted(harness, goodRequest("J"));
@@ -84,16 +89,23 @@ class ResumePointsTest {
   void after_query_keepsThePreviousPoint() {
     ResumePoint before = at("L-000007", "appraisal");
 
-    ResumePoint after = ResumePoints.after(before, new LoanCommand.GetLoan("L-000007"),
-        new LoanResult.CreditReportRecorded("L-000007", 700));
+    ResumePoint after =
+        ResumePoints.after(
+            before,
+            new LoanCommand.GetLoan("L-000007"),
+            new LoanResult.CreditReportRecorded("L-000007", 700));
 
     assertThat(after).isSameAs(before);
   }
 
   @Test
   void after_resultThatDoesNotAnswerTheCommand_refused() {
-    assertThatThrownBy(() -> ResumePoints.after(ResumePoint.start(),
-            new LoanCommand.FundLoan("L-000001"), new LoanResult.CreditReportRecorded("L-000001", 700)))
+    assertThatThrownBy(
+            () ->
+                ResumePoints.after(
+                    ResumePoint.start(),
+                    new LoanCommand.FundLoan("L-000001"),
+                    new LoanResult.CreditReportRecorded("L-000001", 700)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("CreditReportRecorded does not answer command FundLoan");
   }

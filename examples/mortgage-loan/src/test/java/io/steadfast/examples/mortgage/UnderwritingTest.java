@@ -14,9 +14,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class UnderwritingTest {
 
-  private static LoanRequest request(String income, String debts, String propertyValue, String amount) {
-    return new LoanRequest("Test Borrower", money(income), money(debts), money(propertyValue),
-        money(amount), 360, money("6"));
+  private static LoanRequest request(
+      String income, String debts, String propertyValue, String amount) {
+    return new LoanRequest(
+        "Test Borrower",
+        money(income),
+        money(debts),
+        money(propertyValue),
+        money(amount),
+        360,
+        money("6"));
   }
 
   @ParameterizedTest(name = "score {0} approvable: {1}")
@@ -103,10 +110,11 @@ class UnderwritingTest {
     Underwriting.Assessment assessment =
         Underwriting.assess(request("3000", "1000", "200000", "200000"), 580, null);
 
-    assertThat(assessment.reasons()).containsExactly(
-        DeclineReason.CREDIT_SCORE_TOO_LOW,
-        DeclineReason.DEBT_TO_INCOME_TOO_HIGH,
-        DeclineReason.LOAN_TO_VALUE_TOO_HIGH);
+    assertThat(assessment.reasons())
+        .containsExactly(
+            DeclineReason.CREDIT_SCORE_TOO_LOW,
+            DeclineReason.DEBT_TO_INCOME_TOO_HIGH,
+            DeclineReason.LOAN_TO_VALUE_TOO_HIGH);
     assertThat(assessment.conditions()).isEmpty();
   }
 

@@ -1,11 +1,5 @@
 package io.steadfast.runtime.internal.apply;
 
-import io.steadfast.runtime.internal.journal.Authorizer;
-import io.steadfast.runtime.internal.journal.ExitPointClock;
-import io.steadfast.runtime.internal.journal.JournalEntry;
-import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.journal.Request;
-import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.api.ApplyContext;
 import io.steadfast.api.ExitPointBudgets;
 import io.steadfast.api.MalformedCommandException;
@@ -14,13 +8,19 @@ import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.Authorizer;
+import io.steadfast.runtime.internal.journal.ExitPointClock;
+import io.steadfast.runtime.internal.journal.JournalEntry;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import io.steadfast.runtime.internal.session.SessionTable;
 import io.steadfast.runtime.internal.session.Tombstone;
-import io.steadfast.api.session.NotAuthorizedException;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -74,8 +74,8 @@ public final class ReplicatedCore<C, R> {
   }
 
   /** As above, sharing {@code authorizer}'s cache of rules. */
-  public ReplicatedCore(ResilientApplication<C, R> application, CommandCodec<C, R> codec,
-      Authorizer authorizer) {
+  public ReplicatedCore(
+      ResilientApplication<C, R> application, CommandCodec<C, R> codec, Authorizer authorizer) {
     this.application = Objects.requireNonNull(application, "application");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
@@ -188,8 +188,11 @@ public final class ReplicatedCore<C, R> {
     } catch (RuntimeException e) {
       // Only a defect of the runtime itself gets here (application and codec failures are
       // outcomes below). Deterministic, like everything else here: every replica answers the same.
-      LOG.error("request {} of session {} failed inside the runtime", request.sequence(),
-          request.session(), e);
+      LOG.error(
+          "request {} of session {} failed inside the runtime",
+          request.sequence(),
+          request.session(),
+          e);
       return Outcome.rejected(Position.ZERO, "InternalError", "", ResumePoint.start());
     }
   }
@@ -226,8 +229,11 @@ public final class ReplicatedCore<C, R> {
   }
 
   private static Outcome sessionInUse(SessionId id) {
-    return Outcome.rejected(Position.ZERO, "SessionInUse",
-        "session id " + id + " belongs to another user", ResumePoint.start());
+    return Outcome.rejected(
+        Position.ZERO,
+        "SessionInUse",
+        "session id " + id + " belongs to another user",
+        ResumePoint.start());
   }
 
   private Outcome applyClose(SessionId id) {
@@ -260,7 +266,9 @@ public final class ReplicatedCore<C, R> {
       if (sequence == last.lastSequence() && sequence > 0) {
         return sameDigest(last, payload) ? last.lastOutcome() : Outcome.conflict(sequence);
       }
-      return tombstone.end() == Tombstone.End.EXPIRED ? Outcome.expired() : Outcome.unknownSession();
+      return tombstone.end() == Tombstone.End.EXPIRED
+          ? Outcome.expired()
+          : Outcome.unknownSession();
     }
     if (sequence == record.lastSequence()) {
       if (!sameDigest(record, payload)) {
@@ -287,12 +295,12 @@ public final class ReplicatedCore<C, R> {
       authorizer.check(record.principal(), command);
     } catch (NotAuthorizedException e) {
       // Sorted: the exception keeps an unordered set, whose order differs between JVMs.
-      return Outcome.notAuthorized(e.commandType(),
-          String.join(",", new java.util.TreeSet<>(e.requiredRoles())));
+      return Outcome.notAuthorized(
+          e.commandType(), String.join(",", new java.util.TreeSet<>(e.requiredRoles())));
     }
     Position position = new Position(commandIndex + 1, epoch);
-    Context context = new Context(position, id, record.principal(), leaderTimeMillis,
-        record.resumePoint());
+    Context context =
+        new Context(position, id, record.principal(), leaderTimeMillis, record.resumePoint());
     Outcome outcome;
     long started = System.nanoTime();
     try {
@@ -310,14 +318,17 @@ public final class ReplicatedCore<C, R> {
       outcome = fault(position, e, record.resumePoint());
     } finally {
       if (applyClock.record(System.nanoTime() - started)) {
-        LOG.warn("apply of {} at {} overran its budget of {}",
-            command.getClass().getSimpleName(), position, applyClock.budget());
+        LOG.warn(
+            "apply of {} at {} overran its budget of {}",
+            command.getClass().getSimpleName(),
+            position,
+            applyClock.budget());
       }
     }
     commandIndex = position.index();
     lastPosition = position;
-    sessions.record(id, record, sequence, digest(payload), outcome, outcome.resumePoint(),
-        leaderTimeMillis);
+    sessions.record(
+        id, record, sequence, digest(payload), outcome, outcome.resumePoint(), leaderTimeMillis);
     return outcome;
   }
 
@@ -330,16 +341,19 @@ public final class ReplicatedCore<C, R> {
       encoded = codec.encodeResult(result);
     } catch (Exception e) {
       // The state has changed: this is an applied command, never a rejection.
-      return Outcome.appliedWithoutResult(position,
-          "the codec could not encode the result (" + typeOf(e) + ")", resumePoint);
+      return Outcome.appliedWithoutResult(
+          position, "the codec could not encode the result (" + typeOf(e) + ")", resumePoint);
     }
     return Outcome.applied(position, encoded, resumePoint);
   }
 
   private Outcome fault(Position position, Error error, ResumePoint resumePoint) {
     faults.incrementAndGet();
-    LOG.error("apply at {} threw {}; recorded as an application fault on every replica", position,
-        typeOf(error), error);
+    LOG.error(
+        "apply at {} threw {}; recorded as an application fault on every replica",
+        position,
+        typeOf(error),
+        error);
     return Outcome.faulted(position, typeOf(error), resumePoint);
   }
 
@@ -391,10 +405,13 @@ public final class ReplicatedCore<C, R> {
     lastEpoch = in.readLong();
     leaderTimeMillis = in.readLong();
     Position position = WireFormat.readPosition(in);
-    lastHandOver = in.readBoolean()
-        ? new JournalEntry.HandOver(NodeId.of(WireFormat.readString(in)),
-            RoleChange.Reason.valueOf(WireFormat.readString(in)), in.readLong())
-        : null;
+    lastHandOver =
+        in.readBoolean()
+            ? new JournalEntry.HandOver(
+                NodeId.of(WireFormat.readString(in)),
+                RoleChange.Reason.valueOf(WireFormat.readString(in)),
+                in.readLong())
+            : null;
     sessions.readFrom(in, format);
     openSessions = sessions.size();
     nextExpiryMillis = sessions.nextExpiryMillis();
@@ -411,7 +428,11 @@ public final class ReplicatedCore<C, R> {
     private ResumePoint resumePoint;
     private @Nullable RandomGenerator random;
 
-    Context(Position position, SessionId session, Principal principal, long timeMillis,
+    Context(
+        Position position,
+        SessionId session,
+        Principal principal,
+        long timeMillis,
         ResumePoint previous) {
       this.position = position;
       this.session = session;

@@ -25,7 +25,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -67,8 +66,8 @@ public final class CheckpointFile {
    * What {@link #write} produced.
    *
    * @param size the size of the file in bytes
-   * @param md5 the MD5 of the whole file in lower-case hex, computed while writing (the engine keeps
-   *     it beside the file)
+   * @param md5 the MD5 of the whole file in lower-case hex, computed while writing (the engine
+   *     keeps it beside the file)
    */
   public record Written(long size, String md5) {}
 
@@ -94,16 +93,22 @@ public final class CheckpointFile {
 
   /**
    * As {@link #write(Path, CheckpointHeader, byte[], PayloadWriter)}, running {@code beforeMove}
-   * once the temporary file is on disk and before it takes the target's name, so that anything
-   * kept beside the checkpoint exists as soon as the checkpoint does.
+   * once the temporary file is on disk and before it takes the target's name, so that anything kept
+   * beside the checkpoint exists as soon as the checkpoint does.
    */
-  public static Written write(Path target, CheckpointHeader header, byte[] runtimeState,
-      PayloadWriter payload, BeforeMove beforeMove) throws IOException {
+  public static Written write(
+      Path target,
+      CheckpointHeader header,
+      byte[] runtimeState,
+      PayloadWriter payload,
+      BeforeMove beforeMove)
+      throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     CRC32C crc = new CRC32C();
     MessageDigest md5 = newMd5();
     try (OutputStream file = new DigestOutputStream(Files.newOutputStream(tmp), md5);
-        CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc);
+        CheckedOutputStream checked =
+            new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc);
         DataOutputStream out = new DataOutputStream(checked)) {
       out.write(MAGIC);
       out.writeInt(header.formatVersion());
@@ -168,7 +173,10 @@ public final class CheckpointFile {
     }
     if (size < HEADER_BYTES + TRAILER_BYTES) {
       throw new CheckpointException(
-          Problem.TRUNCATED, name, "only " + size + " bytes, shorter than header and trailer", null);
+          Problem.TRUNCATED,
+          name,
+          "only " + size + " bytes, shorter than header and trailer",
+          null);
     }
     CRC32C crc = new CRC32C();
     byte[] buffer = new byte[1 << 16];
@@ -188,26 +196,37 @@ public final class CheckpointFile {
     }
     int expected = ByteBuffer.wrap(stored).getInt();
     if ((int) crc.getValue() != expected) {
-      throw new CheckpointException(Problem.CORRUPT, name,
+      throw new CheckpointException(
+          Problem.CORRUPT,
+          name,
           String.format("CRC32C is %08x but the trailer says %08x", (int) crc.getValue(), expected),
           null);
     }
     CheckpointHeader header = parseHeader(head, name);
     if (header.formatVersion() > FORMAT_VERSION) {
-      throw new CheckpointException(Problem.UNSUPPORTED_VERSION, name,
-          "format version " + header.formatVersion() + " is newer than " + FORMAT_VERSION, null);
+      throw new CheckpointException(
+          Problem.UNSUPPORTED_VERSION,
+          name,
+          "format version " + header.formatVersion() + " is newer than " + FORMAT_VERSION,
+          null);
     }
     if (header.applicationVersion() > maxApplicationVersion) {
-      throw new CheckpointException(Problem.UNSUPPORTED_VERSION, name,
-          "application checkpoint version " + header.applicationVersion()
-              + " is newer than this application's " + maxApplicationVersion, null);
+      throw new CheckpointException(
+          Problem.UNSUPPORTED_VERSION,
+          name,
+          "application checkpoint version "
+              + header.applicationVersion()
+              + " is newer than this application's "
+              + maxApplicationVersion,
+          null);
     }
     int stateLength = ByteBuffer.wrap(head, HEADER_BYTES - 4, 4).getInt();
     long payloadLength = readTrailerLength(file, size);
-    if (stateLength < 0 || stateLength > MAX_STATE_BYTES
+    if (stateLength < 0
+        || stateLength > MAX_STATE_BYTES
         || HEADER_BYTES + (long) stateLength + payloadLength + TRAILER_BYTES != size) {
-      throw new CheckpointException(Problem.CORRUPT, name,
-          "section lengths do not add up to the file size " + size, null);
+      throw new CheckpointException(
+          Problem.CORRUPT, name, "section lengths do not add up to the file size " + size, null);
     }
     return header;
   }
@@ -255,8 +274,8 @@ public final class CheckpointFile {
     if (positionIndex < 0 || positionEpoch < 0) {
       throw new CheckpointException(Problem.CORRUPT, name, "negative position in header", null);
     }
-    return new CheckpointHeader(format, appVersion, term, index,
-        new Position(positionIndex, positionEpoch));
+    return new CheckpointHeader(
+        format, appVersion, term, index, new Position(positionIndex, positionEpoch));
   }
 
   private static long readTrailerLength(Path file, long size) throws IOException {

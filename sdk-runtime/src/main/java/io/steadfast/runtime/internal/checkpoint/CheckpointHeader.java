@@ -15,5 +15,8 @@ import io.steadfast.api.Position;
  * @param position the position of the last command included
  */
 public record CheckpointHeader(
-    int formatVersion, int applicationVersion, long journalTerm, long journalIndex,
+    int formatVersion,
+    int applicationVersion,
+    long journalTerm,
+    long journalIndex,
     Position position) {}

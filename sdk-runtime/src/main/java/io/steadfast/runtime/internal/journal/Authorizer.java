@@ -16,8 +16,9 @@ import javax.annotation.security.RolesAllowed;
 /**
  * Enforces {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll} on command types: at the
  * door, before anything is journaled, and again at apply from the journaled principal, so that no
- * race (a command sent while its session's OPEN is still in flight) skips it. The annotation on the concrete type wins; otherwise the nearest annotated
- * supertype (a sealed parent interface) decides; a type with none anywhere is permitted.
+ * race (a command sent while its session's OPEN is still in flight) skips it. The annotation on the
+ * concrete type wins; otherwise the nearest annotated supertype (a sealed parent interface)
+ * decides; a type with none anywhere is permitted.
  *
  * <p>Thread-safe; the rule of each type is computed once.
  */

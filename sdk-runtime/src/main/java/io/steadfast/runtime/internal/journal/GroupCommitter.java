@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit on the primary: collects requests from concurrent sessions and journals them as one
- * {@link JournalEntry.Batch}, bounded by count and bytes, with a bounded number of batches in flight
- * and a bounded queue (callers wait for room, then fail: back-pressure).
+ * {@link JournalEntry.Batch}, bounded by count and bytes, with a bounded number of batches in
+ * flight and a bounded queue (callers wait for room, then fail: back-pressure).
  *
  * <p>Thread-safe. One flusher thread forms and submits batches, except that a request arriving at
  * an idle committer is journaled at once by its caller; results are handed back on the engine's
@@ -37,9 +37,17 @@ public final class GroupCommitter implements AutoCloseable {
     /** Validates the limits. */
     public Limits {
       if (maxRequests < 1 || maxBytes < 1 || inFlight < 1 || queue < 1 || linger.isNegative()) {
-        throw new IllegalArgumentException("group commit limits must be positive: maxRequests="
-            + maxRequests + ", maxBytes=" + maxBytes + ", inFlight=" + inFlight + ", queue=" + queue
-            + ", linger=" + linger);
+        throw new IllegalArgumentException(
+            "group commit limits must be positive: maxRequests="
+                + maxRequests
+                + ", maxBytes="
+                + maxBytes
+                + ", inFlight="
+                + inFlight
+                + ", queue="
+                + queue
+                + ", linger="
+                + linger);
       }
     }
   }
@@ -52,7 +60,8 @@ public final class GroupCommitter implements AutoCloseable {
   private final Function<byte[], CompletableFuture<byte[]>> journal;
   private final BlockingQueue<Pending> queue;
   private final Semaphore slots;
-  private final java.util.Set<List<Pending>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<List<Pending>> inFlight =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.function.Supplier<RuntimeException> closedFailure;
   private final Thread flusher;
   private final AtomicLong batches = new AtomicLong();
@@ -69,16 +78,23 @@ public final class GroupCommitter implements AutoCloseable {
    * @param clock the primary's clock, read once per batch for leader time
    * @param journal journals one encoded entry and completes with the encoded outcomes
    */
-  public GroupCommitter(String name, Limits limits, Clock clock,
+  public GroupCommitter(
+      String name,
+      Limits limits,
+      Clock clock,
       Function<byte[], CompletableFuture<byte[]>> journal) {
-    this(name, limits, clock, journal, () -> new SteadfastException(name + ": group commit closed"));
+    this(
+        name, limits, clock, journal, () -> new SteadfastException(name + ": group commit closed"));
   }
 
   /**
-   * As above; {@code closedFailure} makes the exception that requests still queued or in flight
-   * get when the committer closes (a node stopping says "not primary", so clients move on at once).
+   * As above; {@code closedFailure} makes the exception that requests still queued or in flight get
+   * when the committer closes (a node stopping says "not primary", so clients move on at once).
    */
-  public GroupCommitter(String name, Limits limits, Clock clock,
+  public GroupCommitter(
+      String name,
+      Limits limits,
+      Clock clock,
       Function<byte[], CompletableFuture<byte[]>> journal,
       java.util.function.Supplier<RuntimeException> closedFailure) {
     this.closedFailure = closedFailure;
@@ -115,8 +131,9 @@ public final class GroupCommitter implements AutoCloseable {
     }
     try {
       if (!queue.offer(new Pending(request, result), wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        return CompletableFuture.failedFuture(new SteadfastException(
-            name + ": commit queue full (" + limits.queue() + " requests) for " + wait));
+        return CompletableFuture.failedFuture(
+            new SteadfastException(
+                name + ": commit queue full (" + limits.queue() + " requests) for " + wait));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -193,8 +210,8 @@ public final class GroupCommitter implements AutoCloseable {
   }
 
   /**
-   * Journals an empty batch if nothing was journaled for {@code idle}, so that leader time moves
-   * on (and idle sessions expire) while no requests arrive. Fire and forget.
+   * Journals an empty batch if nothing was journaled for {@code idle}, so that leader time moves on
+   * (and idle sessions expire) while no requests arrive. Fire and forget.
    */
   public void tickIfIdle(Duration idle) {
     if (closed || System.nanoTime() - lastFlushNanos < idle.toNanos()) {
@@ -202,7 +219,8 @@ public final class GroupCommitter implements AutoCloseable {
     }
     lastFlushNanos = System.nanoTime();
     try {
-      journal.apply(WireFormat.encode(new JournalEntry.Batch(nextLeaderTime(), List.of())))
+      journal
+          .apply(WireFormat.encode(new JournalEntry.Batch(nextLeaderTime(), List.of())))
           .exceptionally(e -> null);
     } catch (RuntimeException e) {
       LOG.debug("{}: tick not journaled: {}", name, e.getMessage());
@@ -226,27 +244,31 @@ public final class GroupCommitter implements AutoCloseable {
       journaled = CompletableFuture.failedFuture(e);
     }
     inFlight.add(batch);
-    var unused = journaled.whenComplete((reply, error) -> {
-      inFlight.remove(batch);
-      slots.release();
-      if (error != null) {
-        Throwable failure = maybeJournaled(error);
-        batch.forEach(p -> p.result().completeExceptionally(failure));
-        return;
-      }
-      try {
-        List<Outcome> outcomes = WireFormat.decodeOutcomes(reply);
-        if (outcomes.size() != batch.size()) {
-          throw new IOException("expected " + batch.size() + " outcomes, got " + outcomes.size());
-        }
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).result().complete(outcomes.get(i));
-        }
-      } catch (IOException e) {
-        SteadfastException failure = new SteadfastException(name + ": unreadable batch reply", e);
-        batch.forEach(p -> p.result().completeExceptionally(failure));
-      }
-    });
+    var unused =
+        journaled.whenComplete(
+            (reply, error) -> {
+              inFlight.remove(batch);
+              slots.release();
+              if (error != null) {
+                Throwable failure = maybeJournaled(error);
+                batch.forEach(p -> p.result().completeExceptionally(failure));
+                return;
+              }
+              try {
+                List<Outcome> outcomes = WireFormat.decodeOutcomes(reply);
+                if (outcomes.size() != batch.size()) {
+                  throw new IOException(
+                      "expected " + batch.size() + " outcomes, got " + outcomes.size());
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                  batch.get(i).result().complete(outcomes.get(i));
+                }
+              } catch (IOException e) {
+                SteadfastException failure =
+                    new SteadfastException(name + ": unreadable batch reply", e);
+                batch.forEach(p -> p.result().completeExceptionally(failure));
+              }
+            });
   }
 
   /**
@@ -255,8 +277,8 @@ public final class GroupCommitter implements AutoCloseable {
    * before appending ({@link NotPrimaryException}) is reported as "not journaled".
    */
   private Throwable maybeJournaled(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof NotPrimaryException || cause instanceof IndeterminateOutcomeException) {
       return cause;
     }
@@ -281,8 +303,9 @@ public final class GroupCommitter implements AutoCloseable {
     closed = true;
     RuntimeException failure = closedFailure.get();
     for (List<Pending> batch : inFlight) {
-      IndeterminateOutcomeException unknown = new IndeterminateOutcomeException(
-          name + ": stopped with the batch in flight; it may have been journaled", null);
+      IndeterminateOutcomeException unknown =
+          new IndeterminateOutcomeException(
+              name + ": stopped with the batch in flight; it may have been journaled", null);
       batch.forEach(p -> p.result().completeExceptionally(unknown));
     }
     flusher.interrupt();

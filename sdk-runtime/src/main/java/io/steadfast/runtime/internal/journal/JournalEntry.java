@@ -23,8 +23,8 @@ public sealed interface JournalEntry {
   }
 
   /**
-   * The primary announces a planned hand-over to {@code target}, journaled just before it asks
-   * Raft to transfer leadership, so the new primary (and every backup) can tell a switchover from a
+   * The primary announces a planned hand-over to {@code target}, journaled just before it asks Raft
+   * to transfer leadership, so the new primary (and every backup) can tell a switchover from a
    * failover.
    *
    * @param target the node taking over
@@ -36,7 +36,8 @@ public sealed interface JournalEntry {
     public HandOver {
       Objects.requireNonNull(target, "target");
       if (reason != RoleChange.Reason.SWITCHOVER && reason != RoleChange.Reason.HEALTH) {
-        throw new IllegalArgumentException("hand-over reason must be SWITCHOVER or HEALTH: " + reason);
+        throw new IllegalArgumentException(
+            "hand-over reason must be SWITCHOVER or HEALTH: " + reason);
       }
     }
   }

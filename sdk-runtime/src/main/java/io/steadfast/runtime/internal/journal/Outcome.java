@@ -53,7 +53,9 @@ public record Outcome(
      * message says which.
      */
     APPLIED_WITHOUT_RESULT,
-    /** Apply threw an {@link Error}, the same on every replica; the state may hold partial effects. */
+    /**
+     * Apply threw an {@link Error}, the same on every replica; the state may hold partial effects.
+     */
     FAULTED,
     /** A bound of the session table refused the request (too many sessions, ttl too long). */
     LIMIT
@@ -77,9 +79,10 @@ public record Outcome(
    */
   public Outcome forRecord() {
     return switch (status) {
-      case REJECTED, MALFORMED, FAULTED -> message.isEmpty()
-          ? this
-          : new Outcome(status, position, result, errorType, "", resumePoint, lastSequence);
+      case REJECTED, MALFORMED, FAULTED ->
+          message.isEmpty()
+              ? this
+              : new Outcome(status, position, result, errorType, "", resumePoint, lastSequence);
       default -> this;
     };
   }

@@ -7,16 +7,16 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request of a session, as journaled inside a {@link JournalEntry.Batch}: open the session, apply a
- * command, or close the session.
+ * One request of a session, as journaled inside a {@link JournalEntry.Batch}: open the session,
+ * apply a command, or close the session.
  *
  * <p>Immutable.
  *
  * @param kind what the request does
  * @param session the session it belongs to
- * @param sequence the session's request number: 0 for {@link Kind#OPEN}, then 1, 2, … for
- *     commands; for {@link Kind#CLOSE} the client's last number, for the record only (a close
- *     takes no number)
+ * @param sequence the session's request number: 0 for {@link Kind#OPEN}, then 1, 2, … for commands;
+ *     for {@link Kind#CLOSE} the client's last number, for the record only (a close takes no
+ *     number)
  * @param principal the principal, for {@link Kind#OPEN} only
  * @param ttl the session's idle time-to-live, for {@link Kind#OPEN} only
  * @param payload the encoded command, for {@link Kind#COMMAND} only

@@ -34,6 +34,7 @@ public final class WireFormat {
   private static final byte BATCH = 1;
   private static final byte HAND_OVER = 2;
   private static final int MAX_ITEMS = 1 << 20;
+
   /** The longest byte array or text the format carries. */
   private static final int MAX_BYTES = 64 * 1024 * 1024;
 
@@ -266,8 +267,8 @@ public final class WireFormat {
     }
     // Never allocate more than the input still holds: a 5-byte body must not claim 64 MiB.
     if (in instanceof DataInputStream stream && length > stream.available()) {
-      throw new IOException("byte array length " + length + " exceeds the " + stream.available()
-          + " bytes left");
+      throw new IOException(
+          "byte array length " + length + " exceeds the " + stream.available() + " bytes left");
     }
     byte[] bytes = new byte[length];
     in.readFully(bytes);

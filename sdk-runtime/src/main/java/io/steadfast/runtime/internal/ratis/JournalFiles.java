@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.raftlog.segmented.LogSegment;
 import org.apache.ratis.server.raftlog.segmented.LogSegmentPath;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.MD5FileUtil;
 import org.apache.ratis.util.SizeInBytes;
 
@@ -45,9 +45,14 @@ public final class JournalFiles {
         last = Math.max(last, Long.parseLong(closed.group(2)));
       } else if (open.matches()) {
         long start = Long.parseLong(open.group(1));
-        int count = LogSegment.readSegmentFile(file.toFile(),
-            LogSegmentPath.matchLogSegment(file).getStartEnd(), SizeInBytes.valueOf("64MB"),
-            RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN, null, entry -> {});
+        int count =
+            LogSegment.readSegmentFile(
+                file.toFile(),
+                LogSegmentPath.matchLogSegment(file).getStartEnd(),
+                SizeInBytes.valueOf("64MB"),
+                RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN,
+                null,
+                entry -> {});
         first = Math.min(first, start);
         last = Math.max(last, start + count - 1);
       }
@@ -70,10 +75,13 @@ public final class JournalFiles {
   private static List<Path> segments(Path current) throws IOException {
     List<Path> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(current)) {
-      files.filter(p -> CLOSED.matcher(p.getFileName().toString()).matches()
-          || OPEN.matcher(p.getFileName().toString()).matches()).forEach(found::add);
+      files
+          .filter(
+              p ->
+                  CLOSED.matcher(p.getFileName().toString()).matches()
+                      || OPEN.matcher(p.getFileName().toString()).matches())
+          .forEach(found::add);
     }
     return found;
   }
-
 }

@@ -5,8 +5,8 @@ import io.steadfast.runtime.internal.journal.JournalEntry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the state machine adapter tells the node about the engine's events. Implemented by the
- * node; called on engine threads, so implementations must be thread-safe and quick.
+ * What the state machine adapter tells the node about the engine's events. Implemented by the node;
+ * called on engine threads, so implementations must be thread-safe and quick.
  */
 public interface NodeHooks {
 

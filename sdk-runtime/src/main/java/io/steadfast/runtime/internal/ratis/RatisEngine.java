@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -34,6 +33,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -117,13 +117,14 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
     RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(settings.requestTimeout()));
-    // A primary that stops hearing from a majority steps down, and Ratis then keeps it from standing
+    // A primary that stops hearing from a majority steps down, and Ratis then keeps it from
+    // standing
     // for election for 10 s by default. When it holds the longest journal of the members still up
     // (one crashed, one restarted and behind), nobody else can win meanwhile: the cluster had no
     // primary for those 10 s (seen in SessionsIT). Pre-vote already stops a node that was cut off
     // from unseating a primary the others still follow, so one election timeout is enough.
-    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
-        millis(settings.electionTimeoutMax()));
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
+        properties, millis(settings.electionTimeoutMax()));
     // The state machine decides when to checkpoint (by commands, not entries) and writes in the
     // background; it then asks Ratis for a snapshot to have the journal purged.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
@@ -133,7 +134,8 @@ public final class RatisEngine implements AutoCloseable {
     // The state machine answers a snapshot request with the checkpoint before the newest, so the
     // journal reaches back exactly to the previous checkpoint; nothing more is kept.
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, 0);
-    RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(
+        properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     // How long the primary waits before trying a backup it cannot reach again. Ratis's default
     // (1 ms ten times, then 1 s twenty times, then 5 s) means a backup restarted after more than a
@@ -145,26 +147,32 @@ public final class RatisEngine implements AutoCloseable {
     // target to stand once the target holds its last entry, the commit that follows appends one
     // more entry, and the other two members then refuse the target's vote request because their
     // log is longer than its own (seen in SessionsIT: one transfer in 107 under load in five logged
-    // runs, one CI failure, and a health hand-over's only attempt). Without them a restarted node learns the commit index
+    // runs, one CI failure, and a health hand-over's only attempt). Without them a restarted node
+    // learns the commit index
     // from the primary's first message instead of from its own log; nothing else reads them.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
 
-    List<RaftPeer> raftPeers = peers.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> RaftPeer.newBuilder()
-            .setId(e.getKey().value())
-            .setAddress(e.getValue().getHostString() + ":" + e.getValue().getPort())
-            .build())
-        .toList();
+    List<RaftPeer> raftPeers =
+        peers.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(
+                e ->
+                    RaftPeer.newBuilder()
+                        .setId(e.getKey().value())
+                        .setAddress(e.getValue().getHostString() + ":" + e.getValue().getPort())
+                        .build())
+            .toList();
     RaftGroup group = RaftGroup.valueOf(groupId(cluster), raftPeers);
     boolean existing = hasJournal(storage, cluster);
-    RaftServer server = RaftServer.newBuilder()
-        .setServerId(RaftPeerId.valueOf(nodeId.value()))
-        .setGroup(group)
-        .setStateMachine(stateMachine)
-        .setProperties(properties)
-        .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
-        .build();
+    RaftServer server =
+        RaftServer.newBuilder()
+            .setServerId(RaftPeerId.valueOf(nodeId.value()))
+            .setGroup(group)
+            .setStateMachine(stateMachine)
+            .setProperties(properties)
+            .setOption(
+                existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+            .build();
     try {
       server.start();
     } catch (IOException | RuntimeException e) {
@@ -194,16 +202,27 @@ public final class RatisEngine implements AutoCloseable {
     }
     RaftClientRequest request = request(entry, RaftClientRequest.writeRequestType());
     try {
-      return server.submitClientRequestAsync(request).handle(this::unwrap).exceptionallyCompose(
-          error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-            return CompletableFuture.failedFuture(new IndeterminateOutcomeException("node " + nodeId
-                + ": entry handed to the engine may have been journaled: " + cause, cause));
-          });
+      return server
+          .submitClientRequestAsync(request)
+          .handle(this::unwrap)
+          .exceptionallyCompose(
+              error -> {
+                Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                return CompletableFuture.failedFuture(
+                    new IndeterminateOutcomeException(
+                        "node "
+                            + nodeId
+                            + ": entry handed to the engine may have been journaled: "
+                            + cause,
+                        cause));
+              });
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(new SteadfastException(
-          "node " + nodeId + " could not journal an entry: " + e.getMessage(), e));
+      return CompletableFuture.failedFuture(
+          new SteadfastException(
+              "node " + nodeId + " could not journal an entry: " + e.getMessage(), e));
     }
   }
 
@@ -216,8 +235,8 @@ public final class RatisEngine implements AutoCloseable {
     try {
       return server.submitClientRequestAsync(request).handle(this::unwrap);
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(new SteadfastException(
-          "node " + nodeId + " could not read: " + e.getMessage(), e));
+      return CompletableFuture.failedFuture(
+          new SteadfastException("node " + nodeId + " could not read: " + e.getMessage(), e));
     }
   }
 
@@ -243,17 +262,20 @@ public final class RatisEngine implements AutoCloseable {
       synchronized (this) {
         client = peerClient;
         if (client == null) {
-          client = RaftClient.newBuilder()
-              .setRaftGroup(group)
-              .setProperties(clientProperties)
-              .setRetryPolicy(RetryPolicies.noRetry())
-              .build();
+          client =
+              RaftClient.newBuilder()
+                  .setRaftGroup(group)
+                  .setProperties(clientProperties)
+                  .setRetryPolicy(RetryPolicies.noRetry())
+                  .build();
           peerClient = client;
         }
       }
     }
-    return client.async()
-        .sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer.value()))
+    return client
+        .async()
+        .sendStaleRead(
+            Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer.value()))
         .handle(this::unwrap);
   }
 
@@ -263,24 +285,34 @@ public final class RatisEngine implements AutoCloseable {
    * @return completes when {@code target} leads, or fails
    */
   public CompletableFuture<Void> transferLeadership(NodeId target, Duration timeout) {
-    TransferLeadershipRequest request = new TransferLeadershipRequest(clientId, peerId,
-        group.getGroupId(), callIds.incrementAndGet(), RaftPeerId.valueOf(target.value()),
-        timeout.toMillis());
+    TransferLeadershipRequest request =
+        new TransferLeadershipRequest(
+            clientId,
+            peerId,
+            group.getGroupId(),
+            callIds.incrementAndGet(),
+            RaftPeerId.valueOf(target.value()),
+            timeout.toMillis());
     try {
-      return server.transferLeadershipAsync(request).handle((reply, error) -> {
-        unwrap(reply, error);
-        return null;
-      });
+      return server
+          .transferLeadershipAsync(request)
+          .handle(
+              (reply, error) -> {
+                unwrap(reply, error);
+                return null;
+              });
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(new SteadfastException(
-          "switchover to " + target + " failed: " + e.getMessage(), e));
+      return CompletableFuture.failedFuture(
+          new SteadfastException("switchover to " + target + " failed: " + e.getMessage(), e));
     }
   }
 
   private byte[] unwrap(@Nullable RaftClientReply reply, @Nullable Throwable error) {
     if (error != null) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
+      Throwable cause =
+          error instanceof CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error;
       if (cause instanceof NotLeaderException notLeader) {
         throw notPrimary(notLeader);
       }
@@ -290,7 +322,9 @@ public final class RatisEngine implements AutoCloseable {
       throw new SteadfastException("node " + nodeId + " request failed without a reply");
     }
     if (reply.isSuccess()) {
-      return reply.getMessage() == null ? new byte[0] : reply.getMessage().getContent().toByteArray();
+      return reply.getMessage() == null
+          ? new byte[0]
+          : reply.getMessage().getContent().toByteArray();
     }
     NotLeaderException notLeader = reply.getNotLeaderException();
     if (notLeader != null) {
@@ -305,14 +339,15 @@ public final class RatisEngine implements AutoCloseable {
 
   private static boolean isLeadershipProblem(RaftException exception) {
     String name = exception.getClass().getSimpleName();
-    return name.equals("LeaderNotReadyException") || name.equals("LeaderSteppingDownException")
+    return name.equals("LeaderNotReadyException")
+        || name.equals("LeaderSteppingDownException")
         || name.equals("TransferLeadershipException");
   }
 
   private NotPrimaryException notPrimary(NotLeaderException notLeader) {
     RaftPeer suggested = notLeader.getSuggestedLeader();
-    return new NotPrimaryException(nodeId,
-        suggested == null ? null : NodeId.of(suggested.getId().toString()));
+    return new NotPrimaryException(
+        nodeId, suggested == null ? null : NodeId.of(suggested.getId().toString()));
   }
 
   /** Whether this node is the leader now. */
@@ -345,8 +380,8 @@ public final class RatisEngine implements AutoCloseable {
 
   /**
    * How long since this node last heard from the others, as the engine measures it: for a backup,
-   * since the primary's last message; for the primary, since the slowest backup's last answer;
-   * null while an election runs.
+   * since the primary's last message; for the primary, since the slowest backup's last answer; null
+   * while an election runs.
    */
   public @Nullable Duration sinceLastContact() {
     try {
@@ -355,8 +390,11 @@ public final class RatisEngine implements AutoCloseable {
         return Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs());
       }
       if (role.hasLeaderInfo()) {
-        return Duration.ofMillis(role.getLeaderInfo().getFollowerInfoList().stream()
-            .mapToLong(f -> f.getLastRpcElapsedTimeMs()).max().orElse(0));
+        return Duration.ofMillis(
+            role.getLeaderInfo().getFollowerInfoList().stream()
+                .mapToLong(f -> f.getLastRpcElapsedTimeMs())
+                .max()
+                .orElse(0));
       }
       return null;
     } catch (IOException e) {

@@ -6,14 +6,14 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
-import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
-import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
+import io.steadfast.runtime.internal.apply.ReplicatedCore;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import io.steadfast.runtime.internal.journal.ExitPointClock;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -80,6 +80,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private final CommandCodec<C, R> codec;
   private final NodeHooks hooks;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+
   /**
    * The newest checkpoint, as this adapter last set it in {@link #storage}. Ratis asks for it on
    * every append; asking the storage instead lets it list the folder while none is known, and if a
@@ -87,6 +88,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * on a restarted backup's first appends).
    */
   private volatile @Nullable SingleFileSnapshotInfo newestCheckpoint;
+
   private final ReentrantReadWriteLock stateLock = new ReentrantReadWriteLock();
   private final ExitPointClock checkpointClock;
   private final ExitPointClock restoreClock;
@@ -98,16 +100,22 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
+
   /** The checkpoint before the newest one: Ratis may purge the journal up to here, not further. */
   private volatile long previousCheckpointIndex = -1;
+
   private volatile boolean started;
   private volatile boolean closing;
+
   /** Set when apply failed in a way that stops this node: nothing more is applied or written. */
   private volatile boolean failStopped;
+
   /** Commands (entries without commands count one) applied since the last checkpoint began. */
   private long sinceCheckpoint;
+
   /** The background write of the last checkpoint begun; done when none is under way. */
   private volatile CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
+
   private @Nullable ExecutorService checkpointThread;
   private volatile Function<byte[], byte[]> peerHandler =
       request -> {
@@ -138,7 +146,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     this.codec = codec;
     this.hooks = hooks;
     this.core = new ReplicatedCore<>(applications.get(), codec);
-    this.checkpointClock = new ExitPointClock("checkpoint", core.application().budgets().checkpoint());
+    this.checkpointClock =
+        new ExitPointClock("checkpoint", core.application().budgets().checkpoint());
     this.restoreClock = new ExitPointClock("restore", core.application().budgets().restore());
   }
 
@@ -191,7 +200,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   /** Runs {@code reader} against the current state under the read lock (queries). */
-  public <T> T read(Function<ReplicatedCore<C, R>, T> reader) {
+  public <T extends @Nullable Object> T read(Function<ReplicatedCore<C, R>, T> reader) {
     stateLock.readLock().lock();
     try {
       return reader.apply(core);
@@ -219,8 +228,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   /**
-   * Sets what answers direct questions from peers (stale reads). Called without any lock, so that
-   * a long apply or checkpoint never delays it; the handler must not touch replicated state.
+   * Sets what answers direct questions from peers (stale reads). Called without any lock, so that a
+   * long apply or checkpoint never delays it; the handler must not touch replicated state.
    */
   public void setPeerHandler(Function<byte[], byte[]> handler) {
     this.peerHandler = handler;
@@ -256,7 +265,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   /** The newest checkpoint file this node holds, if any (served to peers that need one). */
   public java.util.Optional<Path> newestCheckpointFile() {
     SingleFileSnapshotInfo newest = newestCheckpoint;
-    return newest == null ? java.util.Optional.empty()
+    return newest == null
+        ? java.util.Optional.empty()
         : java.util.Optional.of(newest.getFile().getPath());
   }
 
@@ -315,7 +325,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     } finally {
       stateLock.writeLock().unlock();
     }
-    LOG.info("{}: restored checkpoint {} at position {}", nodeId, file.getFileName(),
+    LOG.info(
+        "{}: restored checkpoint {} at position {}",
+        nodeId,
+        file.getFileName(),
         restored.lastPosition());
   }
 
@@ -329,16 +342,22 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     ResilientApplication<C, R> application = applications.get();
     ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec);
     long started = System.nanoTime();
-    try (CheckpointFile.Opened opened = CheckpointFile.open(file, application.checkpointVersion())) {
+    try (CheckpointFile.Opened opened =
+        CheckpointFile.open(file, application.checkpointVersion())) {
       CheckpointHeader header = opened.header();
-      fresh.readState(new DataInputStream(new ByteArrayInputStream(opened.runtimeState())),
+      fresh.readState(
+          new DataInputStream(new ByteArrayInputStream(opened.runtimeState())),
           header.formatVersion());
       try {
-        application.restore(new StreamCheckpointReader(
-            opened.payload(), header.applicationVersion(), header.position()));
+        application.restore(
+            new StreamCheckpointReader(
+                opened.payload(), header.applicationVersion(), header.position()));
       } catch (IOException | RuntimeException e) {
-        throw new CheckpointException(CheckpointException.Problem.UNREADABLE,
-            file.getFileName().toString(), "application restore failed: " + e.getMessage(), e);
+        throw new CheckpointException(
+            CheckpointException.Problem.UNREADABLE,
+            file.getFileName().toString(),
+            "application restore failed: " + e.getMessage(),
+            e);
       }
     } finally {
       if (restoreClock.record(System.nanoTime() - started)) {
@@ -363,8 +382,11 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       // another version). Every replica sees the same bytes and skips them the same way, so the
       // replicas stay equal and none stops; the entry changes nothing and is counted.
       poisonEntries.incrementAndGet();
-      LOG.error("{}: journal entry at index {} is not a runtime entry and was skipped: {}", nodeId,
-          entry.getIndex(), e.toString());
+      LOG.error(
+          "{}: journal entry at index {} is not a runtime entry and was skipped: {}",
+          nodeId,
+          entry.getIndex(),
+          e.toString());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
@@ -384,8 +406,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     } finally {
       stateLock.writeLock().unlock();
     }
-    sinceCheckpoint += journalEntry instanceof JournalEntry.Batch batch
-        ? Math.max(1, batch.requests().size()) : 1;
+    sinceCheckpoint +=
+        journalEntry instanceof JournalEntry.Batch batch ? Math.max(1, batch.requests().size()) : 1;
     if (sinceCheckpoint >= checkpointEvery && writing.isDone() && !closing && !failStopped) {
       sinceCheckpoint = 0;
       beginCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
@@ -420,8 +442,13 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     ReplicatedCore<C, R> current = core;
     Position position = current.lastPosition();
     ResilientApplication<C, R> application = current.application();
-    CheckpointHeader header = new CheckpointHeader(CheckpointFile.FORMAT_VERSION,
-        application.checkpointVersion(), at.getTerm(), at.getIndex(), position);
+    CheckpointHeader header =
+        new CheckpointHeader(
+            CheckpointFile.FORMAT_VERSION,
+            application.checkpointVersion(),
+            at.getTerm(),
+            at.getIndex(),
+            position);
     long started = System.nanoTime();
     byte[] runtimeState;
     FrozenState frozen;
@@ -446,40 +473,53 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       }
     }
     FrozenState captured = frozen;
-    writing = CompletableFuture.runAsync(() -> {
-      try {
-        write(at, header, runtimeState, captured);
-      } catch (IOException | RuntimeException e) {
-        if (closing) {
-          LOG.debug("{}: checkpoint at {} abandoned: the node is closing", nodeId, position);
-        } else {
-          LOG.warn("{}: checkpoint at {} failed; the previous one stays in force", nodeId,
-              position, e);
-        }
-      }
-    }, checkpointThread());
+    writing =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                write(at, header, runtimeState, captured);
+              } catch (IOException | RuntimeException e) {
+                if (closing) {
+                  LOG.debug(
+                      "{}: checkpoint at {} abandoned: the node is closing", nodeId, position);
+                } else {
+                  LOG.warn(
+                      "{}: checkpoint at {} failed; the previous one stays in force",
+                      nodeId,
+                      position,
+                      e);
+                }
+              }
+            },
+            checkpointThread());
   }
 
   /**
-   * Writes a checkpoint file with {@code payload} as the application's part (a frozen state, or
-   * the application's own {@code checkpoint} for a synchronous write) and publishes it.
+   * Writes a checkpoint file with {@code payload} as the application's part (a frozen state, or the
+   * application's own {@code checkpoint} for a synchronous write) and publishes it.
    */
-  private void write(TermIndex at, CheckpointHeader header, byte[] runtimeState,
-      FrozenState payload) throws IOException {
+  private void write(
+      TermIndex at, CheckpointHeader header, byte[] runtimeState, FrozenState payload)
+      throws IOException {
     File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
     MD5Hash[] md5 = new MD5Hash[1];
-    CheckpointFile.Written written = CheckpointFile.write(file.toPath(), header, runtimeState,
-        out -> {
-          StreamCheckpointWriter writer = new StreamCheckpointWriter(new AbortOnClose(out));
-          payload.writeTo(writer);
-          writer.flush();
-        },
-        // Ratis sends the digest with the checkpoint when a backup installs it; it must exist as
-        // soon as the checkpoint does, since Ratis may find the file by listing the folder.
-        done -> {
-          md5[0] = MD5Hash.newInstance(done.md5());
-          MD5FileUtil.saveMD5File(file, md5[0]);
-        });
+    CheckpointFile.Written written =
+        CheckpointFile.write(
+            file.toPath(),
+            header,
+            runtimeState,
+            out -> {
+              StreamCheckpointWriter writer = new StreamCheckpointWriter(new AbortOnClose(out));
+              payload.writeTo(writer);
+              writer.flush();
+            },
+            // Ratis sends the digest with the checkpoint when a backup installs it; it must exist
+            // as
+            // soon as the checkpoint does, since Ratis may find the file by listing the folder.
+            done -> {
+              md5[0] = MD5Hash.newInstance(done.md5());
+              MD5FileUtil.saveMD5File(file, md5[0]);
+            });
     publish(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5[0]), at));
     LOG.debug("{}: checkpoint {} written, {} bytes", nodeId, file.getName(), written.size());
   }
@@ -497,31 +537,49 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     previousCheckpointIndex = lastCheckpointIndex;
     lastCheckpointIndex = checkpoint.getIndex();
     // Not from the apply thread: Ratis's snapshot request takes the server's lock.
-    checkpointThread().execute(() -> {
-      var unused = getServer().thenCompose(server -> {
-      try {
-        return server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(adminClient,
-            getId(), getGroupId(), adminCalls.incrementAndGet(), 30_000, 1));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }).whenComplete((reply, failure) -> {
-      Throwable problem = failure != null ? failure : reply.getException();
-      if (problem != null && !closing) {
-        LOG.debug("{}: journal not purged up to checkpoint {} yet: {}", nodeId,
-            checkpoint.getIndex(), problem.toString());
-      }
-    });
-    });
+    checkpointThread()
+        .execute(
+            () -> {
+              var unused =
+                  getServer()
+                      .thenCompose(
+                          server -> {
+                            try {
+                              return server.snapshotManagementAsync(
+                                  SnapshotManagementRequest.newCreate(
+                                      adminClient,
+                                      getId(),
+                                      getGroupId(),
+                                      adminCalls.incrementAndGet(),
+                                      30_000,
+                                      1));
+                            } catch (RuntimeException e) {
+                              return CompletableFuture.failedFuture(e);
+                            }
+                          })
+                      .whenComplete(
+                          (reply, failure) -> {
+                            Throwable problem = failure != null ? failure : reply.getException();
+                            if (problem != null && !closing) {
+                              LOG.debug(
+                                  "{}: journal not purged up to checkpoint {} yet: {}",
+                                  nodeId,
+                                  checkpoint.getIndex(),
+                                  problem.toString());
+                            }
+                          });
+            });
   }
 
   private synchronized ExecutorService checkpointThread() {
     if (checkpointThread == null) {
-      checkpointThread = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "steadfast-checkpoint-" + nodeId);
-        thread.setDaemon(true);
-        return thread;
-      });
+      checkpointThread =
+          Executors.newSingleThreadExecutor(
+              task -> {
+                Thread thread = new Thread(task, "steadfast-checkpoint-" + nodeId);
+                thread.setDaemon(true);
+                return thread;
+              });
     }
     return checkpointThread;
   }
@@ -581,7 +639,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   @Override
   public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
-    // Called when this node stops leading (stepped down, deposed, or closing) — before it learns who
+    // Called when this node stops leading (stepped down, deposed, or closing) — before it learns
+    // who
     // leads now, if it ever does.
     hooks.primaryChanged(null, core.lastHandOver());
   }

@@ -5,8 +5,8 @@ import io.steadfast.api.session.ResumePoint;
 import io.steadfast.runtime.internal.journal.Outcome;
 
 /**
- * The replicated state of one session: open, or kept as a tombstone after it was closed or
- * expired. Mutable; owned by {@link SessionTable} and touched on the apply thread only.
+ * The replicated state of one session: open, or kept as a tombstone after it was closed or expired.
+ * Mutable; owned by {@link SessionTable} and touched on the apply thread only.
  */
 public final class SessionRecord {
 
@@ -78,8 +78,8 @@ public final class SessionRecord {
 
   /** The same session re-opened with {@code ttlMillis} at {@code nowMillis}; numbering goes on. */
   SessionRecord reopened(long ttlMillis, long nowMillis) {
-    return new SessionRecord(principal, ttlMillis, lastSequence, lastDigest, lastOutcome,
-        resumePoint, nowMillis);
+    return new SessionRecord(
+        principal, ttlMillis, lastSequence, lastDigest, lastOutcome, resumePoint, nowMillis);
   }
 
   void record(long sequence, long digest, Outcome outcome, ResumePoint point, long nowMillis) {

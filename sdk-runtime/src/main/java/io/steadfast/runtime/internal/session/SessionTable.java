@@ -96,8 +96,15 @@ public final class SessionTable {
       endings.remove(new Deadline(closed.endedAtMillis(), id));
       record = closed.record().reopened(ttlMillis, nowMillis);
     } else {
-      record = new SessionRecord(principal, ttlMillis, 0, 0,
-          Outcome.session(0, ResumePoint.start()), ResumePoint.start(), nowMillis);
+      record =
+          new SessionRecord(
+              principal,
+              ttlMillis,
+              0,
+              0,
+              Outcome.session(0, ResumePoint.start()),
+              ResumePoint.start(),
+              nowMillis);
     }
     open.put(id, record);
     deadlines.add(new Deadline(record.expiresAtMillis(), id));
@@ -106,8 +113,13 @@ public final class SessionTable {
 
   /** Records the outcome of request {@code sequence} and moves the session's deadline. */
   public void record(
-      SessionId id, SessionRecord record, long sequence, long digest, Outcome outcome,
-      ResumePoint point, long nowMillis) {
+      SessionId id,
+      SessionRecord record,
+      long sequence,
+      long digest,
+      Outcome outcome,
+      ResumePoint point,
+      long nowMillis) {
     deadlines.remove(new Deadline(record.expiresAtMillis(), id));
     record.record(sequence, digest, outcome.forRecord(), point, nowMillis);
     deadlines.add(new Deadline(record.expiresAtMillis(), id));
@@ -139,8 +151,9 @@ public final class SessionTable {
     List<SessionId> gone = new ArrayList<>();
     while (!deadlines.isEmpty() && deadlines.first().atMillis() < nowMillis) {
       Deadline due = deadlines.pollFirst();
-      SessionRecord record = java.util.Objects.requireNonNull(open.remove(due.session()),
-          "every deadline belongs to an open session");
+      SessionRecord record =
+          java.util.Objects.requireNonNull(
+              open.remove(due.session()), "every deadline belongs to an open session");
       bury(due.session(), new Tombstone(record, Tombstone.End.EXPIRED, due.atMillis()));
       gone.add(due.session());
     }
@@ -201,8 +214,12 @@ public final class SessionTable {
       Tombstone tombstone;
       if (layout == 1) {
         long at = in.readLong();
-        tombstone = new Tombstone(new SessionRecord(Principal.of("unknown"), 0, -1, 0,
-            Outcome.expired(), ResumePoint.start(), at), Tombstone.End.EXPIRED, at);
+        tombstone =
+            new Tombstone(
+                new SessionRecord(
+                    Principal.of("unknown"), 0, -1, 0, Outcome.expired(), ResumePoint.start(), at),
+                Tombstone.End.EXPIRED,
+                at);
       } else {
         int end = in.readByte();
         if (end < 0 || end >= Tombstone.End.values().length) {
@@ -231,7 +248,13 @@ public final class SessionTable {
     long ttl = in.readLong();
     long lastSequence = in.readLong();
     long digest = layout == 1 ? 0 : in.readLong();
-    return new SessionRecord(principal, ttl, lastSequence, digest, WireFormat.readOutcome(in),
-        WireFormat.readResumePoint(in), in.readLong());
+    return new SessionRecord(
+        principal,
+        ttl,
+        lastSequence,
+        digest,
+        WireFormat.readOutcome(in),
+        WireFormat.readResumePoint(in),
+        in.readLong());
   }
 }

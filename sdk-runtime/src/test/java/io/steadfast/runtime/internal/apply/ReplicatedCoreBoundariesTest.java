@@ -1,9 +1,5 @@
 package io.steadfast.runtime.internal.apply;
 
-import io.steadfast.runtime.internal.journal.JournalEntry;
-import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.journal.Request;
-import io.steadfast.runtime.internal.journal.WireFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +12,12 @@ import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
-import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.codec.jackson.JacksonCodec;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.journal.JournalEntry;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.session.SessionTable;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
@@ -171,7 +171,8 @@ class ReplicatedCoreBoundariesTest {
     one(1001, Request.close(S, 0));
 
     assertThat(one(1002, command(1, "x")).status()).isEqualTo(Outcome.Status.UNKNOWN_SESSION);
-    Outcome other = one(1003, Request.open(S, Principal.of("mallory", "clerk"), Duration.ofMinutes(1)));
+    Outcome other =
+        one(1003, Request.open(S, Principal.of("mallory", "clerk"), Duration.ofMinutes(1)));
     assertThat(other.status()).isEqualTo(Outcome.Status.REJECTED);
     assertThat(other.errorType()).isEqualTo("SessionInUse");
     assertThat(probe.applied).isEmpty();
@@ -273,13 +274,25 @@ class ReplicatedCoreBoundariesTest {
     JacksonCodec<LedgerCommand, Long> codec = JacksonCodec.of(LedgerCommand.class, Long.class);
     LedgerApplication ledger = new LedgerApplication();
     ReplicatedCore<LedgerCommand, Long> ledgerCore = new ReplicatedCore<>(ledger, codec);
-    ledgerCore.apply(new JournalEntry.Batch(1000, List.of(
-        Request.open(S, Principal.of("mallory", "guest"), Duration.ofMinutes(1)),
-        // Sent at once with the open, so the door had no principal to check it against.
-        Request.command(S, 1, codec.encodeCommand(new LedgerCommand.Deposit("a", 5, "op-1"))))),
+    ledgerCore.apply(
+        new JournalEntry.Batch(
+            1000,
+            List.of(
+                Request.open(S, Principal.of("mallory", "guest"), Duration.ofMinutes(1)),
+                // Sent at once with the open, so the door had no principal to check it against.
+                Request.command(
+                    S, 1, codec.encodeCommand(new LedgerCommand.Deposit("a", 5, "op-1"))))),
         2);
-    Outcome refused = ledgerCore.apply(new JournalEntry.Batch(1001, List.of(Request.command(S, 1,
-        codec.encodeCommand(new LedgerCommand.Deposit("a", 5, "op-1"))))), 2).get(0);
+    Outcome refused =
+        ledgerCore
+            .apply(
+                new JournalEntry.Batch(
+                    1001,
+                    List.of(
+                        Request.command(
+                            S, 1, codec.encodeCommand(new LedgerCommand.Deposit("a", 5, "op-1"))))),
+                2)
+            .get(0);
 
     assertThat(refused.status()).isEqualTo(Outcome.Status.NOT_AUTHORIZED);
     assertThat(refused.errorType()).isEqualTo("Deposit");
@@ -319,8 +332,8 @@ class ReplicatedCoreBoundariesTest {
       WireFormat.writePrincipal(out, CLERK);
       out.writeLong(60_000);
       out.writeLong(1);
-      WireFormat.writeOutcome(out, Outcome.applied(new Position(1, 2), new byte[] {1},
-          ResumePoint.start()));
+      WireFormat.writeOutcome(
+          out, Outcome.applied(new Position(1, 2), new byte[] {1}, ResumePoint.start()));
       WireFormat.writeResumePoint(out, ResumePoint.of("last", "x"));
       out.writeLong(1001);
       out.writeInt(1);
@@ -330,7 +343,8 @@ class ReplicatedCoreBoundariesTest {
     ReplicatedCore<String, String> restored = new ReplicatedCore<>(new Probe(), new TextCodec());
     restored.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 1);
 
-    assertThat(restored.sessions().get(S)).get()
+    assertThat(restored.sessions().get(S))
+        .get()
         .satisfies(r -> assertThat(r.lastSequence()).isEqualTo(1));
     assertThat(restored.sessions().isExpired(SessionId.of("gone"))).isTrue();
     assertThat(CheckpointFile.FORMAT_VERSION).isEqualTo(2);
@@ -339,23 +353,28 @@ class ReplicatedCoreBoundariesTest {
   @Test
   void wireFormat_refusesALengthLongerThanTheInput_beforeAllocating() {
     // Four bytes claiming a 64 MiB array: refused by the remaining length, not by an allocation.
-    assertThatThrownBy(() -> WireFormat.readBytes(new DataInputStream(
-        new ByteArrayInputStream(new byte[] {0x04, 0, 0, 0}))))
-        .isInstanceOf(IOException.class).hasMessageContaining("exceeds the 0 bytes left");
+    assertThatThrownBy(
+            () ->
+                WireFormat.readBytes(
+                    new DataInputStream(new ByteArrayInputStream(new byte[] {0x04, 0, 0, 0}))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("exceeds the 0 bytes left");
   }
 
   @Test
   void decodeNull_isMalformed() {
-    ReplicatedCore<String, String> nullCodecCore = new ReplicatedCore<>(new Probe(),
-        new TextCodec() {
-          @Override
-          public String decodeCommand(byte[] bytes) {
-            return null;
-          }
-        });
+    ReplicatedCore<String, String> nullCodecCore =
+        new ReplicatedCore<>(
+            new Probe(),
+            new TextCodec() {
+              @Override
+              public String decodeCommand(byte[] bytes) {
+                return null;
+              }
+            });
     nullCodecCore.apply(new JournalEntry.Batch(1000, List.of(open(Duration.ofMinutes(1)))), 2);
-    Outcome outcome = nullCodecCore.apply(
-        new JournalEntry.Batch(1001, List.of(command(1, "x"))), 2).get(0);
+    Outcome outcome =
+        nullCodecCore.apply(new JournalEntry.Batch(1001, List.of(command(1, "x"))), 2).get(0);
     assertThat(outcome.status()).isEqualTo(Outcome.Status.MALFORMED);
     assertThat(outcome.message()).contains("null");
   }

@@ -1,17 +1,16 @@
 package io.steadfast.runtime.internal.apply;
 
-import io.steadfast.runtime.internal.journal.JournalEntry;
-import io.steadfast.runtime.internal.journal.Outcome;
-import io.steadfast.runtime.internal.journal.Request;
-import io.steadfast.runtime.internal.journal.WireFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.steadfast.api.Position;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
-import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.codec.jackson.JacksonCodec;
+import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.journal.JournalEntry;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.io.ByteArrayInputStream;
@@ -70,8 +69,9 @@ class ReplicatedCoreTest {
   void rejection_keepsPreviousResumePointAndTakesAPosition() {
     batch(1000, Request.open(S, Principal.of("u", "clerk"), Duration.ofMinutes(1)));
     batch(1001, deposit(1, "op-1"));
-    Outcome rejected = batch(1002, Request.command(S, 2,
-        CODEC.encodeCommand(new LedgerCommand.Overdraw("a")))).get(0);
+    Outcome rejected =
+        batch(1002, Request.command(S, 2, CODEC.encodeCommand(new LedgerCommand.Overdraw("a"))))
+            .get(0);
 
     assertThat(rejected.status()).isEqualTo(Outcome.Status.REJECTED);
     assertThat(rejected.errorType()).isEqualTo("IllegalStateException");
@@ -110,11 +110,16 @@ class ReplicatedCoreTest {
   void writeState_readState_roundTripsToIdenticalBytes() throws IOException {
     batch(1000, Request.open(S, Principal.of("u", "clerk", "auditor"), Duration.ofMinutes(1)));
     batch(1001, deposit(1, "op-1"));
-    core.apply(new JournalEntry.HandOver(io.steadfast.api.NodeId.of("n2"),
-        io.steadfast.api.role.RoleChange.Reason.SWITCHOVER, 3), 3);
+    core.apply(
+        new JournalEntry.HandOver(
+            io.steadfast.api.NodeId.of("n2"),
+            io.steadfast.api.role.RoleChange.Reason.SWITCHOVER,
+            3),
+        3);
     byte[] first = state(core);
     ReplicatedCore<LedgerCommand, Long> copy = new ReplicatedCore<>(new LedgerApplication(), CODEC);
-    copy.readState(new DataInputStream(new ByteArrayInputStream(first)), CheckpointFile.FORMAT_VERSION);
+    copy.readState(
+        new DataInputStream(new ByteArrayInputStream(first)), CheckpointFile.FORMAT_VERSION);
 
     assertThat(state(copy)).isEqualTo(first);
     assertThat(copy.lastHandOver()).isEqualTo(core.lastHandOver());

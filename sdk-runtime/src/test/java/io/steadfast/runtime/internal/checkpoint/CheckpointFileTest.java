@@ -22,32 +22,42 @@ class CheckpointFileTest {
 
   private Path write(int appVersion) throws IOException {
     Path file = dir.resolve("snapshot.2_40");
-    CheckpointFile.write(file, new CheckpointHeader(1, appVersion, 2, 40, new Position(17, 2)),
-        new byte[] {1, 2, 3}, out -> out.write("payload bytes".getBytes(StandardCharsets.UTF_8)));
+    CheckpointFile.write(
+        file,
+        new CheckpointHeader(1, appVersion, 2, 40, new Position(17, 2)),
+        new byte[] {1, 2, 3},
+        out -> out.write("payload bytes".getBytes(StandardCharsets.UTF_8)));
     return file;
   }
 
   @Test
   void write_reportsTheSizeAndMd5OfTheFileItWrote() throws Exception {
     Path file = dir.resolve("snapshot.3_41");
-    CheckpointFile.Written written = CheckpointFile.write(file,
-        new CheckpointHeader(1, 1, 3, 41, new Position(5, 3)), new byte[] {9},
-        out -> out.write(new byte[200_000]));
+    CheckpointFile.Written written =
+        CheckpointFile.write(
+            file,
+            new CheckpointHeader(1, 1, 3, 41, new Position(5, 3)),
+            new byte[] {9},
+            out -> out.write(new byte[200_000]));
     byte[] bytes = Files.readAllBytes(file);
     assertThat(written.size()).isEqualTo(bytes.length);
-    assertThat(written.md5()).isEqualTo(HexFormat.of().formatHex(
-        MessageDigest.getInstance("MD5").digest(bytes)));
+    assertThat(written.md5())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)));
   }
 
   @Test
   void write_thatFailsLeavesNoFileBehind() {
     Path file = dir.resolve("snapshot.3_42");
-    assertThatThrownBy(() -> CheckpointFile.write(file,
-            new CheckpointHeader(1, 1, 3, 42, new Position(6, 3)), new byte[0],
-            out -> {
-              out.write(1);
-              throw new IOException("disk full");
-            }))
+    assertThatThrownBy(
+            () ->
+                CheckpointFile.write(
+                    file,
+                    new CheckpointHeader(1, 1, 3, 42, new Position(6, 3)),
+                    new byte[0],
+                    out -> {
+                      out.write(1);
+                      throw new IOException("disk full");
+                    }))
         .hasMessage("disk full");
     assertThat(dir.toFile().list()).isEmpty();
   }
@@ -74,10 +84,12 @@ class CheckpointFileTest {
       raf.write(b ^ 1);
     }
     assertThatThrownBy(() -> CheckpointFile.verify(file, 1))
-        .isInstanceOfSatisfying(CheckpointException.class, e -> {
-          assertThat(e.problem()).isEqualTo(Problem.CORRUPT);
-          assertThat(e.checkpoint()).isEqualTo("snapshot.2_40");
-        });
+        .isInstanceOfSatisfying(
+            CheckpointException.class,
+            e -> {
+              assertThat(e.problem()).isEqualTo(Problem.CORRUPT);
+              assertThat(e.checkpoint()).isEqualTo("snapshot.2_40");
+            });
   }
 
   @Test
@@ -86,13 +98,14 @@ class CheckpointFileTest {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.setLength(raf.length() - 3);
     }
-    assertThatThrownBy(() -> CheckpointFile.verify(file, 1)).isInstanceOf(CheckpointException.class);
+    assertThatThrownBy(() -> CheckpointFile.verify(file, 1))
+        .isInstanceOf(CheckpointException.class);
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.setLength(20);
     }
     assertThatThrownBy(() -> CheckpointFile.verify(file, 1))
-        .isInstanceOfSatisfying(CheckpointException.class,
-            e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED));
+        .isInstanceOfSatisfying(
+            CheckpointException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED));
   }
 
   @Test
@@ -100,17 +113,19 @@ class CheckpointFileTest {
     Path file = dir.resolve("snapshot.1_1");
     Files.writeString(file, "this is not a checkpoint at all, just some text");
     assertThatThrownBy(() -> CheckpointFile.verify(file, 1))
-        .isInstanceOfSatisfying(CheckpointException.class,
-            e -> assertThat(e.problem()).isEqualTo(Problem.FOREIGN));
+        .isInstanceOfSatisfying(
+            CheckpointException.class, e -> assertThat(e.problem()).isEqualTo(Problem.FOREIGN));
   }
 
   @Test
   void newerApplicationVersion_isRefused() throws IOException {
     Path file = write(3);
     assertThatThrownBy(() -> CheckpointFile.verify(file, 2))
-        .isInstanceOfSatisfying(CheckpointException.class, e -> {
-          assertThat(e.problem()).isEqualTo(Problem.UNSUPPORTED_VERSION);
-          assertThat(e.getMessage()).contains("3").contains("2");
-        });
+        .isInstanceOfSatisfying(
+            CheckpointException.class,
+            e -> {
+              assertThat(e.problem()).isEqualTo(Problem.UNSUPPORTED_VERSION);
+              assertThat(e.getMessage()).contains("3").contains("2");
+            });
   }
 }

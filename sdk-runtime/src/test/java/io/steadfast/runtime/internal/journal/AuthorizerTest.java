@@ -33,11 +33,13 @@ class AuthorizerTest {
     Principal auditor = Principal.of("a", "auditor");
     assertThatCode(() -> authorizer.check(auditor, new Close())).doesNotThrowAnyException();
     assertThatThrownBy(() -> authorizer.check(Principal.of("c", "clerk"), new Close()))
-        .isInstanceOfSatisfying(NotAuthorizedException.class, e -> {
-          org.assertj.core.api.Assertions.assertThat(e.commandType()).isEqualTo("Close");
-          org.assertj.core.api.Assertions.assertThat(e.requiredRoles())
-              .containsExactlyInAnyOrder("auditor", "manager");
-        });
+        .isInstanceOfSatisfying(
+            NotAuthorizedException.class,
+            e -> {
+              org.assertj.core.api.Assertions.assertThat(e.commandType()).isEqualTo("Close");
+              org.assertj.core.api.Assertions.assertThat(e.requiredRoles())
+                  .containsExactlyInAnyOrder("auditor", "manager");
+            });
   }
 
   @Test
@@ -53,7 +55,8 @@ class AuthorizerTest {
     assertThatCode(() -> authorizer.check(Principal.of("g"), new Ping()))
         .doesNotThrowAnyException();
     assertThatThrownBy(() -> authorizer.check(Principal.of("m", "manager", "clerk"), new Purge()))
-        .isInstanceOfSatisfying(NotAuthorizedException.class,
+        .isInstanceOfSatisfying(
+            NotAuthorizedException.class,
             e -> org.assertj.core.api.Assertions.assertThat(e.requiredRoles()).isEmpty());
   }
 }

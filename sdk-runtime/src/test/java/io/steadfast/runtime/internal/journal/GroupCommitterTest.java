@@ -26,6 +26,7 @@ class GroupCommitterTest {
 
   /** Entries journaled, with the thread that journaled each. */
   private final List<String> threads = new CopyOnWriteArrayList<>();
+
   private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
   private final List<CompletableFuture<byte[]>> held = new CopyOnWriteArrayList<>();
   private volatile boolean hold;
@@ -38,8 +39,11 @@ class GroupCommitterTest {
       JournalEntry.Batch batch = (JournalEntry.Batch) WireFormat.decode(entry);
       batchSizes.add(batch.requests().size());
       for (Request request : batch.requests()) {
-        outcomes.add(Outcome.applied(new Position(request.sequence(), 1),
-            new byte[] {(byte) request.sequence()}, ResumePoint.start()));
+        outcomes.add(
+            Outcome.applied(
+                new Position(request.sequence(), 1),
+                new byte[] {(byte) request.sequence()},
+                ResumePoint.start()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -67,8 +71,8 @@ class GroupCommitterTest {
   @Test
   void aLoneRequest_isJournaledByItsCaller_withoutWaitingForTheFlusher() throws Exception {
     committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), this::journal);
-    Outcome outcome = committer.submit(command("s1", 7), Duration.ofSeconds(1))
-        .get(5, TimeUnit.SECONDS);
+    Outcome outcome =
+        committer.submit(command("s1", 7), Duration.ofSeconds(1)).get(5, TimeUnit.SECONDS);
     assertThat(outcome.position()).isEqualTo(new Position(7, 1));
     assertThat(threads).containsExactly(Thread.currentThread().getName());
     assertThat(committer.callerRuns()).isEqualTo(1);
@@ -93,21 +97,28 @@ class GroupCommitterTest {
     }
     assertThat(batchSizes.get(0)).isEqualTo(1);
     assertThat(batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(21);
-    assertThat(batchSizes.size()).as("twenty waiting requests went out in few batches")
+    assertThat(batchSizes.size())
+        .as("twenty waiting requests went out in few batches")
         .isLessThan(21);
-    assertThat(threads.subList(1, threads.size())).allSatisfy(name ->
-        assertThat(name).isEqualTo("steadfast-commit-t"));
+    assertThat(threads.subList(1, threads.size()))
+        .allSatisfy(name -> assertThat(name).isEqualTo("steadfast-commit-t"));
   }
 
   @Test
   void close_requestInFlight_failsIndeterminateNotWithTheClosedFailure() {
-    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), this::journal,
-        () -> new IllegalStateException("not primary any more"));
+    committer =
+        new GroupCommitter(
+            "t",
+            LIMITS,
+            Clock.systemUTC(),
+            this::journal,
+            () -> new IllegalStateException("not primary any more"));
     hold = true;
     CompletableFuture<Outcome> inFlight = committer.submit(command("s1", 1), Duration.ofSeconds(1));
     committer.close();
     // The entry was handed to the journal and may still commit: never "nothing was journaled".
-    assertThat(inFlight).failsWithin(Duration.ofSeconds(5))
+    assertThat(inFlight)
+        .failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IndeterminateOutcomeException.class);
   }
@@ -115,13 +126,19 @@ class GroupCommitterTest {
   @Test
   void close_requestStillQueued_failsWithTheClosedFailure() {
     // One slot, held by the first batch: the second request waits in the queue, never journaled.
-    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), this::journal,
-        () -> new IllegalStateException("not primary any more"));
+    committer =
+        new GroupCommitter(
+            "t",
+            LIMITS,
+            Clock.systemUTC(),
+            this::journal,
+            () -> new IllegalStateException("not primary any more"));
     hold = true;
     CompletableFuture<Outcome> inFlight = committer.submit(command("s1", 1), Duration.ofSeconds(1));
     CompletableFuture<Outcome> queued = committer.submit(command("s2", 1), Duration.ofSeconds(1));
     committer.close();
-    assertThat(queued).failsWithin(Duration.ofSeconds(5))
+    assertThat(queued)
+        .failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class)
         .withMessageContaining("not primary any more");
@@ -131,16 +148,26 @@ class GroupCommitterTest {
 
   @Test
   void journalFailure_afterHandOver_isIndeterminate_butARefusalBeforeAppendStaysDefinite() {
-    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(),
-        entry -> CompletableFuture.failedFuture(new io.steadfast.api.SteadfastException("lost")));
+    committer =
+        new GroupCommitter(
+            "t",
+            LIMITS,
+            Clock.systemUTC(),
+            entry ->
+                CompletableFuture.failedFuture(new io.steadfast.api.SteadfastException("lost")));
     assertThat(committer.submit(command("s1", 1), Duration.ofSeconds(1)))
         .failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IndeterminateOutcomeException.class);
     committer.close();
-    committer = new GroupCommitter("t", LIMITS, Clock.systemUTC(), entry ->
-        CompletableFuture.failedFuture(new NotPrimaryException(io.steadfast.api.NodeId.of("n1"),
-            null)));
+    committer =
+        new GroupCommitter(
+            "t",
+            LIMITS,
+            Clock.systemUTC(),
+            entry ->
+                CompletableFuture.failedFuture(
+                    new NotPrimaryException(io.steadfast.api.NodeId.of("n1"), null)));
     assertThat(committer.submit(command("s1", 1), Duration.ofSeconds(1)))
         .failsWithin(Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)

@@ -21,22 +21,28 @@ class WireFormatTest {
   private static final SessionId S = SessionId.of("s-1");
 
   private static JournalEntry.Batch batch() {
-    return new JournalEntry.Batch(1_700_000_000_000L, List.of(
-        Request.open(S, Principal.of("zoë", "clerk", "auditor"), Duration.ofMinutes(5)),
-        Request.command(S, 1, new byte[] {1, 2, 3}),
-        Request.close(S, 1)));
+    return new JournalEntry.Batch(
+        1_700_000_000_000L,
+        List.of(
+            Request.open(S, Principal.of("zoë", "clerk", "auditor"), Duration.ofMinutes(5)),
+            Request.command(S, 1, new byte[] {1, 2, 3}),
+            Request.close(S, 1)));
   }
 
   @Test
   void entries_roundTrip() throws IOException {
     JournalEntry.Batch batch = batch();
     JournalEntry decoded = WireFormat.decode(WireFormat.encode(batch));
-    assertThat(decoded).isInstanceOfSatisfying(JournalEntry.Batch.class, b -> {
-      assertThat(b.leaderTimeMillis()).isEqualTo(batch.leaderTimeMillis());
-      assertThat(b.requests()).hasSize(3);
-      assertThat(b.requests().get(0).principal()).isEqualTo(Principal.of("zoë", "clerk", "auditor"));
-      assertThat(b.requests().get(1).payload()).containsExactly(1, 2, 3);
-    });
+    assertThat(decoded)
+        .isInstanceOfSatisfying(
+            JournalEntry.Batch.class,
+            b -> {
+              assertThat(b.leaderTimeMillis()).isEqualTo(batch.leaderTimeMillis());
+              assertThat(b.requests()).hasSize(3);
+              assertThat(b.requests().get(0).principal())
+                  .isEqualTo(Principal.of("zoë", "clerk", "auditor"));
+              assertThat(b.requests().get(1).payload()).containsExactly(1, 2, 3);
+            });
     JournalEntry.HandOver handOver =
         new JournalEntry.HandOver(NodeId.of("n2"), RoleChange.Reason.SWITCHOVER, 4);
     assertThat(WireFormat.decode(WireFormat.encode(handOver))).isEqualTo(handOver);
@@ -44,14 +50,21 @@ class WireFormatTest {
 
   @Test
   void outcomes_roundTrip_everyStatus() throws IOException {
-    List<Outcome> outcomes = List.of(
-        Outcome.applied(new Position(3, 2), new byte[] {9}, ResumePoint.of("k", "v")),
-        Outcome.rejected(new Position(4, 2), "IllegalStateException", "no", ResumePoint.start()),
-        Outcome.conflict(7), Outcome.notAuthorized("Deposit", "clerk"),
-        Outcome.appliedWithoutResult(new Position(5, 2), "apply returned null", ResumePoint.start()),
-        Outcome.faulted(new Position(6, 2), "AssertionError", ResumePoint.start()),
-        Outcome.limit("too many"), Outcome.session(12, ResumePoint.of("a", "b")),
-        Outcome.expired(), Outcome.unknownSession(), Outcome.outOfSequence(3));
+    List<Outcome> outcomes =
+        List.of(
+            Outcome.applied(new Position(3, 2), new byte[] {9}, ResumePoint.of("k", "v")),
+            Outcome.rejected(
+                new Position(4, 2), "IllegalStateException", "no", ResumePoint.start()),
+            Outcome.conflict(7),
+            Outcome.notAuthorized("Deposit", "clerk"),
+            Outcome.appliedWithoutResult(
+                new Position(5, 2), "apply returned null", ResumePoint.start()),
+            Outcome.faulted(new Position(6, 2), "AssertionError", ResumePoint.start()),
+            Outcome.limit("too many"),
+            Outcome.session(12, ResumePoint.of("a", "b")),
+            Outcome.expired(),
+            Outcome.unknownSession(),
+            Outcome.outOfSequence(3));
     List<Outcome> decoded = WireFormat.decodeOutcomes(WireFormat.encodeOutcomes(outcomes));
     assertThat(decoded).hasSize(outcomes.size());
     for (int i = 0; i < outcomes.size(); i++) {
@@ -66,7 +79,8 @@ class WireFormatTest {
     byte[] whole = WireFormat.encode(batch());
     for (int cut = 0; cut < whole.length; cut++) {
       byte[] part = Arrays.copyOf(whole, cut);
-      assertThatThrownBy(() -> WireFormat.decode(part)).as("cut at " + cut)
+      assertThatThrownBy(() -> WireFormat.decode(part))
+          .as("cut at " + cut)
           .isInstanceOf(IOException.class);
     }
     SplittableRandom random = new SplittableRandom(20261203L);

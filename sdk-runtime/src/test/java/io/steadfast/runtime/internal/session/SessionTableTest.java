@@ -40,8 +40,14 @@ class SessionTableTest {
   @Test
   void activity_movesTheDeadline() {
     SessionRecord record = table.open(id(1), CLERK, 100, 0);
-    table.record(id(1), record, 1, 42, Outcome.applied(new Position(1, 1), new byte[0],
-        ResumePoint.of("k", "v")), ResumePoint.of("k", "v"), 90);
+    table.record(
+        id(1),
+        record,
+        1,
+        42,
+        Outcome.applied(new Position(1, 1), new byte[0], ResumePoint.of("k", "v")),
+        ResumePoint.of("k", "v"),
+        90);
 
     assertThat(table.expire(150)).isEmpty();
     assertThat(table.expire(191)).containsExactly(id(1));
@@ -50,12 +56,19 @@ class SessionTableTest {
   @Test
   void closedSession_isRemembered_andReopensWithItsNumbering() {
     SessionRecord record = table.open(id(1), CLERK, 100, 0);
-    table.record(id(1), record, 5, 7, Outcome.applied(new Position(1, 1), new byte[0],
-        ResumePoint.start()), ResumePoint.of("at", "5"), 10);
+    table.record(
+        id(1),
+        record,
+        5,
+        7,
+        Outcome.applied(new Position(1, 1), new byte[0], ResumePoint.start()),
+        ResumePoint.of("at", "5"),
+        10);
     table.close(id(1), 20);
 
     assertThat(table.get(id(1))).isEmpty();
-    assertThat(table.tombstone(id(1))).get()
+    assertThat(table.tombstone(id(1)))
+        .get()
         .satisfies(t -> assertThat(t.end()).isEqualTo(Tombstone.End.CLOSED));
     SessionRecord reopened = table.open(id(1), CLERK, 100, 30);
     assertThat(reopened.lastSequence()).isEqualTo(5);
@@ -79,8 +92,14 @@ class SessionTableTest {
   @Test
   void writeTo_readFrom_roundTripsToTheSameBytes() throws IOException {
     SessionRecord record = table.open(id(1), CLERK, 100, 0);
-    table.record(id(1), record, 3, 99, Outcome.rejected(new Position(2, 1), "X", "", ResumePoint.start()),
-        ResumePoint.start(), 5);
+    table.record(
+        id(1),
+        record,
+        3,
+        99,
+        Outcome.rejected(new Position(2, 1), "X", "", ResumePoint.start()),
+        ResumePoint.start(),
+        5);
     table.open(id(2), CLERK, 100, 0);
     table.close(id(2), 6);
     table.open(id(3), CLERK, 1, 0);
@@ -88,7 +107,8 @@ class SessionTableTest {
 
     byte[] first = bytes(table);
     SessionTable copy = new SessionTable();
-    copy.readFrom(new DataInputStream(new ByteArrayInputStream(first)), CheckpointFile.FORMAT_VERSION);
+    copy.readFrom(
+        new DataInputStream(new ByteArrayInputStream(first)), CheckpointFile.FORMAT_VERSION);
 
     assertThat(bytes(copy)).isEqualTo(first);
     assertThat(copy.tombstones()).isEqualTo(2);

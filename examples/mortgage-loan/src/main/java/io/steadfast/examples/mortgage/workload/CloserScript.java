@@ -60,7 +60,8 @@ final class CloserScript implements Script {
 
   private LoanCommand schedule(Loan loan) {
     LocalDate approvedOn = Objects.requireNonNull(loan.decision(), "decision").decidedOn();
-    return new LoanCommand.ScheduleClosing(loan.loanId(), approvedOn.plusDays(7 + random.nextInt(39)));
+    return new LoanCommand.ScheduleClosing(
+        loan.loanId(), approvedOn.plusDays(7 + random.nextInt(39)));
   }
 
   private static LoanCommand fund(String loanId) {

@@ -8,7 +8,9 @@ import io.steadfast.examples.mortgage.LoanRoles;
  * role. Immutable and thread-safe.
  */
 public enum Desk {
-  /** Takes applications through intake, credit check and appraisal; role {@value LoanRoles#OFFICER}. */
+  /**
+   * Takes applications through intake, credit check and appraisal; role {@value LoanRoles#OFFICER}.
+   */
   OFFICER,
   /** Approves or declines appraised applications; role {@value LoanRoles#UNDERWRITER}. */
   UNDERWRITER,

@@ -33,9 +33,9 @@ import java.util.SplittableRandom;
  * }
  * }</pre>
  *
- * <p>The same seed and the same outcomes always give the same commands; outcomes are needed
- * because loan ids and the loans listed depend on what other sessions did. Random draws are taken
- * from a {@link SplittableRandom} seeded once.
+ * <p>The same seed and the same outcomes always give the same commands; outcomes are needed because
+ * loan ids and the loans listed depend on what other sessions did. Random draws are taken from a
+ * {@link SplittableRandom} seeded once.
  *
  * <p>Officers send {@code EnterIntakeField} for each intake field, then {@code SubmitApplication},
  * {@code RecordCreditReport} and {@code RecordAppraisal}; about 2% of borrowers withdraw after each
@@ -66,11 +66,12 @@ public final class LoanWorkflow {
     }
     this.seed = seed;
     SplittableRandom random = new SplittableRandom(seed);
-    this.script = switch (desk) {
-      case OFFICER -> new OfficerScript(random);
-      case UNDERWRITER -> new UnderwriterScript(random);
-      case CLOSER -> new CloserScript(random);
-    };
+    this.script =
+        switch (desk) {
+          case OFFICER -> new OfficerScript(random);
+          case UNDERWRITER -> new UnderwriterScript(random);
+          case CLOSER -> new CloserScript(random);
+        };
   }
 
   /** A workflow for {@code user} at {@code desk}, seeded with {@code seed}. */
@@ -101,8 +102,8 @@ public final class LoanWorkflow {
    */
   public static List<LoanWorkflow> team(long seed, int officers, int underwriters, int closers) {
     if (officers < 0 || underwriters < 0 || closers < 0) {
-      throw new IllegalArgumentException("team sizes must not be negative: " + officers + ", "
-          + underwriters + ", " + closers);
+      throw new IllegalArgumentException(
+          "team sizes must not be negative: " + officers + ", " + underwriters + ", " + closers);
     }
     SplittableRandom seeds = new SplittableRandom(seed);
     List<LoanWorkflow> team = new ArrayList<>(officers + underwriters + closers);
@@ -202,7 +203,14 @@ public final class LoanWorkflow {
 
   @Override
   public String toString() {
-    return "LoanWorkflow{" + desk + " " + user + ", seed " + seed + ", " + commandsIssued
+    return "LoanWorkflow{"
+        + desk
+        + " "
+        + user
+        + ", seed "
+        + seed
+        + ", "
+        + commandsIssued
         + " commands}";
   }
 }

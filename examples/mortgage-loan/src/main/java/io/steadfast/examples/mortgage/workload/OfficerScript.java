@@ -37,11 +37,15 @@ final class OfficerScript implements Script {
     }
     if (result instanceof LoanResult.ApplicationSubmitted submitted) {
       loanId = submitted.loanId();
-      return withdrawIfDue(current, LoanStage.APPLIED,
+      return withdrawIfDue(
+          current,
+          LoanStage.APPLIED,
           new LoanCommand.RecordCreditReport(submitted.loanId(), current.creditScore()));
     }
     if (result instanceof LoanResult.CreditReportRecorded recorded) {
-      return withdrawIfDue(current, LoanStage.CREDIT_CHECKED,
+      return withdrawIfDue(
+          current,
+          LoanStage.CREDIT_CHECKED,
           new LoanCommand.RecordAppraisal(recorded.loanId(), current.appraisedValue()));
     }
     if (result instanceof LoanResult.AppraisalRecorded) {

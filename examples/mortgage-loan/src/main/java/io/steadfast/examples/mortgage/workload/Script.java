@@ -12,7 +12,9 @@ interface Script {
   /** The command after the previous one was acknowledged with {@code result}. */
   LoanCommand next(LoanResult result);
 
-  /** The command after the previous one was rejected with an exception of type {@code errorType}. */
+  /**
+   * The command after the previous one was rejected with an exception of type {@code errorType}.
+   */
   LoanCommand afterRejection(String errorType);
 
   /** Whether the last listing found nothing to do. */

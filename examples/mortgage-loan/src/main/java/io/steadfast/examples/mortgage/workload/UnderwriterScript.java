@@ -59,8 +59,11 @@ final class UnderwriterScript implements Script {
     addSometimes(conditions, Condition.HOMEOWNERS_INSURANCE, 50);
     addSometimes(conditions, Condition.PAYOFF_OF_DEBTS, 10);
     addSometimes(conditions, Condition.CLEAR_TITLE, 20);
-    return new LoanCommand.Underwrite(loan.loanId(), decline ? Verdict.DECLINE : Verdict.APPROVE,
-        conditions, decline ? "declined on the underwriter's judgement" : "");
+    return new LoanCommand.Underwrite(
+        loan.loanId(),
+        decline ? Verdict.DECLINE : Verdict.APPROVE,
+        conditions,
+        decline ? "declined on the underwriter's judgement" : "");
   }
 
   private void addSometimes(List<Condition> conditions, Condition condition, int percent) {

@@ -1,6 +1,6 @@
 /**
- * A seeded, deterministic workload for demonstrations, certification and benchmarks: simulated
- * loan officers, underwriters and closers, each a {@link
+ * A seeded, deterministic workload for demonstrations, certification and benchmarks: simulated loan
+ * officers, underwriters and closers, each a {@link
  * io.steadfast.examples.mortgage.workload.LoanWorkflow} that decides its next command from a seed
  * and the results it has received so far.
  */

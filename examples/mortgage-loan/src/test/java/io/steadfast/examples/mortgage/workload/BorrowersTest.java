@@ -28,9 +28,13 @@ class BorrowersTest {
       profiles.add(Borrowers.next(random));
     }
 
-    long failing = profiles.stream()
-        .filter(p -> !Underwriting.assess(p.request(), p.creditScore(), p.appraisedValue()).approvable())
-        .count();
+    long failing =
+        profiles.stream()
+            .filter(
+                p ->
+                    !Underwriting.assess(p.request(), p.creditScore(), p.appraisedValue())
+                        .approvable())
+            .count();
     long withdrawing = profiles.stream().filter(p -> p.withdrawAfter() != null).count();
     assertThat(failing).isBetween(250L, 1000L);
     assertThat(withdrawing).isBetween(150L, 500L);

@@ -128,7 +128,8 @@ class LoanWorkflowTest {
   void team_namesDesksAndPrincipals() {
     List<LoanWorkflow> team = LoanWorkflow.team(5L, 2, 1, 1);
 
-    assertThat(team).extracting(LoanWorkflow::user)
+    assertThat(team)
+        .extracting(LoanWorkflow::user)
         .containsExactly("officer-1", "officer-2", "underwriter-1", "closer-1");
     assertThat(team.get(0).principal().roles()).containsExactly(LoanRoles.OFFICER);
     assertThat(team.get(2).principal().roles()).containsExactly(LoanRoles.UNDERWRITER);
@@ -137,7 +138,9 @@ class LoanWorkflowTest {
   }
 
   private static int count(Simulation simulation, LoanStage stage) {
-    return ((LoanResult.Pipeline) simulation.harness.query(LoanRoles.officer("auditor"),
-        new LoanCommand.ListPipeline(stage, 1))).total();
+    return ((LoanResult.Pipeline)
+            simulation.harness.query(
+                LoanRoles.officer("auditor"), new LoanCommand.ListPipeline(stage, 1)))
+        .total();
   }
 }

@@ -38,8 +38,15 @@ final class Simulation {
           LoanResult result = harness.send(workflow.principal(), command);
           ResumePoint expected = ResumePoints.after(before, command, result);
           if (!expected.equals(harness.resumePoint(workflow.user()))) {
-            throw new AssertionError("resume point of " + workflow.user() + " after " + command
-                + " is " + harness.resumePoint(workflow.user()) + ", expected " + expected);
+            throw new AssertionError(
+                "resume point of "
+                    + workflow.user()
+                    + " after "
+                    + command
+                    + " is "
+                    + harness.resumePoint(workflow.user())
+                    + ", expected "
+                    + expected);
           }
           log.add(new Step(workflow.user(), command, result.toString()));
           next = workflow.next(result);
