@@ -4,6 +4,7 @@ import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.runtime.internal.client.Routing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -88,7 +89,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
     // Sessions opened on this node settle through the whole cluster once it is gone.
-    node.fallback(new Routing.Cluster<>(this::runtimes));
+    node.fallback(new Routing.Cluster<C, R>(this::runtimes));
     settings.onNode().accept(node);
     nodes.put(id, node);
     node.start();
@@ -130,7 +131,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   public SteadfastNode<C, R> primary() {
     long end = System.nanoTime() + settings.requestDeadline().toNanos();
     while (System.nanoTime() < end) {
-      NodeRuntime<C, R> newest = NodeRuntime.newestPrimary(runtimes());
+      var newest = Routing.Cluster.newestPrimary(runtimes());
       if (newest != null) {
         return node(newest.id());
       }
@@ -142,7 +143,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   /** A client whose sessions follow the primary across failovers and switchovers. */
   public SteadfastClient<C, R> client() {
     return new SteadfastClient<>(
-        settings.codec(), new Routing.Cluster<>(this::runtimes), settings.requestDeadline());
+        settings.codec(), new Routing.Cluster<C, R>(this::runtimes), settings.requestDeadline());
   }
 
   /** Each node's HTTP endpoint, for remote clients and load-balancer checks. */

@@ -10,12 +10,22 @@ import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
+import io.steadfast.runtime.internal.client.RemoteRouting;
+import io.steadfast.runtime.internal.client.Routing;
 import io.steadfast.runtime.internal.journal.Authorizer;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.node.CheckpointRecovery;
+import io.steadfast.runtime.internal.node.Heartbeat;
+import io.steadfast.runtime.internal.node.HttpEndpoint;
+import io.steadfast.runtime.internal.node.NodeGateway;
+import io.steadfast.runtime.internal.node.PeerCheckpoints;
+import io.steadfast.runtime.internal.node.Queries;
+import io.steadfast.runtime.internal.node.RoleTracker;
+import io.steadfast.runtime.internal.node.SessionView;
 import io.steadfast.runtime.internal.ratis.NodeHooks;
 import io.steadfast.runtime.internal.ratis.RatisEngine;
 import io.steadfast.runtime.internal.ratis.StateMachineAdapter;
@@ -48,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * @param <C> the command type
  * @param <R> the result type
  */
-final class NodeRuntime<C, R> {
+final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SteadfastNode.class);
 
@@ -100,7 +110,8 @@ final class NodeRuntime<C, R> {
   }
 
   /** This node's id. */
-  NodeId id() {
+  @Override
+  public NodeId id() {
     return id;
   }
 
@@ -120,24 +131,10 @@ final class NodeRuntime<C, R> {
   }
 
   /** Whether this node is the primary and ready to accept requests. */
-  boolean isPrimary() {
+  @Override
+  public boolean isPrimary() {
     RatisEngine running = engine;
     return primaryReady && !stopped && running != null && running.isLeader();
-  }
-
-  /**
-   * Among {@code nodes}, the one that believes it is primary and was elected in the latest epoch,
-   * or null if none believes so. A primary deposed while cut off still believes it leads until it
-   * hears from the others; requests sent to it can never commit.
-   */
-  static <C, R> @Nullable NodeRuntime<C, R> newestPrimary(Iterable<NodeRuntime<C, R>> nodes) {
-    NodeRuntime<C, R> newest = null;
-    for (NodeRuntime<C, R> node : nodes) {
-      if (node.isPrimary() && (newest == null || node.primaryEpoch > newest.primaryEpoch)) {
-        newest = node;
-      }
-    }
-    return newest;
   }
 
   /** Adds a listener told of every role change after the application; on the role thread. */
@@ -290,6 +287,11 @@ final class NodeRuntime<C, R> {
         "transfer leadership to " + target);
   }
 
+  @Override
+  public String statusText() {
+    return status().toString();
+  }
+
   /** This node's status. */
   NodeStatus status() {
     RatisEngine running = engine;
@@ -327,7 +329,8 @@ final class NodeRuntime<C, R> {
   }
 
   /** The epoch this node was last promoted in. */
-  long primaryEpoch() {
+  @Override
+  public long primaryEpoch() {
     return primaryEpoch;
   }
 
@@ -352,7 +355,8 @@ final class NodeRuntime<C, R> {
   }
 
   /** Journals one session request; the entry point of every session, local or routed. */
-  CompletableFuture<Outcome> submit(Request request) {
+  @Override
+  public CompletableFuture<Outcome> submit(Request request) {
     if (stopped) {
       return CompletableFuture.failedFuture(new NotPrimaryException(id, null));
     }
@@ -394,7 +398,8 @@ final class NodeRuntime<C, R> {
   }
 
   /** The newest checkpoint file this node holds, if any (served to peers that need one). */
-  Optional<java.nio.file.Path> newestCheckpoint() {
+  @Override
+  public Optional<java.nio.file.Path> newestCheckpoint() {
     return stateMachine.newestCheckpointFile();
   }
 
@@ -402,7 +407,8 @@ final class NodeRuntime<C, R> {
    * Reads a session's replicated record from the primary, linearizably; with {@code attach}, tells
    * the application the session re-attached.
    */
-  SessionView readSession(SessionId session, boolean attach) {
+  @Override
+  public SessionView readSession(SessionId session, boolean attach) {
     RatisEngine running = requirePrimary();
     SessionView view =
         Queries.decodeSessionReply(

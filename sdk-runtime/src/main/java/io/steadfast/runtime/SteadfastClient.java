@@ -3,6 +3,8 @@ package io.steadfast.runtime;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.client.RemoteRouting;
+import io.steadfast.runtime.internal.client.Routing;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;

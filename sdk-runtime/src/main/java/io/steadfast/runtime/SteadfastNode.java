@@ -8,6 +8,7 @@ import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
+import io.steadfast.runtime.internal.client.Routing;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;

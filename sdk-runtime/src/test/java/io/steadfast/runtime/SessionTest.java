@@ -16,6 +16,7 @@ import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SequenceConflictException;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.codec.jackson.JacksonCodec;
+import io.steadfast.runtime.internal.client.Routing;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.testapp.LedgerCommand;

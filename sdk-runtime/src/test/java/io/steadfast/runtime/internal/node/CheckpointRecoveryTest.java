@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

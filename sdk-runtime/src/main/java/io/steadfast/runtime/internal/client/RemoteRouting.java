@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.client;
 
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
@@ -9,6 +9,8 @@ import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.node.HttpEndpoint;
+import io.steadfast.runtime.internal.node.SessionView;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -32,7 +34,7 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Thread-safe.
  */
-final class RemoteRouting<C, R> implements Routing<C, R> {
+public final class RemoteRouting<C, R> implements Routing<C, R> {
 
   private final List<NodeId> order;
   private final Map<NodeId, URI> members;
@@ -40,9 +42,9 @@ final class RemoteRouting<C, R> implements Routing<C, R> {
   private final Duration attempt;
   private volatile int current;
 
-  RemoteRouting(Map<NodeId, URI> members, Duration attempt) {
+  public RemoteRouting(Map<NodeId, URI> members, Duration attempt) {
     if (members.isEmpty()) {
-      throw new ConfigurationException("members", "a remote client needs at least one member");
+      throw new IllegalArgumentException("a remote client needs at least one member");
     }
     this.members = Map.copyOf(members);
     this.order = members.keySet().stream().sorted().toList();

@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint is left, the journal is set aside too and the primary installs a checkpoint; the vote
  * record ({@code raft-meta}) is always kept, so the node cannot vote twice in one term.
  */
-final class CheckpointRecovery {
+public final class CheckpointRecovery {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointRecovery.class);
   private static final Pattern CHECKPOINT = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
@@ -39,7 +39,7 @@ final class CheckpointRecovery {
    *
    * @return a description of the refused checkpoint, or null if it is sound or there is none
    */
-  static @Nullable String checkNewest(
+  public static @Nullable String checkNewest(
       Path groupDirectory, int maxApplicationVersion, Path storage, @Nullable PeerCheckpoints peers)
       throws IOException {
     Path checkpoints = groupDirectory.resolve("sm");

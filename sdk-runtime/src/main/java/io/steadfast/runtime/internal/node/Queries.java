@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import io.steadfast.api.CommandRejectedException;
 import io.steadfast.api.Health;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * The read requests a node answers through the engine's linearizable read path: a session's record,
  * and the application's own queries. Encoding and answering, in one place.
  */
-final class Queries {
+public final class Queries {
 
   private static final byte SESSION = 1;
   private static final byte APPLICATION = 2;
@@ -32,7 +32,7 @@ final class Queries {
 
   private Queries() {}
 
-  static byte[] sessionQuery(SessionId session) {
+  public static byte[] sessionQuery(SessionId session) {
     return write(
         out -> {
           out.writeByte(SESSION);
@@ -40,7 +40,7 @@ final class Queries {
         });
   }
 
-  static byte[] appQuery(Principal principal, byte[] payload) {
+  public static byte[] appQuery(Principal principal, byte[] payload) {
     return write(
         out -> {
           out.writeByte(APPLICATION);
@@ -49,12 +49,12 @@ final class Queries {
         });
   }
 
-  static byte[] healthQuery() {
+  public static byte[] healthQuery() {
     return new byte[] {HEALTH};
   }
 
   /** Answers a peer's direct question: only health, which needs no replicated state. */
-  static byte[] answerPeer(byte[] query, Health health) {
+  public static byte[] answerPeer(byte[] query, Health health) {
     if (query.length != 1 || query[0] != HEALTH) {
       throw new MalformedCommandException("unknown peer question");
     }
@@ -65,7 +65,7 @@ final class Queries {
         });
   }
 
-  static Health decodeHealth(byte[] reply) {
+  public static Health decodeHealth(byte[] reply) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
       Health.Status status = Health.Status.values()[in.readByte()];
@@ -76,7 +76,8 @@ final class Queries {
   }
 
   /** Answers a query against {@code core}; the caller holds the state's read lock. */
-  static <C, R> byte[] answer(byte[] query, ReplicatedCore<C, R> core, CommandCodec<C, R> codec) {
+  public static <C, R> byte[] answer(
+      byte[] query, ReplicatedCore<C, R> core, CommandCodec<C, R> codec) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(query));
       byte kind = in.readByte();
@@ -139,7 +140,7 @@ final class Queries {
     }
   }
 
-  static SessionView decodeSessionReply(byte[] reply) {
+  public static SessionView decodeSessionReply(byte[] reply) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
       SessionView.State state = SessionView.State.values()[in.readByte()];
@@ -149,7 +150,7 @@ final class Queries {
     }
   }
 
-  static <C, R> R decodeAppReply(byte[] reply, CommandCodec<C, R> codec) {
+  public static <C, R> R decodeAppReply(byte[] reply, CommandCodec<C, R> codec) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
       if (in.readBoolean()) {

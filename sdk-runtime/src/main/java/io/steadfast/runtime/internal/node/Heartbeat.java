@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; runs on one scheduler thread plus one probe thread.
  */
-final class Heartbeat implements AutoCloseable {
+public final class Heartbeat implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
   /** What the heartbeat needs from its node. */
-  interface Host {
+  public interface Host {
     boolean isPrimary();
 
     List<NodeId> otherMembers();
@@ -57,7 +57,7 @@ final class Heartbeat implements AutoCloseable {
   private volatile Health health = Health.up();
   private int consecutiveDown;
 
-  Heartbeat(
+  public Heartbeat(
       NodeId node,
       Supplier<ResilientApplication<?, ?>> application,
       Host host,
@@ -81,7 +81,7 @@ final class Heartbeat implements AutoCloseable {
     return t;
   }
 
-  void start() {
+  public void start() {
     // The schedule lives until close() shuts the scheduler down; beat() catches its own failures.
     var unused =
         scheduler.scheduleWithFixedDelay(
@@ -89,11 +89,11 @@ final class Heartbeat implements AutoCloseable {
   }
 
   /** The application's health at the last probe. */
-  Health health() {
+  public Health health() {
     return health;
   }
 
-  ExitPointClock clock() {
+  public ExitPointClock clock() {
     return clock;
   }
 

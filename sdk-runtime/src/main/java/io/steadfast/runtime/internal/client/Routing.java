@@ -1,33 +1,35 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.client;
 
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.node.NodeGateway;
+import io.steadfast.runtime.internal.node.SessionView;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** Where a client's requests go: one fixed node, or whichever node of a cluster is primary. */
-interface Routing<C, R> {
+public interface Routing<C, R> {
 
   /** Sends a request to the current target. */
-  CompletableFuture<Outcome> send(Request request);
+  public CompletableFuture<Outcome> send(Request request);
 
   /**
    * Reads a session's record from the current target; with {@code attach}, the primary also tells
    * its application that the session re-attached.
    */
-  SessionView readSession(SessionId session, boolean attach);
+  public SessionView readSession(SessionId session, boolean attach);
 
   /**
    * Learns that the target is not primary.
    *
    * @return whether another target is worth trying
    */
-  boolean redirect(NotPrimaryException refusal);
+  public boolean redirect(NotPrimaryException refusal);
 
   /** Learns that the current target failed in another way (down, unreachable, timed out). */
   default void failed(Throwable cause) {}
@@ -37,8 +39,8 @@ interface Routing<C, R> {
    * knows a way there (and from then on), so that a request whose outcome was unknown can still be
    * settled.
    */
-  final class Fixed<C, R> implements Routing<C, R> {
-    private final NodeRuntime<C, R> node;
+  public final class Fixed<C, R> implements Routing<C, R> {
+    private final NodeGateway<C, R> node;
     private final Supplier<@Nullable Routing<C, R>> fallback;
     private volatile @Nullable Routing<C, R> moved;
 
@@ -48,7 +50,7 @@ interface Routing<C, R> {
      */
     private volatile boolean established;
 
-    Fixed(NodeRuntime<C, R> node, Supplier<@Nullable Routing<C, R>> fallback) {
+    public Fixed(NodeGateway<C, R> node, Supplier<@Nullable Routing<C, R>> fallback) {
       this.node = node;
       this.fallback = fallback;
     }
@@ -109,18 +111,18 @@ interface Routing<C, R> {
   }
 
   /** The members of an in-process cluster, following the primary. */
-  final class Cluster<C, R> implements Routing<C, R> {
-    private final Supplier<Collection<NodeRuntime<C, R>>> members;
-    private volatile @Nullable NodeRuntime<C, R> target;
+  public final class Cluster<C, R> implements Routing<C, R> {
+    private final Supplier<? extends Collection<? extends NodeGateway<C, R>>> members;
+    private volatile @Nullable NodeGateway<C, R> target;
 
-    Cluster(Supplier<Collection<NodeRuntime<C, R>>> members) {
+    public Cluster(Supplier<? extends Collection<? extends NodeGateway<C, R>>> members) {
       this.members = members;
     }
 
-    private NodeRuntime<C, R> target() {
-      NodeRuntime<C, R> current = target;
+    private NodeGateway<C, R> target() {
+      NodeGateway<C, R> current = target;
       // Every member is looked at, not only the last target, which may have been deposed unawares.
-      NodeRuntime<C, R> newest = NodeRuntime.newestPrimary(members.get());
+      NodeGateway<C, R> newest = newestPrimary(members.get());
       if (newest == null) {
         throw new NotPrimaryException(current == null ? NodeId.of("none") : current.id(), null);
       }
@@ -146,6 +148,22 @@ interface Routing<C, R> {
     public boolean redirect(NotPrimaryException refusal) {
       // The next send looks at every member again; the refusal's suggestion adds nothing here.
       return true;
+    }
+
+    /**
+     * Among {@code nodes}, the one that believes it is primary and was elected in the latest epoch,
+     * or null if none does. A primary deposed while cut off still believes it leads until it hears
+     * from the others; requests sent to it can never commit.
+     */
+    public static <C, R> @Nullable NodeGateway<C, R> newestPrimary(
+        Iterable<? extends NodeGateway<C, R>> nodes) {
+      NodeGateway<C, R> newest = null;
+      for (NodeGateway<C, R> node : nodes) {
+        if (node.isPrimary() && (newest == null || node.primaryEpoch() > newest.primaryEpoch())) {
+          newest = node;
+        }
+      }
+      return newest;
     }
   }
 }

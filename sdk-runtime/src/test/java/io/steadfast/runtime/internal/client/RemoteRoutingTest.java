@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +14,7 @@ import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.node.HttpEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -140,8 +141,8 @@ class RemoteRoutingTest {
   }
 
   @Test
-  void noMembers_isAConfigurationError() {
+  void noMembers_isRefused() {
     members.clear();
-    assertThatThrownBy(this::routing).isInstanceOf(ConfigurationException.class);
+    assertThatThrownBy(this::routing).isInstanceOf(IllegalArgumentException.class);
   }
 }

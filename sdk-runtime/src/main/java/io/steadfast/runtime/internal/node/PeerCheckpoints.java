@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import io.steadfast.api.NodeId;
 import io.steadfast.api.checkpoint.CheckpointException;
@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
  * is refused at start. A fetched checkpoint is verified like a local one, and used only if the
  * node's remaining journal continues from it without a gap.
  */
-final class PeerCheckpoints {
+public final class PeerCheckpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerCheckpoints.class);
-  static final String NAME_HEADER = "Steadfast-Checkpoint";
+  public static final String NAME_HEADER = "Steadfast-Checkpoint";
 
   private final Map<NodeId, URI> peers;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  PeerCheckpoints(Map<NodeId, URI> peers) {
+  public PeerCheckpoints(Map<NodeId, URI> peers) {
     this.peers = Map.copyOf(peers);
   }
 
@@ -45,7 +45,7 @@ final class PeerCheckpoints {
    *
    * @return the peer and the checkpoint's name, if one was installed
    */
-  Optional<String> fetchInto(
+  public Optional<String> fetchInto(
       Path groupDirectory, int maxApplicationVersion, boolean beyondJournal) {
     JournalFiles.Bounds journal;
     try {

@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import io.steadfast.api.session.ResumePoint;
 
@@ -9,9 +9,9 @@ import io.steadfast.api.session.ResumePoint;
  * @param lastSequence its last applied request number
  * @param resumePoint where its user was working
  */
-record SessionView(State state, long lastSequence, ResumePoint resumePoint) {
+public record SessionView(State state, long lastSequence, ResumePoint resumePoint) {
 
-  enum State {
+  public enum State {
     OPEN,
     EXPIRED,
     UNKNOWN

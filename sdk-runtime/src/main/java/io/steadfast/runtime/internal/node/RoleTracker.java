@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: {@link #change} is synchronized, delivery is serial.
  */
-final class RoleTracker {
+public final class RoleTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoleTracker.class);
 
@@ -35,7 +35,8 @@ final class RoleTracker {
   private Role role = Role.INACTIVE;
   private long lastPromotionEpoch = -1;
 
-  RoleTracker(NodeId node, Supplier<ResilientApplication<?, ?>> application, Duration budget) {
+  public RoleTracker(
+      NodeId node, Supplier<ResilientApplication<?, ?>> application, Duration budget) {
     this.node = node;
     this.application = application;
     this.clock = new ExitPointClock("onRoleChange", budget);
@@ -48,15 +49,15 @@ final class RoleTracker {
             });
   }
 
-  synchronized Role role() {
+  public synchronized Role role() {
     return role;
   }
 
-  ExitPointClock clock() {
+  public ExitPointClock clock() {
     return clock;
   }
 
-  void addListener(Consumer<RoleChange> listener) {
+  public void addListener(Consumer<RoleChange> listener) {
     listeners.add(listener);
   }
 
@@ -66,7 +67,8 @@ final class RoleTracker {
    *
    * @return whether the change happened
    */
-  synchronized boolean change(Role to, RoleChange.Reason reason, long epoch, Position position) {
+  public synchronized boolean change(
+      Role to, RoleChange.Reason reason, long epoch, Position position) {
     if (!role.canChange(to, reason)) {
       LOG.debug("{}: ignoring role change {} -> {} ({})", node, role, to, reason);
       return false;
@@ -115,7 +117,7 @@ final class RoleTracker {
   }
 
   /** Tells the application, on the role thread, that a session re-attached. */
-  void resumed(io.steadfast.api.session.SessionResumed resumed) {
+  public void resumed(io.steadfast.api.session.SessionResumed resumed) {
     if (roleThread.isShutdown()) {
       return;
     }
@@ -135,7 +137,7 @@ final class RoleTracker {
   }
 
   /** Stops the role thread after pending deliveries, waiting at most {@code wait}. */
-  void shutdown(Duration wait) {
+  public void shutdown(Duration wait) {
     roleThread.shutdown();
     try {
       if (!roleThread.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {

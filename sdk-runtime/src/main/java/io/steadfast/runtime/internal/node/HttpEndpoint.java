@@ -1,4 +1,4 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,16 +41,16 @@ import org.slf4j.LoggerFactory;
  * <p>Refusals: 403 not authorized (body: user, command type, roles, one per line), 400 malformed,
  * 503 anything else (retry).
  */
-final class HttpEndpoint implements AutoCloseable {
+public final class HttpEndpoint implements AutoCloseable {
 
-  static final String PRIMARY_HEADER = "Steadfast-Primary";
+  public static final String PRIMARY_HEADER = "Steadfast-Primary";
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
 
-  private final NodeRuntime<?, ?> node;
+  private final NodeGateway<?, ?> node;
   private final HttpServer server;
   private final ExecutorService executor;
 
-  HttpEndpoint(NodeRuntime<?, ?> node, InetSocketAddress address) throws IOException {
+  public HttpEndpoint(NodeGateway<?, ?> node, InetSocketAddress address) throws IOException {
     this.node = node;
     this.server = HttpServer.create(address, 64);
     this.executor =
@@ -71,7 +71,7 @@ final class HttpEndpoint implements AutoCloseable {
   }
 
   /** The port the endpoint listens on. */
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
@@ -137,7 +137,7 @@ final class HttpEndpoint implements AutoCloseable {
 
   private void status(HttpExchange exchange) throws IOException {
     try (exchange) {
-      reply(exchange, 200, text(node.status().toString()));
+      reply(exchange, 200, text(node.statusText()));
     }
   }
 

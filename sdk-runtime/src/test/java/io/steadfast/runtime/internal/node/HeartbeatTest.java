@@ -1,6 +1,5 @@
-package io.steadfast.runtime;
+package io.steadfast.runtime.internal.node;
 
-import static io.steadfast.runtime.ClusterTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.atLeastOnce;
@@ -43,6 +42,23 @@ class HeartbeatTest {
         new Heartbeat(NodeId.of("n1"), () -> application, host, Duration.ofMillis(10), 3, budget);
     heartbeat.start();
     return heartbeat;
+  }
+
+  /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes. */
+  private static void await(
+      String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
+    }
   }
 
   @AfterEach
