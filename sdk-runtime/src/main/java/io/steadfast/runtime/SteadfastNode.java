@@ -116,10 +116,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     runtime.fallback(routing);
   }
 
-  /**
-   * Marks the node as part of a cluster being closed: a step-down from now on is reported as the
-   * end it is, not as a failover.
-   */
+  /** Marks the node as part of a closing cluster: a step-down then is no failover. */
   void beginShutdown() {
     runtime.beginShutdown();
   }
