@@ -42,7 +42,7 @@ public final class SessionTable {
   public static final Duration TOMBSTONE_RETENTION = Duration.ofHours(24);
 
   /** The longest idle time-to-live a session may be opened with. */
-  public static final Duration MAX_TTL = Duration.ofDays(31);
+  public static final Duration MAX_TTL = Duration.ofDays(366);
 
   private record Deadline(long atMillis, SessionId session) {}
 
