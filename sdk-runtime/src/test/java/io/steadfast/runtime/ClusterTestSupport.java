@@ -36,18 +36,7 @@ final class ClusterTestSupport {
 
   /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes. */
   static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    io.steadfast.runtime.testapp.Await.until(what, timeout, condition);
   }
 
   /** Waits until the primary's replicated record says {@code session} expired. */

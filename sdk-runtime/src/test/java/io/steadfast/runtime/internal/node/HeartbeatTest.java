@@ -44,23 +44,6 @@ class HeartbeatTest {
     return heartbeat;
   }
 
-  /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes. */
-  private static void await(
-      String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
-  }
-
   @AfterEach
   void stop() {
     if (heartbeat != null) {
@@ -77,7 +60,7 @@ class HeartbeatTest {
     health.set(Health.down("database gone"));
     start(Duration.ofSeconds(1));
 
-    await(
+    io.steadfast.runtime.testapp.Await.until(
         "a hand-over to n3",
         Duration.ofSeconds(5),
         () -> {
@@ -98,7 +81,8 @@ class HeartbeatTest {
     health.set(Health.down("database gone"));
     start(Duration.ofSeconds(1));
 
-    await("the probe to see DOWN", Duration.ofSeconds(5), () -> heartbeat.health().isDown());
+    io.steadfast.runtime.testapp.Await.until(
+        "the probe to see DOWN", Duration.ofSeconds(5), () -> heartbeat.health().isDown());
     verify(host, never()).handOverForHealth(any());
   }
 
@@ -108,7 +92,7 @@ class HeartbeatTest {
         .when(application)
         .health();
     start(Duration.ofSeconds(1));
-    await(
+    io.steadfast.runtime.testapp.Await.until(
         "a throwing probe to read DOWN",
         Duration.ofSeconds(5),
         () -> heartbeat.health().isDown() && heartbeat.health().detail().contains("broken probe"));
@@ -122,7 +106,7 @@ class HeartbeatTest {
         .when(application)
         .health();
     start(Duration.ofMillis(50));
-    await(
+    io.steadfast.runtime.testapp.Await.until(
         "an overrunning probe to read DOWN",
         Duration.ofSeconds(5),
         () -> heartbeat.health().detail().contains("overran"));
