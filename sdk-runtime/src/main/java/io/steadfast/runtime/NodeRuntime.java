@@ -13,6 +13,7 @@ import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.client.RemoteRouting;
 import io.steadfast.runtime.internal.client.Routing;
 import io.steadfast.runtime.internal.journal.Authorizer;
+import io.steadfast.runtime.internal.journal.CommandDecoding;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
@@ -382,18 +383,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       return; // the journal will answer "unknown" or "expired" deterministically
     }
     // An undecodable payload refuses the request before it is journaled, whatever the codec threw.
-    Object command;
-    try {
-      command = settings.codec().decodeCommand(Objects.requireNonNull(request.payload()));
-    } catch (io.steadfast.api.MalformedCommandException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new io.steadfast.api.MalformedCommandException(
-          "undecodable command: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
-    if (command == null) {
-      throw new io.steadfast.api.MalformedCommandException("the codec decoded the command to null");
-    }
+    Object command =
+        CommandDecoding.decode(settings.codec(), Objects.requireNonNull(request.payload()));
     authorizer.check(principal.get(), command);
   }
 

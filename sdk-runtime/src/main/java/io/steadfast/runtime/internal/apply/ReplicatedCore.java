@@ -13,6 +13,7 @@ import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.journal.Authorizer;
+import io.steadfast.runtime.internal.journal.CommandDecoding;
 import io.steadfast.runtime.internal.journal.ExitPointClock;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
@@ -282,12 +283,8 @@ public final class ReplicatedCore<C, R> {
     }
     C command;
     try {
-      command = codec.decodeCommand(payload);
-      if (command == null) {
-        throw new MalformedCommandException("the codec decoded the command to null");
-      }
-    } catch (Exception e) {
-      // Any codec failure, not only the documented one: the apply path never dies of its input.
+      command = CommandDecoding.decode(codec, payload);
+    } catch (MalformedCommandException e) {
       // Nothing applied, the number stays free, as for a refusal at the door.
       return Outcome.malformed(Position.ZERO, messageOf(e), record.resumePoint());
     }

@@ -62,17 +62,6 @@ public record Outcome(
   }
 
   /**
-   * Whether the request took a position in the session's numbering: its outcome is recorded and a
-   * retry with the same number returns it. Refusals that applied nothing leave the number free.
-   */
-  public boolean consumesSequence() {
-    return switch (status) {
-      case APPLIED, REJECTED, APPLIED_WITHOUT_RESULT, FAULTED -> true;
-      default -> false;
-    };
-  }
-
-  /**
    * This outcome as the replicated session table keeps it: without the free text of an
    * application's or codec's exception, which may differ between replicas (an identity hash, a
    * locale). The caller of the first attempt gets the text; a retry gets the type alone.
