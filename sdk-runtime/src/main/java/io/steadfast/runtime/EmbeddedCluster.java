@@ -5,12 +5,16 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.internal.client.Routing;
+import io.steadfast.runtime.security.Authenticator;
+import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.runtime.security.NodeSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,12 +88,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
             .id(id)
             .storage(storage.resolve(id.value()))
             .options(settings.options())
+            .security(settings.security())
             .http(Objects.requireNonNull(httpAddresses.get(id), "http address"));
     addresses.forEach(builder::peer);
     endpoints().forEach(builder::peerEndpoint);
     SteadfastNode<C, R> node = builder.build();
     // Sessions opened on this node settle through the whole cluster once it is gone.
-    node.fallback(new Routing.Cluster<C, R>(this::runtimes));
+    node.runtime().fallback(new Routing.Cluster<C, R>(this::runtimes));
     settings.onNode().accept(node);
     nodes.put(id, node);
     node.start();
@@ -158,9 +163,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     return uris;
   }
 
-  /** A client that reaches the cluster over HTTP, as a remote web tier would. */
-  public SteadfastClient<C, R> remoteClient() {
-    return SteadfastClient.remote(settings.codec(), endpoints(), settings.requestDeadline());
+  /**
+   * A client that reaches the cluster over HTTP, as a remote web tier would, proving who it is with
+   * {@code credentials} to the cluster's {@link Builder#authenticator}.
+   */
+  public SteadfastClient<C, R> remoteClient(ClientCredentials credentials) {
+    return SteadfastClient.remote(
+        settings.codec(), endpoints(), settings.requestDeadline(), credentials);
   }
 
   /** Stops {@code id} as a killed process would stop; its storage stays for {@link #restart}. */
@@ -244,7 +253,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     RuntimeException failure = null;
     // First tell every node the cluster is ending, so that the primary losing its backups one by
     // one is not reported to the application as a failover.
-    nodes().forEach(SteadfastNode::beginShutdown);
+    nodes().forEach(node -> node.runtime().beginShutdown());
     for (SteadfastNode<C, R> node : nodes()) {
       try {
         node.close();
@@ -306,7 +315,10 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   private record Settings<C, R>(
-      int size, NodeOptions<C, R> options, Consumer<SteadfastNode<C, R>> onNode) {
+      int size,
+      NodeOptions<C, R> options,
+      Consumer<SteadfastNode<C, R>> onNode,
+      NodeSecurity security) {
 
     CommandCodec<C, R> codec() {
       return options.codec();
@@ -328,8 +340,19 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     private @Nullable Path storage;
     private NodeOptions<C, R> options = NodeOptions.defaults();
     private Consumer<SteadfastNode<C, R>> onNode = node -> {};
+    private @Nullable Authenticator authenticator;
 
     private Builder() {}
+
+    /**
+     * Authenticates remote clients of the nodes' endpoints (see {@link #remoteClient}). Without
+     * one, the endpoints refuse session requests. The nodes recognise each other by a random member
+     * secret made for this cluster; the cluster listens on loopback only, without TLS.
+     */
+    public Builder<C, R> authenticator(Authenticator value) {
+      this.authenticator = Objects.requireNonNull(value, "authenticator");
+      return this;
+    }
 
     /** Health probing of every node; see {@link SteadfastNode.Builder#healthProbe}. */
     public Builder<C, R> healthProbe(Duration interval, int probesBeforeHandOver) {
@@ -396,6 +419,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /** See {@link SteadfastNode.Builder#permitUnannotatedCommands}. */
+    public Builder<C, R> permitUnannotatedCommands() {
+      options = options.withUnannotatedCommandsPermitted();
+      return this;
+    }
+
     /** The clock primaries stamp batches with. Default UTC system clock. */
     public Builder<C, R> clock(Clock clock) {
       options = options.withClock(clock);
@@ -425,7 +454,14 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       } catch (IOException e) {
         throw new ConfigurationException("storage", "cannot create a temporary folder: " + e);
       }
-      Settings<C, R> settings = new Settings<>(size, options, onNode);
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      NodeSecurity security =
+          NodeSecurity.loopback().memberSecret(java.util.HexFormat.of().formatHex(secret));
+      if (authenticator != null) {
+        security = security.authenticator(authenticator);
+      }
+      Settings<C, R> settings = new Settings<>(size, options, onNode, security);
       for (int attempt = 1; ; attempt++) {
         EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(settings, root, temporary);
         try {

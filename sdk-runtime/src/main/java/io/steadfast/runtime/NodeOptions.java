@@ -40,6 +40,7 @@ final class NodeOptions<C, R> {
   private final Clock clock;
   private final Duration healthInterval;
   private final int probesBeforeHandOver;
+  private final boolean permitUnannotated;
 
   private NodeOptions(
       @Nullable Supplier<ResilientApplication<C, R>> applications,
@@ -53,7 +54,8 @@ final class NodeOptions<C, R> {
       GroupCommitter.Limits groupCommit,
       Clock clock,
       Duration healthInterval,
-      int probesBeforeHandOver) {
+      int probesBeforeHandOver,
+      boolean permitUnannotated) {
     this.applications = applications;
     this.codec = codec;
     this.electionMin = electionMin;
@@ -66,6 +68,7 @@ final class NodeOptions<C, R> {
     this.clock = clock;
     this.healthInterval = healthInterval;
     this.probesBeforeHandOver = probesBeforeHandOver;
+    this.permitUnannotated = permitUnannotated;
   }
 
   /**
@@ -86,7 +89,8 @@ final class NodeOptions<C, R> {
         GROUP_COMMIT,
         Clock.systemUTC(),
         Duration.ofSeconds(1),
-        3);
+        3,
+        false);
   }
 
   NodeOptions<C, R> withApplication(Supplier<ResilientApplication<C, R>> factory) {
@@ -102,7 +106,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withCodec(CommandCodec<C, R> value) {
@@ -118,7 +123,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withElectionTimeout(Duration min, Duration max) {
@@ -138,7 +144,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withRequestDeadline(Duration deadline) {
@@ -154,7 +161,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withCheckpointEvery(long commands) {
@@ -173,7 +181,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withSegmentSize(long bytes) {
@@ -192,7 +201,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withGroupCommit(int maxRequests, int maxBytes, int inFlight) {
@@ -216,7 +226,8 @@ final class NodeOptions<C, R> {
         limits,
         clock,
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withClock(Clock value) {
@@ -232,7 +243,8 @@ final class NodeOptions<C, R> {
         groupCommit,
         Objects.requireNonNull(value, "clock"),
         healthInterval,
-        probesBeforeHandOver);
+        probesBeforeHandOver,
+        permitUnannotated);
   }
 
   NodeOptions<C, R> withHealthProbe(Duration interval, int probes) {
@@ -256,7 +268,25 @@ final class NodeOptions<C, R> {
         groupCommit,
         clock,
         interval,
-        probes);
+        probes,
+        permitUnannotated);
+  }
+
+  NodeOptions<C, R> withUnannotatedCommandsPermitted() {
+    return new NodeOptions<>(
+        applications,
+        codec,
+        electionMin,
+        electionMax,
+        requestTimeout,
+        requestDeadline,
+        checkpointEvery,
+        segmentSize,
+        groupCommit,
+        clock,
+        healthInterval,
+        probesBeforeHandOver,
+        true);
   }
 
   /**
@@ -323,6 +353,11 @@ final class NodeOptions<C, R> {
 
   int probesBeforeHandOver() {
     return probesBeforeHandOver;
+  }
+
+  /** Whether a command type without a security annotation is permitted to every role. */
+  boolean permitUnannotated() {
+    return permitUnannotated;
   }
 
   /** The engine's share of these options. */

@@ -7,9 +7,13 @@ import io.steadfast.api.Position;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.SessionLimitException;
+import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
+import io.steadfast.runtime.internal.client.Access;
 import io.steadfast.runtime.internal.client.RemoteRouting;
 import io.steadfast.runtime.internal.client.Routing;
 import io.steadfast.runtime.internal.journal.Authorizer;
@@ -31,6 +35,8 @@ import io.steadfast.runtime.internal.ratis.NodeHooks;
 import io.steadfast.runtime.internal.ratis.RatisEngine;
 import io.steadfast.runtime.internal.ratis.StateMachineAdapter;
 import io.steadfast.runtime.internal.session.SessionRecord;
+import io.steadfast.runtime.internal.session.SessionTable;
+import io.steadfast.runtime.security.NodeSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -38,6 +44,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -99,7 +106,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             settings.applications(),
             settings.codec(),
             new Hooks(),
-            settings.engine().checkpointEvery());
+            settings.engine().checkpointEvery(),
+            new Authorizer(settings.options().permitUnannotated()));
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
@@ -156,6 +164,14 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         throw new IllegalStateException("node " + id + " was already started");
       }
       boolean restart = RatisEngine.hasJournal(settings.storage(), settings.cluster());
+      if (settings.security().isInsecure()) {
+        LOG.warn(
+            "node {} runs INSECURE: {}; anyone who reaches its ports can act as anyone",
+            id,
+            settings.security().tlsFiles() == null
+                ? "no TLS"
+                : "TLS on, unauthenticated callers trusted");
+      }
       try {
         recoveredFrom =
             CheckpointRecovery.checkNewest(
@@ -164,7 +180,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                 settings.storage(),
                 settings.peerEndpoints().isEmpty()
                     ? null
-                    : new PeerCheckpoints(settings.peerEndpoints()));
+                    : new PeerCheckpoints(settings.peerEndpoints(), memberAccess()));
         engine =
             RatisEngine.start(
                 id,
@@ -172,6 +188,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                 settings.peers(),
                 settings.storage(),
                 settings.engine(),
+                settings.security().tlsFiles(),
                 stateMachine);
       } catch (IOException e) {
         throw new ConfigurationException(
@@ -213,7 +230,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       InetSocketAddress httpAddress = settings.http();
       if (httpAddress != null) {
         try {
-          http = new HttpEndpoint(this, httpAddress);
+          http = new HttpEndpoint(this, httpAddress, settings.security());
         } catch (IOException e) {
           stop(false);
           throw new ConfigurationException(
@@ -221,6 +238,19 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         }
       }
     }
+  }
+
+  /**
+   * How this member calls its peers' endpoints: with its own certificate over TLS, or with the
+   * member secret.
+   */
+  private Access memberAccess() {
+    NodeSecurity security = settings.security();
+    String secret = security.memberSecretOrNull();
+    Map<String, String> headers =
+        secret == null ? Map.of() : Map.of(NodeSecurity.MEMBER_HEADER, secret);
+    return new Access(
+        security.tlsFiles() == null ? null : security.tlsFiles().context(), () -> headers);
   }
 
   /** Where this node's sessions go once it is not primary; null when it knows no way. */
@@ -231,10 +261,13 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
     Map<NodeId, java.net.URI> members = new TreeMap<>(settings.peerEndpoints());
     InetSocketAddress own = settings.http();
+    Access access = memberAccess();
     if (own != null) {
-      members.put(id, java.net.URI.create("http://" + own.getHostString() + ":" + own.getPort()));
+      members.put(
+          id,
+          java.net.URI.create(access.scheme() + "://" + own.getHostString() + ":" + own.getPort()));
     }
-    Routing<C, R> remote = new RemoteRouting<>(members, Duration.ofSeconds(2));
+    Routing<C, R> remote = new RemoteRouting<>(members, Duration.ofSeconds(2), access);
     fallback = remote;
     return remote;
   }
@@ -357,7 +390,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   /** Journals one session request; the entry point of every session, local or routed. */
   @Override
-  public CompletableFuture<Outcome> submit(Request request) {
+  public CompletableFuture<Outcome> submit(Request request, @Nullable String caller) {
     if (stopped) {
       return CompletableFuture.failedFuture(new NotPrimaryException(id, null));
     }
@@ -365,27 +398,64 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     if (!primaryReady || running == null) {
       return CompletableFuture.failedFuture(new NotPrimaryException(id, knownPrimary));
     }
-    if (request.kind() == Request.Kind.COMMAND) {
-      try {
-        authorize(request);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
+    try {
+      door(request, caller);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return running.submit(request, settings.requestDeadline());
   }
 
-  private void authorize(Request request) {
-    Optional<Principal> principal =
-        stateMachine.read(
-            core -> core.sessions().get(request.session()).map(SessionRecord::principal));
-    if (principal.isEmpty()) {
-      return; // the journal will answer "unknown" or "expired" deterministically
+  /**
+   * The checks made before a request is journaled, against this primary's applied state; the
+   * journal repeats the deterministic ones at apply.
+   */
+  private void door(Request request, @Nullable String caller) {
+    SessionId session = request.session();
+    if (request.kind() == Request.Kind.OPEN) {
+      long ttl = Objects.requireNonNull(request.ttl()).toMillis();
+      if (ttl < 1 || ttl > SessionTable.MAX_TTL.toMillis()) {
+        throw new SessionLimitException(
+            session, "ttl of " + ttl + " ms outside 1 ms to " + SessionTable.MAX_TTL);
+      }
+      boolean full =
+          stateMachine.read(
+              core ->
+                  core.sessions().get(session).isEmpty()
+                      && core.sessions().size() >= SessionTable.MAX_OPEN);
+      if (full) {
+        throw new SessionLimitException(
+            session, SessionTable.MAX_OPEN + " sessions are open, the most allowed");
+      }
+      return;
     }
-    // An undecodable payload refuses the request before it is journaled, whatever the codec threw.
-    Object command =
-        CommandDecoding.decode(settings.codec(), Objects.requireNonNull(request.payload()));
-    authorizer.check(principal.get(), command);
+    Optional<SessionRecord> record = stateMachine.read(core -> core.sessions().get(session));
+    Optional<Principal> owner =
+        record.isPresent()
+            ? record.map(SessionRecord::principal)
+            : stateMachine.read(
+                core -> core.sessions().tombstone(session).map(t -> t.record().principal()));
+    if (owner.isEmpty()) {
+      throw new UnknownSessionException(session); // never opened: nothing to journal
+    }
+    if (caller != null && !caller.equals(owner.get().user())) {
+      throw notOwner(caller, session);
+    }
+    if (request.kind() == Request.Kind.COMMAND && record.isPresent()) {
+      // An undecodable payload refuses the request before it is journaled, whatever the codec
+      // threw.
+      Object command =
+          CommandDecoding.decode(settings.codec(), Objects.requireNonNull(request.payload()));
+      authorizer.check(owner.get(), command);
+    }
+  }
+
+  private static NotAuthorizedException notOwner(String caller, SessionId session) {
+    return new NotAuthorizedException(
+        caller,
+        "session " + session.value(),
+        Set.of(),
+        "user " + caller + " may not use session " + session.value() + ": it is another user's");
   }
 
   /** The newest checkpoint file this node holds, if any (served to peers that need one). */
@@ -399,11 +469,14 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
    * the application the session re-attached.
    */
   @Override
-  public SessionView readSession(SessionId session, boolean attach) {
+  public SessionView readSession(SessionId session, boolean attach, @Nullable String caller) {
     RatisEngine running = requirePrimary();
     SessionView view =
         Queries.decodeSessionReply(
             await(running.read(Queries.sessionQuery(session)), "read session " + session));
+    if (caller != null && view.state() == SessionView.State.OPEN && !caller.equals(view.owner())) {
+      throw notOwner(caller, session);
+    }
     if (attach && view.state() == SessionView.State.OPEN) {
       Optional<Principal> principal =
           stateMachine.read(core -> core.sessions().get(session).map(SessionRecord::principal));

@@ -5,12 +5,14 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
 import io.steadfast.runtime.internal.ratis.EngineSettings;
+import io.steadfast.runtime.security.NodeSecurity;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param options how the node runs
  * @param http where this node serves HTTP, or null
  * @param peerEndpoints the other members' HTTP endpoints
+ * @param security TLS, authentication and input bounds
  */
 record NodeSettings<C, R>(
     NodeId id,
@@ -33,7 +36,42 @@ record NodeSettings<C, R>(
     Path storage,
     NodeOptions<C, R> options,
     @Nullable InetSocketAddress http,
-    Map<NodeId, URI> peerEndpoints) {
+    Map<NodeId, URI> peerEndpoints,
+    NodeSecurity security) {
+
+  /**
+   * Checks a builder's settings and makes them a node's: the required ones given, this node among
+   * its peers, the security consistent with where it listens.
+   *
+   * @throws ConfigurationException naming the first missing or inconsistent setting
+   */
+  static <C, R> NodeSettings<C, R> checked(
+      @Nullable NodeId id,
+      String cluster,
+      Map<NodeId, InetSocketAddress> peers,
+      @Nullable Path storage,
+      NodeOptions<C, R> options,
+      @Nullable InetSocketAddress http,
+      Map<NodeId, URI> peerEndpoints,
+      NodeSecurity security) {
+    if (id == null) {
+      throw new ConfigurationException("id", "missing");
+    }
+    if (storage == null) {
+      throw new ConfigurationException("storage", "missing");
+    }
+    options.requireComplete();
+    InetSocketAddress own = peers.get(id);
+    if (own == null) {
+      throw new ConfigurationException(
+          "peer", "this node " + id + " is not among the peers " + peers.keySet());
+    }
+    Map<NodeId, URI> others = new TreeMap<>(peerEndpoints);
+    others.remove(id);
+    security.check(id.value(), own, http, others.values());
+    return new NodeSettings<>(
+        id, cluster, Map.copyOf(peers), storage, options, http, Map.copyOf(others), security);
+  }
 
   Supplier<ResilientApplication<C, R>> applications() {
     return options.applications();

@@ -8,6 +8,7 @@ import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.ResultUnavailableException;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.api.session.NotAuthenticatedException;
 import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.OutOfSequenceException;
 import io.steadfast.api.session.Principal;
@@ -184,7 +185,10 @@ public final class Session<C, R> {
         if (!routing.redirect(e) || System.nanoTime() > end) {
           throw e;
         }
-      } catch (SessionExpiredException | UnknownSessionException e) {
+      } catch (SessionExpiredException
+          | UnknownSessionException
+          | NotAuthenticatedException
+          | NotAuthorizedException e) {
         throw e;
       } catch (SteadfastException e) {
         routing.failed(e);
@@ -301,6 +305,23 @@ public final class Session<C, R> {
         }
         if (cause instanceof MalformedCommandException malformed) {
           throw malformed;
+        }
+        // Refused at the door, nothing journaled by this attempt; if an earlier one may have
+        // been, only an outcome settles that.
+        if (cause instanceof NotAuthenticatedException
+            || cause instanceof UnknownSessionException
+            || cause instanceof SessionLimitException) {
+          if (isUnsettled(request) && unsettledMayBeJournaled) {
+            throw new IndeterminateOutcomeException(
+                "session "
+                    + id
+                    + ": request "
+                    + request.sequence()
+                    + " may have been journaled by an earlier attempt; this one was refused: "
+                    + cause.getMessage(),
+                cause);
+          }
+          throw (SteadfastException) cause;
         }
         if (cause instanceof NotPrimaryException notPrimary) {
           if (!routing.redirect(notPrimary)) {

@@ -1,13 +1,20 @@
 package io.steadfast.runtime;
 
+import io.steadfast.api.NodeId;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.client.Access;
 import io.steadfast.runtime.internal.client.RemoteRouting;
 import io.steadfast.runtime.internal.client.Routing;
+import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.runtime.security.TlsFiles;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Opens sessions whose requests reach the primary. Obtained from {@link EmbeddedCluster#client()}
@@ -34,20 +41,34 @@ public final class SteadfastClient<C, R> {
   }
 
   /**
-   * A client that reaches the cluster over HTTP: {@code members} maps each node to its endpoint
-   * ({@code http://host:port}). Requests start at any member and follow the primary; each is
-   * retried with its original number until {@code deadline}.
+   * A client that reaches the cluster over HTTP(S): {@code members} maps each node to its endpoint
+   * ({@code https://host:port} with TLS, {@code http://host:port} without). Requests start at any
+   * member and follow the primary; each is retried with its original number until {@code deadline}.
+   * The members decide who the client is from {@code credentials}: a session can be opened only for
+   * the authenticated user, with the roles the member's authenticator gives.
+   *
+   * @throws ConfigurationException if an endpoint's scheme does not match the credentials' TLS
    */
   public static <C, R> SteadfastClient<C, R> remote(
       CommandCodec<C, R> codec,
-      java.util.Map<io.steadfast.api.NodeId, java.net.URI> members,
-      Duration deadline) {
+      Map<NodeId, URI> members,
+      Duration deadline,
+      ClientCredentials credentials) {
     Objects.requireNonNull(codec, "codec");
     if (deadline == null || deadline.toMillis() < 1) {
       throw new IllegalArgumentException("deadline must be positive: " + deadline);
     }
-    return new SteadfastClient<>(
-        codec, new RemoteRouting<>(members, Duration.ofSeconds(2)), deadline);
+    Supplier<String> token = credentials.token().orElse(null);
+    Access access =
+        new Access(
+            credentials.tlsFiles().map(TlsFiles::context).orElse(null),
+            token == null ? Map::of : () -> Map.of("Authorization", "Bearer " + token.get()));
+    try {
+      return new SteadfastClient<>(
+          codec, new RemoteRouting<>(members, Duration.ofSeconds(2), access), deadline);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("members", String.valueOf(e.getMessage()));
+    }
   }
 
   /** Opens a new session with a random id for {@code principal}. */

@@ -9,6 +9,7 @@ import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
 import io.steadfast.runtime.internal.client.Routing;
+import io.steadfast.runtime.security.NodeSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -111,16 +112,6 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
         .openSession(principal);
   }
 
-  /** Sets where this node's sessions go once it is not primary (the embedded cluster's routing). */
-  void fallback(Routing<C, R> routing) {
-    runtime.fallback(routing);
-  }
-
-  /** Marks the node as part of a closing cluster: a step-down then is no failover. */
-  void beginShutdown() {
-    runtime.beginShutdown();
-  }
-
   /**
    * Moves the primary role to {@code target} (a planned switchover): announces the hand-over in the
    * journal, then asks the engine to transfer leadership, and waits until it has.
@@ -189,6 +180,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private NodeOptions<C, R> options = NodeOptions.defaults();
     private @Nullable InetSocketAddress http;
     private final Map<NodeId, java.net.URI> peerEndpoints = new TreeMap<>();
+    private NodeSecurity security = NodeSecurity.loopback();
 
     private Builder() {}
 
@@ -198,14 +190,15 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       return this;
     }
 
-    /** Another member's HTTP endpoint ({@code http://host:port}): checkpoints, session fallback. */
+    /** Another member's endpoint ({@code https://host:port} with TLS, else {@code http://}). */
     public Builder<C, R> peerEndpoint(NodeId peer, java.net.URI endpoint) {
-      Objects.requireNonNull(peer, "peer");
-      Objects.requireNonNull(endpoint, "endpoint");
-      if (!"http".equals(endpoint.getScheme())) {
-        throw new ConfigurationException("peerEndpoint", "must be an http URI: " + endpoint);
-      }
-      peerEndpoints.put(peer, endpoint);
+      peerEndpoints.put(Objects.requireNonNull(peer, "peer"), Objects.requireNonNull(endpoint));
+      return this;
+    }
+
+    /** TLS, authentication and input bounds; default {@link NodeSecurity#loopback()}. */
+    public Builder<C, R> security(NodeSecurity value) {
+      this.security = Objects.requireNonNull(value, "security");
       return this;
     }
 
@@ -315,6 +308,16 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Permits a command type with no {@code @RolesAllowed}, {@code @PermitAll} or {@code @DenyAll}
+     * to every session, for commands that are not the application's own types ({@code byte[]},
+     * {@code String}). Default: refused (authorization fails closed).
+     */
+    public Builder<C, R> permitUnannotatedCommands() {
+      options = options.withUnannotatedCommandsPermitted();
+      return this;
+    }
+
     /** The clock the primary stamps batches with (leader time). Default UTC system clock. */
     public Builder<C, R> clock(Clock clock) {
       options = options.withClock(clock);
@@ -327,22 +330,9 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * @throws ConfigurationException naming the first missing or inconsistent setting
      */
     public SteadfastNode<C, R> build() {
-      if (id == null) {
-        throw new ConfigurationException("id", "missing");
-      }
-      if (storage == null) {
-        throw new ConfigurationException("storage", "missing");
-      }
-      options.requireComplete();
-      if (!peers.containsKey(id)) {
-        throw new ConfigurationException(
-            "peer", "this node " + id + " is not among the peers " + peers.keySet());
-      }
-      Map<NodeId, java.net.URI> others = new TreeMap<>(peerEndpoints);
-      others.remove(id);
       return new SteadfastNode<>(
-          new NodeSettings<>(
-              id, cluster, Map.copyOf(peers), storage, options, http, Map.copyOf(others)));
+          NodeSettings.checked(
+              id, cluster, peers, storage, options, http, peerEndpoints, security));
     }
   }
 }

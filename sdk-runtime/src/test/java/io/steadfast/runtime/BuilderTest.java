@@ -40,6 +40,63 @@ class BuilderTest {
   }
 
   @Test
+  void beyondLoopback_withoutTls_refusesToBuild_namingTls() {
+    assertThatThrownBy(
+            () -> complete().peer(NodeId.of("n1"), new InetSocketAddress("0.0.0.0", 40001)).build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> {
+              org.assertj.core.api.Assertions.assertThat(e.setting()).isEqualTo("tls");
+              org.assertj.core.api.Assertions.assertThat(e.getMessage())
+                  .contains("beyond loopback")
+                  .contains("0.0.0.0");
+            });
+    assertThatThrownBy(() -> complete().http(new InetSocketAddress("10.1.2.3", 41001)).build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> org.assertj.core.api.Assertions.assertThat(e.setting()).isEqualTo("tls"));
+  }
+
+  @Test
+  void beyondLoopback_whenToldInsecure_builds() {
+    org.assertj.core.api.Assertions.assertThat(
+            complete()
+                .peer(NodeId.of("n1"), new InetSocketAddress("0.0.0.0", 40001))
+                .http(new InetSocketAddress("0.0.0.0", 41001))
+                .security(io.steadfast.runtime.security.NodeSecurity.loopback().insecure())
+                .build()
+                .id())
+        .isEqualTo(NodeId.of("n1"));
+  }
+
+  @Test
+  void peerEndpointScheme_mustMatchTls() {
+    assertThatThrownBy(
+            () ->
+                complete()
+                    .peer(NodeId.of("n2"), new InetSocketAddress("127.0.0.1", 40002))
+                    .peerEndpoint(NodeId.of("n2"), java.net.URI.create("https://127.0.0.1:41002"))
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> org.assertj.core.api.Assertions.assertThat(e.setting()).isEqualTo("peerEndpoint"));
+  }
+
+  @Test
+  void securityBounds_areCheckedAtOnce() {
+    var security = io.steadfast.runtime.security.NodeSecurity.loopback();
+    assertThatThrownBy(() -> security.maxRequestBytes(10))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("maxRequestBytes");
+    assertThatThrownBy(() -> security.maxConcurrentRequests(0))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("maxConcurrentRequests");
+    assertThatThrownBy(() -> security.memberSecret("short"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("memberSecret");
+  }
+
+  @Test
   void build_nodeNotAmongPeers_isRefusedNamingBoth() {
     assertThatThrownBy(() -> complete().id(NodeId.of("n9")).build())
         .isInstanceOf(ConfigurationException.class)

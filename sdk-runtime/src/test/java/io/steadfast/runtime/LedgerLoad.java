@@ -27,9 +27,18 @@ final class LedgerLoad implements AutoCloseable {
   final AtomicLong errors = new AtomicLong();
 
   LedgerLoad(SteadfastClient<LedgerCommand, Long> client, int sessionCount, long opsPerSession) {
+    this(user -> client, sessionCount, opsPerSession);
+  }
+
+  /** With a client per user (a remote client proves one identity). */
+  LedgerLoad(
+      java.util.function.Function<String, SteadfastClient<LedgerCommand, Long>> clientFor,
+      int sessionCount,
+      long opsPerSession) {
     for (int i = 0; i < sessionCount; i++) {
       String name = "u" + i;
-      Session<LedgerCommand, Long> session = client.openSession(Principal.of(name, "clerk"));
+      Session<LedgerCommand, Long> session =
+          clientFor.apply(name).openSession(Principal.of(name, "clerk"));
       sessions.put(name, session);
       Thread thread = new Thread(() -> run(name, session, opsPerSession), "load-" + name);
       thread.setDaemon(true);

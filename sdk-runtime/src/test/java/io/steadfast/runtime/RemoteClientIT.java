@@ -11,28 +11,45 @@ import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
+import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.runtime.security.JwtAuthenticator;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
+import io.steadfast.runtime.testapp.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The remote client over HTTP, and the load balancer's primary check. */
 class RemoteClientIT {
 
   private static final List<RoleChange> CHANGES = ClusterTestSupport.newChangeLog();
   private static EmbeddedCluster<LedgerCommand, Long> cluster;
+  private static TestTokens tokens;
+  @TempDir static Path keys;
 
   @BeforeAll
-  static void start() {
-    cluster = ClusterTestSupport.ledgerCluster(CHANGES).start();
+  static void start() throws Exception {
+    tokens = TestTokens.issuer(keys.resolve("jwks.json"));
+    cluster =
+        ClusterTestSupport.ledgerCluster(CHANGES)
+            .authenticator(JwtAuthenticator.jwks(tokens.jwks()))
+            .start();
+  }
+
+  /** A remote client that proves to be {@code user} with {@code roles}. */
+  private static SteadfastClient<LedgerCommand, Long> clientOf(String user, String... roles) {
+    return cluster.remoteClient(
+        ClientCredentials.none().bearerToken(() -> tokens.token(user, roles)));
   }
 
   @AfterAll
@@ -42,7 +59,7 @@ class RemoteClientIT {
 
   @Test
   void remoteSessions_acrossKills_exactlyOnceAndResumeAtPosition() throws Exception {
-    try (LedgerLoad load = new LedgerLoad(cluster.remoteClient(), 6, Long.MAX_VALUE)) {
+    try (LedgerLoad load = new LedgerLoad(user -> clientOf(user, "clerk"), 6, Long.MAX_VALUE)) {
       for (int kill = 1; kill <= 5; kill++) {
         long before = load.acknowledged.size();
         await(
@@ -95,7 +112,7 @@ class RemoteClientIT {
   @Test
   void remoteRefusal_forMissingRole_isTyped() {
     Session<LedgerCommand, Long> session =
-        cluster.remoteClient().openSession(Principal.of("remote-clerk", "clerk"));
+        clientOf("remote-clerk", "clerk").openSession(Principal.of("remote-clerk"));
     assertThatThrownBy(() -> session.execute(new LedgerCommand.CloseBooks()))
         .isInstanceOfSatisfying(
             NotAuthorizedException.class,
@@ -109,12 +126,12 @@ class RemoteClientIT {
   @Test
   void webTierRestart_attachContinuesNumberingAndResumePoint_primaryToldOnResume() {
     Principal user = Principal.of("attacher", "clerk");
-    Session<LedgerCommand, Long> first = cluster.remoteClient().openSession(user);
+    Session<LedgerCommand, Long> first = clientOf("attacher", "clerk").openSession(user);
     first.execute(new LedgerCommand.Deposit("att", 1, "att-1"));
     first.execute(new LedgerCommand.Deposit("att", 1, "att-2"));
     cluster.crash(cluster.primary().id());
 
-    Session<LedgerCommand, Long> again = cluster.remoteClient().attach(first.id(), user);
+    Session<LedgerCommand, Long> again = clientOf("attacher", "clerk").attach(first.id(), user);
     assertThat(again.lastSequence()).isEqualTo(2);
     assertThat(again.resumePoint()).isEqualTo(ResumePoint.of("account", "att", "op", "att-2"));
     assertThat(again.execute(new LedgerCommand.Deposit("att", 1, "att-3"))).isEqualTo(3L);

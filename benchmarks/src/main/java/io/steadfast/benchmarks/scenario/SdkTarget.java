@@ -80,6 +80,8 @@ final class SdkTarget<C, R> implements Target {
             .nodes(3)
             .application(applications)
             .codec(codec)
+            // The counter's commands are byte arrays, which carry no role annotation.
+            .permitUnannotatedCommands()
             .electionTimeout(ElectionTimeout.min(), ElectionTimeout.max())
             .requestDeadline(Duration.ofSeconds(10))
             // A REJOIN is a backup that was sent the primary's checkpoint and restored it.

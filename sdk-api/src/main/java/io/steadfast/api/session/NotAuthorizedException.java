@@ -4,8 +4,9 @@ import io.steadfast.api.SteadfastException;
 import java.util.Set;
 
 /**
- * The session's principal may not submit this command type: it lacks every role the type's
- * {@code @RolesAllowed} names, or the type is {@code @DenyAll}. Refused before anything was
+ * The principal may not do what it asked: it lacks every role the command type's
+ * {@code @RolesAllowed} names, the type is {@code @DenyAll} or declares no rule at all
+ * (authorization fails closed), or it asked for another user's session. Refused before anything was
  * journaled.
  */
 public final class NotAuthorizedException extends SteadfastException {
@@ -22,16 +23,30 @@ public final class NotAuthorizedException extends SteadfastException {
    * @param requiredRoles the roles any one of which would have allowed it; empty for deny-all
    */
   public NotAuthorizedException(String user, String commandType, Set<String> requiredRoles) {
-    super(
+    this(
+        user,
+        commandType,
+        requiredRoles,
         "user "
             + user
             + " may not submit "
             + commandType
             + (requiredRoles.isEmpty()
                 ? ": denied to everyone"
-                : ": needs one of roles " + requiredRoles));
+                : ": needs one of roles " + new java.util.TreeSet<>(requiredRoles)));
+  }
+
+  /**
+   * @param user the principal's user name
+   * @param what the simple name of the refused command type, or what else was refused
+   * @param requiredRoles the roles any one of which would have allowed it; may be empty
+   * @param message the whole explanation
+   */
+  public NotAuthorizedException(
+      String user, String what, Set<String> requiredRoles, String message) {
+    super(message);
     this.user = user;
-    this.commandType = commandType;
+    this.commandType = what;
     this.requiredRoles = Set.copyOf(requiredRoles);
   }
 
@@ -40,7 +55,7 @@ public final class NotAuthorizedException extends SteadfastException {
     return user;
   }
 
-  /** The simple name of the refused command type. */
+  /** The simple name of the refused command type, or what else was refused. */
   public String commandType() {
     return commandType;
   }

@@ -1,11 +1,15 @@
 package io.steadfast.runtime.internal.client;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
+import io.steadfast.api.session.NotAuthenticatedException;
 import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.SessionLimitException;
+import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
@@ -20,10 +24,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -39,17 +43,38 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   private final List<NodeId> order;
   private final Map<NodeId, URI> members;
   private final HttpClient http;
+  private final Access access;
   private final Duration attempt;
   private volatile int current;
 
-  public RemoteRouting(Map<NodeId, URI> members, Duration attempt) {
+  /**
+   * @param members each member's endpoint, with the scheme {@code access} implies
+   * @param attempt how long one attempt may take
+   * @param access TLS and headers for every request
+   */
+  public RemoteRouting(Map<NodeId, URI> members, Duration attempt, Access access) {
     if (members.isEmpty()) {
       throw new IllegalArgumentException("a remote client needs at least one member");
     }
+    members.forEach(
+        (id, uri) -> {
+          if (!access.scheme().equals(uri.getScheme())) {
+            throw new IllegalArgumentException(
+                "endpoint of "
+                    + id
+                    + " must be an "
+                    + access.scheme()
+                    + " URI"
+                    + (access.tls() == null ? " (no TLS configured)" : " (TLS configured)")
+                    + ": "
+                    + uri);
+          }
+        });
     this.members = Map.copyOf(members);
     this.order = members.keySet().stream().sorted().toList();
     this.attempt = attempt;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    this.access = access;
+    this.http = access.client(Duration.ofSeconds(1));
   }
 
   private NodeId target() {
@@ -60,7 +85,8 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   public CompletableFuture<Outcome> send(Request request) {
     NodeId node = target();
     HttpRequest post =
-        HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests"))
+        access
+            .sign(HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests")))
             .timeout(attempt)
             .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)))
             .build();
@@ -82,12 +108,15 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   public SessionView readSession(SessionId session, boolean attach) {
     NodeId node = target();
     HttpRequest get =
-        HttpRequest.newBuilder(
-                endpoint(node)
-                    .resolve(
-                        "/steadfast/v1/sessions/"
-                            + session.value()
-                            + (attach ? "?attach=true" : "")))
+        access
+            .sign(
+                HttpRequest.newBuilder(
+                    endpoint(node)
+                        .resolve(
+                            "/steadfast/v1/sessions/"
+                                + java.net.URLEncoder.encode(
+                                    session.value(), StandardCharsets.UTF_8)
+                                + (attach ? "?attach=true" : ""))))
             .timeout(attempt)
             .GET()
             .build();
@@ -106,35 +135,62 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(response.body()));
       return new SessionView(
-          SessionView.State.values()[in.readByte()], in.readLong(), WireFormat.readResumePoint(in));
+          SessionView.State.values()[in.readByte()],
+          in.readLong(),
+          WireFormat.readResumePoint(in),
+          "");
     } catch (IOException | RuntimeException e) {
       throw new SteadfastException("unreadable session record from " + node, e);
     }
   }
 
-  private static RuntimeException refusal(NodeId node, HttpResponse<byte[]> response) {
-    String body = new String(response.body(), StandardCharsets.UTF_8);
+  /** The typed exception a refusal stands for, read from its JSON body. */
+  static RuntimeException refusal(NodeId node, HttpResponse<byte[]> response) {
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    Map<String, Object> body;
+    try {
+      body = text.isEmpty() ? Map.of() : JSONObjectUtils.parse(text, 64 * 1024);
+    } catch (java.text.ParseException e) {
+      body = Map.of();
+    }
+    String message = String.valueOf(body.getOrDefault("message", text));
     switch (response.statusCode()) {
       case 421 -> {
         NodeId suggested =
             response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER).map(NodeId::of).orElse(null);
         return new NotPrimaryException(node, suggested);
       }
-      case 403 -> {
-        String[] lines = body.split("\n", -1);
-        return new NotAuthorizedException(
-            lines[0],
-            lines.length > 1 ? lines[1] : "?",
-            lines.length > 2 && !lines[2].isEmpty()
-                ? new HashSet<>(Arrays.asList(lines[2].split(",")))
-                : java.util.Set.of());
+      case 401 -> {
+        return new NotAuthenticatedException("node " + node + ": " + message);
       }
-      case 400 -> {
-        return new MalformedCommandException(body);
+      case 403 -> {
+        Set<String> roles = new TreeSet<>();
+        if (body.get("requiredRoles") instanceof List<?> list) {
+          list.forEach(role -> roles.add(String.valueOf(role)));
+        }
+        return new NotAuthorizedException(
+            String.valueOf(body.getOrDefault("user", "?")),
+            String.valueOf(body.getOrDefault("what", "?")),
+            roles,
+            message);
+      }
+      case 404 -> {
+        if ("unknown_session".equals(body.get("error"))) {
+          return new UnknownSessionException(
+              SessionId.of(String.valueOf(body.getOrDefault("session", "?"))));
+        }
+        return new SteadfastException("node " + node + " answered 404: " + message);
+      }
+      case 409 -> {
+        return new SessionLimitException(
+            SessionId.of(String.valueOf(body.getOrDefault("session", "?"))), message);
+      }
+      case 400, 413 -> {
+        return new MalformedCommandException(message);
       }
       default -> {
         return new SteadfastException(
-            "node " + node + " answered " + response.statusCode() + ": " + body);
+            "node " + node + " answered " + response.statusCode() + ": " + message);
       }
     }
   }

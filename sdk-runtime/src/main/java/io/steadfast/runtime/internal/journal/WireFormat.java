@@ -78,7 +78,7 @@ public final class WireFormat {
     switch (kind) {
       case BATCH -> {
         long time = in.readLong();
-        int count = count(in.readInt());
+        int count = count(in);
         List<Request> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
           requests.add(readRequest(in));
@@ -127,7 +127,7 @@ public final class WireFormat {
   /** Decodes the outcomes of one batch. */
   public static List<Outcome> decodeOutcomes(byte[] bytes) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    int count = count(in.readInt());
+    int count = count(in);
     List<Outcome> outcomes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       outcomes.add(readOutcome(in));
@@ -205,7 +205,7 @@ public final class WireFormat {
   /** Reads a principal. */
   public static Principal readPrincipal(DataInput in) throws IOException {
     String user = readString(in);
-    int count = count(in.readInt());
+    int count = count(in);
     TreeSet<String> roles = new TreeSet<>();
     for (int i = 0; i < count; i++) {
       roles.add(readString(in));
@@ -224,7 +224,7 @@ public final class WireFormat {
 
   /** Reads a resume point. */
   public static ResumePoint readResumePoint(DataInput in) throws IOException {
-    int count = count(in.readInt());
+    int count = count(in);
     TreeMap<String, String> fields = new TreeMap<>();
     for (int i = 0; i < count; i++) {
       fields.put(readString(in), readString(in));
@@ -275,10 +275,19 @@ public final class WireFormat {
     return bytes;
   }
 
-  /** Checks an item count read from untrusted bytes against the format's bound. */
-  public static int count(int count) throws IOException {
+  /**
+   * Reads an item count from untrusted bytes and checks it against the format's bound and, for an
+   * in-memory input, against the bytes left (every item takes at least one), so that no collection
+   * is sized beyond what the input can hold.
+   */
+  public static int count(DataInput in) throws IOException {
+    int count = in.readInt();
     if (count < 0 || count > MAX_ITEMS) {
       throw new IOException("item count out of range: " + count);
+    }
+    if (in instanceof DataInputStream stream && count > stream.available()) {
+      throw new IOException(
+          "item count " + count + " exceeds the " + stream.available() + " bytes left");
     }
     return count;
   }

@@ -1,59 +1,137 @@
 package io.steadfast.runtime.internal.node;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
+import io.steadfast.api.session.NotAuthenticatedException;
 import io.steadfast.api.session.NotAuthorizedException;
+import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.SessionLimitException;
+import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.security.Authenticator;
+import io.steadfast.runtime.security.Credentials;
+import io.steadfast.runtime.security.NodeSecurity;
+import io.steadfast.runtime.security.TlsFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's HTTP endpoint for remote clients and load balancers.
+ * A node's HTTP(S) endpoint for remote clients, peers and load balancers. Routes match method and
+ * path exactly:
  *
  * <ul>
  *   <li>{@code POST /steadfast/v1/requests}: one session request (binary); answers its outcome, or
  *       421 with header {@value #PRIMARY_HEADER} naming the primary when this node is not it.
- *   <li>{@code GET /steadfast/v1/sessions/{id}}: a session's replicated record (binary).
- *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere — point a
- *       load balancer's health check here (the modern form of moving the service address).
- *   <li>{@code GET /steadfast/v1/status}: the node's status as text.
+ *   <li>{@code GET /steadfast/v1/sessions/{id}}: a session's record (binary); its owner, a member
+ *       or an admin only.
+ *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
+ *       all, for load balancers' health checks.
+ *   <li>{@code GET /steadfast/v1/status}: the node's status as text; any authenticated caller.
+ *   <li>{@code GET /steadfast/v1/checkpoint}: the newest checkpoint file; members and admins only.
  * </ul>
  *
- * <p>Refusals: 403 not authorized (body: user, command type, roles, one per line), 400 malformed,
- * 503 anything else (retry).
+ * <p>Who calls: a member (a client certificate from the members' authority, or the member secret)
+ * acts for any principal; an authenticated user acts only as itself, with the roles its {@link
+ * Authenticator} gives, and only on its own sessions; with no authenticator, session routes answer
+ * 401, unless the node was told {@code insecure}, which trusts the principal a request names.
+ *
+ * <p>Bounds: bodies over the cap answer 413 unread; at most {@code maxConcurrentRequests} requests
+ * in progress (the rest answer 503 at once); 8 worker threads. Every refusal is JSON: {@code
+ * {"status":…,"error":"…","message":"…"}} plus fields that name the problem.
  */
 public final class HttpEndpoint implements AutoCloseable {
 
   public static final String PRIMARY_HEADER = "Steadfast-Primary";
+  public static final String PREFIX = "/steadfast/v1/";
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+  private static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> false);
 
   private final NodeGateway<?, ?> node;
+  private final NodeSecurity security;
+  private final @Nullable X509ExtendedTrustManager memberTrust;
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final ExecutorService workers;
+  private final Semaphore slots;
 
-  public HttpEndpoint(NodeGateway<?, ?> node, InetSocketAddress address) throws IOException {
+  /** Who sent a request, as far as the endpoint could tell. */
+  private sealed interface Caller {}
+
+  /** A member, or an insecure node's anyone: may act for any principal. */
+  private record Trusted(String who) implements Caller {}
+
+  /** An authenticated user. */
+  private record User(Principal principal) implements Caller {}
+
+  /** Nobody proven. */
+  private record Anonymous(NotAuthenticatedException why) implements Caller {}
+
+  public HttpEndpoint(NodeGateway<?, ?> node, InetSocketAddress address, NodeSecurity security)
+      throws IOException {
     this.node = node;
-    this.server = HttpServer.create(address, 64);
-    this.executor =
+    this.security = security;
+    this.slots = new Semaphore(security.maxConcurrentRequestsValue());
+    TlsFiles tls = security.tlsFiles();
+    if (tls != null) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      TlsFiles clients = security.clientAuthorityFiles();
+      this.memberTrust = tls.trustManager();
+      X509ExtendedTrustManager accepted =
+          clients == null ? memberTrust : new EitherTrust(memberTrust, clients.trustManager());
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(tls.context(accepted)) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+              // Client certificates are optional: a token may identify the caller instead.
+              parameters.setWantClientAuth(true);
+            }
+          });
+      this.server = https;
+    } else {
+      this.memberTrust = null;
+      this.server = HttpServer.create(address, 64);
+    }
+    this.workers =
         Executors.newFixedThreadPool(
             8,
             r -> {
@@ -61,12 +139,8 @@ public final class HttpEndpoint implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    server.setExecutor(executor);
-    server.createContext("/steadfast/v1/requests", this::request);
-    server.createContext("/steadfast/v1/sessions/", this::session);
-    server.createContext("/steadfast/v1/primary", this::primary);
-    server.createContext("/steadfast/v1/status", this::status);
-    server.createContext("/steadfast/v1/checkpoint", this::checkpoint);
+    server.setExecutor(this::dispatch);
+    server.createContext("/", this::route);
     server.start();
   }
 
@@ -75,90 +149,374 @@ public final class HttpEndpoint implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private void request(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        reply(exchange, 405, text("use POST"));
-        return;
-      }
-      Request request;
-      try (InputStream body = exchange.getRequestBody()) {
-        request = WireFormat.decodeRequest(body.readAllBytes());
-      } catch (IOException | IllegalArgumentException e) {
-        reply(exchange, 400, text("unreadable request: " + e.getMessage()));
-        return;
-      }
+  /**
+   * Runs an exchange on a worker when a slot is free; otherwise on the server's own thread, where
+   * the handler answers 503 at once without reading the body.
+   */
+  private void dispatch(Runnable exchange) {
+    if (slots.tryAcquire()) {
       try {
-        Outcome outcome = node.submit(request).get(30, TimeUnit.SECONDS);
-        reply(exchange, 200, WireFormat.encodeOutcome(outcome));
-      } catch (ExecutionException e) {
-        refuse(exchange, e.getCause() == null ? e : e.getCause());
-      } catch (TimeoutException e) {
-        reply(exchange, 503, text("no outcome within 30 s"));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        reply(exchange, 503, text("interrupted"));
+        workers.execute(
+            () -> {
+              try {
+                exchange.run();
+              } finally {
+                slots.release();
+              }
+            });
+      } catch (RejectedExecutionException closing) {
+        slots.release();
       }
-    } catch (RuntimeException e) {
-      LOG.warn("{}: request failed", node.id(), e);
+      return;
+    }
+    OVERLOADED.set(true);
+    try {
+      exchange.run();
+    } finally {
+      OVERLOADED.remove();
     }
   }
 
-  private void session(HttpExchange exchange) throws IOException {
+  private void route(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String id = path.substring(path.lastIndexOf('/') + 1);
-      try {
-        String query = exchange.getRequestURI().getQuery();
-        SessionView view =
-            node.readSession(SessionId.of(id), query != null && query.contains("attach=true"));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-          out.writeByte(view.state().ordinal());
-          out.writeLong(view.lastSequence());
-          WireFormat.writeResumePoint(out, view.resumePoint());
-        }
-        reply(exchange, 200, bytes.toByteArray());
-      } catch (IllegalArgumentException e) {
-        reply(exchange, 400, text(e.getMessage()));
-      } catch (RuntimeException e) {
-        refuse(exchange, e);
+      if (OVERLOADED.get()) {
+        refuse(
+            exchange,
+            503,
+            "overloaded",
+            security.maxConcurrentRequestsValue() + " requests in progress; try again",
+            Map.of());
+        return;
       }
+      URI uri = exchange.getRequestURI();
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      String method = exchange.getRequestMethod();
+      if (!path.startsWith(PREFIX)) {
+        refuse(exchange, 404, "not_found", "no route " + path, Map.of());
+        return;
+      }
+      String rest = path.substring(PREFIX.length());
+      switch (rest) {
+        case "requests" -> {
+          if (allowed(exchange, method, "POST")) {
+            request(exchange);
+          }
+        }
+        case "primary" -> {
+          if (allowed(exchange, method, "GET")) {
+            primary(exchange);
+          }
+        }
+        case "status" -> {
+          if (allowed(exchange, method, "GET")) {
+            status(exchange);
+          }
+        }
+        case "checkpoint" -> {
+          if (allowed(exchange, method, "GET")) {
+            checkpoint(exchange);
+          }
+        }
+        default -> {
+          if (rest.startsWith("sessions/") && rest.indexOf('/', "sessions/".length()) < 0) {
+            if (allowed(exchange, method, "GET")) {
+              session(exchange, rest.substring("sessions/".length()));
+            }
+          } else {
+            refuse(exchange, 404, "not_found", "no route " + path, Map.of());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: request failed: {}", node.id(), e.toString());
+    }
+  }
+
+  private static boolean allowed(HttpExchange exchange, String method, String expected)
+      throws IOException {
+    if (expected.equals(method)) {
+      return true;
+    }
+    exchange.getResponseHeaders().add("Allow", expected);
+    refuse(
+        exchange,
+        405,
+        "method_not_allowed",
+        method + " not allowed; use " + expected,
+        Map.of("allow", expected));
+    return false;
+  }
+
+  private void request(HttpExchange exchange) throws IOException {
+    Caller caller = caller(exchange);
+    if (caller instanceof Anonymous anonymous) {
+      unauthenticated(exchange, anonymous.why());
+      return;
+    }
+    byte[] body = body(exchange);
+    if (body == null) {
+      return;
+    }
+    Request request;
+    try {
+      request = WireFormat.decodeRequest(body);
+    } catch (IOException | RuntimeException e) {
+      refuse(exchange, 400, "malformed", "unreadable request: " + e.getMessage(), Map.of());
+      return;
+    }
+    String owner = null;
+    if (caller instanceof User user) {
+      Principal principal = user.principal();
+      owner = principal.user();
+      if (request.kind() == Request.Kind.OPEN) {
+        Principal named = java.util.Objects.requireNonNull(request.principal());
+        if (!named.user().equals(owner)) {
+          refuse(
+              exchange,
+              403,
+              "not_authorized",
+              "authenticated as " + owner + " but the request opens a session for " + named.user(),
+              Map.of("user", owner, "what", "open as " + named.user(), "requiredRoles", List.of()));
+          return;
+        }
+        // The roles are the authenticator's, never the client's.
+        request =
+            Request.open(
+                request.session(), principal, java.util.Objects.requireNonNull(request.ttl()));
+      }
+    }
+    try {
+      Outcome outcome = node.submit(request, owner).get(30, TimeUnit.SECONDS);
+      reply(exchange, 200, "application/octet-stream", WireFormat.encodeOutcome(outcome));
+    } catch (ExecutionException e) {
+      refuse(exchange, e.getCause() == null ? e : e.getCause());
+    } catch (TimeoutException e) {
+      refuse(exchange, 503, "timeout", "no outcome within 30 s", Map.of());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      refuse(exchange, 503, "interrupted", "interrupted", Map.of());
+    }
+  }
+
+  private void session(HttpExchange exchange, String rawId) throws IOException {
+    Caller caller = caller(exchange);
+    if (caller instanceof Anonymous anonymous) {
+      unauthenticated(exchange, anonymous.why());
+      return;
+    }
+    SessionId id;
+    try {
+      id = SessionId.of(java.net.URLDecoder.decode(rawId, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 400, "malformed", "bad session id: " + e.getMessage(), Map.of());
+      return;
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    boolean attach = "attach=true".equals(query);
+    if (query != null && !attach && !"attach=false".equals(query)) {
+      refuse(exchange, 400, "malformed", "unknown query " + query, Map.of());
+      return;
+    }
+    String owner = caller instanceof User user && !isAdmin(user) ? user.principal().user() : null;
+    try {
+      SessionView view = node.readSession(id, attach, owner);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeByte(view.state().ordinal());
+        out.writeLong(view.lastSequence());
+        WireFormat.writeResumePoint(out, view.resumePoint());
+      }
+      reply(exchange, 200, "application/octet-stream", bytes.toByteArray());
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
     }
   }
 
   private void primary(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      boolean primary = node.isPrimary();
-      reply(
-          exchange, primary ? 200 : 503, text((primary ? "primary " : "not primary ") + node.id()));
-    }
+    boolean primary = node.isPrimary();
+    reply(
+        exchange,
+        primary ? 200 : 503,
+        "text/plain; charset=utf-8",
+        text((primary ? "primary " : "not primary ") + node.id()));
   }
 
   private void status(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      reply(exchange, 200, text(node.statusText()));
+    Caller caller = caller(exchange);
+    if (caller instanceof Anonymous anonymous) {
+      unauthenticated(exchange, anonymous.why());
+      return;
     }
+    reply(exchange, 200, "text/plain; charset=utf-8", text(node.statusText()));
   }
 
   private void checkpoint(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      java.util.Optional<java.nio.file.Path> newest = node.newestCheckpoint();
-      if (newest.isEmpty() || !java.nio.file.Files.exists(newest.get())) {
-        reply(exchange, 404, text("no checkpoint on " + node.id()));
-        return;
-      }
-      java.nio.file.Path file = newest.get();
-      try (InputStream in = java.nio.file.Files.newInputStream(file)) {
-        exchange
-            .getResponseHeaders()
-            .add(PeerCheckpoints.NAME_HEADER, file.getFileName().toString());
-        exchange.sendResponseHeaders(200, java.nio.file.Files.size(file));
-        try (OutputStream out = exchange.getResponseBody()) {
-          in.transferTo(out);
-        }
+    Caller caller = caller(exchange);
+    if (caller instanceof Anonymous anonymous) {
+      unauthenticated(exchange, anonymous.why());
+      return;
+    }
+    if (caller instanceof User user && !isAdmin(user)) {
+      refuse(
+          exchange,
+          403,
+          "not_authorized",
+          "checkpoints are served to members and admins only",
+          Map.of(
+              "user",
+              user.principal().user(),
+              "what",
+              "checkpoint",
+              "requiredRoles",
+              List.of(NodeSecurity.ADMIN_ROLE)));
+      return;
+    }
+    Optional<Path> newest = node.newestCheckpoint();
+    if (newest.isEmpty() || !Files.exists(newest.get())) {
+      refuse(exchange, 404, "no_checkpoint", "no checkpoint on " + node.id(), Map.of());
+      return;
+    }
+    Path file = newest.get();
+    try (InputStream in = Files.newInputStream(file)) {
+      exchange.getResponseHeaders().add(PeerCheckpoints.NAME_HEADER, file.getFileName().toString());
+      exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+      exchange.sendResponseHeaders(200, Files.size(file));
+      try (OutputStream out = exchange.getResponseBody()) {
+        in.transferTo(out);
       }
     }
+  }
+
+  private static boolean isAdmin(User user) {
+    return user.principal().hasRole(NodeSecurity.ADMIN_ROLE);
+  }
+
+  /** Who sent the exchange: a member, an authenticated user, trusted (insecure), or nobody. */
+  private Caller caller(HttpExchange exchange) {
+    List<X509Certificate> chain = clientChain(exchange);
+    if (!chain.isEmpty() && memberTrust != null) {
+      try {
+        X509Certificate[] array = chain.toArray(new X509Certificate[0]);
+        memberTrust.checkClientTrusted(array, array[0].getPublicKey().getAlgorithm());
+        return new Trusted("member " + chain.get(0).getSubjectX500Principal());
+      } catch (CertificateException notAMember) {
+        // a client certificate from the client authorities: the authenticator decides
+      }
+    }
+    if (security.isMemberSecret(
+        exchange.getRequestHeaders().getFirst(NodeSecurity.MEMBER_HEADER))) {
+      return new Trusted("member (secret)");
+    }
+    Authenticator authenticator = security.authenticatorOrNull();
+    if (authenticator == null) {
+      if (security.isInsecure()) {
+        return new Trusted("anyone (insecure)");
+      }
+      return new Anonymous(
+          new NotAuthenticatedException(
+              "node "
+                  + node.id()
+                  + " has no authenticator: remote session requests are refused (configure"
+                  + " security(...authenticator(...)))"));
+    }
+    Credentials credentials =
+        new Credentials(bearer(exchange), memberTrust == null ? List.of() : chain);
+    if (credentials.isEmpty()) {
+      return new Anonymous(
+          new NotAuthenticatedException(
+              "no credentials: send a bearer token or a client certificate"));
+    }
+    try {
+      Optional<Principal> principal = authenticator.authenticate(credentials);
+      if (principal.isPresent()) {
+        return new User(principal.get());
+      }
+      return new Anonymous(new NotAuthenticatedException("credentials not recognised"));
+    } catch (NotAuthenticatedException e) {
+      return new Anonymous(e);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: authenticator failed; refusing the request: {}", node.id(), e.toString());
+      return new Anonymous(new NotAuthenticatedException("authenticator failed"));
+    }
+  }
+
+  private static List<X509Certificate> clientChain(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https)) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : https.getSSLSession().getPeerCertificates()) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+      return chain;
+    } catch (SSLPeerUnverifiedException none) {
+      return List.of();
+    }
+  }
+
+  private static @Nullable String bearer(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return header.substring(7).trim();
+  }
+
+  /** The request body, or null after answering 413 when it exceeds the cap. */
+  private byte @Nullable [] body(HttpExchange exchange) throws IOException {
+    int cap = security.maxRequestBytesValue();
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null) {
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        refuse(exchange, 400, "malformed", "bad Content-Length " + declared, Map.of());
+        return null;
+      }
+      if (length > cap) {
+        tooLarge(exchange, cap);
+        return null;
+      }
+    }
+    InputStream in = exchange.getRequestBody();
+    byte[] bytes = in.readNBytes(cap + 1);
+    if (bytes.length > cap) {
+      tooLarge(exchange, cap);
+      return null;
+    }
+    return bytes;
+  }
+
+  /**
+   * Answers 413. The unread rest of the body (up to four times the cap, read into a small buffer
+   * and dropped) is consumed first, so that closing the connection does not reset it before the
+   * client has read the answer; a longer body is cut off.
+   */
+  private static void tooLarge(HttpExchange exchange, int cap) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      long left = 4L * cap;
+      byte[] sink = new byte[8192];
+      int read;
+      while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+        left -= read;
+      }
+    }
+    refuse(
+        exchange,
+        413,
+        "body_too_large",
+        "request body larger than " + cap + " bytes",
+        Map.of("maxBytes", cap));
+  }
+
+  private static void unauthenticated(HttpExchange exchange, NotAuthenticatedException why)
+      throws IOException {
+    exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+    refuse(exchange, 401, "not_authenticated", String.valueOf(why.getMessage()), Map.of());
   }
 
   private void refuse(HttpExchange exchange, Throwable cause) throws IOException {
@@ -166,31 +524,62 @@ public final class HttpEndpoint implements AutoCloseable {
       notPrimary
           .suggestedPrimary()
           .ifPresent(p -> exchange.getResponseHeaders().add(PRIMARY_HEADER, p.value()));
-      reply(exchange, 421, text(notPrimary.getMessage()));
+      refuse(exchange, 421, "not_primary", String.valueOf(notPrimary.getMessage()), Map.of());
     } else if (cause instanceof NotAuthorizedException refused) {
-      reply(
+      refuse(
           exchange,
           403,
-          text(
-              refused.user()
-                  + "\n"
-                  + refused.commandType()
-                  + "\n"
-                  + String.join(",", refused.requiredRoles())));
+          "not_authorized",
+          String.valueOf(refused.getMessage()),
+          Map.of(
+              "user",
+              refused.user(),
+              "what",
+              refused.commandType(),
+              "requiredRoles",
+              List.copyOf(new TreeSet<>(refused.requiredRoles()))));
+    } else if (cause instanceof UnknownSessionException unknown) {
+      refuse(
+          exchange,
+          404,
+          "unknown_session",
+          String.valueOf(unknown.getMessage()),
+          Map.of("session", unknown.session().value()));
+    } else if (cause instanceof SessionLimitException limit) {
+      refuse(
+          exchange,
+          409,
+          "session_limit",
+          String.valueOf(limit.getMessage()),
+          Map.of("session", limit.session().value()));
     } else if (cause instanceof MalformedCommandException malformed) {
-      reply(exchange, 400, text(malformed.getMessage()));
+      refuse(exchange, 400, "malformed", String.valueOf(malformed.getMessage()), Map.of());
     } else if (cause instanceof SteadfastException steadfast) {
-      reply(exchange, 503, text(steadfast.getMessage()));
+      refuse(exchange, 503, "unavailable", String.valueOf(steadfast.getMessage()), Map.of());
     } else {
-      reply(exchange, 503, text(String.valueOf(cause)));
+      refuse(exchange, 503, "unavailable", String.valueOf(cause), Map.of());
     }
   }
 
-  private static byte[] text(@Nullable String message) {
-    return (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
+  /** Answers a refusal as JSON naming the problem. */
+  static void refuse(
+      HttpExchange exchange, int status, String error, String message, Map<String, ?> fields)
+      throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("error", error);
+    body.put("message", message);
+    body.putAll(fields);
+    reply(exchange, status, "application/json", text(JSONObjectUtils.toJSONString(body)));
   }
 
-  private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
+  private static byte[] text(String message) {
+    return message.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void reply(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
@@ -202,6 +591,75 @@ public final class HttpEndpoint implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
+    workers.shutdownNow();
+  }
+
+  /** Trusts a client chain that either of two trust managers trusts. */
+  private static final class EitherTrust extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager first;
+    private final X509ExtendedTrustManager second;
+
+    EitherTrust(X509ExtendedTrustManager first, X509ExtendedTrustManager second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    private interface Check {
+      void check(X509ExtendedTrustManager trust) throws CertificateException;
+    }
+
+    private void either(Check check) throws CertificateException {
+      try {
+        check.check(first);
+      } catch (CertificateException e) {
+        check.check(second);
+      }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket s)
+        throws CertificateException {
+      either(t -> t.checkClientTrusted(chain, authType, s));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket s)
+        throws CertificateException {
+      either(t -> t.checkServerTrusted(chain, authType, s));
+    }
+
+    @Override
+    public void checkClientTrusted(
+        X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine e)
+        throws CertificateException {
+      either(t -> t.checkClientTrusted(chain, authType, e));
+    }
+
+    @Override
+    public void checkServerTrusted(
+        X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine e)
+        throws CertificateException {
+      either(t -> t.checkServerTrusted(chain, authType, e));
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      either(t -> t.checkClientTrusted(chain, authType));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      either(t -> t.checkServerTrusted(chain, authType));
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      Set<X509Certificate> issuers = new java.util.LinkedHashSet<>();
+      issuers.addAll(List.of(first.getAcceptedIssuers()));
+      issuers.addAll(List.of(second.getAcceptedIssuers()));
+      return issuers.toArray(new X509Certificate[0]);
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.steadfast.runtime.internal.journal.Request;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one seam through which the parts around a member reach its engine: session routing (local and
@@ -34,10 +35,30 @@ public interface NodeGateway<C, R> {
    * journaled; a failure after the request reached the journal is an {@code
    * IndeterminateOutcomeException}.
    */
-  CompletableFuture<Outcome> submit(Request request);
+  default CompletableFuture<Outcome> submit(Request request) {
+    return submit(request, null);
+  }
+
+  /**
+   * Journals one session request for {@code caller}: an authenticated remote user, who may use only
+   * sessions that belong to it, or null for a trusted caller (in-process code, a member). At the
+   * door, before anything is journaled, a command or close for a session never opened is refused
+   * ({@code UnknownSessionException}), as is one for another user's session ({@code
+   * NotAuthorizedException}), an open beyond the session bounds ({@code SessionLimitException}) and
+   * a command the session's principal may not submit.
+   */
+  CompletableFuture<Outcome> submit(Request request, @Nullable String caller);
 
   /** Reads a session's record linearizably on the primary; with {@code attach}, tells its app. */
-  SessionView readSession(SessionId session, boolean attach);
+  default SessionView readSession(SessionId session, boolean attach) {
+    return readSession(session, attach, null);
+  }
+
+  /**
+   * As {@link #readSession(SessionId, boolean)} for {@code caller} (see {@link #submit(Request,
+   * String)}): an open session of another user is refused with {@code NotAuthorizedException}.
+   */
+  SessionView readSession(SessionId session, boolean attach, @Nullable String caller);
 
   /** The member's status as text, for operators. */
   String statusText();

@@ -4,6 +4,7 @@ import io.steadfast.api.NodeId;
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
+import io.steadfast.runtime.internal.client.Access;
 import io.steadfast.runtime.internal.ratis.JournalFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +32,17 @@ public final class PeerCheckpoints {
   public static final String NAME_HEADER = "Steadfast-Checkpoint";
 
   private final Map<NodeId, URI> peers;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Access access;
+  private final HttpClient http;
 
-  public PeerCheckpoints(Map<NodeId, URI> peers) {
+  /**
+   * @param peers the other members' endpoints
+   * @param access how this member proves to them that it is a member
+   */
+  public PeerCheckpoints(Map<NodeId, URI> peers, Access access) {
     this.peers = Map.copyOf(peers);
+    this.access = access;
+    this.http = access.client(Duration.ofSeconds(2));
   }
 
   /**
@@ -88,13 +95,20 @@ public final class PeerCheckpoints {
     Path checkpoints = groupDirectory.resolve("sm");
     HttpResponse<InputStream> response =
         http.send(
-            HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/checkpoint"))
+            access
+                .sign(HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/checkpoint")))
                 .timeout(Duration.ofSeconds(60))
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       response.body().close();
+      if (response.statusCode() == 401 || response.statusCode() == 403) {
+        LOG.warn(
+            "peer {} refused to serve its checkpoint to this member ({})",
+            peer,
+            response.statusCode());
+      }
       return Optional.empty();
     }
     String name = response.headers().firstValue(NAME_HEADER).orElse("");

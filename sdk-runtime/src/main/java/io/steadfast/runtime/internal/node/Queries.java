@@ -90,6 +90,7 @@ public final class Queries {
                 out.writeByte(SessionView.State.OPEN.ordinal());
                 out.writeLong(record.get().lastSequence());
                 WireFormat.writeResumePoint(out, record.get().resumePoint());
+                WireFormat.writeString(out, record.get().principal().user());
               } else {
                 out.writeByte(
                     (core.sessions().isExpired(id)
@@ -98,6 +99,7 @@ public final class Queries {
                         .ordinal());
                 out.writeLong(0);
                 WireFormat.writeResumePoint(out, ResumePoint.start());
+                WireFormat.writeString(out, "");
               }
             });
       }
@@ -144,7 +146,8 @@ public final class Queries {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
       SessionView.State state = SessionView.State.values()[in.readByte()];
-      return new SessionView(state, in.readLong(), WireFormat.readResumePoint(in));
+      return new SessionView(
+          state, in.readLong(), WireFormat.readResumePoint(in), WireFormat.readString(in));
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable session reply", e);
     }

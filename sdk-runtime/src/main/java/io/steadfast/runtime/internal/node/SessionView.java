@@ -8,8 +8,10 @@ import io.steadfast.api.session.ResumePoint;
  * @param state whether the session is open, expired or unknown
  * @param lastSequence its last applied request number
  * @param resumePoint where its user was working
+ * @param owner the user the session belongs to; empty unless open (never sent to remote clients,
+ *     which are that user)
  */
-public record SessionView(State state, long lastSequence, ResumePoint resumePoint) {
+public record SessionView(State state, long lastSequence, ResumePoint resumePoint, String owner) {
 
   public enum State {
     OPEN,

@@ -4,6 +4,7 @@ import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
+import io.steadfast.runtime.security.TlsFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -73,9 +76,16 @@ public final class RatisEngine implements AutoCloseable {
   private final AtomicLong callIds = new AtomicLong();
   private final Duration requestTimeout;
   private final RaftProperties clientProperties;
+  private final Parameters parameters;
   private volatile @Nullable RaftClient peerClient;
 
-  private RatisEngine(NodeId nodeId, RaftGroup group, RaftServer server, Duration requestTimeout) {
+  private RatisEngine(
+      NodeId nodeId,
+      RaftGroup group,
+      RaftServer server,
+      Duration requestTimeout,
+      Parameters parameters) {
+    this.parameters = parameters;
     this.clientProperties = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(clientProperties, millis(requestTimeout));
     this.nodeId = nodeId;
@@ -99,6 +109,7 @@ public final class RatisEngine implements AutoCloseable {
    * Builds and starts the server.
    *
    * @param peers every member's address, this node's included
+   * @param tls the member's TLS files: Raft runs over mutual TLS with them; null for plain
    * @return the running engine
    */
   public static RatisEngine start(
@@ -107,6 +118,7 @@ public final class RatisEngine implements AutoCloseable {
       Map<NodeId, InetSocketAddress> peers,
       Path storage,
       EngineSettings settings,
+      @Nullable TlsFiles tls,
       StateMachineAdapter<?, ?> stateMachine)
       throws IOException {
     InetSocketAddress own = java.util.Objects.requireNonNull(peers.get(nodeId), "own address");
@@ -164,8 +176,18 @@ public final class RatisEngine implements AutoCloseable {
             .toList();
     RaftGroup group = RaftGroup.valueOf(groupId(cluster), raftPeers);
     boolean existing = hasJournal(storage, cluster);
+    // Mutual TLS between members: each side presents its certificate and accepts only one its
+    // trusted authority issued, for Raft traffic and for the peer client that asks for health.
+    Parameters parameters = new Parameters();
+    if (tls != null) {
+      GrpcConfigKeys.TLS.setConf(
+          parameters,
+          new GrpcTlsConfig(
+              java.util.Objects.requireNonNull(tls.keyManager()), tls.trustManager(), true));
+    }
     RaftServer server =
         RaftServer.newBuilder()
+            .setParameters(parameters)
             .setServerId(RaftPeerId.valueOf(nodeId.value()))
             .setGroup(group)
             .setStateMachine(stateMachine)
@@ -179,7 +201,7 @@ public final class RatisEngine implements AutoCloseable {
       server.close();
       throw e;
     }
-    return new RatisEngine(nodeId, group, server, settings.requestTimeout());
+    return new RatisEngine(nodeId, group, server, settings.requestTimeout(), parameters);
   }
 
   /** Whether the storage under {@code storage} already holds this cluster's journal. */
@@ -266,6 +288,7 @@ public final class RatisEngine implements AutoCloseable {
               RaftClient.newBuilder()
                   .setRaftGroup(group)
                   .setProperties(clientProperties)
+                  .setParameters(parameters)
                   .setRetryPolicy(RetryPolicies.noRetry())
                   .build();
           peerClient = client;

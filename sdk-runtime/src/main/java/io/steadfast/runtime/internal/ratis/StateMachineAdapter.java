@@ -11,6 +11,7 @@ import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
+import io.steadfast.runtime.internal.journal.Authorizer;
 import io.steadfast.runtime.internal.journal.ExitPointClock;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
@@ -117,6 +118,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private volatile CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
 
   private @Nullable ExecutorService checkpointThread;
+  private final Authorizer authorizer;
   private volatile Function<byte[], byte[]> peerHandler =
       request -> {
         throw new IllegalStateException("no peer handler");
@@ -133,19 +135,22 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * @param hooks where engine events go
    * @param checkpointEvery commands between automatic checkpoints (an entry without commands counts
    *     one)
+   * @param authorizer the rules every core of this node enforces
    */
   public StateMachineAdapter(
       NodeId nodeId,
       Supplier<ResilientApplication<C, R>> applications,
       CommandCodec<C, R> codec,
       NodeHooks hooks,
-      long checkpointEvery) {
+      long checkpointEvery,
+      Authorizer authorizer) {
+    this.authorizer = authorizer;
     this.nodeId = nodeId;
     this.checkpointEvery = checkpointEvery;
     this.applications = applications;
     this.codec = codec;
     this.hooks = hooks;
-    this.core = new ReplicatedCore<>(applications.get(), codec);
+    this.core = new ReplicatedCore<>(applications.get(), codec, authorizer);
     this.checkpointClock =
         new ExitPointClock("checkpoint", core.application().budgets().checkpoint());
     this.restoreClock = new ExitPointClock("restore", core.application().budgets().restore());
@@ -340,7 +345,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    */
   ReplicatedCore<C, R> restore(Path file) throws IOException {
     ResilientApplication<C, R> application = applications.get();
-    ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec);
+    ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec, authorizer);
     long started = System.nanoTime();
     try (CheckpointFile.Opened opened =
         CheckpointFile.open(file, application.checkpointVersion())) {

@@ -201,14 +201,14 @@ public final class SessionTable {
     deadlines.clear();
     ended.clear();
     endings.clear();
-    int count = WireFormat.count(in.readInt());
+    int count = WireFormat.count(in);
     for (int i = 0; i < count; i++) {
       SessionId id = SessionId.of(WireFormat.readString(in));
       SessionRecord record = readRecord(in, layout);
       open.put(id, record);
       deadlines.add(new Deadline(record.expiresAtMillis(), id));
     }
-    int tombstones = WireFormat.count(in.readInt());
+    int tombstones = WireFormat.count(in);
     for (int i = 0; i < tombstones; i++) {
       SessionId id = SessionId.of(WireFormat.readString(in));
       Tombstone tombstone;

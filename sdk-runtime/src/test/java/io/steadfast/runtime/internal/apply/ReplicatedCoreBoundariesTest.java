@@ -14,6 +14,7 @@ import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.journal.Authorizer;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
@@ -108,7 +109,8 @@ class ReplicatedCoreBoundariesTest {
   }
 
   private final Probe probe = new Probe();
-  private final ReplicatedCore<String, String> core = new ReplicatedCore<>(probe, new TextCodec());
+  private final ReplicatedCore<String, String> core =
+      new ReplicatedCore<>(probe, new TextCodec(), new Authorizer(true));
 
   private Outcome one(long time, Request request) {
     return core.apply(new JournalEntry.Batch(time, List.of(request)), 2).get(0);
@@ -249,7 +251,8 @@ class ReplicatedCoreBoundariesTest {
   void rejectionMessage_reachesTheCaller_butNotTheReplicatedState() throws IOException {
     one(1000, open(Duration.ofMinutes(1)));
     Outcome live = one(1001, command(1, "reject"));
-    ReplicatedCore<String, String> other = new ReplicatedCore<>(new Probe(), new TextCodec());
+    ReplicatedCore<String, String> other =
+        new ReplicatedCore<>(new Probe(), new TextCodec(), new Authorizer(true));
     other.apply(new JournalEntry.Batch(1000, List.of(open(Duration.ofMinutes(1)))), 2);
     other.apply(new JournalEntry.Batch(1001, List.of(command(1, "reject"))), 2);
 
@@ -340,7 +343,8 @@ class ReplicatedCoreBoundariesTest {
       WireFormat.writeString(out, "gone");
       out.writeLong(900);
     }
-    ReplicatedCore<String, String> restored = new ReplicatedCore<>(new Probe(), new TextCodec());
+    ReplicatedCore<String, String> restored =
+        new ReplicatedCore<>(new Probe(), new TextCodec(), new Authorizer(true));
     restored.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 1);
 
     assertThat(restored.sessions().get(S))

@@ -8,9 +8,11 @@ import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.Position;
+import io.steadfast.api.session.NotAuthenticatedException;
 import io.steadfast.api.session.NotAuthorizedException;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
+import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
@@ -70,7 +72,7 @@ class RemoteRoutingTest {
   }
 
   private RemoteRouting<Object, Object> routing() {
-    return new RemoteRouting<>(members, Duration.ofSeconds(2));
+    return new RemoteRouting<>(members, Duration.ofSeconds(2), Access.plain());
   }
 
   private static Throwable failure(RemoteRouting<Object, Object> routing) throws Exception {
@@ -112,7 +114,12 @@ class RemoteRoutingTest {
 
   @Test
   void refusals_becomeTypedExceptions() throws Exception {
-    member("n1", 403, "mallory\nDeposit\nclerk,teller".getBytes(StandardCharsets.UTF_8));
+    member(
+        "n1",
+        403,
+        ("{\"status\":403,\"error\":\"not_authorized\",\"message\":\"no\","
+                + "\"user\":\"mallory\",\"what\":\"Deposit\",\"requiredRoles\":[\"clerk\",\"teller\"]}")
+            .getBytes(StandardCharsets.UTF_8));
     assertThat(failure(routing()))
         .isInstanceOfSatisfying(
             NotAuthorizedException.class,
@@ -125,6 +132,28 @@ class RemoteRoutingTest {
     members.clear();
     member("n1", 400, "unreadable request".getBytes(StandardCharsets.UTF_8));
     assertThat(failure(routing())).isInstanceOf(MalformedCommandException.class);
+    stop();
+    servers.clear();
+    members.clear();
+    member(
+        "n1",
+        401,
+        "{\"status\":401,\"error\":\"not_authenticated\",\"message\":\"no credentials\"}"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(failure(routing()))
+        .isInstanceOf(NotAuthenticatedException.class)
+        .hasMessageContaining("no credentials");
+    stop();
+    servers.clear();
+    members.clear();
+    member(
+        "n1",
+        404,
+        "{\"status\":404,\"error\":\"unknown_session\",\"message\":\"x\",\"session\":\"s-9\"}"
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(failure(routing()))
+        .isInstanceOfSatisfying(
+            UnknownSessionException.class, e -> assertThat(e.session().value()).isEqualTo("s-9"));
   }
 
   @Test
