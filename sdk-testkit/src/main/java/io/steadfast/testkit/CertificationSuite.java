@@ -365,6 +365,13 @@ public abstract class CertificationSuite<C, R> {
   }
 
   @Test
+  @Order(48)
+  @DisplayName("AZ-1 commands refused to a principal without roles")
+  public final void AZ1_authorization() {
+    certify("AZ-1");
+  }
+
+  @Test
   @Order(50)
   @DisplayName("RS-1 exactly once")
   public final void RS1_exactlyOnce() {

@@ -258,6 +258,45 @@ final class ClusterChecks {
         .with(coverage);
   }
 
+  /** AZ-1: a principal without roles is refused every state-changing command type. */
+  static CheckOutcome authorization(Evidence<?, ?> evidence) {
+    History<?, ?> history = evidence.history();
+    Coverage coverage = new Coverage();
+    List<String> problems = new ArrayList<>();
+    List<String> inconclusive = new ArrayList<>();
+    boolean quiet = true;
+    for (History.AuthorizationProbe probe : history.authorizationProbes) {
+      coverage.add("refusedTypes", probe.refused.size());
+      problems.addAll(probe.violations);
+      inconclusive.addAll(probe.inconclusive);
+      quiet &= probe.quiet;
+    }
+    if (!problems.isEmpty() && quiet) {
+      return CheckOutcome.fail(
+              "a principal without roles got a command past authorization",
+              Evidence.lines(problems))
+          .with(coverage);
+    }
+    if (!problems.isEmpty()) {
+      return CheckOutcome.unknown(
+              "the replicas were not caught up when the probe ran: " + problems.get(0))
+          .with(coverage);
+    }
+    if (coverage.get("refusedTypes") == 0) {
+      return unknown(
+          history,
+          inconclusive.isEmpty()
+              ? "no state-changing command type was tried"
+              : "no refusal was conclusive: " + inconclusive.get(0),
+          coverage);
+    }
+    return CheckOutcome.pass(
+            coverage.get("refusedTypes")
+                + " command types refused to a principal without roles before journaling"
+                + (inconclusive.isEmpty() ? "" : "; inconclusive: " + inconclusive))
+        .with(coverage);
+  }
+
   /** RL-5: a node behind the purged journal installs a checkpoint and matches the primary. */
   static CheckOutcome rejoin(Evidence<?, ?> evidence) {
     History<?, ?> history = evidence.history();

@@ -143,8 +143,18 @@ public final class ClusterRules {
                   + " expired session's next request is refused")
           .dependingOn(PURE);
 
+  /** Authorization. */
+  public static final Rule AZ1 =
+      Rule.of(
+              "AZ-1",
+              Level.CLUSTER_PROVEN,
+              "a principal without roles is refused every command type that changes state, before"
+                  + " anything is journaled")
+          .dependingOn(PURE)
+          .waivedBy(io.steadfast.testkit.rule.Capability.OPEN_TO_EVERY_USER);
+
   private static final List<Rule> RULES =
-      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4);
+      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4, AZ1);
 
   private ClusterRules() {}
 
@@ -168,7 +178,8 @@ public final class ClusterRules {
         check(RS1, shared, SessionChecks::exactlyOnce),
         check(RS2, shared, SessionChecks::resumeAtPosition),
         check(RS3, shared, SessionChecks::positions),
-        check(RS4, shared, SessionChecks::expiry));
+        check(RS4, shared, SessionChecks::expiry),
+        check(AZ1, shared, ClusterChecks::authorization));
   }
 
   /** The scenario, run once for all checks of one suite. */

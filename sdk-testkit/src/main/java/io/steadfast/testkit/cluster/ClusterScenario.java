@@ -68,6 +68,7 @@ final class ClusterScenario<C, R> {
     injectors.put(FaultSchedule.Kind.LAG_AND_REJOIN, new RejoinInjector<>(stage));
     injectors.put(FaultSchedule.Kind.EXPIRE_SESSION, expiry);
     injectors.put(FaultSchedule.Kind.WRITE_TO_BACKUPS, new BackupWriteProbe<>(stage));
+    injectors.put(FaultSchedule.Kind.AUTHORIZE_OUTSIDER, new AuthorizationProbe<>(stage));
     Convergence<C, R> convergence = new Convergence<>(stage);
     PositionSampler<C, R> positions = new PositionSampler<>(stage);
     history.event("start a 3-node cluster; " + history.schedule);

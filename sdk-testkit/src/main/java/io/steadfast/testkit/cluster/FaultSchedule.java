@@ -37,7 +37,9 @@ record FaultSchedule(long seed, List<Fault> faults) {
     /** A session with a short time-to-live is left idle until the cluster expires it. */
     EXPIRE_SESSION,
     /** Every backup is asked to open a session and to answer a query. */
-    WRITE_TO_BACKUPS
+    WRITE_TO_BACKUPS,
+    /** A principal with no roles sends one command of each type. */
+    AUTHORIZE_OUTSIDER
   }
 
   /**
@@ -67,7 +69,7 @@ record FaultSchedule(long seed, List<Fault> faults) {
   }
 
   /**
-   * The schedule for {@code seed}: 8 faults at the default depth, 26 in a deep run, with larger
+   * The schedule for {@code seed}: 9 faults at the default depth, 27 in a deep run, with larger
    * gaps between them (25 to 74 acknowledged commands, deep 120 to 359).
    */
   static FaultSchedule generate(long seed, boolean deep) {
@@ -97,6 +99,8 @@ record FaultSchedule(long seed, List<Fault> faults) {
       }
     }
     kinds.add(random.nextInt(lastCrash + 1), Kind.EXPIRE_SESSION);
+    // Last, so that the load has submitted every command type it will.
+    kinds.add(Kind.AUTHORIZE_OUTSIDER);
     List<Fault> faults = new ArrayList<>();
     int gap = deep ? 120 : 25;
     for (Kind kind : kinds) {

@@ -102,6 +102,14 @@ final class History<C, R> {
     boolean quiet;
   }
 
+  /** Commands sent by a principal with no roles (AZ-1). */
+  static final class AuthorizationProbe {
+    final List<String> refused = new ArrayList<>();
+    final List<String> violations = new ArrayList<>();
+    final List<String> inconclusive = new ArrayList<>();
+    boolean quiet;
+  }
+
   /** The node left behind until it had to install a checkpoint (RL-5). */
   static final class Rejoin {
     String node = "";
@@ -125,6 +133,7 @@ final class History<C, R> {
   final List<Restart> restarts = new ArrayList<>();
   final Expiry expiry = new Expiry();
   final List<BackupProbe> backupProbes = new ArrayList<>();
+  final List<AuthorizationProbe> authorizationProbes = new ArrayList<>();
   final List<Rejoin> rejoins = new ArrayList<>();
   final List<QuietResend> quietResends = new ArrayList<>();
 

@@ -15,7 +15,12 @@ public enum Capability {
    * The application has no effects outside its state (no outbox, no calls out). Waives the cluster
    * rule on effects leaving through an outbox.
    */
-  NO_EXTERNAL_EFFECTS("no external effects");
+  NO_EXTERNAL_EFFECTS("no external effects"),
+  /**
+   * Every command type is open to every user ({@code @PermitAll}, or the node builder's {@code
+   * permitUnannotatedCommands()}). Waives AZ-1 (commands refused to a principal without roles).
+   */
+  OPEN_TO_EVERY_USER("every command is open to every user");
 
   private final String declaration;
 

@@ -94,7 +94,7 @@ class CoverageAndWaiverTest {
   static final class DepositsOnly implements Workload<LedgerCommand, Receipt> {
     @Override
     public Principal principal(int user) {
-      return Principal.of("saver-" + user);
+      return Principal.of("saver-" + user, "teller");
     }
 
     @Override

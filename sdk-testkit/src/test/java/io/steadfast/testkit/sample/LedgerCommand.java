@@ -1,6 +1,9 @@
 package io.steadfast.testkit.sample;
 
-/** What a teller can do to the ledger. Amounts are in cents. */
+import javax.annotation.security.RolesAllowed;
+
+/** What a teller can do to the ledger. Amounts are in cents. Tellers only. */
+@RolesAllowed("teller")
 public sealed interface LedgerCommand {
 
   /** The account the command is about (the debited one for a transfer). */

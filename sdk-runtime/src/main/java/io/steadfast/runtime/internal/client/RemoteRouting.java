@@ -13,6 +13,7 @@ import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.node.Access;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import io.steadfast.runtime.internal.node.SessionView;
 import java.io.ByteArrayInputStream;

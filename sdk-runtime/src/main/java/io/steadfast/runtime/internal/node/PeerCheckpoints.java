@@ -4,7 +4,6 @@ import io.steadfast.api.NodeId;
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
-import io.steadfast.runtime.internal.client.Access;
 import io.steadfast.runtime.internal.ratis.JournalFiles;
 import java.io.IOException;
 import java.io.InputStream;

@@ -16,6 +16,7 @@ import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.node.Access;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.steadfast.runtime.internal.client;
+package io.steadfast.runtime.internal.node;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
