@@ -228,9 +228,21 @@ public final class JwtAuthenticator implements Authenticator {
       throw new GeneralSecurityException("holds no key");
     }
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSKeySelector(
-        new JWSVerificationKeySelector<>(
-            ALGORITHMS, new ImmutableJWKSet<>(new JWKSet(publicKeys))));
+    if (jwks) {
+      // The token's kid and algorithm pick among the set's keys.
+      processor.setJWSKeySelector(
+          new JWSVerificationKeySelector<>(
+              ALGORITHMS, new ImmutableJWKSet<>(new JWKSet(publicKeys))));
+    } else {
+      // One key, whatever kid the token names; the algorithm must fit the key's type.
+      JWK only = publicKeys.get(0);
+      java.security.Key key =
+          only instanceof RSAKey rsa ? rsa.toRSAPublicKey() : ((ECKey) only).toECPublicKey();
+      Set<JWSAlgorithm> fitting =
+          Set.copyOf(only instanceof RSAKey ? JWSAlgorithm.Family.RSA : JWSAlgorithm.Family.EC);
+      processor.setJWSKeySelector(
+          (header, context) -> fitting.contains(header.getAlgorithm()) ? List.of(key) : List.of());
+    }
     JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
     if (issuer != null) {
       exact.issuer(issuer);

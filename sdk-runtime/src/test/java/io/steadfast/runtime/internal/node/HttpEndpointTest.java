@@ -1,0 +1,189 @@
+package io.steadfast.runtime.internal.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.SessionId;
+import io.steadfast.runtime.internal.journal.Outcome;
+import io.steadfast.runtime.internal.journal.Request;
+import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.security.NodeSecurity;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+/** The endpoint against a mocked gateway: who the caller is, what reaches the node, the bounds. */
+class HttpEndpointTest {
+
+  private static final Request OPEN =
+      Request.open(
+          SessionId.of("s-1"), Principal.of("alice", "admin", "clerk"), Duration.ofMinutes(1));
+  private static final Request COMMAND = Request.command(SessionId.of("s-1"), 1, new byte[] {1});
+
+  @SuppressWarnings("unchecked")
+  private final NodeGateway<Object, Object> node = mock(NodeGateway.class);
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpEndpoint endpoint;
+
+  private URI start(NodeSecurity security) throws Exception {
+    when(node.id()).thenReturn(NodeId.of("n1"));
+    endpoint =
+        new HttpEndpoint(
+            node, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), security);
+    return URI.create("http://127.0.0.1:" + endpoint.port());
+  }
+
+  @AfterEach
+  void stop() {
+    if (endpoint != null) {
+      endpoint.close();
+    }
+  }
+
+  private HttpResponse<String> post(URI base, Request request, String token) throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void withoutAuthenticator_sessionRequestsAre401_andNothingReachesTheNode() throws Exception {
+    URI base = start(NodeSecurity.loopback());
+    HttpResponse<String> response = post(base, OPEN, null);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(response.body()).contains("no authenticator");
+    verify(node, never()).submit(any(), any());
+  }
+
+  @Test
+  void authenticatedUser_opensWithTheAuthenticatorsRoles_andCommandsCarryTheOwner()
+      throws Exception {
+    when(node.submit(any(), any()))
+        .thenReturn(CompletableFuture.completedFuture(Outcome.unknownSession()));
+    URI base =
+        start(
+            NodeSecurity.loopback()
+                .authenticator(
+                    credentials ->
+                        credentials
+                            .bearerToken()
+                            .filter("alice-token"::equals)
+                            .map(t -> Principal.of("alice", "clerk"))));
+    assertThat(post(base, OPEN, "alice-token").statusCode()).isEqualTo(200);
+    ArgumentCaptor<Request> opened = ArgumentCaptor.forClass(Request.class);
+    verify(node).submit(opened.capture(), eq("alice"));
+    assertThat(opened.getValue().principal()).isEqualTo(Principal.of("alice", "clerk"));
+
+    assertThat(post(base, COMMAND, "alice-token").statusCode()).isEqualTo(200);
+    verify(node)
+        .submit(
+            org.mockito.ArgumentMatchers.argThat(
+                r -> r != null && r.kind() == Request.Kind.COMMAND),
+            eq("alice"));
+    assertThat(post(base, COMMAND, "forged").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void memberSecret_makesATrustedCaller() throws Exception {
+    when(node.submit(any(), any()))
+        .thenReturn(CompletableFuture.completedFuture(Outcome.unknownSession()));
+    String secret = "0123456789abcdef0123456789abcdef";
+    URI base = start(NodeSecurity.loopback().memberSecret(secret));
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests"))
+                .header(NodeSecurity.MEMBER_HEADER, secret)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(OPEN)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    // A member acts for the principal the request names; no owner is checked.
+    verify(node).submit(eq(OPEN), isNull());
+  }
+
+  @Test
+  void requestsBeyondTheConcurrencyCap_are503AtOnce() throws Exception {
+    CompletableFuture<Outcome> never = new CompletableFuture<>();
+    when(node.submit(any(), any())).thenReturn(never);
+    URI base = start(NodeSecurity.loopback().insecure().maxConcurrentRequests(1));
+    CompletableFuture<HttpResponse<String>> holding =
+        http.sendAsync(
+            HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(OPEN)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    io.steadfast.runtime.testapp.Await.until(
+        "the first request to reach the node",
+        Duration.ofSeconds(5),
+        () -> {
+          try {
+            verify(node).submit(any(), any());
+            return true;
+          } catch (AssertionError notYet) {
+            return false;
+          }
+        });
+    HttpResponse<String> second = post(base, OPEN, null);
+    assertThat(second.statusCode()).isEqualTo(503);
+    assertThat(second.body()).contains("\"error\":\"overloaded\"");
+    never.complete(Outcome.unknownSession());
+    assertThat(holding.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void checkpoint_isRefusedToAUserWithoutTheAdminRole_andServedToAnAdmin() throws Exception {
+    when(node.newestCheckpoint()).thenReturn(Optional.empty());
+    URI base =
+        start(
+            NodeSecurity.loopback()
+                .authenticator(
+                    credentials ->
+                        credentials
+                            .bearerToken()
+                            .map(
+                                t ->
+                                    t.equals("admin")
+                                        ? Principal.of("ops", NodeSecurity.ADMIN_ROLE)
+                                        : Principal.of("alice", "clerk"))));
+    HttpResponse<String> user =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/steadfast/v1/checkpoint"))
+                .header("Authorization", "Bearer alice")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(user.statusCode()).isEqualTo(403);
+    assertThat(user.body()).contains(NodeSecurity.ADMIN_ROLE);
+    HttpResponse<String> admin =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/steadfast/v1/checkpoint"))
+                .header("Authorization", "Bearer admin")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(admin.statusCode()).isEqualTo(404);
+    assertThat(admin.body()).contains("no_checkpoint");
+  }
+}
