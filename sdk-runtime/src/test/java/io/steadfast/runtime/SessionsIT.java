@@ -22,20 +22,32 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Exactly-once and resume-at-position across failovers, switchovers, restarts and expiry. */
+/**
+ * Exactly-once and resume-at-position across failovers, switchovers, restarts and expiry.
+ *
+ * <p>CI runs {@value #DEFAULT_KILLS} kills and {@value #DEFAULT_SWITCHOVERS} switchovers; the long
+ * run: {@code ./mvnw -B -pl sdk-runtime verify -Dit.test=SessionsIT -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dsteadfast.sessions.kills=50
+ * -Dsteadfast.sessions.switchovers=20 -Dsteadfast.seed=N}.
+ */
 class SessionsIT {
 
   private static final long SEED = Long.getLong("steadfast.seed", 20261122L);
+  private static final int DEFAULT_KILLS = 15;
+  private static final int DEFAULT_SWITCHOVERS = 8;
+  private static final int KILLS = Integer.getInteger("steadfast.sessions.kills", DEFAULT_KILLS);
+  private static final int SWITCHOVERS =
+      Integer.getInteger("steadfast.sessions.switchovers", DEFAULT_SWITCHOVERS);
 
   @Test
-  void twentySessions_fiftySeededKills_exactlyOnceAndResumeAtPosition() throws Exception {
+  void twentySessions_seededKills_exactlyOnceAndResumeAtPosition() throws Exception {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SplittableRandom random = new SplittableRandom(SEED);
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
             ClusterTestSupport.ledgerCluster(changes).checkpointEvery(300).start();
         LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
       long lastEpoch = 0;
-      for (int kill = 1; kill <= 50; kill++) {
+      for (int kill = 1; kill <= KILLS; kill++) {
         long before = load.acknowledged.size();
         int gap = random.nextInt(1, 60);
         await(
@@ -79,12 +91,12 @@ class SessionsIT {
           Duration.ofSeconds(30),
           () -> load.acknowledged.size() > after + 40);
       load.stop();
-      checkHistory(cluster, load, "seed " + SEED + ", 50 kills");
+      checkHistory(cluster, load, "seed " + SEED + ", " + KILLS + " kills");
     }
   }
 
   @Test
-  void twentySessions_twentySwitchovers_exactlyOnceAndResumeAtPosition() throws Exception {
+  void twentySessions_switchovers_exactlyOnceAndResumeAtPosition() throws Exception {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SplittableRandom random = new SplittableRandom(SEED + 1);
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
@@ -92,7 +104,7 @@ class SessionsIT {
         LedgerLoad load = new LedgerLoad(cluster.client(), 20, Long.MAX_VALUE)) {
       List<NodeId> ids = List.copyOf(cluster.ids());
       int clean = 0;
-      for (int round = 1; round <= 20; round++) {
+      for (int round = 1; round <= SWITCHOVERS; round++) {
         long before = load.acknowledged.size();
         int gap = random.nextInt(1, 60);
         await(
@@ -163,10 +175,10 @@ class SessionsIT {
         }
       }
       load.stop();
-      checkHistory(cluster, load, "seed " + (SEED + 1) + ", 20 switchovers");
+      checkHistory(cluster, load, "seed " + (SEED + 1) + ", " + SWITCHOVERS + " switchovers");
       assertThat(clean)
           .as("switchovers completed by the transfer's own election")
-          .isGreaterThanOrEqualTo(10);
+          .isGreaterThanOrEqualTo(SWITCHOVERS / 2);
     }
   }
 
