@@ -185,9 +185,12 @@ class InputFuzzTest {
           // a length or count field set to a huge or negative value
           int at = random.nextInt(bytes.length);
           int value =
-              random.nextBoolean()
-                  ? Integer.MAX_VALUE - random.nextInt(16)
-                  : -random.nextInt(1, 16);
+              switch (random.nextInt(3)) {
+                case 0 -> Integer.MAX_VALUE - random.nextInt(16);
+                case 1 -> -random.nextInt(1, 16);
+                // within the format's bounds, far beyond the bytes present
+                default -> random.nextInt(1024, 1 << 20);
+              };
           for (int b = 0; b < 4 && at + b < bytes.length; b++) {
             bytes[at + b] = (byte) (value >>> (24 - 8 * b));
           }
