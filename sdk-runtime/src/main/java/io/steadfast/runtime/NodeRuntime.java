@@ -322,8 +322,63 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   }
 
   @Override
-  public String statusText() {
-    return status().toString();
+  public Map<String, @Nullable Object> statusFields() {
+    NodeStatus status = status();
+    Map<String, @Nullable Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("node", id.value());
+    fields.put("role", status.role().name());
+    fields.put("epoch", status.epoch());
+    fields.put("primary", status.primary().map(NodeId::value).orElse(null));
+    fields.put("ready", isReady());
+    fields.put("appliedPosition", status.appliedPosition().toString());
+    fields.put("appliedIndex", status.appliedIndex());
+    fields.put("commitIndex", status.commitIndex());
+    fields.put("applyLag", status.applyLag());
+    fields.put("journalStartIndex", status.journalStartIndex());
+    fields.put("lastCheckpointIndex", status.lastCheckpointIndex());
+    fields.put("openSessions", status.openSessions());
+    fields.put("health", status.health().status().name());
+    fields.put("healthDetail", status.health().detail());
+    fields.put("exitPointOverruns", status.overruns());
+    fields.put("applicationFaults", status.applicationFaults());
+    fields.put("skippedEntries", status.skippedEntries());
+    fields.put("recoveredFrom", status.recoveredFrom().orElse(null));
+    fields.put(
+        "millisSinceLastContact", status.sinceLastContact().map(Duration::toMillis).orElse(null));
+    return fields;
+  }
+
+  @Override
+  public Map<String, @Nullable Object> digest() {
+    StateDigest digest = new NodeAudit<>(id, stateMachine).digest();
+    Map<String, @Nullable Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("node", id.value());
+    fields.put("position", digest.position().toString());
+    fields.put("journalIndex", digest.journalIndex());
+    fields.put("sha256", digest.sha256());
+    return fields;
+  }
+
+  @Override
+  public boolean isReady() {
+    if (stopped || engine == null) {
+      return false;
+    }
+    if (isPrimary()) {
+      return true;
+    }
+    NodeStatus status = status();
+    return status.role() == Role.BACKUP
+        && status.primary().isPresent()
+        && status.commitIndex() >= 0
+        && status.commitIndex() - status.appliedIndex() <= CAUGHT_UP_ENTRIES;
+  }
+
+  @Override
+  public boolean isHealthyBackup() {
+    return !isPrimary()
+        && isReady()
+        && currentHealth().status() == io.steadfast.api.Health.Status.UP;
   }
 
   /** This node's status. */

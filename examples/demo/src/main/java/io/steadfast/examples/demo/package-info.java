@@ -4,9 +4,9 @@
  *
  * <p>{@link io.steadfast.examples.demo.Demo} is the entry point. {@code Drill} runs the timeline
  * and the checks every application shares; {@code MortgageDemo} and {@code CollectionDemo} plug in
- * their users and their own checks through {@code Scenario} and {@code Script}. {@link
- * io.steadfast.examples.demo.MortgageNode} runs one member of a mortgage cluster as a process of
- * its own, for a cluster across machines.
+ * their users and their own checks through {@code Scenario} and {@code Script}. A member as a
+ * process of its own is {@code MortgageServer} or {@code CollectionServer} in the examples (see
+ * docs/operations.md).
  */
 @NullMarked
 package io.steadfast.examples.demo;

@@ -67,7 +67,11 @@ import org.slf4j.LoggerFactory;
  *       or an admin only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
  *       all, for load balancers' health checks.
- *   <li>{@code GET /steadfast/v1/status}: the node's status as text; any authenticated caller.
+ *   <li>{@code GET /steadfast/v1/status}: the node's status as JSON; any authenticated caller.
+ *       {@code ?digest=true} answers the fingerprint of the whole state instead (expensive).
+ *   <li>{@code GET /steadfast/v1/health/live}, {@code /health/ready}, {@code /replica}: 200 or 503,
+ *       open to all: the process serves; the member is the primary or a caught-up backup that knows
+ *       the primary; the member is such a backup and its application reports UP.
  *   <li>{@code GET /steadfast/v1/checkpoint}: the newest checkpoint file; members and admins only.
  * </ul>
  *
@@ -228,6 +232,21 @@ public final class HttpEndpoint implements AutoCloseable {
             status(exchange);
           }
         }
+        case "health/live" -> {
+          if (allowed(exchange, method, "GET")) {
+            probe(exchange, true, "live");
+          }
+        }
+        case "health/ready" -> {
+          if (allowed(exchange, method, "GET")) {
+            probe(exchange, node.isReady(), "ready");
+          }
+        }
+        case "replica" -> {
+          if (allowed(exchange, method, "GET")) {
+            probe(exchange, node.isHealthyBackup(), "healthy, caught-up backup");
+          }
+        }
         case "checkpoint" -> {
           if (allowed(exchange, method, "GET")) {
             checkpoint(exchange);
@@ -243,7 +262,10 @@ public final class HttpEndpoint implements AutoCloseable {
           }
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      // The caller went away (a load balancer's check closes at once): nothing to answer.
+      LOG.debug("{}: connection ended early: {}", node.id(), e.toString());
+    } catch (RuntimeException e) {
       LOG.warn("{}: request failed: {}", node.id(), e.toString());
     }
   }
@@ -357,13 +379,23 @@ public final class HttpEndpoint implements AutoCloseable {
         text((primary ? "primary " : "not primary ") + node.id()));
   }
 
+  /** A probe for load balancers and orchestrators: open to all, 200 or 503, a line of text. */
+  private void probe(HttpExchange exchange, boolean holds, String what) throws IOException {
+    reply(
+        exchange,
+        holds ? 200 : 503,
+        "text/plain; charset=utf-8",
+        text((holds ? "" : "not ") + what + " " + node.id()));
+  }
+
   private void status(HttpExchange exchange) throws IOException {
     Caller caller = caller(exchange);
     if (caller instanceof Anonymous anonymous) {
       unauthenticated(exchange, anonymous.why());
       return;
     }
-    reply(exchange, 200, "text/plain; charset=utf-8", text(node.statusText()));
+    reply(
+        exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(node.statusFields())));
   }
 
   private void checkpoint(HttpExchange exchange) throws IOException {

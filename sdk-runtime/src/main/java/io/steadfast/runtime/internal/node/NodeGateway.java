@@ -60,8 +60,33 @@ public interface NodeGateway<C, R> {
    */
   SessionView readSession(SessionId session, boolean attach, @Nullable String caller);
 
-  /** The member's status as text, for operators. */
-  String statusText();
+  /**
+   * The member's status for operators, as JSON-ready values (strings, numbers, booleans, null),
+   * keys in a fixed order.
+   */
+  java.util.Map<String, @Nullable Object> statusFields();
+
+  /**
+   * The fingerprint of the member's whole state (runtime and application), with the journal index
+   * it stands at: {@code journalIndex}, {@code sha256}. Hashes a full checkpoint of the state under
+   * the read lock: for audits and tests, not for frequent polling.
+   */
+  java.util.Map<String, @Nullable Object> digest();
+
+  /**
+   * Whether the member can serve: started, not stopped, and either the ready primary or a backup
+   * that knows the primary and has applied what it knows to be committed, give or take {@link
+   * #CAUGHT_UP_ENTRIES}.
+   */
+  boolean isReady();
+
+  /**
+   * Whether the member is a backup that is ready (see {@link #isReady()}) and reports UP health.
+   */
+  boolean isHealthyBackup();
+
+  /** How far behind the commit index a member may be and still count as caught up. */
+  long CAUGHT_UP_ENTRIES = 100;
 
   /** The newest checkpoint file the member holds, if any (served to peers that need one). */
   Optional<Path> newestCheckpoint();

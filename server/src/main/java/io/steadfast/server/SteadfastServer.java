@@ -1,0 +1,380 @@
+package io.steadfast.server;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.runtime.ConfigurationException;
+import io.steadfast.runtime.SteadfastNode;
+import io.steadfast.runtime.security.Authenticator;
+import io.steadfast.runtime.security.JwtAuthenticator;
+import io.steadfast.runtime.security.NodeSecurity;
+import io.steadfast.runtime.security.TlsFiles;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+
+/**
+ * Runs one member as a process. A vendor's main is one line:
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   SteadfastServer.run(args, MortgageLoanApplication::new, MortgageLoanApplication.codec());
+ * }
+ * }</pre>
+ *
+ * <p>Flags: {@code --config <file>} (a properties file), {@code --set key=value} (repeatable),
+ * {@code --keys} (lists every key). The keys are those of {@link ServerConfig}; environment
+ * variables override the file and flags override both. A bad setting ends the process with status 2
+ * and a line naming the key.
+ *
+ * <p>On SIGTERM (or any orderly JVM exit) a primary first hands over to another member, trying each
+ * in turn within {@code shutdown.handover-timeout} (default 5 s), then stops; a backup just stops.
+ */
+public final class SteadfastServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SteadfastServer.class);
+
+  /** Exit status for bad configuration or flags. */
+  public static final int CONFIGURATION_ERROR = 2;
+
+  private SteadfastServer() {}
+
+  @CommandLine.Command(
+      name = "steadfast-server",
+      mixinStandardHelpOptions = true,
+      description = "Runs one Steadfast member.")
+  static final class Flags {
+    @CommandLine.Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "properties file with the member's settings")
+    @Nullable Path config;
+
+    @CommandLine.Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "a setting, overriding the file and the environment")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @CommandLine.Option(names = "--keys", description = "list every setting and exit")
+    boolean keys;
+  }
+
+  /**
+   * Parses {@code args}, starts the member, and blocks until the JVM stops. Never returns normally:
+   * bad flags or settings exit with status {@value #CONFIGURATION_ERROR}.
+   */
+  public static <C, R> void run(
+      String[] args, Supplier<ResilientApplication<C, R>> applications, CommandCodec<C, R> codec) {
+    installLogging();
+    Flags flags = new Flags();
+    CommandLine line = new CommandLine(flags);
+    try {
+      line.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      System.err.println(e.getMessage());
+      line.usage(System.err);
+      System.exit(CONFIGURATION_ERROR);
+      return;
+    }
+    if (line.isUsageHelpRequested()) {
+      line.usage(System.out);
+      System.exit(0);
+    }
+    if (flags.keys) {
+      ServerConfig.KEYS.forEach(
+          (key, meaning) ->
+              System.out.printf(
+                  "%-34s %s (env %s)%n", key, meaning, ServerConfig.environmentName(key)));
+      System.exit(0);
+    }
+    Running<C, R> running;
+    try {
+      ServerConfig config = ServerConfig.load(flags.config, System.getenv(), flags.set);
+      running = start(config, applications, codec);
+    } catch (ConfigurationException e) {
+      System.err.println("steadfast-server: setting '" + e.setting() + "': " + e.getMessage());
+      System.exit(CONFIGURATION_ERROR);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "steadfast-shutdown"));
+    running.awaitStop();
+  }
+
+  /** Routes java.util.logging (gRPC's) through SLF4J. */
+  static void installLogging() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+  }
+
+  /** A started member and how to stop it. */
+  public static final class Running<C, R> {
+    private final SteadfastNode<C, R> node;
+    private final List<NodeId> others;
+    private final Duration handover;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    Running(SteadfastNode<C, R> node, List<NodeId> others, Duration handover) {
+      this.node = node;
+      this.others = List.copyOf(others);
+      this.handover = handover;
+    }
+
+    /** The member. */
+    public SteadfastNode<C, R> node() {
+      return node;
+    }
+
+    /** Hands over if primary (bounded), then stops the member. Idempotent. */
+    public void stop() {
+      if (stopped.getCount() == 0) {
+        return;
+      }
+      try {
+        if (node.isPrimary() && !others.isEmpty()) {
+          handOver();
+        }
+      } finally {
+        node.close();
+        stopped.countDown();
+      }
+    }
+
+    private void handOver() {
+      long end = System.nanoTime() + handover.toNanos();
+      for (NodeId target : others) {
+        long left = end - System.nanoTime();
+        if (left <= 0 || !node.isPrimary()) {
+          break;
+        }
+        CompletableFuture<Void> transfer =
+            CompletableFuture.runAsync(() -> node.switchoverTo(target));
+        try {
+          transfer.get(left, TimeUnit.NANOSECONDS);
+          LOG.info("{}: handed over to {} before stopping", node.id(), target);
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          LOG.warn(
+              "{}: hand-over to {} failed: {}", node.id(), target, String.valueOf(e.getCause()));
+        } catch (java.util.concurrent.TimeoutException e) {
+          transfer.cancel(true);
+          LOG.warn("{}: hand-over to {} took longer than {}", node.id(), target, handover);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (node.isPrimary()) {
+        LOG.warn("{}: stopping as primary; the others elect a new one", node.id());
+      }
+    }
+
+    /** Blocks until {@link #stop()} ran. */
+    public void awaitStop() {
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Builds and starts the member {@code config} describes.
+   *
+   * @throws ConfigurationException naming the first bad key
+   */
+  public static <C, R> Running<C, R> start(
+      ServerConfig config,
+      Supplier<ResilientApplication<C, R>> applications,
+      CommandCodec<C, R> codec) {
+    NodeId self = NodeId.of(config.require("node.id"));
+    List<ServerConfig.Member> members = config.members();
+    ServerConfig.Member own =
+        members.stream()
+            .filter(m -> m.id().equals(self))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "node.id", "member " + self + " is not among the members"));
+    NodeSecurity security = security(config);
+    String scheme = security.tlsFiles() == null ? "http" : "https";
+    InetSocketAddress http =
+        config
+            .get("http.bind")
+            .map(
+                bind ->
+                    ServerConfig.address("http.bind", bind, String.valueOf(own.http().getPort())))
+            .orElse(own.http());
+    SteadfastNode.Builder<C, R> builder =
+        SteadfastNode.<C, R>builder()
+            .id(self)
+            .storage(Path.of(config.require("storage.dir")))
+            .application(applications)
+            .codec(codec)
+            .http(http)
+            .security(security);
+    config.get("cluster.name").ifPresent(builder::cluster);
+    List<NodeId> others = new ArrayList<>();
+    for (ServerConfig.Member member : members) {
+      builder.peer(member.id(), member.raft());
+      builder.peerEndpoint(
+          member.id(),
+          URI.create(
+              scheme + "://" + member.http().getHostString() + ":" + member.http().getPort()));
+      if (!member.id().equals(self)) {
+        others.add(member.id());
+      }
+    }
+    config
+        .numbers("election.timeout", "-", 2)
+        .ifPresent(
+            v -> builder.electionTimeout(Duration.ofMillis(v.get(0)), Duration.ofMillis(v.get(1))));
+    config.millis("request.deadline").ifPresent(builder::requestDeadline);
+    config.positive("checkpoint.every").ifPresent(builder::checkpointEvery);
+    config.positive("segment.size").ifPresent(builder::segmentSize);
+    config
+        .numbers("group-commit", ",", 3)
+        .ifPresent(
+            v ->
+                builder.groupCommit(
+                    Math.toIntExact(v.get(0)),
+                    Math.toIntExact(v.get(1)),
+                    Math.toIntExact(v.get(2))));
+    if (config.get("health.interval").isPresent() || config.get("health.probes").isPresent()) {
+      builder.healthProbe(
+          config.millis("health.interval").orElse(Duration.ofSeconds(1)),
+          Math.toIntExact(config.positive("health.probes").orElse(3L)));
+    }
+    if (config.flag("commands.permit-unannotated")) {
+      builder.permitUnannotatedCommands();
+    }
+    SteadfastNode<C, R> node = builder.build();
+    node.addRoleListener(
+        change ->
+            LOG.info(
+                "role {}: {} -> {} ({}) epoch {}",
+                change.node(),
+                change.from(),
+                change.to(),
+                change.reason(),
+                change.epoch()));
+    node.start();
+    return new Running<>(
+        node, others, config.millis("shutdown.handover-timeout").orElse(Duration.ofSeconds(5)));
+  }
+
+  /** The security settings {@code config} names. */
+  static NodeSecurity security(ServerConfig config) {
+    NodeSecurity security = NodeSecurity.loopback();
+    if (config.get("tls.certificate").isPresent()
+        || config.get("tls.key").isPresent()
+        || config.get("tls.authorities").isPresent()) {
+      security =
+          security.tls(
+              TlsFiles.of(
+                  Path.of(config.require("tls.certificate")),
+                  Path.of(config.require("tls.key")),
+                  Path.of(config.require("tls.authorities"))));
+    }
+    if (config.get("tls.client-authorities").isPresent()) {
+      security =
+          security.clientCertificates(
+              Path.of(config.require("tls.client-authorities")), clientRoles(config));
+    }
+    Authenticator jwt = jwt(config);
+    if (jwt != null) {
+      security = security.authenticator(jwt);
+    }
+    if (config.get("security.member-secret").isPresent()) {
+      security = security.memberSecret(config.require("security.member-secret"));
+    }
+    if (config.get("security.max-request-bytes").isPresent()) {
+      security =
+          security.maxRequestBytes(
+              Math.toIntExact(config.positive("security.max-request-bytes").orElseThrow()));
+    }
+    if (config.get("security.max-concurrent-requests").isPresent()) {
+      security =
+          security.maxConcurrentRequests(
+              Math.toIntExact(config.positive("security.max-concurrent-requests").orElseThrow()));
+    }
+    if (config.flag("security.insecure")) {
+      security = security.insecure();
+    }
+    return security;
+  }
+
+  private static @Nullable Authenticator jwt(ServerConfig config) {
+    boolean jwks = config.get("auth.jwt.jwks").isPresent();
+    boolean pem = config.get("auth.jwt.public-key").isPresent();
+    if (jwks && pem) {
+      throw new ConfigurationException(
+          "auth.jwt.public-key", "give auth.jwt.jwks or auth.jwt.public-key, not both");
+    }
+    if (!jwks && !pem) {
+      for (String key : List.of("auth.jwt.issuer", "auth.jwt.audience", "auth.jwt.roles-claim")) {
+        if (config.get(key).isPresent()) {
+          throw new ConfigurationException(key, "needs auth.jwt.jwks or auth.jwt.public-key");
+        }
+      }
+      return null;
+    }
+    JwtAuthenticator authenticator =
+        jwks
+            ? JwtAuthenticator.jwks(Path.of(config.require("auth.jwt.jwks")))
+            : JwtAuthenticator.publicKey(Path.of(config.require("auth.jwt.public-key")));
+    if (config.get("auth.jwt.issuer").isPresent()) {
+      authenticator = authenticator.issuer(config.require("auth.jwt.issuer"));
+    }
+    if (config.get("auth.jwt.audience").isPresent()) {
+      authenticator = authenticator.audience(config.require("auth.jwt.audience"));
+    }
+    if (config.get("auth.jwt.roles-claim").isPresent()) {
+      authenticator = authenticator.rolesClaim(config.require("auth.jwt.roles-claim"));
+    }
+    return authenticator;
+  }
+
+  private static Map<String, Set<String>> clientRoles(ServerConfig config) {
+    Map<String, Set<String>> roles = new TreeMap<>();
+    for (String entry : config.get("auth.client-roles").orElse("").split(";", -1)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] nameAndRoles = entry.split("=", 2);
+      if (nameAndRoles.length != 2 || nameAndRoles[0].isBlank()) {
+        throw new ConfigurationException(
+            "auth.client-roles", "each entry must be cn=role|role, got '" + entry + "'");
+      }
+      Set<String> set = new TreeSet<>();
+      for (String role : nameAndRoles[1].split("\\|", -1)) {
+        if (!role.isBlank()) {
+          set.add(role.trim());
+        }
+      }
+      roles.put(nameAndRoles[0].trim(), set);
+    }
+    return roles;
+  }
+}

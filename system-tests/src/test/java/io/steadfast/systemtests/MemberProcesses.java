@@ -1,0 +1,165 @@
+package io.steadfast.systemtests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three member processes of the mortgage system, launched through {@code MortgageServer} with a
+ * configuration file each, on loopback ports; and the signals the system test sends them.
+ */
+final class MemberProcesses implements AutoCloseable {
+
+  static final String SECRET = "system-test-member-secret-0123456789";
+
+  private final Path dir;
+  private final Map<String, Integer> httpPorts = new TreeMap<>();
+  private final Map<String, Path> configs = new TreeMap<>();
+  private final Map<String, Process> processes = new TreeMap<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  MemberProcesses(Path dir, Path jwks, int[] ports) throws IOException {
+    this.dir = dir;
+    StringBuilder members = new StringBuilder();
+    for (int i = 1; i <= 3; i++) {
+      String id = "n" + i;
+      httpPorts.put(id, ports[2 + i]);
+      members
+          .append(i > 1 ? "," : "")
+          .append(id)
+          .append("=127.0.0.1:")
+          .append(ports[i - 1])
+          .append(':')
+          .append(ports[2 + i]);
+    }
+    for (String id : httpPorts.keySet()) {
+      Path config = dir.resolve(id + ".properties");
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "node.id=" + id,
+              "cluster.name=system-test",
+              "storage.dir=" + dir.resolve("data-" + id),
+              "members=" + members,
+              "election.timeout=300-600",
+              "checkpoint.every=500",
+              "health.interval=200",
+              "auth.jwt.jwks=" + jwks,
+              "security.member-secret=" + SECRET,
+              "shutdown.handover-timeout=3000",
+              ""));
+      configs.put(id, config);
+    }
+  }
+
+  /** Starts (or restarts) member {@code id} as a new process. */
+  void start(String id) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.steadfast.examples.mortgage.MortgageServer",
+                "--config",
+                configs.get(id).toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
+    processes.put(id, builder.start());
+  }
+
+  Path log(String id) {
+    return dir.resolve(id + ".log");
+  }
+
+  List<String> ids() {
+    return List.copyOf(httpPorts.keySet());
+  }
+
+  int httpPort(String id) {
+    return httpPorts.get(id);
+  }
+
+  boolean running(String id) {
+    Process process = processes.get(id);
+    return process != null && process.isAlive();
+  }
+
+  /** Sends a signal (KILL, TERM, STOP, CONT) to member {@code id}'s process. */
+  void signal(String id, String signal) throws IOException, InterruptedException {
+    long pid = processes.get(id).pid();
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
+  /** Waits for member {@code id}'s process to end. */
+  boolean awaitExit(String id, Duration timeout) throws InterruptedException {
+    return processes.get(id).waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The status code of a GET on member {@code id}, or -1 if it does not answer. */
+  int probe(String id, String path) {
+    try {
+      return http.send(
+              request(id, path).timeout(Duration.ofMillis(800)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** The body of a GET on member {@code id} as a member (with the member secret). */
+  String get(String id, String path) throws IOException, InterruptedException {
+    return http.send(
+            request(id, path).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private HttpRequest.Builder request(String id, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(id) + path))
+        .header("Steadfast-Member", SECRET);
+  }
+
+  /** The one member answering 200 on /primary, if exactly one does. */
+  String primary() {
+    List<String> primaries = new ArrayList<>();
+    for (String id : ids()) {
+      if (running(id) && probe(id, "/steadfast/v1/primary") == 200) {
+        primaries.add(id);
+      }
+    }
+    return primaries.size() == 1 ? primaries.get(0) : "";
+  }
+
+  @Override
+  public void close() {
+    processes.values().forEach(Process::destroyForcibly);
+    for (Process process : processes.values()) {
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

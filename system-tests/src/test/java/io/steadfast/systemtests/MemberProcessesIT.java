@@ -1,0 +1,339 @@
+package io.steadfast.systemtests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.steadfast.api.IndeterminateOutcomeException;
+import io.steadfast.api.NodeId;
+import io.steadfast.api.SteadfastException;
+import io.steadfast.examples.mortgage.IntakeField;
+import io.steadfast.examples.mortgage.LoanCommand;
+import io.steadfast.examples.mortgage.LoanResult;
+import io.steadfast.examples.mortgage.LoanRoles;
+import io.steadfast.examples.mortgage.MortgageLoanApplication;
+import io.steadfast.runtime.Session;
+import io.steadfast.runtime.SteadfastClient;
+import io.steadfast.runtime.security.ClientCredentials;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mortgage system as three real member processes behind a real HAProxy, with a remote client
+ * under load and faults sent as signals: SIGKILL of the primary, SIGTERM of the primary (a graceful
+ * stop hands over first), and SIGSTOP of the primary for 2 s (when it resumes, deposed, it must not
+ * acknowledge anything). Then a Jepsen-style check: every session's last number equals the requests
+ * it sent (nothing lost, nothing applied twice), its resume point holds its last acknowledged
+ * value, the members converge to one state digest, and no epoch had two primaries. Unavailability
+ * per fault is printed.
+ *
+ * <p>CI runs {@value #DEFAULT_ROUNDS} rounds (one of each fault); a long run: {@code ./mvnw -B -pl
+ * system-tests verify -Dsteadfast.system.rounds=100}.
+ */
+class MemberProcessesIT {
+
+  private static final int DEFAULT_ROUNDS = 3;
+  private static final int ROUNDS = Integer.getInteger("steadfast.system.rounds", DEFAULT_ROUNDS);
+  private static final int USERS = 6;
+  private static final Pattern ROLE_LINE =
+      Pattern.compile("role (n\\d): (\\w+) -> PRIMARY \\((\\w+)\\) epoch (\\d+)");
+
+  /** Logs, configuration and storage of the run, kept in target/ for reading after a failure. */
+  private Path dir = Path.of("target", "system-test");
+
+  /** What one user's session sent and was told. */
+  private static final class User {
+    final String name;
+    volatile Session<LoanCommand, LoanResult> session;
+    volatile long sent;
+    volatile String lastValue = "";
+    final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+
+    User(String name) {
+      this.name = name;
+    }
+  }
+
+  @Test
+  void processesBehindHaProxy_throughKillTermAndStop_loseNothing_andConverge() throws Exception {
+    deleteTree(dir);
+    dir = Files.createDirectories(dir).toAbsolutePath();
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("system-test").generate();
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    int[] ports = freePorts(7);
+    try (MemberProcesses members = new MemberProcesses(dir, jwks, ports);
+        HaProxy proxy = new HaProxy(dir, ports[6], members)) {
+      for (String id : members.ids()) {
+        members.start(id);
+      }
+      awaitPrimary(members, Duration.ofSeconds(60));
+      assertThat(proxy.running()).as("HAProxy runs (see haproxy.log)").isTrue();
+      URI front = URI.create("http://127.0.0.1:" + ports[6]);
+      List<User> users = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        users.add(new User("officer-" + u));
+      }
+      ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
+      AtomicBoolean running = new AtomicBoolean(true);
+      List<Thread> threads = new ArrayList<>();
+      for (User user : users) {
+        SteadfastClient<LoanCommand, LoanResult> client =
+            SteadfastClient.remote(
+                MortgageLoanApplication.codec(),
+                Map.of(NodeId.of("front"), front),
+                Duration.ofSeconds(20),
+                ClientCredentials.none().bearerToken(() -> token(key, user.name)));
+        Thread thread = new Thread(() -> drive(client, user, running, acks), user.name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+      List<String> report = new ArrayList<>();
+      List<Long> outages = new ArrayList<>();
+      String[] faults = {"KILL", "TERM", "STOP"};
+      for (int round = 0; round < ROUNDS; round++) {
+        awaitAcks(acks, 30, Duration.ofSeconds(60));
+        String fault = faults[round % faults.length];
+        String victim = awaitPrimary(members, Duration.ofSeconds(30));
+        long at = System.nanoTime();
+        members.signal(victim, fault);
+        if (fault.equals("STOP")) {
+          Thread.sleep(2000); // the fault itself: the primary stays frozen for 2 s
+          members.signal(victim, "CONT");
+        } else {
+          assertThat(members.awaitExit(victim, Duration.ofSeconds(15)))
+              .as("%s ended after SIG%s", victim, fault)
+              .isTrue();
+        }
+        long resumed = firstAckAfter(acks, at, Duration.ofSeconds(60));
+        outages.add((resumed - at) / 1_000_000);
+        report.add("SIG" + fault + " " + victim + ": " + (resumed - at) / 1_000_000 + " ms");
+        if (!fault.equals("STOP")) {
+          members.start(victim);
+        }
+      }
+      awaitAcks(acks, 30, Duration.ofSeconds(60));
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join(60_000);
+      }
+
+      // Every session: the journal's last number is what it sent; its resume point is its last
+      // value.
+      for (User user : users) {
+        assertThat(user.errors).as(user.name + " errors").isEmpty();
+        SteadfastClient<LoanCommand, LoanResult> client =
+            SteadfastClient.remote(
+                MortgageLoanApplication.codec(),
+                Map.of(NodeId.of("front"), front),
+                Duration.ofSeconds(20),
+                ClientCredentials.none().bearerToken(() -> token(key, user.name)));
+        Session<LoanCommand, LoanResult> again =
+            client.attach(user.session.id(), LoanRoles.officer(user.name));
+        assertThat(again.lastSequence()).as(user.name + " last number").isEqualTo(user.sent);
+        assertThat(again.resumePoint().fields())
+            .as(user.name + " resume point")
+            .containsEntry("typed." + IntakeField.BORROWER_NAME.key(), user.lastValue);
+      }
+      // The members converge to one state.
+      Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
+      assertThat(Set.copyOf(digests.values())).as("digests " + digests).hasSize(1);
+      // At most one primary per epoch, across every process's role lines.
+      Map<Long, Set<String>> primaries = new TreeMap<>();
+      for (String id : members.ids()) {
+        Matcher matcher = ROLE_LINE.matcher(Files.readString(members.log(id)));
+        while (matcher.find()) {
+          primaries
+              .computeIfAbsent(Long.parseLong(matcher.group(4)), e -> new java.util.TreeSet<>())
+              .add(matcher.group(1));
+        }
+      }
+      assertThat(primaries).isNotEmpty();
+      primaries.forEach(
+          (epoch, nodes) -> assertThat(nodes).as("primaries of epoch " + epoch).hasSize(1));
+      Collections.sort(outages);
+      System.out.println(
+          "system test: "
+              + acks.size()
+              + " acknowledged, faults "
+              + report
+              + ", unavailability p50 "
+              + outages.get(outages.size() / 2)
+              + " ms, max "
+              + outages.get(outages.size() - 1)
+              + " ms; primaries by epoch "
+              + primaries);
+    }
+  }
+
+  /** One user: types its name field again and again, settling every unknown outcome by retry. */
+  private static void drive(
+      SteadfastClient<LoanCommand, LoanResult> client,
+      User user,
+      AtomicBoolean running,
+      ConcurrentLinkedQueue<Long> acks) {
+    try {
+      user.session = client.openSession(LoanRoles.officer(user.name));
+    } catch (SteadfastException e) {
+      user.errors.add("open: " + e);
+      return;
+    }
+    while (running.get()) {
+      long n = user.sent + 1;
+      String value = "Officer " + user.name.substring(user.name.indexOf('-') + 1) + " Entry " + n;
+      LoanCommand command = new LoanCommand.EnterIntakeField(IntakeField.BORROWER_NAME, value);
+      LoanResult result = null;
+      try {
+        result = user.session.execute(command);
+      } catch (IndeterminateOutcomeException unknown) {
+        for (int attempt = 0; attempt < 10 && result == null; attempt++) {
+          try {
+            result = user.session.retry();
+          } catch (IndeterminateOutcomeException stillUnknown) {
+            // try again: the cluster is between primaries
+          }
+        }
+        if (result == null) {
+          user.errors.add("request " + n + " never settled");
+          return;
+        }
+      } catch (SteadfastException e) {
+        user.errors.add("request " + n + ": " + e);
+        return;
+      }
+      user.sent = n;
+      user.lastValue = ((LoanResult.FieldAccepted) result).value();
+      acks.add(System.nanoTime());
+    }
+  }
+
+  private static String token(ECKey key, String user) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+              new JWTClaimsSet.Builder()
+                  .subject(user)
+                  .claim("roles", List.of(LoanRoles.OFFICER))
+                  .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
+                  .build());
+      jwt.sign(new ECDSASigner(key));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String awaitPrimary(MemberProcesses members, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      String primary = members.primary();
+      if (!primary.isEmpty()) {
+        return primary;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no single primary within " + timeout);
+  }
+
+  private static void awaitAcks(ConcurrentLinkedQueue<Long> acks, int more, Duration timeout)
+      throws InterruptedException {
+    int target = acks.size() + more;
+    long end = System.nanoTime() + timeout.toNanos();
+    while (acks.size() < target) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no progress: " + acks.size() + " of " + target + " acks");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static long firstAckAfter(ConcurrentLinkedQueue<Long> acks, long at, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      long first = acks.stream().filter(t -> t > at).mapToLong(Long::longValue).min().orElse(0);
+      if (first > 0) {
+        return first;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no acknowledgement within " + timeout + " of the fault");
+  }
+
+  private static Map<String, String> awaitConvergence(MemberProcesses members, Duration timeout)
+      throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    Map<String, String> digests = new TreeMap<>();
+    while (System.nanoTime() < end) {
+      digests.clear();
+      for (String id : members.ids()) {
+        Map<String, Object> digest =
+            JSONObjectUtils.parse(members.get(id, "/steadfast/v1/status?digest=true"));
+        digests.put(id, digest.get("journalIndex") + "/" + digest.get("sha256"));
+      }
+      if (Set.copyOf(digests.values()).size() == 1) {
+        return digests;
+      }
+      Thread.sleep(200);
+    }
+    return digests;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+}
