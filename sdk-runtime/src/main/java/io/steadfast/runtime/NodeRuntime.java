@@ -672,7 +672,16 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       if (handOver != null && handOver.target().equals(id) && epoch == handOver.epoch() + 1) {
         reason = handOver.reason();
       } else {
-        reason = priorEpoch > 0 ? RoleChange.Reason.FAILOVER : RoleChange.Reason.START;
+        // A primary of an earlier epoch that never served anything (members started seconds
+        // apart hold an election or two before all are up) leaves nothing to fail over from.
+        boolean servedBefore =
+            stateMachine.read(
+                core ->
+                    !core.lastPosition().equals(Position.ZERO)
+                        || core.sessions().size() > 0
+                        || core.sessions().tombstones() > 0);
+        reason =
+            priorEpoch > 0 && servedBefore ? RoleChange.Reason.FAILOVER : RoleChange.Reason.START;
       }
       synchronized (roleLock) {
         // Raft may have demoted this node between its first entry of the term and now; the

@@ -22,7 +22,11 @@ public record RoleChange(
 
   /** Why a role changed. Names follow the action codes of the 1999 cluster exit programs. */
   public enum Reason {
-    /** The node started with empty storage, or became the first primary of a new cluster. */
+    /**
+     * The node started with empty storage, or became the first primary of a cluster that has not
+     * served anything yet (no command applied, no session ever opened), even when members starting
+     * seconds apart held an election or two before it.
+     */
     START,
     /** The node started again from its own storage (checkpoint and journal). */
     RESTART,
