@@ -292,8 +292,25 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
    * @throws NotPrimaryException if this node is not the primary
    * @throws ConfigurationException if {@code target} is not a member
    */
-  void switchoverTo(NodeId target) {
+  @Override
+  public void switchoverTo(NodeId target) {
     handOver(target, RoleChange.Reason.SWITCHOVER);
+  }
+
+  @Override
+  public java.util.SortedSet<String> members() {
+    java.util.SortedSet<String> ids = new java.util.TreeSet<>();
+    settings.peers().keySet().forEach(peer -> ids.add(peer.value()));
+    return ids;
+  }
+
+  @Override
+  public void checkpointNow() {
+    stateMachine.requestCheckpoint();
+    GroupCommitter running = committer;
+    if (primaryReady && running != null) {
+      running.tickIfIdle(Duration.ZERO);
+    }
   }
 
   void handOver(NodeId target, RoleChange.Reason reason) {

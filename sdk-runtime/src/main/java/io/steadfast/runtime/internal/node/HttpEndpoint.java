@@ -69,6 +69,8 @@ import org.slf4j.LoggerFactory;
  *       all, for load balancers' health checks.
  *   <li>{@code GET /steadfast/v1/status}: the node's status as JSON; any authenticated caller.
  *       {@code ?digest=true} answers the fingerprint of the whole state instead (expensive).
+ *   <li>{@code POST /steadfast/v1/admin/switchover?to=<id>} (on the primary), {@code POST
+ *       /steadfast/v1/admin/checkpoint}: members and {@code steadfast-admin} users only.
  *   <li>{@code GET /steadfast/v1/health/live}, {@code /health/ready}, {@code /replica}: 200 or 503,
  *       open to all: the process serves; the member is the primary or a caught-up backup that knows
  *       the primary; the member is such a backup and its application reports UP.
@@ -242,6 +244,16 @@ public final class HttpEndpoint implements AutoCloseable {
             probe(exchange, node.isReady(), "ready");
           }
         }
+        case "admin/switchover" -> {
+          if (allowed(exchange, method, "POST")) {
+            switchover(exchange);
+          }
+        }
+        case "admin/checkpoint" -> {
+          if (allowed(exchange, method, "POST")) {
+            checkpointNow(exchange);
+          }
+        }
         case "replica" -> {
           if (allowed(exchange, method, "GET")) {
             probe(exchange, node.isHealthyBackup(), "healthy, caught-up backup");
@@ -377,6 +389,76 @@ public final class HttpEndpoint implements AutoCloseable {
         primary ? 200 : 503,
         "text/plain; charset=utf-8",
         text((primary ? "primary " : "not primary ") + node.id()));
+  }
+
+  /** Whether the caller may run admin operations; answers 401 or 403 when not. */
+  private boolean admin(HttpExchange exchange) throws IOException {
+    Caller caller = caller(exchange);
+    if (caller instanceof Anonymous anonymous) {
+      unauthenticated(exchange, anonymous.why());
+      return false;
+    }
+    if (caller instanceof User user && !isAdmin(user)) {
+      refuse(
+          exchange,
+          403,
+          "not_authorized",
+          "admin operations need the role " + NodeSecurity.ADMIN_ROLE,
+          Map.of(
+              "user",
+              user.principal().user(),
+              "what",
+              "admin",
+              "requiredRoles",
+              List.of(NodeSecurity.ADMIN_ROLE)));
+      return false;
+    }
+    return true;
+  }
+
+  private void switchover(HttpExchange exchange) throws IOException {
+    if (!admin(exchange)) {
+      return;
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query == null || !query.startsWith("to=") || query.length() == 3) {
+      refuse(exchange, 400, "malformed", "name the target: ?to=<member id>", Map.of());
+      return;
+    }
+    String target = java.net.URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8);
+    if (!node.members().contains(target)) {
+      refuse(
+          exchange,
+          400,
+          "malformed",
+          "no member " + target + "; members are " + node.members(),
+          Map.of("members", List.copyOf(node.members())));
+      return;
+    }
+    try {
+      node.switchoverTo(io.steadfast.api.NodeId.of(target));
+      reply(
+          exchange,
+          200,
+          "application/json",
+          text(JSONObjectUtils.toJSONString(Map.of("primary", target))));
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 400, "malformed", "bad member id: " + e.getMessage(), Map.of());
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
+  }
+
+  private void checkpointNow(HttpExchange exchange) throws IOException {
+    if (!admin(exchange)) {
+      return;
+    }
+    node.checkpointNow();
+    reply(
+        exchange,
+        202,
+        "application/json",
+        text(JSONObjectUtils.toJSONString(Map.of("requested", true, "node", node.id().value()))));
   }
 
   /** A probe for load balancers and orchestrators: open to all, 200 or 503, a line of text. */

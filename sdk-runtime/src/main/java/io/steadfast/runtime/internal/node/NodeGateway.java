@@ -24,6 +24,9 @@ public interface NodeGateway<C, R> {
   /** The member's id. */
   NodeId id();
 
+  /** The ids of every member, this one included, sorted. */
+  java.util.SortedSet<String> members();
+
   /** Whether it is the ready primary now. */
   boolean isPrimary();
 
@@ -84,6 +87,19 @@ public interface NodeGateway<C, R> {
    * Whether the member is a backup that is ready (see {@link #isReady()}) and reports UP health.
    */
   boolean isHealthyBackup();
+
+  /**
+   * Moves the primary role to {@code target} (a planned switchover) and waits until it has moved.
+   *
+   * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
+   */
+  void switchoverTo(NodeId target);
+
+  /**
+   * Takes a checkpoint at the next journal entry this member applies; a primary journals an empty
+   * entry for it at once, a backup takes it when the primary next journals anything.
+   */
+  void checkpointNow();
 
   /** How far behind the commit index a member may be and still count as caught up. */
   long CAUGHT_UP_ENTRIES = 100;

@@ -119,6 +119,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   private @Nullable ExecutorService checkpointThread;
   private final Authorizer authorizer;
+  private volatile boolean checkpointRequested;
   private volatile Function<byte[], byte[]> peerHandler =
       request -> {
         throw new IllegalStateException("no peer handler");
@@ -159,6 +160,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   /** The current core (replaced when a checkpoint is restored). */
   public ReplicatedCore<C, R> core() {
     return core;
+  }
+
+  /**
+   * Asks for a checkpoint at the next applied entry, whatever the count since the last one (an
+   * operator's "checkpoint now"). A checkpoint already being written is finished first.
+   */
+  public void requestCheckpoint() {
+    checkpointRequested = true;
   }
 
   /** Exit-point measurements of checkpoint. */
@@ -413,8 +422,12 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     sinceCheckpoint +=
         journalEntry instanceof JournalEntry.Batch batch ? Math.max(1, batch.requests().size()) : 1;
-    if (sinceCheckpoint >= checkpointEvery && writing.isDone() && !closing && !failStopped) {
+    if ((sinceCheckpoint >= checkpointEvery || checkpointRequested)
+        && writing.isDone()
+        && !closing
+        && !failStopped) {
       sinceCheckpoint = 0;
+      checkpointRequested = false;
       beginCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
     }
     if (trx.getServerRole() != org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {

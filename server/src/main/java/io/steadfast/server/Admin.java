@@ -1,0 +1,248 @@
+package io.steadfast.server;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.steadfast.runtime.security.TlsFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+
+/**
+ * {@code steadfast-admin}: an operator's commands against members' endpoints.
+ *
+ * <pre>
+ * steadfast-admin status     --endpoint https://n1:9443 [--digest]
+ * steadfast-admin switchover --endpoint https://n1:9443 --endpoint https://n2:9443 --to n2
+ * steadfast-admin checkpoint --endpoint https://n1:9443 [--wait 30]
+ * </pre>
+ *
+ * Credentials: {@code --token} (or {@code STEADFAST_TOKEN}) for a user with the role {@code
+ * steadfast-admin}, or {@code --member-secret} (or {@code STEADFAST_MEMBER_SECRET}); {@code --ca}
+ * trusts the members' authority for HTTPS, {@code --cert} and {@code --key} present a client
+ * certificate. Exit status 0 when done, 1 when refused or failed, 2 for bad usage.
+ */
+@CommandLine.Command(
+    name = "steadfast-admin",
+    mixinStandardHelpOptions = true,
+    subcommands = {Admin.Status.class, Admin.Switchover.class, Admin.Checkpoint.class},
+    description = "Operator commands against Steadfast members.")
+public final class Admin implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.@Nullable CommandSpec spec;
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Admin()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    if (spec != null) {
+      spec.commandLine().usage(spec.commandLine().getErr());
+    }
+    return 2;
+  }
+
+  /** What every command needs to reach members. */
+  static class Connection {
+    @CommandLine.Option(
+        names = "--endpoint",
+        required = true,
+        paramLabel = "URL",
+        description = "a member's endpoint; repeat to name several")
+    List<URI> endpoints = new ArrayList<>();
+
+    @CommandLine.Option(
+        names = "--token",
+        defaultValue = "${env:STEADFAST_TOKEN}",
+        description = "bearer token of a steadfast-admin user")
+    @Nullable String token;
+
+    @CommandLine.Option(
+        names = "--member-secret",
+        defaultValue = "${env:STEADFAST_MEMBER_SECRET}",
+        description = "the members' shared secret (clusters without TLS)")
+    @Nullable String memberSecret;
+
+    @CommandLine.Option(names = "--ca", description = "PEM authorities to trust for HTTPS")
+    @Nullable Path ca;
+
+    @CommandLine.Option(names = "--cert", description = "PEM client certificate chain")
+    @Nullable Path cert;
+
+    @CommandLine.Option(names = "--key", description = "PEM PKCS#8 key of --cert")
+    @Nullable Path key;
+
+    @CommandLine.Spec CommandLine.Model.@Nullable CommandSpec spec;
+
+    private @Nullable HttpClient http;
+
+    HttpClient http() {
+      if (http == null) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (ca != null) {
+          TlsFiles tls =
+              cert != null && key != null ? TlsFiles.of(cert, key, ca) : TlsFiles.trusting(ca);
+          builder.sslContext(tls.context());
+        }
+        http = builder.build();
+      }
+      return http;
+    }
+
+    HttpResponse<String> send(URI endpoint, String method, String path)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(endpoint.resolve(path))
+              .timeout(Duration.ofSeconds(30))
+              .method(method, HttpRequest.BodyPublishers.noBody());
+      if (token != null && !token.isBlank()) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      if (memberSecret != null && !memberSecret.isBlank()) {
+        request.header("Steadfast-Member", memberSecret);
+      }
+      return http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    PrintWriter out() {
+      return spec == null
+          ? new PrintWriter(
+              new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8),
+              true)
+          : spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec == null
+          ? new PrintWriter(
+              new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+              true)
+          : spec.commandLine().getErr();
+    }
+
+    /** Prints a refusal's message and answers 1. */
+    int refused(URI endpoint, HttpResponse<String> response) {
+      String message = response.body();
+      try {
+        message = String.valueOf(JSONObjectUtils.parse(response.body()).get("message"));
+      } catch (java.text.ParseException notJson) {
+        // print the body as it is
+      }
+      err().println(endpoint + " answered " + response.statusCode() + ": " + message);
+      return 1;
+    }
+  }
+
+  /** Prints a member's status. */
+  @CommandLine.Command(name = "status", description = "print each member's status as JSON")
+  static final class Status extends Connection implements Callable<Integer> {
+    @CommandLine.Option(names = "--digest", description = "the state's fingerprint instead")
+    boolean digest;
+
+    @Override
+    public Integer call() throws Exception {
+      int result = 0;
+      for (URI endpoint : endpoints) {
+        HttpResponse<String> response =
+            send(endpoint, "GET", "/steadfast/v1/status" + (digest ? "?digest=true" : ""));
+        if (response.statusCode() == 200) {
+          out().println(response.body());
+        } else {
+          result = refused(endpoint, response);
+        }
+      }
+      return result;
+    }
+  }
+
+  /** Moves the primary role. */
+  @CommandLine.Command(
+      name = "switchover",
+      description = "move the primary role to a member; asks each endpoint until the primary")
+  static final class Switchover extends Connection implements Callable<Integer> {
+    @CommandLine.Option(names = "--to", required = true, description = "the member to promote")
+    String target = "";
+
+    @Override
+    public Integer call() throws Exception {
+      for (URI endpoint : endpoints) {
+        HttpResponse<String> response =
+            send(
+                endpoint,
+                "POST",
+                "/steadfast/v1/admin/switchover?to="
+                    + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8));
+        if (response.statusCode() == 200) {
+          out().println("primary is now " + target);
+          return 0;
+        }
+        if (response.statusCode() != 421) {
+          return refused(endpoint, response);
+        }
+      }
+      err().println("none of " + endpoints + " is the primary");
+      return 1;
+    }
+  }
+
+  /** Takes a checkpoint now. */
+  @CommandLine.Command(
+      name = "checkpoint",
+      description = "take a checkpoint now on each member named, and wait until it is written")
+  static final class Checkpoint extends Connection implements Callable<Integer> {
+    @CommandLine.Option(
+        names = "--wait",
+        defaultValue = "30",
+        description = "seconds to wait for each checkpoint (0: do not wait)")
+    int waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      for (URI endpoint : endpoints) {
+        long before = lastCheckpoint(endpoint);
+        HttpResponse<String> response = send(endpoint, "POST", "/steadfast/v1/admin/checkpoint");
+        if (response.statusCode() != 202) {
+          return refused(endpoint, response);
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        long now = before;
+        while (waitSeconds > 0 && now <= before && System.nanoTime() < end) {
+          Thread.sleep(100);
+          now = lastCheckpoint(endpoint);
+        }
+        if (waitSeconds > 0 && now <= before) {
+          err().println(endpoint + ": no new checkpoint within " + waitSeconds + " s");
+          return 1;
+        }
+        out().println(endpoint + ": checkpoint at journal index " + now);
+      }
+      return 0;
+    }
+
+    private long lastCheckpoint(URI endpoint) throws IOException, InterruptedException {
+      HttpResponse<String> response = send(endpoint, "GET", "/steadfast/v1/status");
+      if (response.statusCode() != 200) {
+        return Long.MIN_VALUE;
+      }
+      try {
+        Map<String, Object> status = JSONObjectUtils.parse(response.body());
+        return status.get("lastCheckpointIndex") instanceof Number index
+            ? index.longValue()
+            : Long.MIN_VALUE;
+      } catch (java.text.ParseException | RuntimeException e) {
+        return Long.MIN_VALUE;
+      }
+    }
+  }
+}
