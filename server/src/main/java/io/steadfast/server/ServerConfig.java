@@ -73,6 +73,7 @@ public final class ServerConfig {
     keys.put("security.max-request-bytes", "largest request body (default 1048576)");
     keys.put("security.max-concurrent-requests", "HTTP requests in progress at once (default 64)");
     keys.put("shutdown.handover-timeout", "milliseconds a stopping primary tries to hand over");
+    keys.put("metrics.bind", "host:port of the Prometheus /metrics port (loopback only)");
     keys.put("application.class", "a ServerApplication class, for the runnable form (Main)");
     return java.util.Collections.unmodifiableMap(keys);
   }

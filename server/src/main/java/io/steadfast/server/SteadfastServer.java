@@ -132,6 +132,7 @@ public final class SteadfastServer {
     private final List<NodeId> others;
     private final Duration handover;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile @Nullable MemberMetrics metrics;
 
     Running(SteadfastNode<C, R> node, List<NodeId> others, Duration handover) {
       this.node = node;
@@ -144,6 +145,12 @@ public final class SteadfastServer {
       return node;
     }
 
+    /** The port of the metrics endpoint, or -1 without one. */
+    public int metricsPort() {
+      MemberMetrics serving = metrics;
+      return serving == null ? -1 : serving.port();
+    }
+
     /** Hands over if primary (bounded), then stops the member. Idempotent. */
     public void stop() {
       if (stopped.getCount() == 0) {
@@ -154,6 +161,10 @@ public final class SteadfastServer {
           handOver();
         }
       } finally {
+        MemberMetrics serving = metrics;
+        if (serving != null) {
+          serving.close();
+        }
         node.close();
         stopped.countDown();
       }
@@ -269,6 +280,7 @@ public final class SteadfastServer {
     if (config.flag("commands.permit-unannotated")) {
       builder.permitUnannotatedCommands();
     }
+    InetSocketAddress metricsBind = metricsBind(config);
     SteadfastNode<C, R> node = builder.build();
     node.addRoleListener(
         change ->
@@ -280,8 +292,34 @@ public final class SteadfastServer {
                 change.reason(),
                 change.epoch()));
     node.start();
-    return new Running<>(
-        node, others, config.millis("shutdown.handover-timeout").orElse(Duration.ofSeconds(5)));
+    Running<C, R> running =
+        new Running<>(
+            node, others, config.millis("shutdown.handover-timeout").orElse(Duration.ofSeconds(5)));
+    if (metricsBind != null) {
+      try {
+        running.metrics = MemberMetrics.start(node, metricsBind, config.flag("security.insecure"));
+      } catch (ConfigurationException e) {
+        node.close();
+        throw e;
+      }
+    }
+    return running;
+  }
+
+  /** The metrics address, checked (loopback unless insecure) before anything starts. */
+  private static @Nullable InetSocketAddress metricsBind(ServerConfig config) {
+    if (config.get("metrics.bind").isEmpty()) {
+      return null;
+    }
+    String bind = config.require("metrics.bind");
+    int colon = bind.lastIndexOf(':');
+    if (colon < 0) {
+      throw new ConfigurationException("metrics.bind", "must be host:port, got " + bind);
+    }
+    InetSocketAddress address =
+        ServerConfig.address("metrics.bind", bind.substring(0, colon), bind.substring(colon + 1));
+    MemberMetrics.check(address, config.flag("security.insecure"));
+    return address;
   }
 
   /** The security settings {@code config} names. */
