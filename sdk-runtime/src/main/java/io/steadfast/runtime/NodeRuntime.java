@@ -460,6 +460,21 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     return Queries.decodeAppReply(reply, settings.codec());
   }
 
+  @Override
+  public byte[] query(byte[] query, @Nullable String caller) {
+    Queries.AppQuery asked = Queries.decodeAppQuery(query);
+    if (caller != null && !caller.equals(asked.principal().user())) {
+      throw new NotAuthorizedException(
+          caller,
+          "query as " + asked.principal().user(),
+          Set.of(),
+          "user " + caller + " may not query as " + asked.principal().user());
+    }
+    authorizer.check(asked.principal(), CommandDecoding.decode(settings.codec(), asked.payload()));
+    RatisEngine running = requirePrimary();
+    return await(running.read(query), "query");
+  }
+
   /** Journals one session request; the entry point of every session, local or routed. */
   @Override
   public CompletableFuture<Outcome> submit(Request request, @Nullable String caller) {

@@ -1,12 +1,15 @@
 package io.steadfast.runtime;
 
 import io.steadfast.api.NodeId;
+import io.steadfast.api.NotPrimaryException;
+import io.steadfast.api.SteadfastException;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.client.RemoteRouting;
 import io.steadfast.runtime.internal.client.Routing;
 import io.steadfast.runtime.internal.node.Access;
+import io.steadfast.runtime.internal.node.Queries;
 import io.steadfast.runtime.security.ClientCredentials;
 import io.steadfast.runtime.security.TlsFiles;
 import java.net.URI;
@@ -68,6 +71,50 @@ public final class SteadfastClient<C, R> {
           codec, new RemoteRouting<>(members, Duration.ofSeconds(2), access), deadline);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("members", String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * Answers a read-only request from the application's {@code query} on the primary, linearizably
+   * (confirmed with a majority first): nothing is journaled, no session is needed. Follows the
+   * primary and retries until the client's deadline. A remote client may query only as the user its
+   * credentials prove, with the roles they give.
+   *
+   * @throws io.steadfast.api.CommandRejectedException if the application's query threw
+   * @throws io.steadfast.api.session.NotAuthorizedException if the principal lacks the role
+   * @throws SteadfastException if no primary answered within the deadline
+   */
+  public R query(Principal principal, C request) {
+    Objects.requireNonNull(principal, "principal");
+    byte[] query =
+        Queries.appQuery(principal, codec.encodeCommand(Objects.requireNonNull(request)));
+    long end = System.nanoTime() + deadline.toNanos();
+    long backoff = 2;
+    while (true) {
+      try {
+        return Queries.decodeAppReply(routing.query(query), codec);
+      } catch (NotPrimaryException e) {
+        if (!routing.redirect(e) || System.nanoTime() > end) {
+          throw e;
+        }
+      } catch (io.steadfast.api.session.NotAuthorizedException
+          | io.steadfast.api.session.NotAuthenticatedException
+          | io.steadfast.api.MalformedCommandException
+          | io.steadfast.api.CommandRejectedException e) {
+        throw e;
+      } catch (SteadfastException e) {
+        routing.failed(e);
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SteadfastException("interrupted during a query", e);
+      }
+      backoff = Math.min(backoff * 2, 50);
     }
   }
 

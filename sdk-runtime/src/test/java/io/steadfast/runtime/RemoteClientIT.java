@@ -110,6 +110,29 @@ class RemoteClientIT {
   }
 
   @Test
+  void remoteQuery_readsLinearizably_asTheAuthenticatedUserOnly() {
+    Session<LedgerCommand, Long> session =
+        clientOf("reader", "clerk").openSession(Principal.of("reader"));
+    session.execute(new LedgerCommand.Deposit("q-acct", 5, "q-1"));
+    // Linearizable: the deposit just acknowledged is visible to the next query, wherever it lands.
+    assertThat(
+            clientOf("reader", "clerk")
+                .query(Principal.of("reader"), new LedgerCommand.Balance("q-acct")))
+        .isEqualTo(5L);
+    assertThatThrownBy(
+            () ->
+                clientOf("reader", "clerk")
+                    .query(Principal.of("someone-else"), new LedgerCommand.Balance("q-acct")))
+        .isInstanceOf(NotAuthorizedException.class);
+    assertThatThrownBy(
+            () ->
+                cluster
+                    .remoteClient(ClientCredentials.none())
+                    .query(Principal.of("reader"), new LedgerCommand.Balance("q-acct")))
+        .isInstanceOf(io.steadfast.api.session.NotAuthenticatedException.class);
+  }
+
+  @Test
   void remoteRefusal_forMissingRole_isTyped() {
     Session<LedgerCommand, Long> session =
         clientOf("remote-clerk", "clerk").openSession(Principal.of("remote-clerk"));

@@ -106,6 +106,30 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   }
 
   @Override
+  public byte[] query(byte[] query) {
+    NodeId node = target();
+    HttpRequest post =
+        access
+            .sign(HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/query")))
+            .timeout(attempt)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(query))
+            .build();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new SteadfastException("node " + node + " unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SteadfastException("interrupted querying " + node, e);
+    }
+    if (response.statusCode() != 200) {
+      throw refusal(node, response);
+    }
+    return response.body();
+  }
+
+  @Override
   public SessionView readSession(SessionId session, boolean attach) {
     NodeId node = target();
     HttpRequest get =

@@ -25,6 +25,12 @@ public interface Routing<C, R> {
   public SessionView readSession(SessionId session, boolean attach);
 
   /**
+   * Asks the current target, which must be the primary, the application's read-only query ({@link
+   * io.steadfast.runtime.internal.node.Queries#appQuery} bytes); answers the reply bytes.
+   */
+  public byte[] query(byte[] query);
+
+  /**
    * Learns that the target is not primary.
    *
    * @return whether another target is worth trying
@@ -68,6 +74,12 @@ public interface Routing<C, R> {
                   established = true;
                 }
               });
+    }
+
+    @Override
+    public byte[] query(byte[] query) {
+      Routing<C, R> elsewhere = moved;
+      return elsewhere != null ? elsewhere.query(query) : node.query(query, null);
     }
 
     @Override
@@ -137,6 +149,11 @@ public interface Routing<C, R> {
       } catch (NotPrimaryException e) {
         return CompletableFuture.failedFuture(e);
       }
+    }
+
+    @Override
+    public byte[] query(byte[] query) {
+      return target().query(query, null);
     }
 
     @Override

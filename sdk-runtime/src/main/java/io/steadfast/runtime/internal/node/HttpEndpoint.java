@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /steadfast/v1/requests}: one session request (binary); answers its outcome, or
  *       421 with header {@value #PRIMARY_HEADER} naming the primary when this node is not it.
+ *   <li>{@code POST /steadfast/v1/query}: the application's read-only query, linearizable, on the
+ *       primary; the caller's own principal only.
  *   <li>{@code GET /steadfast/v1/sessions/{id}}: a session's record (binary); its owner, a member
  *       or an admin only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
@@ -224,6 +226,11 @@ public final class HttpEndpoint implements AutoCloseable {
             request(exchange);
           }
         }
+        case "query" -> {
+          if (allowed(exchange, method, "POST")) {
+            query(exchange);
+          }
+        }
         case "primary" -> {
           if (allowed(exchange, method, "GET")) {
             primary(exchange);
@@ -345,6 +352,33 @@ public final class HttpEndpoint implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       refuse(exchange, 503, "interrupted", "interrupted", Map.of());
+    }
+  }
+
+  private void query(HttpExchange exchange) throws IOException {
+    Caller caller = caller(exchange);
+    if (caller instanceof Anonymous anonymous) {
+      unauthenticated(exchange, anonymous.why());
+      return;
+    }
+    byte[] body = body(exchange);
+    if (body == null) {
+      return;
+    }
+    try {
+      byte[] query = body;
+      String owner = null;
+      if (caller instanceof User user) {
+        owner = user.principal().user();
+        // The roles are the authenticator's, never the client's.
+        Queries.AppQuery asked = Queries.decodeAppQuery(body);
+        if (asked.principal().user().equals(owner)) {
+          query = Queries.appQuery(user.principal(), asked.payload());
+        }
+      }
+      reply(exchange, 200, "application/octet-stream", node.query(query, owner));
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
     }
   }
 

@@ -89,6 +89,16 @@ public interface NodeGateway<C, R> {
   boolean isHealthyBackup();
 
   /**
+   * Answers the application's read-only {@code query} for {@code principal} on the primary,
+   * linearizably (confirmed with a majority first), after checking the principal's roles. For a
+   * remote {@code caller}, the principal must be that user.
+   *
+   * @param query {@link Queries#appQuery} bytes: the principal and the encoded request
+   * @return the reply {@link Queries#decodeAppReply} reads: the encoded result or the rejection
+   */
+  byte[] query(byte[] query, @Nullable String caller);
+
+  /**
    * Moves the primary role to {@code target} (a planned switchover) and waits until it has moved.
    *
    * @throws io.steadfast.api.NotPrimaryException if this member is not the primary

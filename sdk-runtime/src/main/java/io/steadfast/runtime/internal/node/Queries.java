@@ -49,6 +49,31 @@ public final class Queries {
         });
   }
 
+  /** The principal and encoded request of {@link #appQuery} bytes. */
+  public record AppQuery(Principal principal, byte[] payload) {}
+
+  /**
+   * Reads {@link #appQuery} bytes.
+   *
+   * @throws MalformedCommandException if they are not an application query
+   */
+  public static AppQuery decodeAppQuery(byte[] query) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(query));
+      if (in.readByte() != APPLICATION) {
+        throw new MalformedCommandException("not an application query");
+      }
+      Principal principal = WireFormat.readPrincipal(in);
+      byte[] payload = WireFormat.readBytes(in);
+      if (in.available() > 0) {
+        throw new MalformedCommandException("bytes after the query");
+      }
+      return new AppQuery(principal, payload);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new MalformedCommandException("unreadable query: " + e.getMessage(), e);
+    }
+  }
+
   public static byte[] healthQuery() {
     return new byte[] {HEALTH};
   }

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * while (running) {
  *   try {
  *     LoanResult result = command instanceof LoanCommand.Query
- *         ? session.query(command) : session.submit(command);
+ *         ? client.query(officer.principal(), command)  // read-only: not journaled
+ *         : session.execute(command);
  *     command = officer.next(result);
  *   } catch (CommandRejectedException e) {
  *     command = officer.afterRejection(e.errorType());
