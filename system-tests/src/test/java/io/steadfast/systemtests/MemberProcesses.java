@@ -81,6 +81,10 @@ final class MemberProcesses implements AutoCloseable {
     processes.put(id, builder.start());
   }
 
+  Path dataDir(String id) {
+    return dir.resolve("data-" + id);
+  }
+
   Path log(String id) {
     return dir.resolve(id + ".log");
   }

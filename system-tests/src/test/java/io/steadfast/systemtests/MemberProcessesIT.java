@@ -48,18 +48,19 @@ import org.junit.jupiter.api.Test;
 /**
  * The mortgage system as three real member processes behind a real HAProxy, with a remote client
  * under load and faults sent as signals: SIGKILL of the primary, SIGTERM of the primary (a graceful
- * stop hands over first), and SIGSTOP of the primary for 2 s (when it resumes, deposed, it must not
- * acknowledge anything). Then a Jepsen-style check: every session's last number equals the requests
- * it sent (nothing lost, nothing applied twice), its resume point holds its last acknowledged
- * value, the members converge to one state digest, and no epoch had two primaries. Unavailability
- * per fault is printed.
+ * stop hands over first), SIGSTOP of the primary for 2 s (when it resumes, deposed, it must not
+ * acknowledge anything), and two storage faults on a killed backup before its restart: its newest
+ * checkpoint corrupted, and the tail of its open journal segment cut off. Then a Jepsen-style
+ * check: every session's last number equals the requests it sent (nothing lost, nothing applied
+ * twice), its resume point holds its last acknowledged value, the members converge to one state
+ * digest, and no epoch had two primaries. Unavailability per fault is printed.
  *
  * <p>CI runs {@value #DEFAULT_ROUNDS} rounds (one of each fault); a long run: {@code ./mvnw -B -pl
  * system-tests verify -Dsteadfast.system.rounds=100}.
  */
 class MemberProcessesIT {
 
-  private static final int DEFAULT_ROUNDS = 3;
+  private static final int DEFAULT_ROUNDS = 5;
   private static final int ROUNDS = Integer.getInteger("steadfast.system.rounds", DEFAULT_ROUNDS);
   private static final int USERS = 6;
   private static final Pattern ROLE_LINE =
@@ -118,14 +119,24 @@ class MemberProcessesIT {
       }
       List<String> report = new ArrayList<>();
       List<Long> outages = new ArrayList<>();
-      String[] faults = {"KILL", "TERM", "STOP"};
+      String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE"};
       for (int round = 0; round < ROUNDS; round++) {
         awaitAcks(acks, 30, Duration.ofSeconds(60));
         String fault = faults[round % faults.length];
         String victim = awaitPrimary(members, Duration.ofSeconds(30));
+        if (fault.equals("CORRUPT") || fault.equals("TRUNCATE")) {
+          // Storage faults hit a backup: killed, its files damaged, restarted; it must heal.
+          String primary = victim;
+          victim =
+              members.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
+        }
         long at = System.nanoTime();
-        members.signal(victim, fault);
-        if (fault.equals("STOP")) {
+        members.signal(
+            victim, fault.equals("CORRUPT") || fault.equals("TRUNCATE") ? "KILL" : fault);
+        if (fault.equals("CORRUPT") || fault.equals("TRUNCATE")) {
+          assertThat(members.awaitExit(victim, Duration.ofSeconds(15))).isTrue();
+          report.add(fault + " " + victim + ": " + damage(members, victim, fault));
+        } else if (fault.equals("STOP")) {
           Thread.sleep(2000); // the fault itself: the primary stays frozen for 2 s
           members.signal(victim, "CONT");
         } else {
@@ -135,7 +146,8 @@ class MemberProcessesIT {
         }
         long outage = outage(acks, at, Duration.ofSeconds(60)) / 1_000_000;
         outages.add(outage);
-        report.add("SIG" + fault + " " + victim + ": " + outage + " ms");
+        report.add(
+            (fault.length() <= 4 ? "SIG" : "") + fault + " " + victim + ": " + outage + " ms");
         if (!fault.equals("STOP")) {
           members.start(victim);
         }
@@ -266,6 +278,48 @@ class MemberProcessesIT {
       Thread.sleep(50);
     }
     throw new AssertionError("no single primary within " + timeout);
+  }
+
+  /**
+   * Damages a stopped member's storage: flips bytes in the middle of its newest checkpoint
+   * (CORRUPT), or cuts the last bytes off its open journal segment (TRUNCATE).
+   */
+  private static String damage(MemberProcesses members, String id, String fault)
+      throws IOException {
+    Path data = members.dataDir(id);
+    List<Path> files;
+    try (var walk = Files.walk(data)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    if (fault.equals("CORRUPT")) {
+      Path newest =
+          files.stream()
+              .filter(f -> f.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+              .max(java.util.Comparator.comparing(f -> f.getFileName().toString()))
+              .orElse(null);
+      if (newest == null) {
+        return "no checkpoint to corrupt";
+      }
+      byte[] bytes = Files.readAllBytes(newest);
+      for (int i = bytes.length / 2; i < Math.min(bytes.length, bytes.length / 2 + 16); i++) {
+        bytes[i] = (byte) ~bytes[i];
+      }
+      Files.write(newest, bytes);
+      return "flipped 16 bytes of " + newest.getFileName();
+    }
+    Path open =
+        files.stream()
+            .filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
+            .findFirst()
+            .orElse(null);
+    if (open == null || Files.size(open) < 16) {
+      return "no open journal segment to cut";
+    }
+    try (var channel =
+        java.nio.channels.FileChannel.open(open, java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(channel.size() - 7);
+    }
+    return "cut 7 bytes off " + open.getFileName();
   }
 
   private static void awaitAllReady(MemberProcesses members, Duration timeout)
