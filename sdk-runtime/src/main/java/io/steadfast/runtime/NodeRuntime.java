@@ -94,6 +94,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private volatile @Nullable Routing<C, R> fallback;
 
   private volatile @Nullable String recoveredFrom;
+  private volatile long startedNanos = System.nanoTime();
   private volatile @Nullable Heartbeat heartbeat;
   private volatile @Nullable HttpEndpoint http;
 
@@ -163,6 +164,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       if (engine != null || stopped) {
         throw new IllegalStateException("node " + id + " was already started");
       }
+      startedNanos = System.nanoTime();
       boolean restart = RatisEngine.hasJournal(settings.storage(), settings.cluster());
       if (settings.security().isInsecure()) {
         LOG.warn(
@@ -347,6 +349,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("epoch", status.epoch());
     fields.put("primary", status.primary().map(NodeId::value).orElse(null));
     fields.put("ready", isReady());
+    fields.put("upMillis", (System.nanoTime() - startedNanos) / 1_000_000);
     fields.put("appliedPosition", status.appliedPosition().toString());
     fields.put("appliedIndex", status.appliedIndex());
     fields.put("commitIndex", status.commitIndex());

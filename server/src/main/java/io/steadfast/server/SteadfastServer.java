@@ -9,6 +9,7 @@ import io.steadfast.runtime.security.Authenticator;
 import io.steadfast.runtime.security.JwtAuthenticator;
 import io.steadfast.runtime.security.NodeSecurity;
 import io.steadfast.runtime.security.TlsFiles;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -133,6 +134,7 @@ public final class SteadfastServer {
     private final Duration handover;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable MemberMetrics metrics;
+    private volatile @Nullable PeerStatus peerStatus;
 
     Running(SteadfastNode<C, R> node, List<NodeId> others, Duration handover) {
       this.node = node;
@@ -172,7 +174,7 @@ public final class SteadfastServer {
 
     private void handOver() {
       long end = System.nanoTime() + handover.toNanos();
-      for (NodeId target : others) {
+      for (NodeId target : candidates()) {
         long left = end - System.nanoTime();
         if (left <= 0 || !node.isPrimary()) {
           break;
@@ -197,6 +199,21 @@ public final class SteadfastServer {
       if (node.isPrimary()) {
         LOG.warn("{}: stopping as primary; the others elect a new one", node.id());
       }
+    }
+
+    /**
+     * The other members, best first: ready ones before the rest, and among them the one up longest
+     * (a member started seconds ago runs cold and takes noticeably longer to become a ready
+     * primary); configuration order where a member's status cannot be read.
+     */
+    private List<NodeId> candidates() {
+      Map<NodeId, Long> score = new java.util.HashMap<>();
+      for (NodeId peer : others) {
+        score.put(peer, peerStatus == null ? 0L : peerStatus.score(peer));
+      }
+      List<NodeId> ordered = new ArrayList<>(others);
+      ordered.sort(java.util.Comparator.comparing((NodeId p) -> score.get(p)).reversed());
+      return ordered;
     }
 
     /** Blocks until {@link #stop()} ran. */
@@ -295,6 +312,7 @@ public final class SteadfastServer {
     Running<C, R> running =
         new Running<>(
             node, others, config.millis("shutdown.handover-timeout").orElse(Duration.ofSeconds(5)));
+    running.peerStatus = new PeerStatus(members, self, security);
     if (metricsBind != null) {
       try {
         running.metrics = MemberMetrics.start(node, metricsBind, config.flag("security.insecure"));
@@ -304,6 +322,67 @@ public final class SteadfastServer {
       }
     }
     return running;
+  }
+
+  /** Reads the other members' status over HTTP, as a member, for choosing a hand-over target. */
+  static final class PeerStatus {
+    private final Map<NodeId, URI> endpoints = new TreeMap<>();
+    private final java.net.http.HttpClient http;
+    private final @Nullable String secret;
+
+    PeerStatus(List<ServerConfig.Member> members, NodeId self, NodeSecurity security) {
+      String scheme = security.tlsFiles() == null ? "http" : "https";
+      for (ServerConfig.Member member : members) {
+        if (!member.id().equals(self)) {
+          endpoints.put(
+              member.id(),
+              URI.create(
+                  scheme
+                      + "://"
+                      + member.http().getHostString()
+                      + ":"
+                      + member.http().getPort()
+                      + "/steadfast/v1/status"));
+        }
+      }
+      java.net.http.HttpClient.Builder builder =
+          java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300));
+      TlsFiles tls = security.tlsFiles();
+      if (tls != null) {
+        builder.sslContext(tls.context());
+      }
+      this.http = builder.build();
+      this.secret = security.memberSecretOrNull();
+    }
+
+    /** Higher is better: ready members first, then by time up; 0 when unknown. */
+    long score(NodeId peer) {
+      URI uri = endpoints.get(peer);
+      if (uri == null) {
+        return 0;
+      }
+      try {
+        java.net.http.HttpRequest.Builder request =
+            java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(500));
+        if (secret != null) {
+          request.header(NodeSecurity.MEMBER_HEADER, secret);
+        }
+        java.net.http.HttpResponse<String> response =
+            http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          return 0;
+        }
+        Map<String, Object> status = com.nimbusds.jose.util.JSONObjectUtils.parse(response.body());
+        long up = status.get("upMillis") instanceof Number n ? n.longValue() : 0;
+        boolean ready = Boolean.TRUE.equals(status.get("ready"));
+        return (ready ? 1L << 40 : 0) + Math.min(up, (1L << 40) - 1);
+      } catch (IOException | java.text.ParseException | RuntimeException e) {
+        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+    }
   }
 
   /** The metrics address, checked (loopback unless insecure) before anything starts. */
