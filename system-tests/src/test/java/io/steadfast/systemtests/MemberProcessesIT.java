@@ -49,18 +49,16 @@ import org.junit.jupiter.api.Test;
  * The mortgage system as three real member processes behind a real HAProxy, with a remote client
  * under load and faults sent as signals: SIGKILL of the primary, SIGTERM of the primary (a graceful
  * stop hands over first), SIGSTOP of the primary for 2 s (when it resumes, deposed, it must not
- * acknowledge anything), and two storage faults on a killed backup before its restart: its newest
- * checkpoint corrupted, and the tail of its open journal segment cut off. Then a Jepsen-style
- * check: every session's last number equals the requests it sent (nothing lost, nothing applied
- * twice), its resume point holds its last acknowledged value, the members converge to one state
- * digest, and no epoch had two primaries. Unavailability per fault is printed.
+ * acknowledge anything), two storage faults on a killed backup before its restart (its newest
+ * checkpoint corrupted; the tail of its open journal segment cut off), and a backup killed, left
+ * 200 acknowledgements behind, restarted and killed again while it catches up.
  *
  * <p>CI runs {@value #DEFAULT_ROUNDS} rounds (one of each fault); a long run: {@code ./mvnw -B -pl
  * system-tests verify -Dsteadfast.system.rounds=100}.
  */
 class MemberProcessesIT {
 
-  private static final int DEFAULT_ROUNDS = 5;
+  private static final int DEFAULT_ROUNDS = 6;
   private static final int ROUNDS = Integer.getInteger("steadfast.system.rounds", DEFAULT_ROUNDS);
   private static final int USERS = 6;
   private static final Pattern ROLE_LINE =
@@ -119,21 +117,27 @@ class MemberProcessesIT {
       }
       List<String> report = new ArrayList<>();
       List<Long> outages = new ArrayList<>();
-      String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE"};
+      String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE", "CATCHUP"};
       for (int round = 0; round < ROUNDS; round++) {
         awaitAcks(acks, 30, Duration.ofSeconds(60));
         String fault = faults[round % faults.length];
         String victim = awaitPrimary(members, Duration.ofSeconds(30));
-        if (fault.equals("CORRUPT") || fault.equals("TRUNCATE")) {
+        boolean onBackup = Set.of("CORRUPT", "TRUNCATE", "CATCHUP").contains(fault);
+        if (onBackup) {
           // Storage faults hit a backup: killed, its files damaged, restarted; it must heal.
+          // CATCHUP: a backup killed, left behind, restarted, and killed again while catching up.
           String primary = victim;
           victim =
               members.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
         }
         long at = System.nanoTime();
-        members.signal(
-            victim, fault.equals("CORRUPT") || fault.equals("TRUNCATE") ? "KILL" : fault);
-        if (fault.equals("CORRUPT") || fault.equals("TRUNCATE")) {
+        members.signal(victim, onBackup ? "KILL" : fault);
+        if (fault.equals("CATCHUP")) {
+          assertThat(members.awaitExit(victim, Duration.ofSeconds(15))).isTrue();
+          awaitAcks(acks, 200, Duration.ofSeconds(60));
+          members.start(victim);
+          report.add("CATCHUP " + victim + ": " + killWhileCatchingUp(members, victim));
+        } else if (onBackup) {
           assertThat(members.awaitExit(victim, Duration.ofSeconds(15))).isTrue();
           report.add(fault + " " + victim + ": " + damage(members, victim, fault));
         } else if (fault.equals("STOP")) {
@@ -278,6 +282,29 @@ class MemberProcessesIT {
       Thread.sleep(50);
     }
     throw new AssertionError("no single primary within " + timeout);
+  }
+
+  /**
+   * Kills member {@code id}, just restarted, once it serves HTTP but is not yet ready (still
+   * catching up); says whether it was caught that way or was ready first.
+   */
+  private static String killWhileCatchingUp(MemberProcesses members, String id)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String when = "not serving within 60 s";
+    while (System.nanoTime() < end) {
+      if (members.probe(id, "/steadfast/v1/health/live") == 200) {
+        when =
+            members.probe(id, "/steadfast/v1/health/ready") == 200
+                ? "ready before it could be killed catching up"
+                : "killed while catching up";
+        break;
+      }
+      Thread.sleep(5);
+    }
+    members.signal(id, "KILL");
+    assertThat(members.awaitExit(id, Duration.ofSeconds(15))).isTrue();
+    return when;
   }
 
   /**
