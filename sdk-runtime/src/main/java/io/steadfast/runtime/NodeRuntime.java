@@ -348,7 +348,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("role", status.role().name());
     fields.put("epoch", status.epoch());
     fields.put("primary", status.primary().map(NodeId::value).orElse(null));
-    fields.put("ready", isReady());
+    fields.put("ready", isReady(status));
     fields.put("upMillis", (System.nanoTime() - startedNanos) / 1_000_000);
     fields.put("appliedPosition", status.appliedPosition().toString());
     fields.put("appliedIndex", status.appliedIndex());
@@ -381,13 +381,17 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   @Override
   public boolean isReady() {
+    return isReady(status());
+  }
+
+  /** {@link #isReady()} from a status already read. */
+  private boolean isReady(NodeStatus status) {
     if (stopped || engine == null) {
       return false;
     }
     if (isPrimary()) {
       return true;
     }
-    NodeStatus status = status();
     return status.role() == Role.BACKUP
         && status.primary().isPresent()
         && status.commitIndex() >= 0
@@ -396,9 +400,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   @Override
   public boolean isHealthyBackup() {
+    NodeStatus status = status();
     return !isPrimary()
-        && isReady()
-        && currentHealth().status() == io.steadfast.api.Health.Status.UP;
+        && isReady(status)
+        && status.health().status() == io.steadfast.api.Health.Status.UP;
   }
 
   /** This node's status. */
@@ -520,11 +525,14 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       return;
     }
     Optional<SessionRecord> record = stateMachine.read(core -> core.sessions().get(session));
+    // An open record, or else the tombstone of a closed or expired session, names the owner.
     Optional<Principal> owner =
-        record.isPresent()
-            ? record.map(SessionRecord::principal)
-            : stateMachine.read(
-                core -> core.sessions().tombstone(session).map(t -> t.record().principal()));
+        record
+            .or(
+                () ->
+                    stateMachine.read(
+                        core -> core.sessions().tombstone(session).map(t -> t.record())))
+            .map(SessionRecord::principal);
     if (owner.isEmpty()) {
       throw new UnknownSessionException(session); // never opened: nothing to journal
     }

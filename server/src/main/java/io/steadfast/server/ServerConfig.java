@@ -132,11 +132,6 @@ public final class ServerConfig {
     return get(key).orElseThrow(() -> new ConfigurationException(key, "missing"));
   }
 
-  /** A path. */
-  public Optional<Path> path(String key) {
-    return get(key).map(Path::of);
-  }
-
   /** A positive whole number. */
   public Optional<Long> positive(String key) {
     return get(key).map(v -> parsePositive(key, v));

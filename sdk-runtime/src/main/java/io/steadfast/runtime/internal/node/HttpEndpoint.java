@@ -104,6 +104,15 @@ public final class HttpEndpoint implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final Semaphore slots;
+  private final Map<String, Route> routes;
+
+  /** Handles one exchange for a caller already authenticated where the route needs it. */
+  private interface Handler {
+    void handle(HttpExchange exchange, Caller caller) throws IOException;
+  }
+
+  /** A route: its one method, whether it needs an authenticated caller, and its handler. */
+  private record Route(String method, boolean authenticated, Handler handler) {}
 
   /** Who sent a request, as far as the endpoint could tell. */
   private sealed interface Caller {}
@@ -160,6 +169,27 @@ public final class HttpEndpoint implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.routes =
+        Map.ofEntries(
+            Map.entry("requests", new Route("POST", true, this::request)),
+            Map.entry("query", new Route("POST", true, this::query)),
+            Map.entry("status", new Route("GET", true, this::status)),
+            Map.entry("checkpoint", new Route("GET", true, this::checkpoint)),
+            Map.entry("admin/switchover", new Route("POST", true, this::switchover)),
+            Map.entry("admin/checkpoint", new Route("POST", true, this::checkpointNow)),
+            Map.entry(
+                "primary",
+                new Route("GET", false, (e, c) -> probe(e, node.isPrimary(), "primary"))),
+            Map.entry("health/live", new Route("GET", false, (e, c) -> probe(e, true, "live"))),
+            Map.entry(
+                "health/ready",
+                new Route("GET", false, (e, c) -> probe(e, node.isReady(), "ready"))),
+            Map.entry(
+                "replica",
+                new Route(
+                    "GET",
+                    false,
+                    (e, c) -> probe(e, node.isHealthyBackup(), "healthy, caught-up backup"))));
     server.setExecutor(this::dispatch);
     server.createContext("/", this::route);
     server.start();
@@ -220,66 +250,28 @@ public final class HttpEndpoint implements AutoCloseable {
         return;
       }
       String rest = path.substring(PREFIX.length());
-      switch (rest) {
-        case "requests" -> {
-          if (allowed(exchange, method, "POST")) {
-            request(exchange);
-          }
-        }
-        case "query" -> {
-          if (allowed(exchange, method, "POST")) {
-            query(exchange);
-          }
-        }
-        case "primary" -> {
-          if (allowed(exchange, method, "GET")) {
-            primary(exchange);
-          }
-        }
-        case "status" -> {
-          if (allowed(exchange, method, "GET")) {
-            status(exchange);
-          }
-        }
-        case "health/live" -> {
-          if (allowed(exchange, method, "GET")) {
-            probe(exchange, true, "live");
-          }
-        }
-        case "health/ready" -> {
-          if (allowed(exchange, method, "GET")) {
-            probe(exchange, node.isReady(), "ready");
-          }
-        }
-        case "admin/switchover" -> {
-          if (allowed(exchange, method, "POST")) {
-            switchover(exchange);
-          }
-        }
-        case "admin/checkpoint" -> {
-          if (allowed(exchange, method, "POST")) {
-            checkpointNow(exchange);
-          }
-        }
-        case "replica" -> {
-          if (allowed(exchange, method, "GET")) {
-            probe(exchange, node.isHealthyBackup(), "healthy, caught-up backup");
-          }
-        }
-        case "checkpoint" -> {
-          if (allowed(exchange, method, "GET")) {
-            checkpoint(exchange);
-          }
-        }
-        default -> {
-          if (rest.startsWith("sessions/") && rest.indexOf('/', "sessions/".length()) < 0) {
-            if (allowed(exchange, method, "GET")) {
-              session(exchange, rest.substring("sessions/".length()));
-            }
-          } else {
-            refuse(exchange, 404, "not_found", "no route " + path, Map.of());
-          }
-        }
+      String session = null;
+      Route route = routes.get(rest);
+      if (route == null
+          && rest.startsWith("sessions/")
+          && rest.indexOf('/', "sessions/".length()) < 0) {
+        session = rest.substring("sessions/".length());
+        route = new Route("GET", true, (e, caller) -> {});
+      }
+      if (route == null) {
+        refuse(exchange, 404, "not_found", "no route " + path, Map.of());
+        return;
+      }
+      if (!allowed(exchange, method, route.method())) {
+        return;
+      }
+      Caller caller = route.authenticated() ? caller(exchange) : new Trusted("probe");
+      if (caller instanceof Anonymous anonymous) {
+        unauthenticated(exchange, anonymous.why());
+      } else if (session != null) {
+        session(exchange, caller, session);
+      } else {
+        route.handler().handle(exchange, caller);
       }
     } catch (IOException e) {
       // The caller went away (a load balancer's check closes at once): nothing to answer.
@@ -304,12 +296,7 @@ public final class HttpEndpoint implements AutoCloseable {
     return false;
   }
 
-  private void request(HttpExchange exchange) throws IOException {
-    Caller caller = caller(exchange);
-    if (caller instanceof Anonymous anonymous) {
-      unauthenticated(exchange, anonymous.why());
-      return;
-    }
+  private void request(HttpExchange exchange, Caller caller) throws IOException {
     byte[] body = body(exchange);
     if (body == null) {
       return;
@@ -355,12 +342,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
   }
 
-  private void query(HttpExchange exchange) throws IOException {
-    Caller caller = caller(exchange);
-    if (caller instanceof Anonymous anonymous) {
-      unauthenticated(exchange, anonymous.why());
-      return;
-    }
+  private void query(HttpExchange exchange, Caller caller) throws IOException {
     byte[] body = body(exchange);
     if (body == null) {
       return;
@@ -382,12 +364,7 @@ public final class HttpEndpoint implements AutoCloseable {
     }
   }
 
-  private void session(HttpExchange exchange, String rawId) throws IOException {
-    Caller caller = caller(exchange);
-    if (caller instanceof Anonymous anonymous) {
-      unauthenticated(exchange, anonymous.why());
-      return;
-    }
+  private void session(HttpExchange exchange, Caller caller, String rawId) throws IOException {
     SessionId id;
     try {
       id = SessionId.of(java.net.URLDecoder.decode(rawId, StandardCharsets.UTF_8));
@@ -416,22 +393,8 @@ public final class HttpEndpoint implements AutoCloseable {
     }
   }
 
-  private void primary(HttpExchange exchange) throws IOException {
-    boolean primary = node.isPrimary();
-    reply(
-        exchange,
-        primary ? 200 : 503,
-        "text/plain; charset=utf-8",
-        text((primary ? "primary " : "not primary ") + node.id()));
-  }
-
-  /** Whether the caller may run admin operations; answers 401 or 403 when not. */
-  private boolean admin(HttpExchange exchange) throws IOException {
-    Caller caller = caller(exchange);
-    if (caller instanceof Anonymous anonymous) {
-      unauthenticated(exchange, anonymous.why());
-      return false;
-    }
+  /** Whether the caller may run admin operations; answers 403 when not. */
+  private static boolean admin(HttpExchange exchange, Caller caller) throws IOException {
     if (caller instanceof User user && !isAdmin(user)) {
       refuse(
           exchange,
@@ -450,8 +413,8 @@ public final class HttpEndpoint implements AutoCloseable {
     return true;
   }
 
-  private void switchover(HttpExchange exchange) throws IOException {
-    if (!admin(exchange)) {
+  private void switchover(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
       return;
     }
     String query = exchange.getRequestURI().getRawQuery();
@@ -483,8 +446,8 @@ public final class HttpEndpoint implements AutoCloseable {
     }
   }
 
-  private void checkpointNow(HttpExchange exchange) throws IOException {
-    if (!admin(exchange)) {
+  private void checkpointNow(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
       return;
     }
     node.checkpointNow();
@@ -504,22 +467,12 @@ public final class HttpEndpoint implements AutoCloseable {
         text((holds ? "" : "not ") + what + " " + node.id()));
   }
 
-  private void status(HttpExchange exchange) throws IOException {
-    Caller caller = caller(exchange);
-    if (caller instanceof Anonymous anonymous) {
-      unauthenticated(exchange, anonymous.why());
-      return;
-    }
+  private void status(HttpExchange exchange, Caller caller) throws IOException {
     reply(
         exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(node.statusFields())));
   }
 
-  private void checkpoint(HttpExchange exchange) throws IOException {
-    Caller caller = caller(exchange);
-    if (caller instanceof Anonymous anonymous) {
-      unauthenticated(exchange, anonymous.why());
-      return;
-    }
+  private void checkpoint(HttpExchange exchange, Caller caller) throws IOException {
     if (caller instanceof User user && !isAdmin(user)) {
       refuse(
           exchange,
