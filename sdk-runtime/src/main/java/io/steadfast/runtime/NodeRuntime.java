@@ -705,27 +705,45 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
   }
 
+  /**
+   * Why node {@code id} became primary in {@code epoch}: the reason of a hand-over announced to it
+   * in the epoch before; otherwise FAILOVER if an earlier epoch existed and the cluster had served
+   * something (a command applied, a session opened), else START. A primary of an earlier epoch that
+   * served nothing (members started seconds apart hold an election or two before all are up) leaves
+   * nothing to fail over from.
+   */
+  static RoleChange.Reason promotionReason(
+      NodeId id,
+      long epoch,
+      long priorEpoch,
+      JournalEntry.@Nullable HandOver handOver,
+      java.util.function.BooleanSupplier servedBefore) {
+    if (handOver != null && handOver.target().equals(id) && epoch == handOver.epoch() + 1) {
+      return handOver.reason();
+    }
+    return priorEpoch > 0 && servedBefore.getAsBoolean()
+        ? RoleChange.Reason.FAILOVER
+        : RoleChange.Reason.START;
+  }
+
   /** The engine's events, turned into role changes. */
   private final class Hooks implements NodeHooks {
 
     @Override
     public void primaryReady(
         long epoch, long priorEpoch, JournalEntry.@Nullable HandOver handOver) {
-      RoleChange.Reason reason;
-      if (handOver != null && handOver.target().equals(id) && epoch == handOver.epoch() + 1) {
-        reason = handOver.reason();
-      } else {
-        // A primary of an earlier epoch that never served anything (members started seconds
-        // apart hold an election or two before all are up) leaves nothing to fail over from.
-        boolean servedBefore =
-            stateMachine.read(
-                core ->
-                    !core.lastPosition().equals(Position.ZERO)
-                        || core.sessions().size() > 0
-                        || core.sessions().tombstones() > 0);
-        reason =
-            priorEpoch > 0 && servedBefore ? RoleChange.Reason.FAILOVER : RoleChange.Reason.START;
-      }
+      RoleChange.Reason reason =
+          promotionReason(
+              id,
+              epoch,
+              priorEpoch,
+              handOver,
+              () ->
+                  stateMachine.read(
+                      core ->
+                          !core.lastPosition().equals(Position.ZERO)
+                              || core.sessions().size() > 0
+                              || core.sessions().tombstones() > 0));
       synchronized (roleLock) {
         // Raft may have demoted this node between its first entry of the term and now; the
         // demotion's own notice is then either already handled (so the check below fails) or

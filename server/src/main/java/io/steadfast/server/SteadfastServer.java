@@ -207,13 +207,8 @@ public final class SteadfastServer {
      * primary); configuration order where a member's status cannot be read.
      */
     private List<NodeId> candidates() {
-      Map<NodeId, Long> score = new java.util.HashMap<>();
-      for (NodeId peer : others) {
-        score.put(peer, peerStatus == null ? 0L : peerStatus.score(peer));
-      }
-      List<NodeId> ordered = new ArrayList<>(others);
-      ordered.sort(java.util.Comparator.comparing((NodeId p) -> score.get(p)).reversed());
-      return ordered;
+      PeerStatus status = peerStatus;
+      return status == null ? others : bestFirst(others, status::score);
     }
 
     /** Blocks until {@link #stop()} ran. */
@@ -324,6 +319,19 @@ public final class SteadfastServer {
     return running;
   }
 
+  /**
+   * {@code members} ordered by {@code score}, highest first, each scored once; equal scores keep
+   * their order.
+   */
+  static List<NodeId> bestFirst(
+      List<NodeId> members, java.util.function.ToLongFunction<NodeId> score) {
+    Map<NodeId, Long> scores = new java.util.HashMap<>();
+    members.forEach(member -> scores.put(member, score.applyAsLong(member)));
+    List<NodeId> ordered = new ArrayList<>(members);
+    ordered.sort(java.util.Comparator.comparing((NodeId m) -> scores.get(m)).reversed());
+    return ordered;
+  }
+
   /** Reads the other members' status over HTTP, as a member, for choosing a hand-over target. */
   static final class PeerStatus {
     private final Map<NodeId, URI> endpoints = new TreeMap<>();
@@ -355,6 +363,13 @@ public final class SteadfastServer {
       this.secret = security.memberSecretOrNull();
     }
 
+    /** A member's fitness from its status fields: ready ones first, then the one up longest. */
+    static long score(Map<String, Object> status) {
+      long up = status.get("upMillis") instanceof Number n ? n.longValue() : 0;
+      boolean ready = Boolean.TRUE.equals(status.get("ready"));
+      return (ready ? 1L << 40 : 0) + Math.max(0, Math.min(up, (1L << 40) - 1));
+    }
+
     /** Higher is better: ready members first, then by time up; 0 when unknown. */
     long score(NodeId peer) {
       URI uri = endpoints.get(peer);
@@ -372,10 +387,7 @@ public final class SteadfastServer {
         if (response.statusCode() != 200) {
           return 0;
         }
-        Map<String, Object> status = com.nimbusds.jose.util.JSONObjectUtils.parse(response.body());
-        long up = status.get("upMillis") instanceof Number n ? n.longValue() : 0;
-        boolean ready = Boolean.TRUE.equals(status.get("ready"));
-        return (ready ? 1L << 40 : 0) + Math.min(up, (1L << 40) - 1);
+        return score(com.nimbusds.jose.util.JSONObjectUtils.parse(response.body()));
       } catch (IOException | java.text.ParseException | RuntimeException e) {
         return 0;
       } catch (InterruptedException e) {
