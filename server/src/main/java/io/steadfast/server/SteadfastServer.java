@@ -303,18 +303,22 @@ public final class SteadfastServer {
                 change.to(),
                 change.reason(),
                 change.epoch()));
-    node.start();
     Running<C, R> running =
         new Running<>(
             node, others, config.millis("shutdown.handover-timeout").orElse(Duration.ofSeconds(5)));
     running.peerStatus = new PeerStatus(members, self, security);
+    // Metrics listen before the node starts, so that its first role changes are counted too.
     if (metricsBind != null) {
-      try {
-        running.metrics = MemberMetrics.start(node, metricsBind, config.flag("security.insecure"));
-      } catch (ConfigurationException e) {
-        node.close();
-        throw e;
+      running.metrics = MemberMetrics.start(node, metricsBind, config.flag("security.insecure"));
+    }
+    try {
+      node.start();
+    } catch (RuntimeException e) {
+      MemberMetrics serving = running.metrics;
+      if (serving != null) {
+        serving.close();
       }
+      throw e;
     }
     return running;
   }
