@@ -1,5 +1,6 @@
 package io.steadfast.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.SteadfastException;
@@ -428,6 +429,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     /** The clock primaries stamp batches with. Default UTC system clock. */
     public Builder<C, R> clock(Clock clock) {
       options = options.withClock(clock);
+      return this;
+    }
+
+    /** See {@link SteadfastNode.Builder#meterRegistry}; every member records into it. */
+    public Builder<C, R> meterRegistry(MeterRegistry registry) {
+      options = options.withMeterRegistry(registry);
       return this;
     }
 

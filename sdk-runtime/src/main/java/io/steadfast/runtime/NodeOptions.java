@@ -1,5 +1,6 @@
 package io.steadfast.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.internal.journal.GroupCommitter;
@@ -7,6 +8,7 @@ import io.steadfast.runtime.internal.ratis.EngineSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * one place these settings, their defaults and their checks live; {@link SteadfastNode.Builder} and
  * {@link EmbeddedCluster.Builder} both hold one.
  *
- * <p>Immutable and thread-safe. Each {@code with} method validates its argument at once and names
+ * <p>Never changed once built (each {@code with} method returns a changed copy), so safe to share
+ * between threads once published. Each {@code with} method validates its argument at once and names
  * the setting it rejects in a {@link ConfigurationException}.
  *
  * @param <C> the command type
@@ -28,103 +31,64 @@ final class NodeOptions<C, R> {
   static final GroupCommitter.Limits GROUP_COMMIT =
       new GroupCommitter.Limits(256, 1 << 20, Duration.ZERO, 2, 10_000);
 
-  private final @Nullable Supplier<ResilientApplication<C, R>> applications;
-  private final @Nullable CommandCodec<C, R> codec;
-  private final Duration electionMin;
-  private final Duration electionMax;
-  private final Duration requestTimeout;
-  private final Duration requestDeadline;
-  private final long checkpointEvery;
-  private final long segmentSize;
-  private final GroupCommitter.Limits groupCommit;
-  private final Clock clock;
-  private final Duration healthInterval;
-  private final int probesBeforeHandOver;
-  private final boolean permitUnannotated;
+  private @Nullable Supplier<ResilientApplication<C, R>> applications;
+  private @Nullable CommandCodec<C, R> codec;
+  private Duration electionMin = Duration.ofMillis(150);
+  private Duration electionMax = Duration.ofMillis(300);
+  private Duration requestTimeout = Duration.ofSeconds(3);
+  private Duration requestDeadline = Duration.ofSeconds(10);
+  private long checkpointEvery = 20_000;
+  private long segmentSize = 8L * 1024 * 1024;
+  private GroupCommitter.Limits groupCommit = GROUP_COMMIT;
+  private Clock clock = Clock.systemUTC();
+  private Duration healthInterval = Duration.ofSeconds(1);
+  private int probesBeforeHandOver = 3;
+  private boolean permitUnannotated;
+  private @Nullable MeterRegistry meters;
 
-  private NodeOptions(
-      @Nullable Supplier<ResilientApplication<C, R>> applications,
-      @Nullable CommandCodec<C, R> codec,
-      Duration electionMin,
-      Duration electionMax,
-      Duration requestTimeout,
-      Duration requestDeadline,
-      long checkpointEvery,
-      long segmentSize,
-      GroupCommitter.Limits groupCommit,
-      Clock clock,
-      Duration healthInterval,
-      int probesBeforeHandOver,
-      boolean permitUnannotated) {
-    this.applications = applications;
-    this.codec = codec;
-    this.electionMin = electionMin;
-    this.electionMax = electionMax;
-    this.requestTimeout = requestTimeout;
-    this.requestDeadline = requestDeadline;
-    this.checkpointEvery = checkpointEvery;
-    this.segmentSize = segmentSize;
-    this.groupCommit = groupCommit;
-    this.clock = clock;
-    this.healthInterval = healthInterval;
-    this.probesBeforeHandOver = probesBeforeHandOver;
-    this.permitUnannotated = permitUnannotated;
-  }
+  private NodeOptions() {}
 
   /**
    * The defaults: election timeout 150–300 ms, engine request timeout 3 s, request deadline 10 s, a
    * checkpoint every 20,000 commands, 8 MiB journal segments, {@link #GROUP_COMMIT}, the UTC system
-   * clock, a health probe every second with a hand-over after 3 DOWN probes.
+   * clock, a health probe every second with a hand-over after 3 DOWN probes, no meter registry.
    */
   static <C, R> NodeOptions<C, R> defaults() {
-    return new NodeOptions<>(
-        null,
-        null,
-        Duration.ofMillis(150),
-        Duration.ofMillis(300),
-        Duration.ofSeconds(3),
-        Duration.ofSeconds(10),
-        20_000,
-        8L * 1024 * 1024,
-        GROUP_COMMIT,
-        Clock.systemUTC(),
-        Duration.ofSeconds(1),
-        3,
-        false);
+    return new NodeOptions<>();
+  }
+
+  /**
+   * A copy with one change applied; this instance is never changed once built, so options can be
+   * shared between builders and nodes.
+   */
+  private NodeOptions<C, R> with(Consumer<NodeOptions<C, R>> change) {
+    NodeOptions<C, R> next = new NodeOptions<>();
+    next.applications = applications;
+    next.codec = codec;
+    next.electionMin = electionMin;
+    next.electionMax = electionMax;
+    next.requestTimeout = requestTimeout;
+    next.requestDeadline = requestDeadline;
+    next.checkpointEvery = checkpointEvery;
+    next.segmentSize = segmentSize;
+    next.groupCommit = groupCommit;
+    next.clock = clock;
+    next.healthInterval = healthInterval;
+    next.probesBeforeHandOver = probesBeforeHandOver;
+    next.permitUnannotated = permitUnannotated;
+    next.meters = meters;
+    change.accept(next);
+    return next;
   }
 
   NodeOptions<C, R> withApplication(Supplier<ResilientApplication<C, R>> factory) {
-    return new NodeOptions<>(
-        Objects.requireNonNull(factory, "application"),
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    Objects.requireNonNull(factory, "application");
+    return with(o -> o.applications = factory);
   }
 
   NodeOptions<C, R> withCodec(CommandCodec<C, R> value) {
-    return new NodeOptions<>(
-        applications,
-        Objects.requireNonNull(value, "codec"),
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    Objects.requireNonNull(value, "codec");
+    return with(o -> o.codec = value);
   }
 
   NodeOptions<C, R> withElectionTimeout(Duration min, Duration max) {
@@ -132,77 +96,30 @@ final class NodeOptions<C, R> {
       throw new ConfigurationException(
           "electionTimeout", "need 10 ms <= min < max, got min=" + min + ", max=" + max);
     }
-    return new NodeOptions<>(
-        applications,
-        codec,
-        min,
-        max,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    return with(
+        o -> {
+          o.electionMin = min;
+          o.electionMax = max;
+        });
   }
 
   NodeOptions<C, R> withRequestDeadline(Duration deadline) {
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        positive("requestDeadline", deadline),
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    Duration checked = positive("requestDeadline", deadline);
+    return with(o -> o.requestDeadline = checked);
   }
 
   NodeOptions<C, R> withCheckpointEvery(long commands) {
     if (commands < 1) {
       throw new ConfigurationException("checkpointEvery", "must be positive: " + commands);
     }
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        commands,
-        segmentSize,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    return with(o -> o.checkpointEvery = commands);
   }
 
   NodeOptions<C, R> withSegmentSize(long bytes) {
     if (bytes < 64 * 1024) {
       throw new ConfigurationException("segmentSize", "must be at least 64 KiB: " + bytes);
     }
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        bytes,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    return with(o -> o.segmentSize = bytes);
   }
 
   NodeOptions<C, R> withGroupCommit(int maxRequests, int maxBytes, int inFlight) {
@@ -214,37 +131,12 @@ final class NodeOptions<C, R> {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("groupCommit", String.valueOf(e.getMessage()));
     }
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        limits,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    return with(o -> o.groupCommit = limits);
   }
 
   NodeOptions<C, R> withClock(Clock value) {
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        Objects.requireNonNull(value, "clock"),
-        healthInterval,
-        probesBeforeHandOver,
-        permitUnannotated);
+    Objects.requireNonNull(value, "clock");
+    return with(o -> o.clock = value);
   }
 
   NodeOptions<C, R> withHealthProbe(Duration interval, int probes) {
@@ -256,37 +148,20 @@ final class NodeOptions<C, R> {
       throw new ConfigurationException(
           "healthProbe", "probes before hand-over must be positive: " + probes);
     }
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        clock,
-        interval,
-        probes,
-        permitUnannotated);
+    return with(
+        o -> {
+          o.healthInterval = interval;
+          o.probesBeforeHandOver = probes;
+        });
   }
 
   NodeOptions<C, R> withUnannotatedCommandsPermitted() {
-    return new NodeOptions<>(
-        applications,
-        codec,
-        electionMin,
-        electionMax,
-        requestTimeout,
-        requestDeadline,
-        checkpointEvery,
-        segmentSize,
-        groupCommit,
-        clock,
-        healthInterval,
-        probesBeforeHandOver,
-        true);
+    return with(o -> o.permitUnannotated = true);
+  }
+
+  NodeOptions<C, R> withMeterRegistry(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "meterRegistry");
+    return with(o -> o.meters = registry);
   }
 
   /**
@@ -358,6 +233,11 @@ final class NodeOptions<C, R> {
   /** Whether a command type without a security annotation is permitted to every role. */
   boolean permitUnannotated() {
     return permitUnannotated;
+  }
+
+  /** Where the node records its meters, or null for nowhere. */
+  @Nullable MeterRegistry meterRegistry() {
+    return meters;
   }
 
   /** The engine's share of these options. */

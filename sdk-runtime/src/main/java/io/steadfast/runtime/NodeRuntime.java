@@ -1,5 +1,6 @@
 package io.steadfast.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
@@ -22,11 +23,13 @@ import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
 import io.steadfast.runtime.internal.node.Access;
 import io.steadfast.runtime.internal.node.CheckpointRecovery;
 import io.steadfast.runtime.internal.node.Heartbeat;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import io.steadfast.runtime.internal.node.NodeGateway;
+import io.steadfast.runtime.internal.node.NodeThreads;
 import io.steadfast.runtime.internal.node.PeerCheckpoints;
 import io.steadfast.runtime.internal.node.Queries;
 import io.steadfast.runtime.internal.node.RoleTracker;
@@ -72,6 +75,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   private final NodeSettings<C, R> settings;
   private final NodeId id;
+  private final NodeMeters meters;
   private final StateMachineAdapter<C, R> stateMachine;
   private final RoleTracker roles;
   private final Authorizer authorizer;
@@ -101,6 +105,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   NodeRuntime(NodeSettings<C, R> settings) {
     this.settings = settings;
     this.id = settings.id();
+    MeterRegistry registry = settings.options().meterRegistry();
+    this.meters = registry == null ? NodeMeters.NONE : new NodeMeters(registry, id.value());
     this.stateMachine =
         new StateMachineAdapter<>(
             id,
@@ -108,7 +114,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             settings.codec(),
             new Hooks(),
             settings.engine().checkpointEvery(),
-            new Authorizer(settings.options().permitUnannotated()));
+            new Authorizer(settings.options().permitUnannotated()),
+            meters);
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
@@ -116,7 +123,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         new RoleTracker(
             id,
             () -> stateMachine.core().application(),
-            stateMachine.core().application().budgets().roleChange());
+            stateMachine.core().application().budgets().roleChange(),
+            meters);
   }
 
   /** This node's id. */
@@ -213,7 +221,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               settings.groupCommit(),
               settings.clock(),
               entry -> Objects.requireNonNull(engine).write(entry),
-              () -> new NotPrimaryException(id, null));
+              () -> new NotPrimaryException(id, null),
+              meters);
       roles.change(
           Role.BACKUP,
           restart ? RoleChange.Reason.RESTART : RoleChange.Reason.START,
@@ -226,7 +235,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               new HeartbeatHost(),
               settings.healthInterval(),
               settings.probesBeforeHandOver(),
-              stateMachine.core().application().budgets().health());
+              stateMachine.core().application().budgets().health(),
+              meters);
       heartbeat = beat;
       beat.start();
       InetSocketAddress httpAddress = settings.http();
@@ -325,6 +335,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       return;
     }
     long epoch = primaryEpoch;
+    meters.handedOver(reason.name());
     // The announcement is appended to this leader's journal before write() returns, so the target
     // receives it while catching up for the transfer and has applied it by the time it is ready as
     // primary; waiting for it to commit first would only add a round trip.
@@ -470,6 +481,23 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   @Override
   public byte[] query(byte[] query, @Nullable String caller) {
+    checkQuery(query, caller);
+    RatisEngine running = requirePrimary();
+    return await(running.read(query), "query");
+  }
+
+  @Override
+  public byte[] queryStale(byte[] query, @Nullable String caller) {
+    checkQuery(query, caller);
+    if (!isReady(status())) {
+      throw new SteadfastException(
+          "node " + id + " is not ready to serve stale reads (not primary, or not caught up)");
+    }
+    return stateMachine.read(core -> Queries.answer(query, core, settings.codec()));
+  }
+
+  /** A remote caller queries only as itself, and the principal needs the request's roles. */
+  private void checkQuery(byte[] query, @Nullable String caller) {
     Queries.AppQuery asked = Queries.decodeAppQuery(query);
     if (caller != null && !caller.equals(asked.principal().user())) {
       throw new NotAuthorizedException(
@@ -479,8 +507,6 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           "user " + caller + " may not query as " + asked.principal().user());
     }
     authorizer.check(asked.principal(), CommandDecoding.decode(settings.codec(), asked.payload()));
-    RatisEngine running = requirePrimary();
-    return await(running.read(query), "query");
   }
 
   /** Journals one session request; the entry point of every session, local or routed. */
@@ -796,8 +822,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           id,
           cause);
       primaryReady = false;
-      Thread stopper = new Thread(() -> stop(false), "steadfast-failstop-" + id);
-      stopper.setDaemon(true);
+      Thread stopper = NodeThreads.thread("failstop", id.value(), () -> stop(false));
       stopper.start();
     }
   }

@@ -85,6 +85,26 @@ public final class SteadfastClient<C, R> {
    * @throws SteadfastException if no primary answered within the deadline
    */
   public R query(Principal principal, C request) {
+    return query(principal, request, false);
+  }
+
+  /**
+   * Answers a read-only request from the application's {@code query} as one member's applied state
+   * has it, preferably a backup's, without confirming anything with a majority: the answer may miss
+   * commands acknowledged in the last moments (a ready backup is at most a few journal entries
+   * behind what it knows committed), but it costs the primary nothing. For screens and reports that
+   * tolerate that; a decision that must see the user's own last command uses {@link #query}. Tries
+   * the next member when one is not ready, until the client's deadline.
+   *
+   * @throws io.steadfast.api.CommandRejectedException if the application's query threw
+   * @throws io.steadfast.api.session.NotAuthorizedException if the principal lacks the role
+   * @throws SteadfastException if no member answered within the deadline
+   */
+  public R queryStale(Principal principal, C request) {
+    return query(principal, request, true);
+  }
+
+  private R query(Principal principal, C request, boolean stale) {
     Objects.requireNonNull(principal, "principal");
     byte[] query =
         Queries.appQuery(principal, codec.encodeCommand(Objects.requireNonNull(request)));
@@ -92,7 +112,8 @@ public final class SteadfastClient<C, R> {
     long backoff = 2;
     while (true) {
       try {
-        return Queries.decodeAppReply(routing.query(query), codec);
+        return Queries.decodeAppReply(
+            stale ? routing.queryStale(query) : routing.query(query), codec);
       } catch (NotPrimaryException e) {
         if (!routing.redirect(e) || System.nanoTime() > end) {
           throw e;

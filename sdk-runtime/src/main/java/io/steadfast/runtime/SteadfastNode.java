@@ -1,5 +1,6 @@
 package io.steadfast.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.Position;
@@ -321,6 +322,17 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     /** The clock the primary stamps batches with (leader time). Default UTC system clock. */
     public Builder<C, R> clock(Clock clock) {
       options = options.withClock(clock);
+      return this;
+    }
+
+    /**
+     * Where the node records its meters (Micrometer): requests per journal entry, commit latency,
+     * the duration of every exit-point call, checkpoint write times and sizes, primary changes and
+     * hand-overs, all tagged with the node's id. Default none: nothing is recorded. Recording never
+     * touches the apply path's results; it costs well under a microsecond a command.
+     */
+    public Builder<C, R> meterRegistry(MeterRegistry registry) {
+      options = options.withMeterRegistry(registry);
       return this;
     }
 

@@ -133,6 +133,71 @@ class RemoteClientIT {
   }
 
   @Test
+  void staleQuery_isAnsweredByABackupFromItsAppliedState_onlyWhenAskedFor() throws Exception {
+    Session<LedgerCommand, Long> session =
+        clientOf("stale-reader", "clerk").openSession(Principal.of("stale-reader"));
+    session.execute(new LedgerCommand.Deposit("s-acct", 7, "s-1"));
+    SteadfastClient<LedgerCommand, Long> reader = clientOf("stale-reader", "clerk");
+    // A backup may be a few entries behind: poll until it has the deposit.
+    await(
+        "a stale read that sees the deposit",
+        Duration.ofSeconds(10),
+        () ->
+            Long.valueOf(7)
+                .equals(
+                    reader.queryStale(
+                        Principal.of("stale-reader"), new LedgerCommand.Balance("s-acct"))));
+    assertThatThrownBy(
+            () ->
+                reader.queryStale(Principal.of("other-user"), new LedgerCommand.Balance("s-acct")))
+        .isInstanceOf(NotAuthorizedException.class);
+
+    NodeId primary = cluster.primary().id();
+    Map.Entry<NodeId, URI> backup =
+        cluster.endpoints().entrySet().stream()
+            .filter(e -> !e.getKey().equals(primary) && !cluster.node(e.getKey()).stopped())
+            .findFirst()
+            .orElseThrow();
+    byte[] query =
+        io.steadfast.runtime.internal.node.Queries.appQuery(
+            Principal.of("stale-reader"),
+            ClusterTestSupport.CODEC.encodeCommand(new LedgerCommand.Balance("s-acct")));
+    HttpClient http = HttpClient.newHttpClient();
+    String token = tokens.token("stale-reader", "clerk");
+    java.util.function.Function<String, HttpResponse<byte[]>> post =
+        path -> {
+          try {
+            return http.send(
+                HttpRequest.newBuilder(backup.getValue().resolve(path))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(query))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        };
+    assertThat(post.apply("/steadfast/v1/query").statusCode())
+        .as("a linearizable query on a backup is sent to the primary")
+        .isEqualTo(421);
+    await(
+        "the backup answers a stale query itself",
+        Duration.ofSeconds(10),
+        () -> {
+          HttpResponse<byte[]> response = post.apply("/steadfast/v1/query?consistency=stale");
+          return response.statusCode() == 200
+              && Long.valueOf(7)
+                  .equals(
+                      io.steadfast.runtime.internal.node.Queries.decodeAppReply(
+                          response.body(), ClusterTestSupport.CODEC));
+        });
+    assertThat(post.apply("/steadfast/v1/query?consistency=eventual").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void remoteRefusal_forMissingRole_isTyped() {
     Session<LedgerCommand, Long> session =
         clientOf("remote-clerk", "clerk").openSession(Principal.of("remote-clerk"));

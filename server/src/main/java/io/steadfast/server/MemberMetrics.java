@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.steadfast.api.Health;
 import io.steadfast.api.role.Role;
@@ -24,24 +23,27 @@ import java.util.function.ToDoubleFunction;
  * A member's metrics in Prometheus's text format at {@code GET /metrics} on {@code metrics.bind}:
  * role (one gauge per role, 1 for the current), epoch, applied and commit index, apply lag, journal
  * start, last checkpoint, open sessions, application health (1 when UP), exit-point overruns,
- * application faults, skipped entries, role changes by target role and reason, and the JVM's
- * memory, GC, threads and CPU. The member's status is read at most once a second for all gauges.
+ * application faults, skipped entries, role changes by target role and reason, the JVM's memory,
+ * GC, threads and CPU, and the histograms and counters the node itself records (requests per
+ * journal entry, commit latency, exit-point durations, checkpoint writes and sizes, primary
+ * changes, hand-overs). The member's status is read at most once a second for all gauges.
  *
  * <p>The port serves metrics only, unauthenticated; it must therefore be a loopback address (a
  * scraping agent on the same host), unless the member was told {@code security.insecure}.
  */
 final class MemberMetrics implements AutoCloseable {
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final SteadfastNode<?, ?> node;
   private final HttpServer server;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private volatile NodeStatus status;
   private volatile long readAt;
 
-  MemberMetrics(SteadfastNode<?, ?> node, InetSocketAddress bind) throws IOException {
+  MemberMetrics(SteadfastNode<?, ?> node, PrometheusMeterRegistry registry, InetSocketAddress bind)
+      throws IOException {
     this.node = node;
+    this.registry = registry;
     this.status = node.status();
     this.readAt = System.nanoTime();
     String id = node.id().value();
@@ -138,11 +140,14 @@ final class MemberMetrics implements AutoCloseable {
     }
   }
 
-  /** Starts metrics at {@code bind}, checked against the security rule. */
-  static MemberMetrics start(SteadfastNode<?, ?> node, InetSocketAddress bind, boolean insecure) {
-    check(bind, insecure);
+  /**
+   * Serves {@code registry} (which the node was built with, so that it holds the node's own meters
+   * too) at {@code bind}, already checked with {@link #check}.
+   */
+  static MemberMetrics start(
+      SteadfastNode<?, ?> node, PrometheusMeterRegistry registry, InetSocketAddress bind) {
     try {
-      return new MemberMetrics(node, bind);
+      return new MemberMetrics(node, registry, bind);
     } catch (IOException e) {
       throw new ConfigurationException(
           "metrics.bind", "cannot listen on " + bind + ": " + e.getMessage());

@@ -1,5 +1,7 @@
 package io.steadfast.server;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
@@ -293,6 +295,12 @@ public final class SteadfastServer {
       builder.permitUnannotatedCommands();
     }
     InetSocketAddress metricsBind = metricsBind(config);
+    PrometheusMeterRegistry registry = null;
+    if (metricsBind != null) {
+      MemberMetrics.check(metricsBind, config.flag("security.insecure"));
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      builder.meterRegistry(registry);
+    }
     SteadfastNode<C, R> node = builder.build();
     node.addRoleListener(
         change ->
@@ -308,8 +316,8 @@ public final class SteadfastServer {
             node, others, config.millis("shutdown.handover-timeout").orElse(Duration.ofSeconds(5)));
     running.peerStatus = new PeerStatus(members, self, security);
     // Metrics listen before the node starts, so that its first role changes are counted too.
-    if (metricsBind != null) {
-      running.metrics = MemberMetrics.start(node, metricsBind, config.flag("security.insecure"));
+    if (metricsBind != null && registry != null) {
+      running.metrics = MemberMetrics.start(node, registry, metricsBind);
     }
     try {
       node.start();

@@ -27,6 +27,16 @@ class ServerStartIT {
     }
   }
 
+  /** The value of the sample named exactly {@code series} in a Prometheus text body, or -1. */
+  private static double count(String body, String series) {
+    for (String line : body.lines().toList()) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return -1;
+  }
+
   @Test
   void memberFromConfiguration_servesPrometheusMetrics_onLoopbackOnly() throws Exception {
     int raft = freePort();
@@ -42,6 +52,8 @@ class ServerStartIT {
             "n1=127.0.0.1:" + raft + ":" + http,
             "commands.permit-unannotated",
             "true",
+            "checkpoint.every",
+            "3",
             "metrics.bind",
             "127.0.0.1:" + metrics);
     SteadfastServer.Running<String, String> running =
@@ -51,7 +63,21 @@ class ServerStartIT {
       HttpClient client = HttpClient.newHttpClient();
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       String body = "";
-      while (System.nanoTime() < end && !body.contains("role=\"PRIMARY\"} 1.0")) {
+      while (System.nanoTime() < end && !running.node().isPrimary()) {
+        Thread.sleep(20);
+      }
+      var session = running.node().openSession(io.steadfast.api.session.Principal.of("ops"));
+      for (int i = 0; i < 5; i++) {
+        session.execute("add");
+      }
+      session.close();
+      while (System.nanoTime() < end
+          && !(body.contains("role=\"PRIMARY\"} 1.0")
+              && count(
+                      body,
+                      "steadfast_exitpoint_duration_seconds_count{exitpoint=\"apply\",node=\"n1\"}")
+                  >= 5
+              && count(body, "steadfast_checkpoint_write_seconds_count{node=\"n1\"}") >= 1)) {
         body =
             client
                 .send(
@@ -62,11 +88,25 @@ class ServerStartIT {
                 .body();
         Thread.sleep(100);
       }
+      assertThat(
+              count(
+                  body,
+                  "steadfast_exitpoint_duration_seconds_count{exitpoint=\"apply\",node=\"n1\"}"))
+          .as(body)
+          .isGreaterThanOrEqualTo(5);
+      assertThat(count(body, "steadfast_batch_requests_sum{node=\"n1\"}"))
+          .isGreaterThanOrEqualTo(5);
+      assertThat(count(body, "steadfast_checkpoint_size_bytes_max{node=\"n1\"}")).isPositive();
       assertThat(body)
           .contains("steadfast_role{node=\"n1\",role=\"PRIMARY\"} 1.0")
           .contains("steadfast_role_changes_total")
           .contains("steadfast_epoch{node=\"n1\"}")
-          .contains("jvm_memory_used_bytes");
+          .contains("jvm_memory_used_bytes")
+          .contains("steadfast_batch_requests_count{node=\"n1\"}")
+          .contains("steadfast_commit_latency_seconds_bucket{node=\"n1\",le=")
+          .contains("steadfast_exitpoint_duration_seconds_bucket{exitpoint=\"onRoleChange\"")
+          .contains("steadfast_primary_changes_total{node=\"n1\"}")
+          .contains("steadfast_checkpoint_write_seconds_count{node=\"n1\"}");
     } finally {
       running.stop();
     }

@@ -19,6 +19,7 @@ import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import io.steadfast.runtime.internal.session.SessionTable;
 import io.steadfast.runtime.internal.session.Tombstone;
@@ -77,6 +78,15 @@ public final class ReplicatedCore<C, R> {
   /** As above, sharing {@code authorizer}'s cache of rules. */
   public ReplicatedCore(
       ResilientApplication<C, R> application, CommandCodec<C, R> codec, Authorizer authorizer) {
+    this(application, codec, authorizer, NodeMeters.NONE);
+  }
+
+  /** As above, recording the duration of every apply call in {@code meters}. */
+  public ReplicatedCore(
+      ResilientApplication<C, R> application,
+      CommandCodec<C, R> codec,
+      Authorizer authorizer,
+      NodeMeters meters) {
     this.application = Objects.requireNonNull(application, "application");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
@@ -86,7 +96,7 @@ public final class ReplicatedCore<C, R> {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
     ExitPointBudgets budgets = application.budgets();
-    this.applyClock = new ExitPointClock("apply", budgets.apply());
+    this.applyClock = new ExitPointClock("apply", budgets.apply(), meters.exitPoint("apply"));
   }
 
   /** The application instance. */
@@ -189,11 +199,14 @@ public final class ReplicatedCore<C, R> {
     } catch (RuntimeException e) {
       // Only a defect of the runtime itself gets here (application and codec failures are
       // outcomes below). Deterministic, like everything else here: every replica answers the same.
-      LOG.error(
-          "request {} of session {} failed inside the runtime",
-          request.sequence(),
-          request.session(),
-          e);
+      LOG.atError()
+          .addKeyValue("session", request.session().value())
+          .addKeyValue("sequence", request.sequence())
+          .setCause(e)
+          .log(
+              "request {} of session {} failed inside the runtime",
+              request.sequence(),
+              request.session());
       return Outcome.rejected(Position.ZERO, "InternalError", "", ResumePoint.start());
     }
   }
@@ -315,11 +328,14 @@ public final class ReplicatedCore<C, R> {
       outcome = fault(position, e, record.resumePoint());
     } finally {
       if (applyClock.record(System.nanoTime() - started)) {
-        LOG.warn(
-            "apply of {} at {} overran its budget of {}",
-            command.getClass().getSimpleName(),
-            position,
-            applyClock.budget());
+        LOG.atWarn()
+            .addKeyValue("session", id.value())
+            .addKeyValue("sequence", sequence)
+            .log(
+                "apply of {} at {} overran its budget of {}",
+                command.getClass().getSimpleName(),
+                position,
+                applyClock.budget());
       }
     }
     commandIndex = position.index();

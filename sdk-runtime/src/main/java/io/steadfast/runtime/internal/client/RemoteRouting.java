@@ -107,10 +107,35 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
 
   @Override
   public byte[] query(byte[] query) {
-    NodeId node = target();
+    return postQuery(target(), "/steadfast/v1/query", query);
+  }
+
+  /**
+   * Tries each member once, beginning after the one believed primary (so backups answer first), and
+   * answers the first reply; refusals that another member would repeat (authentication,
+   * authorization, malformed) end the round at once.
+   */
+  @Override
+  public byte[] queryStale(byte[] query) {
+    int from = current + 1;
+    RuntimeException last = null;
+    for (int i = 0; i < order.size(); i++) {
+      NodeId node = order.get(Math.floorMod(from + i, order.size()));
+      try {
+        return postQuery(node, "/steadfast/v1/query?consistency=stale", query);
+      } catch (NotAuthenticatedException | NotAuthorizedException | MalformedCommandException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw java.util.Objects.requireNonNull(last, "no members");
+  }
+
+  private byte[] postQuery(NodeId node, String path, byte[] query) {
     HttpRequest post =
         access
-            .sign(HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/query")))
+            .sign(HttpRequest.newBuilder(endpoint(node).resolve(path)))
             .timeout(attempt)
             .POST(HttpRequest.BodyPublishers.ofByteArray(query))
             .build();

@@ -31,6 +31,12 @@ public interface Routing<C, R> {
   public byte[] query(byte[] query);
 
   /**
+   * Asks some ready member, preferably not the primary, the application's read-only query from its
+   * applied state ({@link NodeGateway#queryStale}).
+   */
+  public byte[] queryStale(byte[] query);
+
+  /**
    * Learns that the target is not primary.
    *
    * @return whether another target is worth trying
@@ -80,6 +86,12 @@ public interface Routing<C, R> {
     public byte[] query(byte[] query) {
       Routing<C, R> elsewhere = moved;
       return elsewhere != null ? elsewhere.query(query) : node.query(query, null);
+    }
+
+    @Override
+    public byte[] queryStale(byte[] query) {
+      Routing<C, R> elsewhere = moved;
+      return elsewhere != null ? elsewhere.queryStale(query) : node.queryStale(query, null);
     }
 
     @Override
@@ -154,6 +166,18 @@ public interface Routing<C, R> {
     @Override
     public byte[] query(byte[] query) {
       return target().query(query, null);
+    }
+
+    @Override
+    public byte[] queryStale(byte[] query) {
+      NodeGateway<C, R> chosen = null;
+      for (NodeGateway<C, R> node : members.get()) {
+        if (node.isHealthyBackup()) {
+          chosen = node;
+          break;
+        }
+      }
+      return (chosen == null ? target() : chosen).queryStale(query, null);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.steadfast.runtime.internal.journal;
 import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
+import io.steadfast.runtime.internal.node.NodeThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +66,7 @@ public final class GroupCommitter implements AutoCloseable {
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.function.Supplier<RuntimeException> closedFailure;
   private final Thread flusher;
+  private final NodeMeters meters;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private volatile boolean closed;
@@ -97,6 +100,18 @@ public final class GroupCommitter implements AutoCloseable {
       Clock clock,
       Function<byte[], CompletableFuture<byte[]>> journal,
       java.util.function.Supplier<RuntimeException> closedFailure) {
+    this(name, limits, clock, journal, closedFailure, NodeMeters.NONE);
+  }
+
+  /** As above, recording batch sizes and commit latency in {@code meters}. */
+  public GroupCommitter(
+      String name,
+      Limits limits,
+      Clock clock,
+      Function<byte[], CompletableFuture<byte[]>> journal,
+      java.util.function.Supplier<RuntimeException> closedFailure,
+      NodeMeters meters) {
+    this.meters = meters;
     this.closedFailure = closedFailure;
     this.name = name;
     this.limits = limits;
@@ -104,8 +119,7 @@ public final class GroupCommitter implements AutoCloseable {
     this.journal = journal;
     this.queue = new ArrayBlockingQueue<>(limits.queue());
     this.slots = new Semaphore(limits.inFlight());
-    this.flusher = new Thread(this::run, "steadfast-commit-" + name);
-    this.flusher.setDaemon(true);
+    this.flusher = NodeThreads.thread("commit", name, this::run);
     this.flusher.start();
   }
 
@@ -237,6 +251,8 @@ public final class GroupCommitter implements AutoCloseable {
     byte[] entry = WireFormat.encode(new JournalEntry.Batch(now, requestsOfBatch));
     batches.incrementAndGet();
     requests.addAndGet(batch.size());
+    meters.batch(batch.size());
+    long handedAt = System.nanoTime();
     CompletableFuture<byte[]> journaled;
     try {
       journaled = journal.apply(entry);
@@ -249,6 +265,7 @@ public final class GroupCommitter implements AutoCloseable {
             (reply, error) -> {
               inFlight.remove(batch);
               slots.release();
+              meters.committed(System.nanoTime() - handedAt);
               if (error != null) {
                 Throwable failure = maybeJournaled(error);
                 batch.forEach(p -> p.result().completeExceptionally(failure));

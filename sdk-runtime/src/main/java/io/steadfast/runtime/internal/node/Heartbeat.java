@@ -4,6 +4,7 @@ import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.runtime.internal.journal.ExitPointClock;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -63,22 +64,17 @@ public final class Heartbeat implements AutoCloseable {
       Host host,
       Duration interval,
       int probesBeforeHandOver,
-      Duration budget) {
+      Duration budget,
+      NodeMeters meters) {
     this.node = node;
     this.application = application;
     this.host = host;
     this.interval = interval;
     this.probesBeforeHandOver = probesBeforeHandOver;
-    this.clock = new ExitPointClock("health", budget);
+    this.clock = new ExitPointClock("health", budget, meters.exitPoint("health"));
     this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "steadfast-heartbeat-" + node));
-    this.prober = Executors.newSingleThreadExecutor(r -> daemon(r, "steadfast-probe-" + node));
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+        Executors.newSingleThreadScheduledExecutor(NodeThreads.factory("heartbeat", node.value()));
+    this.prober = Executors.newSingleThreadExecutor(NodeThreads.factory("probe", node.value()));
   }
 
   public void start() {

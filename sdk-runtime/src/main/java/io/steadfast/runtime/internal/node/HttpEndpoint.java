@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /steadfast/v1/requests}: one session request (binary); answers its outcome, or
  *       421 with header {@value #PRIMARY_HEADER} naming the primary when this node is not it.
  *   <li>{@code POST /steadfast/v1/query}: the application's read-only query, linearizable, on the
- *       primary; the caller's own principal only.
+ *       primary; with {@code ?consistency=stale}, from the applied state of any ready member
+ *       (primary or caught-up backup), 503 elsewhere; the caller's own principal only.
  *   <li>{@code GET /steadfast/v1/sessions/{id}}: a session's record (binary); its owner, a member
  *       or an admin only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
@@ -161,14 +162,7 @@ public final class HttpEndpoint implements AutoCloseable {
       this.memberTrust = null;
       this.server = HttpServer.create(address, 64);
     }
-    this.workers =
-        Executors.newFixedThreadPool(
-            8,
-            r -> {
-              Thread t = new Thread(r, "steadfast-http-" + node.id());
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = Executors.newFixedThreadPool(8, NodeThreads.factory("http", node.id().value()));
     this.routes =
         Map.ofEntries(
             Map.entry("requests", new Route("POST", true, this::request)),
@@ -343,6 +337,17 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   private void query(HttpExchange exchange, Caller caller) throws IOException {
+    String consistency = exchange.getRequestURI().getRawQuery();
+    boolean stale = "consistency=stale".equals(consistency);
+    if (consistency != null && !stale && !"consistency=linearizable".equals(consistency)) {
+      refuse(
+          exchange,
+          400,
+          "malformed",
+          "unknown query " + consistency + "; consistency=linearizable (default) or stale",
+          Map.of());
+      return;
+    }
     byte[] body = body(exchange);
     if (body == null) {
       return;
@@ -358,7 +363,11 @@ public final class HttpEndpoint implements AutoCloseable {
           query = Queries.appQuery(user.principal(), asked.payload());
         }
       }
-      reply(exchange, 200, "application/octet-stream", node.query(query, owner));
+      reply(
+          exchange,
+          200,
+          "application/octet-stream",
+          stale ? node.queryStale(query, owner) : node.query(query, owner));
     } catch (RuntimeException e) {
       refuse(exchange, e);
     }

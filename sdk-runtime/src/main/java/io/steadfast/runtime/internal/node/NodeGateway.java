@@ -99,6 +99,16 @@ public interface NodeGateway<C, R> {
   byte[] query(byte[] query, @Nullable String caller);
 
   /**
+   * Answers the application's read-only {@code query} from this member's applied state, without
+   * asking the others: on the primary or on a ready backup (caught up to within a few entries of
+   * what it knows committed, with a primary known). The answer may miss commands acknowledged in
+   * the last moments; a caller opts in to that. Same authorization as {@link #query}.
+   *
+   * @throws io.steadfast.api.SteadfastException if this member is not ready to serve stale reads
+   */
+  byte[] queryStale(byte[] query, @Nullable String caller);
+
+  /**
    * Moves the primary role to {@code target} (a planned switchover) and waits until it has moved.
    *
    * @throws io.steadfast.api.NotPrimaryException if this member is not the primary

@@ -6,6 +6,7 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.runtime.internal.journal.ExitPointClock;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,17 +37,14 @@ public final class RoleTracker {
   private long lastPromotionEpoch = -1;
 
   public RoleTracker(
-      NodeId node, Supplier<ResilientApplication<?, ?>> application, Duration budget) {
+      NodeId node,
+      Supplier<ResilientApplication<?, ?>> application,
+      Duration budget,
+      NodeMeters meters) {
     this.node = node;
     this.application = application;
-    this.clock = new ExitPointClock("onRoleChange", budget);
-    this.roleThread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "steadfast-role-" + node);
-              t.setDaemon(true);
-              return t;
-            });
+    this.clock = new ExitPointClock("onRoleChange", budget, meters.exitPoint("onRoleChange"));
+    this.roleThread = Executors.newSingleThreadExecutor(NodeThreads.factory("role", node.value()));
   }
 
   public synchronized Role role() {
@@ -83,14 +81,18 @@ public final class RoleTracker {
     }
     RoleChange change = new RoleChange(node, role, to, reason, epoch, position);
     role = to;
-    LOG.info(
-        "{}: {} -> {} ({}) at epoch {}, position {}",
-        node,
-        change.from(),
-        to,
-        reason,
-        epoch,
-        position);
+    LOG.atInfo()
+        .addKeyValue("epoch", epoch)
+        .addKeyValue("role", to)
+        .addKeyValue("reason", reason)
+        .log(
+            "{}: {} -> {} ({}) at epoch {}, position {}",
+            node,
+            change.from(),
+            to,
+            reason,
+            epoch,
+            position);
     roleThread.execute(() -> deliver(change));
     return true;
   }
@@ -127,7 +129,10 @@ public final class RoleTracker {
           try {
             application.get().onResume(resumed);
           } catch (RuntimeException e) {
-            LOG.warn("{}: onResume({}) threw", node, resumed.session(), e);
+            LOG.atWarn()
+                .addKeyValue("session", resumed.session().value())
+                .setCause(e)
+                .log("{}: onResume({}) threw", node, resumed.session());
           } finally {
             if (clock.record(System.nanoTime() - started)) {
               LOG.warn("{}: onResume overran its budget of {}", node, clock.budget());

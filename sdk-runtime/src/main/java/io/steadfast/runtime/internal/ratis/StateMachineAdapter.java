@@ -16,6 +16,8 @@ import io.steadfast.runtime.internal.journal.ExitPointClock;
 import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
+import io.steadfast.runtime.internal.node.NodeThreads;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -119,6 +121,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   private @Nullable ExecutorService checkpointThread;
   private final Authorizer authorizer;
+  private final NodeMeters meters;
   private volatile boolean checkpointRequested;
   private volatile Function<byte[], byte[]> peerHandler =
       request -> {
@@ -137,6 +140,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * @param checkpointEvery commands between automatic checkpoints (an entry without commands counts
    *     one)
    * @param authorizer the rules every core of this node enforces
+   * @param meters where exit-point durations and checkpoint writes are recorded
    */
   public StateMachineAdapter(
       NodeId nodeId,
@@ -144,17 +148,24 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       CommandCodec<C, R> codec,
       NodeHooks hooks,
       long checkpointEvery,
-      Authorizer authorizer) {
+      Authorizer authorizer,
+      NodeMeters meters) {
+    this.meters = meters;
     this.authorizer = authorizer;
     this.nodeId = nodeId;
     this.checkpointEvery = checkpointEvery;
     this.applications = applications;
     this.codec = codec;
     this.hooks = hooks;
-    this.core = new ReplicatedCore<>(applications.get(), codec, authorizer);
+    this.core = new ReplicatedCore<>(applications.get(), codec, authorizer, meters);
     this.checkpointClock =
-        new ExitPointClock("checkpoint", core.application().budgets().checkpoint());
-    this.restoreClock = new ExitPointClock("restore", core.application().budgets().restore());
+        new ExitPointClock(
+            "checkpoint",
+            core.application().budgets().checkpoint(),
+            meters.exitPoint("checkpoint"));
+    this.restoreClock =
+        new ExitPointClock(
+            "restore", core.application().budgets().restore(), meters.exitPoint("restore"));
   }
 
   /** The current core (replaced when a checkpoint is restored). */
@@ -354,7 +365,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    */
   ReplicatedCore<C, R> restore(Path file) throws IOException {
     ResilientApplication<C, R> application = applications.get();
-    ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec, authorizer);
+    ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec, authorizer, meters);
     long started = System.nanoTime();
     try (CheckpointFile.Opened opened =
         CheckpointFile.open(file, application.checkpointVersion())) {
@@ -384,6 +395,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
+    NodeThreads.tag(nodeId.value());
     if (failStopped) {
       return CompletableFuture.failedFuture(
           new IllegalStateException(nodeId + " is stopping after a failure"));
@@ -519,6 +531,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private void write(
       TermIndex at, CheckpointHeader header, byte[] runtimeState, FrozenState payload)
       throws IOException {
+    long started = System.nanoTime();
     File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
     MD5Hash[] md5 = new MD5Hash[1];
     CheckpointFile.Written written =
@@ -532,13 +545,13 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
               writer.flush();
             },
             // Ratis sends the digest with the checkpoint when a backup installs it; it must exist
-            // as
-            // soon as the checkpoint does, since Ratis may find the file by listing the folder.
+            // as soon as the checkpoint does, since Ratis may find the file by listing the folder.
             done -> {
               md5[0] = MD5Hash.newInstance(done.md5());
               MD5FileUtil.saveMD5File(file, md5[0]);
             });
     publish(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5[0]), at));
+    meters.checkpointWritten(System.nanoTime() - started, written.size());
     LOG.debug("{}: checkpoint {} written, {} bytes", nodeId, file.getName(), written.size());
   }
 
@@ -592,12 +605,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private synchronized ExecutorService checkpointThread() {
     if (checkpointThread == null) {
       checkpointThread =
-          Executors.newSingleThreadExecutor(
-              task -> {
-                Thread thread = new Thread(task, "steadfast-checkpoint-" + nodeId);
-                thread.setDaemon(true);
-                return thread;
-              });
+          Executors.newSingleThreadExecutor(NodeThreads.factory("checkpoint", nodeId.value()));
     }
     return checkpointThread;
   }
@@ -652,6 +660,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
     NodeId primary = newLeaderId == null ? null : NodeId.of(newLeaderId.toString());
+    meters.primaryChanged();
     hooks.primaryChanged(primary, core.lastHandOver());
   }
 

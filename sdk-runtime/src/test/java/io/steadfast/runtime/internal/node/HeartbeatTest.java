@@ -12,6 +12,7 @@ import io.steadfast.api.ExitPointBudgets;
 import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,14 @@ class HeartbeatTest {
 
   private Heartbeat start(Duration budget) {
     heartbeat =
-        new Heartbeat(NodeId.of("n1"), () -> application, host, Duration.ofMillis(10), 3, budget);
+        new Heartbeat(
+            NodeId.of("n1"),
+            () -> application,
+            host,
+            Duration.ofMillis(10),
+            3,
+            budget,
+            NodeMeters.NONE);
     heartbeat.start();
     return heartbeat;
   }

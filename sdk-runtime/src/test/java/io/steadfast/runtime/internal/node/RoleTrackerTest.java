@@ -10,6 +10,7 @@ import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
+import io.steadfast.runtime.internal.metrics.NodeMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +25,7 @@ class RoleTrackerTest {
   private final ResilientApplication<Object, Object> application = mock(ResilientApplication.class);
 
   private final RoleTracker roles =
-      new RoleTracker(NodeId.of("n1"), () -> application, Duration.ofMillis(200));
+      new RoleTracker(NodeId.of("n1"), () -> application, Duration.ofMillis(200), NodeMeters.NONE);
 
   RoleTrackerTest() {
     when(application.budgets()).thenReturn(ExitPointBudgets.defaults());
