@@ -438,6 +438,18 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /** See {@link SteadfastNode.Builder#repairWait}. */
+    public Builder<C, R> repairWait(Duration wait) {
+      options = options.withRepairWait(wait);
+      return this;
+    }
+
+    /** See {@link SteadfastNode.Builder#acceptJournalLoss}. */
+    public Builder<C, R> acceptJournalLoss() {
+      options = options.withJournalLossAccepted();
+      return this;
+    }
+
     /** Called with each node after it is built and before it starts (to add listeners). */
     public Builder<C, R> onNode(Consumer<SteadfastNode<C, R>> callback) {
       this.onNode = Objects.requireNonNull(callback, "onNode");

@@ -45,6 +45,8 @@ final class NodeOptions<C, R> {
   private int probesBeforeHandOver = 3;
   private boolean permitUnannotated;
   private @Nullable MeterRegistry meters;
+  private Duration repairWait = Duration.ofSeconds(30);
+  private boolean acceptJournalLoss;
 
   private NodeOptions() {}
 
@@ -77,6 +79,8 @@ final class NodeOptions<C, R> {
     next.probesBeforeHandOver = probesBeforeHandOver;
     next.permitUnannotated = permitUnannotated;
     next.meters = meters;
+    next.repairWait = repairWait;
+    next.acceptJournalLoss = acceptJournalLoss;
     change.accept(next);
     return next;
   }
@@ -159,6 +163,17 @@ final class NodeOptions<C, R> {
     return with(o -> o.permitUnannotated = true);
   }
 
+  NodeOptions<C, R> withRepairWait(Duration wait) {
+    if (wait == null || wait.isNegative()) {
+      throw new ConfigurationException("repairWait", "must not be negative: " + wait);
+    }
+    return with(o -> o.repairWait = wait);
+  }
+
+  NodeOptions<C, R> withJournalLossAccepted() {
+    return with(o -> o.acceptJournalLoss = true);
+  }
+
   NodeOptions<C, R> withMeterRegistry(MeterRegistry registry) {
     Objects.requireNonNull(registry, "meterRegistry");
     return with(o -> o.meters = registry);
@@ -233,6 +248,16 @@ final class NodeOptions<C, R> {
   /** Whether a command type without a security annotation is permitted to every role. */
   boolean permitUnannotated() {
     return permitUnannotated;
+  }
+
+  /** How long a node that cut its journal at start waits for a primary to answer. */
+  Duration repairWait() {
+    return repairWait;
+  }
+
+  /** Whether a node may start from a cut journal although no primary answered. */
+  boolean acceptJournalLoss() {
+    return acceptJournalLoss;
   }
 
   /** Where the node records its meters, or null for nowhere. */

@@ -34,6 +34,7 @@ import io.steadfast.runtime.internal.node.PeerCheckpoints;
 import io.steadfast.runtime.internal.node.Queries;
 import io.steadfast.runtime.internal.node.RoleTracker;
 import io.steadfast.runtime.internal.node.SessionView;
+import io.steadfast.runtime.internal.ratis.JournalRepair;
 import io.steadfast.runtime.internal.ratis.NodeHooks;
 import io.steadfast.runtime.internal.ratis.RatisEngine;
 import io.steadfast.runtime.internal.ratis.StateMachineAdapter;
@@ -43,7 +44,10 @@ import io.steadfast.runtime.security.NodeSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -98,6 +102,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private volatile @Nullable Routing<C, R> fallback;
 
   private volatile @Nullable String recoveredFrom;
+  private volatile List<String> repairs = List.of();
   private volatile long startedNanos = System.nanoTime();
   private volatile @Nullable Heartbeat heartbeat;
   private volatile @Nullable HttpEndpoint http;
@@ -183,14 +188,39 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                 : "TLS on, unauthenticated callers trusted");
       }
       try {
+        Path group = RatisEngine.groupDirectory(settings.storage(), settings.cluster());
+        PeerCheckpoints peers =
+            settings.peerEndpoints().isEmpty()
+                ? null
+                : new PeerCheckpoints(settings.peerEndpoints(), memberAccess());
+        JournalRepair.Report journal =
+            JournalRepair.repair(
+                group.resolve("current"),
+                () -> CheckpointRecovery.newQuarantine(settings.storage()));
+        List<String> made = new ArrayList<>(journal.what());
         recoveredFrom =
             CheckpointRecovery.checkNewest(
-                RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
+                group,
                 stateMachine.core().application().checkpointVersion(),
                 settings.storage(),
-                settings.peerEndpoints().isEmpty()
-                    ? null
-                    : new PeerCheckpoints(settings.peerEndpoints(), memberAccess()));
+                peers);
+        if (recoveredFrom != null) {
+          made.add("checkpoint: " + recoveredFrom);
+        }
+        if (journal.journalCut()) {
+          String behind =
+              JournalRepair.setAsideIfBehindCheckpoint(
+                  group,
+                  journal.lastSound(),
+                  () -> CheckpointRecovery.newQuarantine(settings.storage()));
+          if (behind != null) {
+            made.add(behind);
+          }
+        }
+        repairs = List.copyOf(made);
+        if (journal.repaired()) {
+          awaitKeeperOfCutEntries(journal, peers);
+        }
         engine =
             RatisEngine.start(
                 id,
@@ -204,6 +234,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         throw new ConfigurationException(
             "storage",
             "node " + id + " cannot start on " + settings.storage() + ": " + e.getMessage());
+      } catch (StorageRepairException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw new ConfigurationException(
             "peer",
@@ -374,6 +406,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("applicationFaults", status.applicationFaults());
     fields.put("skippedEntries", status.skippedEntries());
     fields.put("recoveredFrom", status.recoveredFrom().orElse(null));
+    fields.put("storageRepairs", status.storageRepairs());
     fields.put(
         "millisSinceLastContact", status.sinceLastContact().map(Duration::toMillis).orElse(null));
     return fields;
@@ -445,7 +478,67 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             recoveredFrom,
             running == null || stopped ? null : running.sinceLastContact(),
             core.faults(),
-            stateMachine.poisonEntries()));
+            stateMachine.poisonEntries(),
+            repairs));
+  }
+
+  /**
+   * After a repair that cut journal entries or rewrote the vote record, the node takes part in
+   * elections only once it knows a primary exists: the primary holds every committed entry (Raft's
+   * leader completeness), so what was cut here is fetched from it like any lagging backup's tail,
+   * and no election can be decided by this node's shortened journal or forgotten vote meanwhile.
+   *
+   * @throws StorageRepairException if no primary answered within the wait and loss is not accepted
+   */
+  private void awaitKeeperOfCutEntries(
+      JournalRepair.Report journal, @Nullable PeerCheckpoints peers) {
+    if (settings.options().acceptJournalLoss()) {
+      LOG.warn(
+          "{}: starting from the repaired journal without waiting for a primary, as configured;"
+              + " entries after {} that were held nowhere else are lost",
+          id,
+          journal.lastSound());
+      return;
+    }
+    long end = System.nanoTime() + settings.options().repairWait().toNanos();
+    while (peers != null) {
+      Optional<NodeId> primary = peers.primary();
+      if (primary.isPresent()) {
+        LOG.warn(
+            "{}: storage repaired; {} is primary and holds every committed entry, so this node"
+                + " starts and fetches what was cut from it",
+            id,
+            primary.get());
+        return;
+      }
+      if (System.nanoTime() > end) {
+        break;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new StorageRepairException(
+        settings.storage(),
+        repairs,
+        "node "
+            + id
+            + " repaired its storage at "
+            + settings.storage()
+            + " ("
+            + String.join("; ", journal.what())
+            + ") and will not start: "
+            + (peers == null
+                ? "it has no peers, so what was cut may have been the only copy"
+                : "no primary answered within " + settings.options().repairWait())
+            + ". Start the other members so that a primary exists, then start this one again;"
+            + " if this node held the only copy, the entries after "
+            + journal.lastSound()
+            + " are lost: start it with the loss accepted (storage.accept-journal-loss=true,"
+            + " SteadfastNode.Builder.acceptJournalLoss()).");
   }
 
   /** The state machine, for the facade's audit view. */

@@ -5,6 +5,7 @@ import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
 import io.steadfast.api.role.Role;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +34,7 @@ public final class NodeStatus {
   private final @Nullable Duration sinceLastContact;
   private final long applicationFaults;
   private final long skippedEntries;
+  private final List<String> storageRepairs;
 
   /** Values gathered by the node; see the accessors for their meaning. */
   record Values(
@@ -51,7 +53,8 @@ public final class NodeStatus {
       @Nullable String recoveredFrom,
       @Nullable Duration sinceLastContact,
       long applicationFaults,
-      long skippedEntries) {}
+      long skippedEntries,
+      List<String> storageRepairs) {}
 
   NodeStatus(Values v) {
     this.node = Objects.requireNonNull(v.node());
@@ -70,6 +73,16 @@ public final class NodeStatus {
     this.sinceLastContact = v.sinceLastContact();
     this.applicationFaults = v.applicationFaults();
     this.skippedEntries = v.skippedEntries();
+    this.storageRepairs = List.copyOf(v.storageRepairs());
+  }
+
+  /**
+   * The repairs this node made to its storage when it last started, one line each naming the file
+   * and the damage (a journal cut at the last sound entry, a vote record rewritten, a checkpoint
+   * set aside); empty when its storage was sound.
+   */
+  public List<String> storageRepairs() {
+    return storageRepairs;
   }
 
   /** The node. */
@@ -200,7 +213,8 @@ public final class NodeStatus {
         recoveredFrom,
         sinceLastContact,
         applicationFaults,
-        skippedEntries);
+        skippedEntries,
+        storageRepairs);
   }
 
   @Override

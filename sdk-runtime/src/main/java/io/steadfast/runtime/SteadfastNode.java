@@ -337,6 +337,28 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     }
 
     /**
+     * How long a node that had to repair its storage at start (journal entries cut at the first
+     * damage, or its vote record rewritten) waits for a primary to answer before refusing to start
+     * with {@link StorageRepairException}: it joins only once a member is known that holds every
+     * committed entry. Default 30 s.
+     */
+    public Builder<C, R> repairWait(Duration wait) {
+      options = options.withRepairWait(wait);
+      return this;
+    }
+
+    /**
+     * Lets a node whose journal was cut at start join without a primary to fetch the cut entries
+     * from: for a node that held the only copy (a one-member cluster, or the last member left),
+     * whose operator accepts that acknowledged commands after the cut are lost. Logged as a warning
+     * at that start. Default off.
+     */
+    public Builder<C, R> acceptJournalLoss() {
+      options = options.withJournalLossAccepted();
+      return this;
+    }
+
+    /**
      * Checks the settings and creates the node (not started).
      *
      * @throws ConfigurationException naming the first missing or inconsistent setting

@@ -96,6 +96,12 @@ final class MemberMetrics implements AutoCloseable {
             "journal entries skipped as unreadable",
             NodeStatus::skippedEntries),
         id);
+    register(
+        gauge(
+            "steadfast.storage.repairs",
+            "repairs made to the member's storage at its last start",
+            s -> s.storageRepairs().size()),
+        id);
     node.addRoleListener(
         change ->
             Counter.builder("steadfast.role.changes")

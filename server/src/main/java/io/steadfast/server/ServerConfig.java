@@ -46,6 +46,12 @@ public final class ServerConfig {
     keys.put("cluster.name", "the cluster's name, the same on every member (default steadfast)");
     keys.put("storage.dir", "where the journal and checkpoints are kept (required)");
     keys.put(
+        "storage.repair-wait",
+        "milliseconds a member that cut its damaged journal waits for a primary (default 30000)");
+    keys.put(
+        "storage.accept-journal-loss",
+        "true: start from a cut journal without a primary (only copy; loses what was cut)");
+    keys.put(
         "members",
         "every member as id=host:raftPort:httpPort, comma-separated, this one included (required)");
     keys.put("http.bind", "the address the endpoint binds (default the member's host)");

@@ -7,6 +7,7 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.ConfigurationException;
 import io.steadfast.runtime.SteadfastNode;
+import io.steadfast.runtime.StorageRepairException;
 import io.steadfast.runtime.security.Authenticator;
 import io.steadfast.runtime.security.JwtAuthenticator;
 import io.steadfast.runtime.security.NodeSecurity;
@@ -56,6 +57,12 @@ public final class SteadfastServer {
 
   /** Exit status for bad configuration or flags. */
   public static final int CONFIGURATION_ERROR = 2;
+
+  /**
+   * Exit status when the member repaired damaged storage but cannot join safely (see {@link
+   * StorageRepairException}); the message says what to do.
+   */
+  public static final int STORAGE_ERROR = 3;
 
   private SteadfastServer() {}
 
@@ -115,6 +122,10 @@ public final class SteadfastServer {
     } catch (ConfigurationException e) {
       System.err.println("steadfast-server: setting '" + e.setting() + "': " + e.getMessage());
       System.exit(CONFIGURATION_ERROR);
+      return;
+    } catch (StorageRepairException e) {
+      System.err.println("steadfast-server: " + e.getMessage());
+      System.exit(STORAGE_ERROR);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "steadfast-shutdown"));
@@ -278,6 +289,10 @@ public final class SteadfastServer {
     config.millis("request.deadline").ifPresent(builder::requestDeadline);
     config.positive("checkpoint.every").ifPresent(builder::checkpointEvery);
     config.positive("segment.size").ifPresent(builder::segmentSize);
+    config.millis("storage.repair-wait").ifPresent(builder::repairWait);
+    if (config.flag("storage.accept-journal-loss")) {
+      builder.acceptJournalLoss();
+    }
     config
         .numbers("group-commit", ",", 3)
         .ifPresent(

@@ -125,13 +125,21 @@ public final class CheckpointRecovery {
     return m.matches() ? Long.parseLong(m.group(2)) : -1;
   }
 
-  private static Path newQuarantine(Path storage) throws IOException {
+  /**
+   * A new numbered folder under {@code storage/quarantine} for files set aside by a repair; they
+   * are kept for the operator to examine, never read again by the node.
+   */
+  public static Path newQuarantine(Path storage) {
     Path target = storage.resolve("quarantine");
     int n = 1;
     while (Files.exists(target.resolve(String.valueOf(n)))) {
       n++;
     }
-    return Files.createDirectories(target.resolve(String.valueOf(n)));
+    try {
+      return Files.createDirectories(target.resolve(String.valueOf(n)));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a quarantine folder in " + target, e);
+    }
   }
 
   private interface NameFilter {

@@ -83,6 +83,34 @@ public final class PeerCheckpoints {
     return Optional.empty();
   }
 
+  /**
+   * The peer that answers as ready primary ({@code GET /steadfast/v1/primary} is 200), asking each
+   * once with a short timeout; empty if none does.
+   */
+  public Optional<NodeId> primary() {
+    for (Map.Entry<NodeId, URI> peer : peers.entrySet()) {
+      try {
+        HttpResponse<Void> response =
+            http.send(
+                access
+                    .sign(HttpRequest.newBuilder(peer.getValue().resolve("/steadfast/v1/primary")))
+                    .timeout(Duration.ofSeconds(1))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return Optional.of(peer.getKey());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("peer {} did not answer: {}", peer.getKey(), e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
   private Optional<String> fetch(
       NodeId peer,
       URI endpoint,

@@ -206,7 +206,17 @@ public final class RatisEngine implements AutoCloseable {
 
   /** Whether the storage under {@code storage} already holds this cluster's journal. */
   public static boolean hasJournal(Path storage, String cluster) {
-    return Files.exists(groupDirectory(storage, cluster).resolve("current").resolve("raft-meta"));
+    Path current = groupDirectory(storage, cluster).resolve("current");
+    if (Files.exists(current.resolve("raft-meta"))) {
+      return true;
+    }
+    // A lost vote record does not make a member with a journal new.
+    try (java.util.stream.Stream<Path> files =
+        Files.isDirectory(current) ? Files.list(current) : java.util.stream.Stream.empty()) {
+      return files.anyMatch(p -> p.getFileName().toString().startsWith("log_"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /**
