@@ -444,6 +444,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /** See {@link SteadfastNode.Builder#verifyStorageEvery}. */
+    public Builder<C, R> verifyStorageEvery(Duration interval) {
+      options = options.withStorageVerifiedEvery(interval);
+      return this;
+    }
+
     /** See {@link SteadfastNode.Builder#acceptJournalLoss}. */
     public Builder<C, R> acceptJournalLoss() {
       options = options.withJournalLossAccepted();

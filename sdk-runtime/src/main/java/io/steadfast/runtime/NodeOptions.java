@@ -47,6 +47,7 @@ final class NodeOptions<C, R> {
   private @Nullable MeterRegistry meters;
   private Duration repairWait = Duration.ofSeconds(30);
   private boolean acceptJournalLoss;
+  private Duration verifyStorageEvery = Duration.ofMinutes(10);
 
   private NodeOptions() {}
 
@@ -81,6 +82,7 @@ final class NodeOptions<C, R> {
     next.meters = meters;
     next.repairWait = repairWait;
     next.acceptJournalLoss = acceptJournalLoss;
+    next.verifyStorageEvery = verifyStorageEvery;
     change.accept(next);
     return next;
   }
@@ -170,6 +172,16 @@ final class NodeOptions<C, R> {
     return with(o -> o.repairWait = wait);
   }
 
+  NodeOptions<C, R> withStorageVerifiedEvery(Duration interval) {
+    if (interval == null
+        || interval.isNegative()
+        || (!interval.isZero() && interval.toMillis() < 100)) {
+      throw new ConfigurationException(
+          "verifyStorageEvery", "must be zero (off) or at least 100 ms: " + interval);
+    }
+    return with(o -> o.verifyStorageEvery = interval);
+  }
+
   NodeOptions<C, R> withJournalLossAccepted() {
     return with(o -> o.acceptJournalLoss = true);
   }
@@ -253,6 +265,11 @@ final class NodeOptions<C, R> {
   /** How long a node that cut its journal at start waits for a primary to answer. */
   Duration repairWait() {
     return repairWait;
+  }
+
+  /** How often a running node re-reads its stored journal and checkpoints; zero for never. */
+  Duration verifyStorageEvery() {
+    return verifyStorageEvery;
   }
 
   /** Whether a node may start from a cut journal although no primary answered. */

@@ -34,6 +34,7 @@ import io.steadfast.runtime.internal.node.PeerCheckpoints;
 import io.steadfast.runtime.internal.node.Queries;
 import io.steadfast.runtime.internal.node.RoleTracker;
 import io.steadfast.runtime.internal.node.SessionView;
+import io.steadfast.runtime.internal.node.StorageScrub;
 import io.steadfast.runtime.internal.ratis.JournalRepair;
 import io.steadfast.runtime.internal.ratis.NodeHooks;
 import io.steadfast.runtime.internal.ratis.RatisEngine;
@@ -103,6 +104,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   private volatile @Nullable String recoveredFrom;
   private volatile List<String> repairs = List.of();
+  private volatile @Nullable StorageScrub scrub;
   private volatile long startedNanos = System.nanoTime();
   private volatile @Nullable Heartbeat heartbeat;
   private volatile @Nullable HttpEndpoint http;
@@ -271,6 +273,26 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               meters);
       heartbeat = beat;
       beat.start();
+      Duration verifyEvery = settings.options().verifyStorageEvery();
+      if (!verifyEvery.isZero()) {
+        StorageScrub scrubber =
+            new StorageScrub(
+                id,
+                RatisEngine.groupDirectory(settings.storage(), settings.cluster()),
+                stateMachine.core().application().checkpointVersion(),
+                stateMachine::lastCheckpointIndex,
+                () -> CheckpointRecovery.newQuarantine(settings.storage()),
+                line -> {
+                  addRepair(line);
+                  stateMachine.requestCheckpoint();
+                },
+                line -> {
+                  addRepair(line + "; the node stops so that its next start repairs the journal");
+                  failStop(new IllegalStateException(line));
+                });
+        scrub = scrubber;
+        scrubber.start(verifyEvery);
+      }
       InetSocketAddress httpAddress = settings.http();
       if (httpAddress != null) {
         try {
@@ -541,6 +563,24 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             + " SteadfastNode.Builder.acceptJournalLoss()).");
   }
 
+  private synchronized void addRepair(String line) {
+    List<String> more = new ArrayList<>(repairs);
+    more.add(line);
+    repairs = List.copyOf(more);
+  }
+
+  /** Stops this node after an error it cannot recover from while running; never waits for it. */
+  private void failStop(Throwable cause) {
+    LOG.error(
+        "{}: stopping after an error it cannot recover from; restart it to recover from its"
+            + " checkpoint and the journal",
+        id,
+        cause);
+    primaryReady = false;
+    Thread stopper = NodeThreads.thread("failstop", id.value(), () -> stop(false));
+    stopper.start();
+  }
+
   /** The state machine, for the facade's audit view. */
   StateMachineAdapter<C, R> stateMachine() {
     return stateMachine;
@@ -764,6 +804,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       if (beat != null) {
         beat.close();
       }
+      StorageScrub scrubber = scrub;
+      if (scrubber != null) {
+        scrubber.close();
+      }
       GroupCommitter runningCommitter = committer;
       if (runningCommitter != null) {
         runningCommitter.close();
@@ -909,14 +953,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
     @Override
     public void failed(Throwable cause) {
-      LOG.error(
-          "{}: stopping after an error it cannot recover from; restart it to recover from its"
-              + " checkpoint and the journal",
-          id,
-          cause);
-      primaryReady = false;
-      Thread stopper = NodeThreads.thread("failstop", id.value(), () -> stop(false));
-      stopper.start();
+      failStop(cause);
     }
   }
 }

@@ -348,6 +348,18 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     }
 
     /**
+     * How often the running node re-reads its closed journal segments and published checkpoints, on
+     * one low-priority thread, to find damage the disk did after they were written. A damaged
+     * checkpoint is set aside and a fresh one taken; damage in the journal stops the node (its next
+     * start cuts the journal and refetches, see {@link #repairWait}). Listed in {@link
+     * NodeStatus#storageRepairs()}. Default 10 minutes; {@link Duration#ZERO} turns it off.
+     */
+    public Builder<C, R> verifyStorageEvery(Duration interval) {
+      options = options.withStorageVerifiedEvery(interval);
+      return this;
+    }
+
+    /**
      * Lets a node whose journal was cut at start join without a primary to fetch the cut entries
      * from: for a node that held the only copy (a one-member cluster, or the last member left),
      * whose operator accepts that acknowledged commands after the cut are lost. Logged as a warning

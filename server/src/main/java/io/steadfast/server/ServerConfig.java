@@ -49,6 +49,9 @@ public final class ServerConfig {
         "storage.repair-wait",
         "milliseconds a member that cut its damaged journal waits for a primary (default 30000)");
     keys.put(
+        "storage.verify-interval",
+        "milliseconds between re-reads of the stored journal and checkpoints (0 = off; 600000)");
+    keys.put(
         "storage.accept-journal-loss",
         "true: start from a cut journal without a primary (only copy; loses what was cut)");
     keys.put(

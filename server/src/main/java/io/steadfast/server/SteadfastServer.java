@@ -64,6 +64,12 @@ public final class SteadfastServer {
    */
   public static final int STORAGE_ERROR = 3;
 
+  /**
+   * Exit status when the member stopped itself while running (an error it cannot recover from, such
+   * as damage found in its journal); a supervisor should start it again.
+   */
+  public static final int MEMBER_FAILED = 70;
+
   private SteadfastServer() {}
 
   @CommandLine.Command(
@@ -129,7 +135,15 @@ public final class SteadfastServer {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "steadfast-shutdown"));
-    running.awaitStop();
+    // A member that stops itself (an error it cannot recover from while running, such as damage
+    // found in its journal) ends the process, so that its supervisor starts it again and the
+    // start-time repair runs.
+    while (!running.awaitStop(Duration.ofSeconds(1))) {
+      if (running.node().stopped()) {
+        LOG.error("{}: the member stopped itself; exiting for a restart", running.node().id());
+        System.exit(MEMBER_FAILED);
+      }
+    }
   }
 
   /** Routes java.util.logging (gRPC's) through SLF4J. */
@@ -232,6 +246,16 @@ public final class SteadfastServer {
         Thread.currentThread().interrupt();
       }
     }
+
+    /** Waits up to {@code timeout} for {@link #stop}; whether it happened. */
+    boolean awaitStop(Duration timeout) {
+      try {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return true;
+      }
+    }
   }
 
   /**
@@ -290,6 +314,14 @@ public final class SteadfastServer {
     config.positive("checkpoint.every").ifPresent(builder::checkpointEvery);
     config.positive("segment.size").ifPresent(builder::segmentSize);
     config.millis("storage.repair-wait").ifPresent(builder::repairWait);
+    config
+        .get("storage.verify-interval")
+        .ifPresent(
+            v ->
+                builder.verifyStorageEvery(
+                    "0".equals(v.trim())
+                        ? Duration.ZERO
+                        : config.millis("storage.verify-interval").orElseThrow()));
     if (config.flag("storage.accept-journal-loss")) {
       builder.acceptJournalLoss();
     }

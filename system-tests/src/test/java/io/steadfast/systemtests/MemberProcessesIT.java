@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * 200 acknowledgements behind, restarted and killed again while it catches up.
  *
  * <p>CI runs {@value #DEFAULT_ROUNDS} rounds (one of each fault); a long run: {@code ./mvnw -B -pl
- * system-tests verify -Dsteadfast.system.rounds=100}.
+ * system-tests verify -Dsteadfast.system.rounds=100 -Dfailsafe.timeout=3600}.
  */
 class MemberProcessesIT {
 

@@ -281,6 +281,40 @@ public final class JournalRepair {
     return line;
   }
 
+  /**
+   * Verifies the closed segments in {@code current} without changing anything (a running node's
+   * scrub). A segment removed while it is read (the engine purged it) is skipped.
+   *
+   * @return one line per damaged segment, naming it and the damage; empty when all are sound
+   */
+  public static List<String> verifyClosed(Path current) throws IOException {
+    List<String> damaged = new ArrayList<>();
+    if (!Files.isDirectory(current)) {
+      return damaged;
+    }
+    for (Segment segment : segments(current)) {
+      if (segment.open() || !Files.exists(segment.file())) {
+        continue;
+      }
+      Scan scan = scan(segment);
+      if (!Files.exists(segment.file())) {
+        continue;
+      }
+      String damage = scan.damage();
+      if (damage == null && scan.entries() != segment.end() - segment.start() + 1) {
+        damage =
+            "holds "
+                + scan.entries()
+                + " entries where its name promises "
+                + (segment.end() - segment.start() + 1);
+      }
+      if (damage != null) {
+        damaged.add("journal segment " + segment.file().getFileName() + ": " + damage);
+      }
+    }
+    return damaged;
+  }
+
   private static long claimed(List<Segment> rest) {
     long claimed = -1;
     for (Segment s : rest) {
