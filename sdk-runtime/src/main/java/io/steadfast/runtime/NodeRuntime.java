@@ -379,6 +379,13 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
   }
 
+  @Override
+  public void stepDown() {
+    RatisEngine running = requirePrimary();
+    LOG.warn("{}: stepping down as asked, so that the members elect again", id);
+    await(running.stepDown(Duration.ofSeconds(3)), "step down");
+  }
+
   void handOver(NodeId target, RoleChange.Reason reason) {
     if (!settings.peers().containsKey(target)) {
       throw new ConfigurationException(
@@ -531,6 +538,11 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                 + " starts and fetches what was cut from it",
             id,
             primary.get());
+        if (journal.journalCut()) {
+          // The primary remembers how far this node's journal reached and sends nothing below
+          // that until it is elected again; a step-down (it may win again) makes it ask afresh.
+          peers.askToStepDown(primary.get());
+        }
         return;
       }
       if (System.nanoTime() > end) {

@@ -21,9 +21,13 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rewrites what it must, says so in its status, catches up from the primary and converges; without
  * a primary to fetch from, it refuses to start and says what to do.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StorageRepairIT {
 
   private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
@@ -50,6 +55,7 @@ class StorageRepairIT {
             .segmentSize(64 * 1024)
             .checkpointEvery(1_000_000)
             .repairWait(Duration.ofSeconds(20))
+            .verifyStorageEvery(Duration.ofMillis(500))
             .start();
     write(1500);
   }
@@ -60,13 +66,18 @@ class StorageRepairIT {
   }
 
   @Test
+  @Order(1)
   void flippedBytesNearTheTailOfTheOpenSegment_cutThere_refetched() throws Exception {
     damageAndRestart(
         current -> flip(openSegment(current), -200, 32), "log_inprogress_", "unreadable after");
   }
 
   @Test
-  void openSegmentTruncatedInsideAnEntry_cutAtTheLastWholeEntry() throws Exception {
+  @Order(2)
+  void openSegmentTornInsideItsLastEntry_cutAtTheLastWholeEntry() throws Exception {
+    // The engine drops the torn entry by itself, but the primary still counts the entries before
+    // it as held here and sends nothing below them: without the repair's step-down this member
+    // caught up only after the next election (59 s in one run).
     damageAndRestart(
         current -> {
           Path open = openSegment(current);
@@ -76,20 +87,35 @@ class StorageRepairIT {
           }
         },
         "log_inprogress_",
-        "unreadable after");
+        "a torn entry");
   }
 
   @Test
-  void flippedBytesInTheFirstClosedSegment_cutThere_laterSegmentsSetAside() throws Exception {
+  @Order(3)
+  void closedSegmentTruncated_cutAtTheLastWholeEntry() throws Exception {
     damageAndRestart(
-        current -> flip(closedSegments(current).get(0), 5_000, 32), "log_", "unreadable after");
+        current -> {
+          Path closed = firstClosed(current);
+          try (RandomAccessFile file = new RandomAccessFile(closed.toFile(), "rw")) {
+            file.setLength(file.length() - 100);
+          }
+        },
+        "log_",
+        "cut after entry");
   }
 
   @Test
+  @Order(3)
+  void flippedBytesInTheFirstClosedSegment_cutThere_laterSegmentsSetAside() throws Exception {
+    damageAndRestart(current -> flip(firstClosed(current), 5_000, 32), "log_", "unreadable after");
+  }
+
+  @Test
+  @Order(4)
   void zeroFilledPageInAClosedSegment_cutThere() throws Exception {
     damageAndRestart(
         current -> {
-          Path closed = closedSegments(current).get(0);
+          Path closed = firstClosed(current);
           try (RandomAccessFile file = new RandomAccessFile(closed.toFile(), "rw")) {
             file.seek(8_192);
             file.write(new byte[4096]);
@@ -100,6 +126,7 @@ class StorageRepairIT {
   }
 
   @Test
+  @Order(5)
   void missingSegmentBetweenTwoOthers_cutBeforeTheGap() throws Exception {
     damageAndRestart(
         current -> {
@@ -112,6 +139,7 @@ class StorageRepairIT {
   }
 
   @Test
+  @Order(6)
   void unreadableVoteRecord_rewrittenAtTheJournalsLastTerm() throws Exception {
     damageAndRestart(
         current ->
@@ -122,12 +150,70 @@ class StorageRepairIT {
   }
 
   @Test
+  @Order(7)
   void missingVoteRecordBesideAJournal_rewritten() throws Exception {
     damageAndRestart(
         current -> Files.delete(current.resolve("raft-meta")), "vote record", "is missing");
   }
 
   @Test
+  @Order(91)
+  void checkpointDamagedWhileRunning_setAsideAndReplacedByAFreshOne() throws Exception {
+    write(100);
+    NodeId primary = cluster.primary().id();
+    NodeId victim =
+        cluster.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
+    SteadfastNode<LedgerCommand, Long> node = cluster.node(victim);
+    long before = node.status().lastCheckpointIndex();
+    node.runtime().checkpointNow();
+    write(20);
+    await(
+        "a checkpoint on " + victim,
+        Duration.ofSeconds(20),
+        () -> node.status().lastCheckpointIndex() > before);
+    long damagedAt = node.status().lastCheckpointIndex();
+    Path file = checkpointAt(cluster.storage().resolve(victim.value()), damagedAt);
+    flip(file, 100, 16);
+    await(
+        "the scrub to find the damaged checkpoint",
+        Duration.ofSeconds(20),
+        () ->
+            node.status().storageRepairs().stream()
+                .anyMatch(
+                    line -> line.contains(file.getFileName() + " found damaged while running")));
+    assertThat(file).doesNotExist();
+    write(20);
+    await(
+        "a fresh checkpoint",
+        Duration.ofSeconds(20),
+        () -> node.status().lastCheckpointIndex() > damagedAt);
+    awaitConvergence(cluster);
+  }
+
+  @Test
+  @Order(90)
+  void journalDamagedWhileRunning_stopsTheMember_whoseRestartRepairs() throws Exception {
+    write(100);
+    NodeId primary = cluster.primary().id();
+    NodeId victim =
+        cluster.ids().stream().filter(id -> !id.equals(primary)).reduce((a, b) -> b).orElseThrow();
+    SteadfastNode<LedgerCommand, Long> node = cluster.node(victim);
+    List<Path> closed = closedSegments(current(cluster.storage().resolve(victim.value())));
+    assertThat(closed).isNotEmpty();
+    flip(closed.get(closed.size() - 1), 3_000, 32);
+    await("the damaged member to stop itself", Duration.ofSeconds(20), node::stopped);
+    assertThat(node.status().storageRepairs())
+        .anySatisfy(line -> assertThat(line).contains("the node stops"));
+    write(50);
+    SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
+    assertThat(restarted.status().storageRepairs())
+        .anySatisfy(line -> assertThat(line).contains("cut after entry"));
+    write(50);
+    awaitConvergence(cluster);
+  }
+
+  @Test
+  @Order(10)
   void soleMemberWithACutJournal_refusesToStart_untilTheLossIsAccepted(@TempDir Path storage)
       throws Exception {
     try (EmbeddedCluster<LedgerCommand, Long> single =
@@ -185,19 +271,28 @@ class StorageRepairIT {
    * Stops a backup, damages its storage, starts it again: it must start, report the repair, catch
    * up and converge with the others while the cluster takes more commands.
    */
-  private static void damageAndRestart(Damage damage, String where, String what) throws Exception {
+  private static void damageAndRestart(Damage damage, @Nullable String where, @Nullable String what)
+      throws Exception {
     write(200);
     NodeId primary = cluster.primary().id();
     NodeId victim =
         cluster.ids().stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
     awaitConvergence(cluster);
     cluster.stop(victim);
-    damage.apply(current(cluster.storage().resolve(victim.value())));
-    write(200);
-    SteadfastNode<LedgerCommand, Long> restarted = cluster.restart(victim);
-    assertThat(restarted.status().storageRepairs())
-        .as("repairs of %s", victim)
-        .anySatisfy(line -> assertThat(line).contains(where).contains(what));
+    SteadfastNode<LedgerCommand, Long> restarted;
+    try {
+      damage.apply(current(cluster.storage().resolve(victim.value())));
+      write(200);
+    } finally {
+      restarted = cluster.restart(victim);
+    }
+    if (where == null || what == null) {
+      assertThat(restarted.status().storageRepairs()).as("repairs of %s", victim).isEmpty();
+    } else {
+      assertThat(restarted.status().storageRepairs())
+          .as("repairs of %s", victim)
+          .anySatisfy(line -> assertThat(line).contains(where).contains(what));
+    }
     write(100);
     awaitConvergence(cluster);
     await(
@@ -226,6 +321,16 @@ class StorageRepairIT {
     }
   }
 
+  private static Path checkpointAt(Path nodeStorage, long index) throws IOException {
+    try (Stream<Path> files = Files.walk(nodeStorage)) {
+      return files
+          .filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_" + index))
+          .findFirst()
+          .orElseThrow(
+              () -> new AssertionError("no checkpoint at " + index + " in " + nodeStorage));
+    }
+  }
+
   private static Path openSegment(Path current) throws IOException {
     try (Stream<Path> files = Files.list(current)) {
       return files
@@ -242,6 +347,12 @@ class StorageRepairIT {
           .sorted(Comparator.comparingLong(StorageRepairIT::startOf))
           .toList();
     }
+  }
+
+  private static Path firstClosed(Path current) throws IOException {
+    List<Path> closed = closedSegments(current);
+    assertThat(closed).as("closed segments in %s", current).isNotEmpty();
+    return closed.get(0);
   }
 
   private static long startOf(Path segment) {

@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  *       (primary or caught-up backup), 503 elsewhere; the caller's own principal only.
  *   <li>{@code GET /steadfast/v1/sessions/{id}}: a session's record (binary); its owner, a member
  *       or an admin only.
+ *   <li>{@code POST /steadfast/v1/admin/step-down}: the primary steps down and the members elect
+ *       again; members and admins only (asked by a member that cut its journal at start).
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
  *       all, for load balancers' health checks.
  *   <li>{@code GET /steadfast/v1/status}: the node's status as JSON; any authenticated caller.
@@ -171,6 +173,7 @@ public final class HttpEndpoint implements AutoCloseable {
             Map.entry("checkpoint", new Route("GET", true, this::checkpoint)),
             Map.entry("admin/switchover", new Route("POST", true, this::switchover)),
             Map.entry("admin/checkpoint", new Route("POST", true, this::checkpointNow)),
+            Map.entry("admin/step-down", new Route("POST", true, this::stepDown)),
             Map.entry(
                 "primary",
                 new Route("GET", false, (e, c) -> probe(e, node.isPrimary(), "primary"))),
@@ -450,6 +453,22 @@ public final class HttpEndpoint implements AutoCloseable {
           text(JSONObjectUtils.toJSONString(Map.of("primary", target))));
     } catch (IllegalArgumentException e) {
       refuse(exchange, 400, "malformed", "bad member id: " + e.getMessage(), Map.of());
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
+  }
+
+  private void stepDown(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
+      return;
+    }
+    try {
+      node.stepDown();
+      reply(
+          exchange,
+          200,
+          "application/json",
+          text(JSONObjectUtils.toJSONString(Map.of("steppedDown", node.id().value()))));
     } catch (RuntimeException e) {
       refuse(exchange, e);
     }

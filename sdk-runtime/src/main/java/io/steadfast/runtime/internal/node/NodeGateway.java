@@ -121,6 +121,15 @@ public interface NodeGateway<C, R> {
    */
   void checkpointNow();
 
+  /**
+   * Steps this primary down so that the members elect again (it may be elected again). Asked by a
+   * member that cut its journal at start: a leader keeps what it last knew of each follower's
+   * journal, and sends nothing below it until it is re-elected.
+   *
+   * @throws io.steadfast.api.NotPrimaryException if this node is not the primary
+   */
+  void stepDown();
+
   /** How far behind the commit index a member may be and still count as caught up. */
   long CAUGHT_UP_ENTRIES = 100;
 

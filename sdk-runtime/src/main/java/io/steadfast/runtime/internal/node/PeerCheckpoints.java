@@ -111,6 +111,36 @@ public final class PeerCheckpoints {
     return Optional.empty();
   }
 
+  /**
+   * Asks {@code primary} to step down ({@code POST /steadfast/v1/admin/step-down}); whether it did.
+   */
+  public boolean askToStepDown(NodeId primary) {
+    URI endpoint = peers.get(primary);
+    if (endpoint == null) {
+      return false;
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(
+              access
+                  .sign(HttpRequest.newBuilder(endpoint.resolve("/steadfast/v1/admin/step-down")))
+                  .timeout(Duration.ofSeconds(5))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        LOG.warn("{} did not step down: {} {}", primary, response.statusCode(), response.body());
+      }
+      return response.statusCode() == 200;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not ask {} to step down: {}", primary, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private Optional<String> fetch(
       NodeId peer,
       URI endpoint,

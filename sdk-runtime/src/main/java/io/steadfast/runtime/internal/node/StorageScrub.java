@@ -25,13 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-reads a running node's stored journal and checkpoints at a fixed interval, on one low-priority
- * thread, so that damage done by the disk after the files were written is found before anyone needs
- * them. Closed journal segments are read with their checksums; published checkpoints are verified
- * whole (CRC and header). A damaged checkpoint is moved to the quarantine and a fresh one is asked
- * for; damage in the journal is reported to {@code journalDamaged}, which stops the node so that
- * its start-time repair cuts and refetches (a running engine cannot drop entries it already
- * serves).
+ * Re-reads a running node's stored journal and checkpoints at a fixed interval, on one background
+ * thread (reads only, one file at a time), so that damage done by the disk after the files were
+ * written is found before anyone needs them. Closed journal segments are read with their checksums;
+ * published checkpoints are verified whole (CRC and header). A damaged checkpoint is moved to the
+ * quarantine and a fresh one is asked for; damage in the journal is reported to {@code
+ * journalDamaged}, which stops the node so that its start-time repair cuts and refetches (a running
+ * engine cannot drop entries it already serves).
  */
 public final class StorageScrub implements AutoCloseable {
 
@@ -70,18 +70,14 @@ public final class StorageScrub implements AutoCloseable {
     this.checkpointRepaired = checkpointRepaired;
     this.journalDamaged = journalDamaged;
     this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread t = NodeThreads.thread("scrub", node.value(), task);
-              t.setPriority(Thread.MIN_PRIORITY);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(NodeThreads.factory("scrub", node.value()));
   }
 
   /** Scrubs every {@code interval}, the first time one interval from now. */
   public void start(Duration interval) {
-    thread.scheduleWithFixedDelay(
-        this::scrubQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        thread.scheduleWithFixedDelay(
+            this::scrubQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void scrubQuietly() {

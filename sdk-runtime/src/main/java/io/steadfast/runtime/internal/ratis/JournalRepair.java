@@ -115,6 +115,11 @@ public final class JournalRepair {
       } else {
         scan = scan(segment);
         damage = scan.damage();
+        if (damage == null && segment.open() && tornAfter(segment.file(), scan.bytes())) {
+          // The engine drops a torn last entry by itself, but the primary may count the entries
+          // before it as held here; treated as a cut, so that the primary asks afresh.
+          damage = "a torn entry after " + scan.entries() + " sound entries";
+        }
         if (damage == null
             && !segment.open()
             && scan.entries() != segment.end() - segment.start() + 1) {
@@ -324,6 +329,28 @@ public final class JournalRepair {
       claimed = Math.max(claimed, s.end());
     }
     return claimed;
+  }
+
+  /** Whether bytes other than the zero padding follow the sound entries of an open segment. */
+  private static boolean tornAfter(Path file, long soundBytes) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      long at = HEADER_BYTES + soundBytes;
+      byte[] chunk = new byte[8192];
+      while (at < raf.length()) {
+        raf.seek(at);
+        int read = raf.read(chunk);
+        if (read <= 0) {
+          return false;
+        }
+        for (int i = 0; i < read; i++) {
+          if (chunk[i] != 0) {
+            return true;
+          }
+        }
+        at += read;
+      }
+      return false;
+    }
   }
 
   /** Reads a segment entry by entry; the damage, if any, with the sound prefix before it. */

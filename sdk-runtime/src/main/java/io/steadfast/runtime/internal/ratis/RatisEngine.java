@@ -340,6 +340,35 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks Raft to step this leader down, so that the members elect again (it may win again, with
+   * fresh knowledge of every follower's journal).
+   *
+   * @return completes once this node no longer leads, or fails
+   */
+  public CompletableFuture<Void> stepDown(Duration timeout) {
+    TransferLeadershipRequest request =
+        new TransferLeadershipRequest(
+            clientId,
+            peerId,
+            group.getGroupId(),
+            callIds.incrementAndGet(),
+            null,
+            timeout.toMillis());
+    try {
+      return server
+          .transferLeadershipAsync(request)
+          .handle(
+              (reply, error) -> {
+                unwrap(reply, error);
+                return null;
+              });
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(
+          new SteadfastException("step-down failed: " + e.getMessage(), e));
+    }
+  }
+
   private byte[] unwrap(@Nullable RaftClientReply reply, @Nullable Throwable error) {
     if (error != null) {
       Throwable cause =
