@@ -19,7 +19,7 @@ import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
-import io.steadfast.runtime.internal.metrics.NodeMeters;
+import io.steadfast.runtime.internal.observe.NodeMeters;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import io.steadfast.runtime.internal.session.SessionTable;
 import io.steadfast.runtime.internal.session.Tombstone;

@@ -19,6 +19,7 @@ import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.observe.NodeThreads;
 import io.steadfast.runtime.security.Authenticator;
 import io.steadfast.runtime.security.Credentials;
 import io.steadfast.runtime.security.NodeSecurity;

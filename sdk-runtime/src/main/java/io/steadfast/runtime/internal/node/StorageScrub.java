@@ -3,6 +3,7 @@ package io.steadfast.runtime.internal.node;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
+import io.steadfast.runtime.internal.observe.NodeThreads;
 import io.steadfast.runtime.internal.ratis.JournalRepair;
 import java.io.IOException;
 import java.nio.file.Files;

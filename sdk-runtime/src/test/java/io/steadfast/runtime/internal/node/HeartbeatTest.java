@@ -12,7 +12,7 @@ import io.steadfast.api.ExitPointBudgets;
 import io.steadfast.api.Health;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.ResilientApplication;
-import io.steadfast.runtime.internal.metrics.NodeMeters;
+import io.steadfast.runtime.internal.observe.NodeMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;

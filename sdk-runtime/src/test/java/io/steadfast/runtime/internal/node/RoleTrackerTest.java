@@ -10,7 +10,7 @@ import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
-import io.steadfast.runtime.internal.metrics.NodeMeters;
+import io.steadfast.runtime.internal.observe.NodeMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package io.steadfast.runtime.internal.metrics;
+package io.steadfast.runtime.internal.observe;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -1,4 +1,4 @@
-package io.steadfast.runtime.internal.node;
+package io.steadfast.runtime.internal.observe;
 
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.MDC;
