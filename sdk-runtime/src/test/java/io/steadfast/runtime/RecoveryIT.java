@@ -138,6 +138,45 @@ class RecoveryIT {
         "corrupt");
   }
 
+  @Test
+  void zeroFilledPage_inStoredCheckpoint_isRefusedByName_andNodeRecoversFromPeerCheckpoint()
+      throws Exception {
+    damagedCheckpointIsRefused(
+        file -> {
+          try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(Math.max(64, raf.length() / 2 - 2048));
+            raf.write(new byte[4096]);
+          }
+        },
+        "corrupt");
+  }
+
+  @Test
+  void missingNewestCheckpoint_nodeStartsFromTheOlderOneAndTheJournal() throws Exception {
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes)
+            .checkpointEvery(100)
+            .segmentSize(64 * 1024)
+            .start()) {
+      write(cluster, "before", 400);
+      awaitConvergence(cluster);
+      NodeId victim = backupOf(cluster);
+      await(
+          "victim has a checkpoint",
+          Duration.ofSeconds(30),
+          () -> cluster.node(victim).status().lastCheckpointIndex() > 0);
+      cluster.stop(victim);
+      Path newest = newestCheckpoint(cluster.storage().resolve(victim.value()));
+      Files.delete(newest);
+      Files.deleteIfExists(newest.resolveSibling(newest.getFileName() + ".md5"));
+
+      cluster.restart(victim);
+      write(cluster, "after", 300);
+      awaitConvergence(cluster);
+    }
+  }
+
   private interface Damage {
     void apply(Path file) throws IOException;
   }

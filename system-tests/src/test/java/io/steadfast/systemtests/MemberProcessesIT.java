@@ -48,17 +48,19 @@ import org.junit.jupiter.api.Test;
 /**
  * The mortgage system as three real member processes behind a real HAProxy, with a remote client
  * under load and faults sent as signals: SIGKILL of the primary, SIGTERM of the primary (a graceful
- * stop hands over first), SIGSTOP of the primary for 2 s (when it resumes, deposed, it must not
- * acknowledge anything), two storage faults on a killed backup before its restart (its newest
- * checkpoint corrupted; the tail of its open journal segment cut off), and a backup killed, left
- * 200 acknowledgements behind, restarted and killed again while it catches up.
+ * stop hands over first), SIGSTOP of the primary for 1 to 5 s (when it resumes, deposed, it must
+ * not acknowledge anything), three storage faults on a killed backup before its restart (its newest
+ * checkpoint corrupted; its open journal segment cut inside its last entry; 32 bytes flipped near
+ * the end of that segment: the member cuts its journal, has the primary step down, and catches up),
+ * and a backup killed, left 200 acknowledgements behind, restarted and killed again while it
+ * catches up.
  *
  * <p>CI runs {@value #DEFAULT_ROUNDS} rounds (one of each fault); a long run: {@code ./mvnw -B -pl
  * system-tests verify -Dsteadfast.system.rounds=100 -Dfailsafe.timeout=3600}.
  */
 class MemberProcessesIT {
 
-  private static final int DEFAULT_ROUNDS = 6;
+  private static final int DEFAULT_ROUNDS = 7;
   private static final int ROUNDS = Integer.getInteger("steadfast.system.rounds", DEFAULT_ROUNDS);
   private static final int USERS = 6;
   private static final Pattern ROLE_LINE =
@@ -117,12 +119,12 @@ class MemberProcessesIT {
       }
       List<String> report = new ArrayList<>();
       List<Long> outages = new ArrayList<>();
-      String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE", "CATCHUP"};
+      String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE", "FLIP", "CATCHUP"};
       for (int round = 0; round < ROUNDS; round++) {
         awaitAcks(acks, 30, Duration.ofSeconds(60));
         String fault = faults[round % faults.length];
         String victim = awaitPrimary(members, Duration.ofSeconds(30));
-        boolean onBackup = Set.of("CORRUPT", "TRUNCATE", "CATCHUP").contains(fault);
+        boolean onBackup = Set.of("CORRUPT", "TRUNCATE", "FLIP", "CATCHUP").contains(fault);
         if (onBackup) {
           // Storage faults hit a backup: killed, its files damaged, restarted; it must heal.
           // CATCHUP: a backup killed, left behind, restarted, and killed again while catching up.
@@ -141,8 +143,11 @@ class MemberProcessesIT {
           assertThat(members.awaitExit(victim, Duration.ofSeconds(15))).isTrue();
           report.add(fault + " " + victim + ": " + damage(members, victim, fault));
         } else if (fault.equals("STOP")) {
-          Thread.sleep(2000); // the fault itself: the primary stays frozen for 2 s
+          // The fault itself: the primary stays frozen for 1 to 5 s, longer in each later cycle.
+          long frozen = 1000L + 1000L * ((round / faults.length) % 5);
+          Thread.sleep(frozen);
           members.signal(victim, "CONT");
+          report.add("SIGSTOP " + victim + " frozen " + frozen + " ms");
         } else {
           assertThat(members.awaitExit(victim, Duration.ofSeconds(15)))
               .as("%s ended after SIG%s", victim, fault)
@@ -342,11 +347,27 @@ class MemberProcessesIT {
     if (open == null || Files.size(open) < 16) {
       return "no open journal segment to cut";
     }
+    // The segment is zero-padded past its last entry: damage where the entries end.
+    byte[] bytes = Files.readAllBytes(open);
+    int end = bytes.length;
+    while (end > 0 && bytes[end - 1] == 0) {
+      end--;
+    }
+    if (end < 64) {
+      return "no entries in " + open.getFileName();
+    }
+    if (fault.equals("FLIP")) {
+      for (int i = end - 40; i < end - 8; i++) {
+        bytes[i] = (byte) ~bytes[i];
+      }
+      Files.write(open, bytes);
+      return "flipped 32 bytes near the end of " + open.getFileName();
+    }
     try (var channel =
         java.nio.channels.FileChannel.open(open, java.nio.file.StandardOpenOption.WRITE)) {
-      channel.truncate(channel.size() - 7);
+      channel.truncate(end - 5);
     }
-    return "cut 7 bytes off " + open.getFileName();
+    return "cut " + open.getFileName() + " inside its last entry";
   }
 
   private static void awaitAllReady(MemberProcesses members, Duration timeout)
