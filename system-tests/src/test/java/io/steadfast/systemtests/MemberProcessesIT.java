@@ -156,7 +156,13 @@ class MemberProcessesIT {
         long outage = outage(acks, at, Duration.ofSeconds(60)) / 1_000_000;
         outages.add(outage);
         report.add(
-            (fault.length() <= 4 ? "SIG" : "") + fault + " " + victim + ": " + outage + " ms");
+            (Set.of("KILL", "TERM", "STOP").contains(fault) ? "SIG" : "")
+                + fault
+                + " "
+                + victim
+                + ": "
+                + outage
+                + " ms");
         if (!fault.equals("STOP")) {
           members.start(victim);
         }
