@@ -222,6 +222,20 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         repairs = List.copyOf(made);
         if (journal.repaired()) {
           awaitKeeperOfCutEntries(journal, peers);
+        } else if (!restart && peers != null) {
+          // Empty storage while a primary already serves: this member's disk was replaced. The
+          // primary remembers how far this member's journal once reached and would send nothing
+          // below that until it is elected again (the member never caught up in a benchmark);
+          // a step-down (it may win again) makes the new leader ask afresh.
+          Optional<NodeId> primary = peers.primary();
+          if (primary.isPresent()) {
+            LOG.warn(
+                "{}: starts with empty storage while {} is primary; asking it to step down so that"
+                    + " it sends this member everything",
+                id,
+                primary.get());
+            peers.askToStepDown(primary.get());
+          }
         }
         engine =
             RatisEngine.start(

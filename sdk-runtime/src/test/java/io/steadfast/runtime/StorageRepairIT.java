@@ -157,6 +157,23 @@ class StorageRepairIT {
   }
 
   @Test
+  @Order(8)
+  void wipedStorage_theMemberIsSentEverything() throws Exception {
+    // A member whose disk was replaced: without the step-down it asks for, the primary sent it
+    // nothing below what it remembered of the old journal, and it never caught up.
+    damageAndRestart(
+        current -> {
+          try (Stream<Path> files = Files.walk(current.getParent().getParent())) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+              Files.delete(p);
+            }
+          }
+        },
+        null,
+        null);
+  }
+
+  @Test
   @Order(91)
   void checkpointDamagedWhileRunning_setAsideAndReplacedByAFreshOne() throws Exception {
     write(100);

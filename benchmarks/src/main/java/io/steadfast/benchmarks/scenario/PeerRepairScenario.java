@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li><b>wiped</b>: a backup is stopped, its storage deleted, and started again: the primary
- *       installs its newest checkpoint over Raft, then sends the journal after it;
+ *       sends it everything over Raft (its newest checkpoint when the journal before it was purged,
+ *       which the engine does only 1,024 entries past a checkpoint, else the whole journal);
  *   <li><b>damaged checkpoint</b>: a backup is stopped, 16 bytes of its newest checkpoint flipped,
  *       and started again: it sets the file aside at start and fetches a sound one from a peer over
  *       HTTP before its engine starts.
@@ -143,14 +144,14 @@ public final class PeerRepairScenario {
     while (System.nanoTime() < end) {
       boolean all = true;
       for (NodeStatus status : cluster.status()) {
-        all &= status.lastCheckpointIndex() >= blobs / 2 + 1 && status.journalStartIndex() > 1;
+        all &= status.lastCheckpointIndex() >= blobs / 2 + 1;
       }
       if (all) {
         return;
       }
       Polling.sleepMillis(50);
     }
-    throw new IllegalStateException("no two checkpoints on every member: " + cluster.status());
+    throw new IllegalStateException("no second checkpoint on every member: " + cluster.status());
   }
 
   private static long restartAndCatchUp(
