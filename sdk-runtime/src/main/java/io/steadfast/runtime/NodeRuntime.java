@@ -535,6 +535,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
    */
   private void awaitKeeperOfCutEntries(
       JournalRepair.Report journal, @Nullable PeerCheckpoints peers) {
+    if (peers == null && !journal.journalCut()) {
+      // A sole member with a rewritten vote record: there is nobody it could have voted for.
+      return;
+    }
     if (settings.options().acceptJournalLoss()) {
       LOG.warn(
           "{}: starting from the repaired journal without waiting for a primary, as configured;"

@@ -280,6 +280,38 @@ class StorageRepairIT {
     }
   }
 
+  @Test
+  @Order(11)
+  void soleMemberWithALostVoteRecord_startsWithItRewritten(@TempDir Path storage) throws Exception {
+    try (EmbeddedCluster<LedgerCommand, Long> single =
+        ClusterTestSupport.ledgerCluster(ClusterTestSupport.newChangeLog())
+            .nodes(1)
+            .storage(storage)
+            .start()) {
+      single
+          .client()
+          .openSession(Principal.of("solo", "clerk"))
+          .execute(new LedgerCommand.Deposit("solo-acct", 3, "solo-vote"));
+    }
+    Files.delete(current(storage.resolve("n1")).resolve("raft-meta"));
+    try (EmbeddedCluster<LedgerCommand, Long> again =
+        ClusterTestSupport.ledgerCluster(ClusterTestSupport.newChangeLog())
+            .nodes(1)
+            .storage(storage)
+            .start()) {
+      assertThat(again.primary().status().storageRepairs())
+          .singleElement()
+          .asString()
+          .contains("vote record")
+          .contains("is missing");
+      assertThat(
+              again
+                  .primary()
+                  .query(Principal.of("solo", "clerk"), new LedgerCommand.Balance("solo-acct")))
+          .isEqualTo(3L);
+    }
+  }
+
   private interface Damage {
     void apply(Path current) throws IOException;
   }
