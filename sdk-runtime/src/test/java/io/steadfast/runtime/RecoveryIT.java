@@ -159,14 +159,7 @@ class RecoveryIT {
             .checkpointEvery(100)
             .segmentSize(64 * 1024)
             .start()) {
-      write(cluster, "before", 400);
-      awaitConvergence(cluster);
-      NodeId victim = backupOf(cluster);
-      await(
-          "victim has a checkpoint",
-          Duration.ofSeconds(30),
-          () -> cluster.node(victim).status().lastCheckpointIndex() > 0);
-      cluster.stop(victim);
+      NodeId victim = stopBackupWithCheckpoint(cluster);
       Path newest = newestCheckpoint(cluster.storage().resolve(victim.value()));
       Files.delete(newest);
       Files.deleteIfExists(newest.resolveSibling(newest.getFileName() + ".md5"));
@@ -188,14 +181,7 @@ class RecoveryIT {
             .checkpointEvery(100)
             .segmentSize(64 * 1024)
             .start()) {
-      write(cluster, "before", 400);
-      awaitConvergence(cluster);
-      NodeId victim = backupOf(cluster);
-      await(
-          "victim has a checkpoint",
-          Duration.ofSeconds(30),
-          () -> cluster.node(victim).status().lastCheckpointIndex() > 0);
-      cluster.stop(victim);
+      NodeId victim = stopBackupWithCheckpoint(cluster);
       Path newest = newestCheckpoint(cluster.storage().resolve(victim.value()));
       damage.apply(newest);
 
@@ -213,6 +199,19 @@ class RecoveryIT {
           .doesNotContain("from " + victim + " ");
       awaitConvergence(cluster);
     }
+  }
+
+  /** Writes 400 commands, waits for a backup's checkpoint, and stops that backup. */
+  private static NodeId stopBackupWithCheckpoint(EmbeddedCluster<LedgerCommand, Long> cluster) {
+    write(cluster, "before", 400);
+    awaitConvergence(cluster);
+    NodeId victim = backupOf(cluster);
+    await(
+        "victim has a checkpoint",
+        Duration.ofSeconds(30),
+        () -> cluster.node(victim).status().lastCheckpointIndex() > 0);
+    cluster.stop(victim);
+    return victim;
   }
 
   private static Path newestCheckpoint(Path nodeStorage) throws IOException {

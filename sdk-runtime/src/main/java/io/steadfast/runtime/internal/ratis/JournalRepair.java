@@ -120,14 +120,8 @@ public final class JournalRepair {
           // before it as held here; treated as a cut, so that the primary asks afresh.
           damage = "a torn entry after " + scan.entries() + " sound entries";
         }
-        if (damage == null
-            && !segment.open()
-            && scan.entries() != segment.end() - segment.start() + 1) {
-          damage =
-              "holds "
-                  + scan.entries()
-                  + " entries where its name promises "
-                  + (segment.end() - segment.start() + 1);
+        if (damage == null) {
+          damage = shortfall(segment, scan);
         }
       }
       if (damage == null && scan != null) {
@@ -154,12 +148,7 @@ public final class JournalRepair {
       } else {
         Files.move(segment.file(), kept.resolve(name), StandardCopyOption.REPLACE_EXISTING);
       }
-      for (Segment later : segments.subList(i + 1, segments.size())) {
-        Files.move(
-            later.file(),
-            kept.resolve(later.file().getFileName()),
-            StandardCopyOption.REPLACE_EXISTING);
-      }
+      moveAll(segments.subList(i + 1, segments.size()), kept);
       String line =
           "journal segment "
               + name
@@ -269,12 +258,7 @@ public final class JournalRepair {
       return null;
     }
     Path kept = quarantine.get();
-    for (Segment segment : segments) {
-      Files.move(
-          segment.file(),
-          kept.resolve(segment.file().getFileName()),
-          StandardCopyOption.REPLACE_EXISTING);
-    }
+    moveAll(segments, kept);
     String line =
         "journal ending at "
             + lastSound
@@ -305,19 +289,30 @@ public final class JournalRepair {
       if (!Files.exists(segment.file())) {
         continue;
       }
-      String damage = scan.damage();
-      if (damage == null && scan.entries() != segment.end() - segment.start() + 1) {
-        damage =
-            "holds "
-                + scan.entries()
-                + " entries where its name promises "
-                + (segment.end() - segment.start() + 1);
-      }
+      String damage = scan.damage() != null ? scan.damage() : shortfall(segment, scan);
       if (damage != null) {
         damaged.add("journal segment " + segment.file().getFileName() + ": " + damage);
       }
     }
     return damaged;
+  }
+
+  /** A closed segment that holds fewer entries than its name promises; null otherwise. */
+  private static @Nullable String shortfall(Segment segment, Scan scan) {
+    long promised = segment.end() - segment.start() + 1;
+    if (segment.open() || scan.entries() == promised) {
+      return null;
+    }
+    return "holds " + scan.entries() + " entries where its name promises " + promised;
+  }
+
+  private static void moveAll(List<Segment> segments, Path folder) throws IOException {
+    for (Segment segment : segments) {
+      Files.move(
+          segment.file(),
+          folder.resolve(segment.file().getFileName()),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private static long claimed(List<Segment> rest) {

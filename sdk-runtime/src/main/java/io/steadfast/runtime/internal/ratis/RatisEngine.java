@@ -318,26 +318,7 @@ public final class RatisEngine implements AutoCloseable {
    * @return completes when {@code target} leads, or fails
    */
   public CompletableFuture<Void> transferLeadership(NodeId target, Duration timeout) {
-    TransferLeadershipRequest request =
-        new TransferLeadershipRequest(
-            clientId,
-            peerId,
-            group.getGroupId(),
-            callIds.incrementAndGet(),
-            RaftPeerId.valueOf(target.value()),
-            timeout.toMillis());
-    try {
-      return server
-          .transferLeadershipAsync(request)
-          .handle(
-              (reply, error) -> {
-                unwrap(reply, error);
-                return null;
-              });
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(
-          new SteadfastException("switchover to " + target + " failed: " + e.getMessage(), e));
-    }
+    return transfer(RaftPeerId.valueOf(target.value()), timeout, "switchover to " + target);
   }
 
   /**
@@ -347,13 +328,19 @@ public final class RatisEngine implements AutoCloseable {
    * @return completes once this node no longer leads, or fails
    */
   public CompletableFuture<Void> stepDown(Duration timeout) {
+    return transfer(null, timeout, "step-down");
+  }
+
+  /** One leadership transfer request; a null target means "step down" to Ratis. */
+  private CompletableFuture<Void> transfer(
+      @Nullable RaftPeerId target, Duration timeout, String what) {
     TransferLeadershipRequest request =
         new TransferLeadershipRequest(
             clientId,
             peerId,
             group.getGroupId(),
             callIds.incrementAndGet(),
-            null,
+            target,
             timeout.toMillis());
     try {
       return server
@@ -365,7 +352,7 @@ public final class RatisEngine implements AutoCloseable {
               });
     } catch (IOException e) {
       return CompletableFuture.failedFuture(
-          new SteadfastException("step-down failed: " + e.getMessage(), e));
+          new SteadfastException(what + " failed: " + e.getMessage(), e));
     }
   }
 
