@@ -450,6 +450,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /** See {@link SteadfastNode.Builder#deadPrimaryProbe}. */
+    public Builder<C, R> deadPrimaryProbe(boolean enabled) {
+      options = options.withDeadPrimaryProbe(enabled);
+      return this;
+    }
+
     /** See {@link SteadfastNode.Builder#acceptJournalLoss}. */
     public Builder<C, R> acceptJournalLoss() {
       options = options.withJournalLossAccepted();

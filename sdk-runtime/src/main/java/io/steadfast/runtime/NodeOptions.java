@@ -47,6 +47,7 @@ final class NodeOptions<C, R> {
   private @Nullable MeterRegistry meters;
   private Duration repairWait = Duration.ofSeconds(30);
   private boolean acceptJournalLoss;
+  private boolean deadPrimaryProbe = true;
   private Duration verifyStorageEvery = Duration.ofMinutes(10);
 
   private NodeOptions() {}
@@ -82,6 +83,7 @@ final class NodeOptions<C, R> {
     next.meters = meters;
     next.repairWait = repairWait;
     next.acceptJournalLoss = acceptJournalLoss;
+    next.deadPrimaryProbe = deadPrimaryProbe;
     next.verifyStorageEvery = verifyStorageEvery;
     change.accept(next);
     return next;
@@ -182,6 +184,10 @@ final class NodeOptions<C, R> {
     return with(o -> o.verifyStorageEvery = interval);
   }
 
+  NodeOptions<C, R> withDeadPrimaryProbe(boolean enabled) {
+    return with(o -> o.deadPrimaryProbe = enabled);
+  }
+
   NodeOptions<C, R> withJournalLossAccepted() {
     return with(o -> o.acceptJournalLoss = true);
   }
@@ -273,6 +279,10 @@ final class NodeOptions<C, R> {
   }
 
   /** Whether a node may start from a cut journal although no primary answered. */
+  boolean deadPrimaryProbe() {
+    return deadPrimaryProbe;
+  }
+
   boolean acceptJournalLoss() {
     return acceptJournalLoss;
   }

@@ -25,6 +25,7 @@ import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.node.Access;
 import io.steadfast.runtime.internal.node.CheckpointRecovery;
+import io.steadfast.runtime.internal.node.DeadPrimaryWatch;
 import io.steadfast.runtime.internal.node.Heartbeat;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import io.steadfast.runtime.internal.node.NodeGateway;
@@ -107,6 +108,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private volatile @Nullable StorageScrub scrub;
   private volatile long startedNanos = System.nanoTime();
   private volatile @Nullable Heartbeat heartbeat;
+  private volatile @Nullable DeadPrimaryWatch primaryWatch;
   private volatile @Nullable HttpEndpoint http;
 
   NodeRuntime(NodeSettings<C, R> settings) {
@@ -287,6 +289,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               meters);
       heartbeat = beat;
       beat.start();
+      if (settings.options().deadPrimaryProbe() && settings.peers().size() > 1) {
+        DeadPrimaryWatch watch =
+            new DeadPrimaryWatch(id, new WatchHost(), settings.engine().electionTimeoutMin());
+        primaryWatch = watch;
+        watch.start();
+      }
       Duration verifyEvery = settings.options().verifyStorageEvery();
       if (!verifyEvery.isZero()) {
         StorageScrub scrubber =
@@ -834,6 +842,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       if (beat != null) {
         beat.close();
       }
+      DeadPrimaryWatch watch = primaryWatch;
+      if (watch != null) {
+        watch.close();
+      }
       StorageScrub scrubber = scrub;
       if (scrubber != null) {
         scrubber.close();
@@ -861,6 +873,52 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private Health currentHealth() {
     Heartbeat beat = heartbeat;
     return beat == null ? Health.up() : beat.health();
+  }
+
+  /** What the dead-primary watch sees of this node's engine. */
+  private final class WatchHost implements DeadPrimaryWatch.Host {
+    @Override
+    public boolean isBackup() {
+      RatisEngine running = engine;
+      return running != null && !stopped && running.isFollower();
+    }
+
+    @Override
+    public Optional<NodeId> primary() {
+      RatisEngine running = engine;
+      return running == null ? Optional.empty() : running.leader();
+    }
+
+    @Override
+    public @Nullable Duration sinceLastContact() {
+      RatisEngine running = engine;
+      return running == null ? null : running.sinceLastContact();
+    }
+
+    @Override
+    public long epoch() {
+      RatisEngine running = engine;
+      return running == null ? -1 : running.term();
+    }
+
+    @Override
+    public Optional<java.net.InetSocketAddress> journalAddress(NodeId member) {
+      RatisEngine running = engine;
+      return running == null ? Optional.empty() : running.journalAddress(member);
+    }
+
+    @Override
+    public java.util.List<NodeId> members() {
+      return settings.peers().keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public boolean campaign(NodeId formerPrimary) {
+      RatisEngine running = engine;
+      boolean started = running != null && running.campaign(formerPrimary);
+      meters.deadPrimaryFound(started);
+      return started;
+    }
   }
 
   /** What the heartbeat sees of this node. */

@@ -360,6 +360,20 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     }
 
     /**
+     * Whether a backup that stops hearing from the primary checks if the primary's process is gone
+     * and, if so, starts an election at once instead of waiting out the election timeout. The check
+     * is a TCP connection to the primary's journal port once the primary has been silent for two
+     * thirds of the shortest election timeout; only a refused connection counts (a frozen or slow
+     * process still accepts connections, an unreachable host times out: both are left to the
+     * election timeout). Turn it off where something between members answers for an absent process
+     * (a proxy or NAT on the journal port). Default on.
+     */
+    public Builder<C, R> deadPrimaryProbe(boolean enabled) {
+      options = options.withDeadPrimaryProbe(enabled);
+      return this;
+    }
+
+    /**
      * Lets a node whose journal was cut at start join without a primary to fetch the cut entries
      * from: for a node that held the only copy (a one-member cluster, or the last member left),
      * whose operator accepts that acknowledged commands after the cut are lost. Logged as a warning

@@ -59,6 +59,9 @@ public final class ServerConfig {
         "every member as id=host:raftPort:httpPort, comma-separated, this one included (required)");
     keys.put("http.bind", "the address the endpoint binds (default the member's host)");
     keys.put("election.timeout", "min-max in milliseconds (default 150-300)");
+    keys.put(
+        "election.dead-primary-probe",
+        "false to wait out the election timeout even when the primary's port refuses (default true)");
     keys.put("request.deadline", "milliseconds a request may take (default 10000)");
     keys.put("checkpoint.every", "commands between checkpoints (default 20000)");
     keys.put("segment.size", "journal segment bytes (default 8388608)");

@@ -322,6 +322,9 @@ public final class SteadfastServer {
                     "0".equals(v.trim())
                         ? Duration.ZERO
                         : config.millis("storage.verify-interval").orElseThrow()));
+    if (config.get("election.dead-primary-probe").isPresent()) {
+      builder.deadPrimaryProbe(config.flag("election.dead-primary-probe"));
+    }
     if (config.flag("storage.accept-journal-loss")) {
       builder.acceptJournalLoss();
     }

@@ -59,7 +59,7 @@ final class HandoverScenario {
                     ready[0] = System.nanoTime() - killed;
                     return;
                   }
-                  Polling.sleepMillis(1);
+                  Polling.sleepMillis(target.readyPollMillis());
                 }
               },
               "watch-primary");

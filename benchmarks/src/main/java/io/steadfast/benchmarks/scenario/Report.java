@@ -23,6 +23,24 @@ public final class Report {
   private final Map<String, Object> results = new LinkedHashMap<>();
   private final List<String[]> rows = new ArrayList<>();
   private final List<Map<String, Object>> targets = new ArrayList<>();
+  private final String left;
+  private final String right;
+  private final String issue;
+
+  /** A report comparing the SDK with raw Ratis against the targets of issue 6. */
+  public Report() {
+    this("SDK", "raw Ratis", "issue 6");
+  }
+
+  /**
+   * A report whose two value columns are headed {@code left} and {@code right}, with targets from
+   * {@code issue}.
+   */
+  public Report(String left, String right, String issue) {
+    this.left = left;
+    this.right = right;
+    this.issue = issue;
+  }
 
   /** Rounds to two decimals, keeping NaN. */
   public static double round(double value) {
@@ -61,7 +79,7 @@ public final class Report {
   public void print() {
     String format = "%-12s %-44s %16s %16s %9s%n";
     System.out.println();
-    System.out.printf(Locale.ROOT, format, "scenario", "figure", "SDK", "raw Ratis", "SDK/raw");
+    System.out.printf(Locale.ROOT, format, "scenario", "figure", left, right, left + "/" + right);
     System.out.println("-".repeat(101));
     String last = "";
     for (String[] r : rows) {
@@ -69,7 +87,7 @@ public final class Report {
       last = r[0];
     }
     System.out.println();
-    System.out.println("targets (issue 6):");
+    System.out.println("targets (" + issue + "):");
     for (Map<String, Object> t : targets) {
       System.out.printf(
           Locale.ROOT,

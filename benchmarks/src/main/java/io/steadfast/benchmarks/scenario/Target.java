@@ -22,6 +22,15 @@ interface Target extends AutoCloseable {
   int readyPrimary();
 
   /**
+   * How often a scenario may call {@link #readyPrimary} while it watches for a new primary: often
+   * where the call is a field read, seldom where it costs the members work (HTTP requests to member
+   * processes), so that watching does not slow what it watches.
+   */
+  default long readyPollMillis() {
+    return 1;
+  }
+
+  /**
    * Journal entries and commands {@code member} has submitted as primary, as far as this side can
    * tell: for the SDK the group committer's batches and requests, for raw Ratis the counter (one
    * entry per command). {@code {-1, -1}} if unknown.

@@ -106,6 +106,19 @@ public final class NodeMeters {
     leaderChanges.increment();
   }
 
+  /**
+   * This backup found the primary's process gone (its journal port refused a connection) and asked
+   * its engine to start an election; {@code started} says whether the engine did.
+   */
+  public void deadPrimaryFound(boolean started) {
+    Counter.builder("steadfast.primary.found.dead")
+        .description("times this backup found the primary's process gone and stood for election")
+        .tag("node", node)
+        .tag("election", started ? "started" : "declined")
+        .register(registry)
+        .increment();
+  }
+
   /** A hand-over to another member was journaled by this primary, for {@code reason}. */
   public void handedOver(String reason) {
     Counter.builder("steadfast.handovers")

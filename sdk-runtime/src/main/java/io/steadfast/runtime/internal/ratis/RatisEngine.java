@@ -25,6 +25,8 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.proto.RaftProtos.RaftRpcRequestProto;
+import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -39,9 +41,11 @@ import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.ExitUtils;
+import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
@@ -448,6 +452,70 @@ public final class RatisEngine implements AutoCloseable {
       return null;
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /** Whether this node is a follower (a backup) now. */
+  public boolean isFollower() {
+    try {
+      return server.getDivision(group.getGroupId()).getInfo().isFollower();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The journal (Raft) address of {@code member}, as the group lists it. */
+  public Optional<InetSocketAddress> journalAddress(NodeId member) {
+    RaftPeer peer = group.getPeer(RaftPeerId.valueOf(member.value()));
+    if (peer == null || peer.getAddress() == null) {
+      return Optional.empty();
+    }
+    String address = peer.getAddress();
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0) {
+      return Optional.empty();
+    }
+    try {
+      // Resolved here, when a probe needs it, so that a member's changed DNS entry is followed.
+      return Optional.of(
+          new InetSocketAddress(
+              address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Makes this backup a candidate at once, skipping pre-vote, for a primary whose process is known
+   * to have ended. The engine is asked exactly as a primary asks its chosen successor during a
+   * leadership transfer (a start-election request in {@code formerPrimary}'s name carrying this
+   * node's own last entry), so the engine's own checks apply: it declines unless this node is a
+   * follower that still recognizes {@code formerPrimary}'s term. An election is safe whoever starts
+   * it; the caller's care is only not to unseat a live primary.
+   *
+   * @return whether the engine started an election
+   */
+  public boolean campaign(NodeId formerPrimary) {
+    try {
+      RaftServer.Division division = server.getDivision(group.getGroupId());
+      TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+      if (last == null || !division.getInfo().isFollower()) {
+        return false;
+      }
+      RaftRpcRequestProto rpc =
+          RaftRpcRequestProto.newBuilder()
+              .setRequestorId(RaftPeerId.valueOf(formerPrimary.value()).toByteString())
+              .setReplyId(RaftPeerId.valueOf(nodeId.value()).toByteString())
+              .setRaftGroupId(ProtoUtils.toRaftGroupIdProtoBuilder(group.getGroupId()))
+              .build();
+      StartLeaderElectionRequestProto request =
+          StartLeaderElectionRequestProto.newBuilder()
+              .setServerRequest(rpc)
+              .setLeaderLastEntry(last.toProto())
+              .build();
+      return server.startLeaderElection(request).getServerReply().getSuccess();
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -1,0 +1,471 @@
+package io.steadfast.benchmarks.scenario;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.steadfast.api.NodeId;
+import io.steadfast.examples.mortgage.LoanCommand;
+import io.steadfast.examples.mortgage.LoanResult;
+import io.steadfast.examples.mortgage.MortgageLoanApplication;
+import io.steadfast.runtime.SteadfastClient;
+import io.steadfast.runtime.security.ClientCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The SDK as an operator runs it: three member processes of the mortgage system, each launched
+ * through {@code MortgageServer} with its own configuration file (loopback ports, JWT
+ * authentication, a member secret), and remote clients over HTTP that know all three members. A
+ * crash is {@code kill -9}.
+ *
+ * <p>The processes run from this JVM's class path (the benchmarks jar holds the launcher) with
+ * {@code -Xmx256m}; their logs and storage are in a fresh temporary folder, kept when {@code
+ * steadfast.bench.keep} is set.
+ */
+final class ProcessTarget implements Target {
+
+  private static final String SECRET = "benchmark-member-secret-0123456789abcdef";
+
+  private final Path dir;
+  private final List<String> ids = List.of("n1", "n2", "n3");
+  private final Map<String, Integer> httpPorts = new TreeMap<>();
+  private final Map<String, Path> configs = new TreeMap<>();
+  private final Process[] processes = new Process[3];
+  private final ECKey key;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+  private final List<String> javaOptions;
+
+  private ProcessTarget(Path dir, List<String> settings, List<String> javaOptions)
+      throws IOException, JOSEException {
+    this.dir = dir;
+    this.javaOptions = List.copyOf(javaOptions);
+    this.key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    int[] ports = freePorts(6);
+    StringBuilder members = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      httpPorts.put(ids.get(i), ports[3 + i]);
+      members
+          .append(i > 0 ? "," : "")
+          .append(ids.get(i))
+          .append("=127.0.0.1:")
+          .append(ports[i])
+          .append(':')
+          .append(ports[3 + i]);
+    }
+    for (String id : ids) {
+      List<String> lines = new ArrayList<>();
+      lines.add("node.id=" + id);
+      lines.add("cluster.name=bench");
+      lines.add("storage.dir=" + dir.resolve("data-" + id));
+      lines.add("members=" + members);
+      lines.add(
+          "election.timeout="
+              + ElectionTimeout.min().toMillis()
+              + "-"
+              + ElectionTimeout.max().toMillis());
+      lines.add("request.deadline=10000");
+      lines.add("auth.jwt.jwks=" + jwks);
+      lines.add("security.member-secret=" + SECRET);
+      lines.addAll(settings);
+      Path config = dir.resolve(id + ".properties");
+      Files.writeString(config, String.join("\n", lines) + "\n");
+      configs.put(id, config);
+    }
+  }
+
+  /**
+   * Starts three members and waits for a primary.
+   *
+   * @param settings extra configuration lines for every member ({@code key=value})
+   * @param javaOptions extra JVM options for every member
+   */
+  static ProcessTarget start(List<String> settings, List<String> javaOptions) {
+    try {
+      ProcessTarget target =
+          new ProcessTarget(
+              Files.createTempDirectory("steadfast-processes"), settings, javaOptions);
+      for (int i = 0; i < 3; i++) {
+        target.launch(i);
+      }
+      target.primary();
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void launch(int member) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    command.addAll(javaOptions);
+    command.addAll(
+        List.of(
+            // The benchmarks jar logs through slf4j-simple (the launcher's own distribution uses
+            // Logback): the runtime's events with a timestamp, the engine's warnings only.
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.log.io.steadfast=info",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.steadfast.examples.mortgage.MortgageServer",
+            "--config",
+            configs.get(ids.get(member)).toString()));
+    try {
+      processes[member] =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dir.resolve(ids.get(member) + ".log").toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The folder with the members' logs and storage. */
+  Path directory() {
+    return dir;
+  }
+
+  @Override
+  public Side side() {
+    return Side.PROCESSES;
+  }
+
+  @Override
+  public Worker newWorker(int n) {
+    String user = "officer-" + n;
+    Map<NodeId, URI> endpoints = new TreeMap<>();
+    for (String id : ids) {
+      endpoints.put(NodeId.of(id), URI.create("http://127.0.0.1:" + httpPorts.get(id)));
+    }
+    SteadfastClient<LoanCommand, LoanResult> client =
+        SteadfastClient.remote(
+            MortgageLoanApplication.codec(),
+            endpoints,
+            Duration.ofSeconds(10),
+            ClientCredentials.none().bearerToken(() -> token(user)));
+    return new SdkWorker(client, user, 1000L + n);
+  }
+
+  private String token(String user) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+              new JWTClaimsSet.Builder()
+                  .subject(user)
+                  .claim("roles", List.of(io.steadfast.examples.mortgage.LoanRoles.OFFICER))
+                  .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                  .build());
+      jwt.sign(new ECDSASigner(key));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public int primary() {
+    int[] found = {-1};
+    Polling.await(
+        "a ready primary among the member processes",
+        Duration.ofSeconds(20),
+        5,
+        () -> (found[0] = readyPrimary()) >= 0);
+    return found[0];
+  }
+
+  @Override
+  public int readyPrimary() {
+    for (int i = 0; i < 3; i++) {
+      if (running(i) && status(i, "/steadfast/v1/primary", 200) == 200) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Asking a process costs it an HTTP request: every 25 ms at most. */
+  @Override
+  public long readyPollMillis() {
+    return 25;
+  }
+
+  /** The status code of a GET, or -1 when the member does not answer within {@code millis}. */
+  private int status(int member, String path, int millis) {
+    try {
+      return http.send(
+              request(member, path).timeout(Duration.ofMillis(millis)).GET().build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private HttpRequest.Builder request(int member, String path) {
+    return HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + httpPorts.get(ids.get(member)) + path))
+        .header("Steadfast-Member", SECRET);
+  }
+
+  private Map<String, Object> json(int member, String path) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request(member, path).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        return Map.of();
+      }
+      return JSONObjectUtils.parse(response.body());
+    } catch (IOException | java.text.ParseException e) {
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
+  private long number(int member, String field) {
+    if (!running(member)) {
+      return -1;
+    }
+    Object value = json(member, "/steadfast/v1/status").get(field);
+    return value instanceof Number n ? n.longValue() : -1;
+  }
+
+  @Override
+  public long[] journaled(int member) {
+    return new long[] {-1, -1};
+  }
+
+  /** {@code kill -9}; returns once the process has ended. */
+  @Override
+  public Thread beginCrash(int member) {
+    Process process = processes[member];
+    process.destroyForcibly();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                process.waitFor(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "kill-process-" + member);
+    waiter.start();
+    return waiter;
+  }
+
+  /** Sends {@code signal} (STOP, CONT, TERM) to a member's process. */
+  void signal(int member, String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(processes[member].pid())).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void restart(int member) {
+    launch(member);
+    Polling.await(
+        ids.get(member) + " serving after restart",
+        Duration.ofSeconds(60),
+        10,
+        () -> status(member, "/steadfast/v1/health/live", 300) == 200);
+  }
+
+  /**
+   * Waits until every member is in sync and then until the member processes have settled: each used
+   * less than a quarter of a core over the last 500 ms (a restarted member's JVM compiles its hot
+   * code for some seconds after it serves, which on two cores would slow whatever comes next).
+   * Gives up waiting for calm after 30 s and goes on.
+   */
+  @Override
+  public void awaitInSync(Duration timeout) {
+    Target.super.awaitInSync(timeout);
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      long[] before = cpuNanos();
+      long start = System.nanoTime();
+      Polling.sleepMillis(500);
+      long[] after = cpuNanos();
+      long window = System.nanoTime() - start;
+      boolean calm = true;
+      for (int i = 0; i < 3; i++) {
+        if (before[i] < 0 || after[i] < 0 || after[i] - before[i] > window / 4) {
+          calm = false;
+        }
+      }
+      if (calm) {
+        return;
+      }
+    }
+  }
+
+  /** Each member process's CPU time so far in nanoseconds, -1 where unknown. */
+  private long[] cpuNanos() {
+    long[] cpu = new long[3];
+    for (int i = 0; i < 3; i++) {
+      Process process = processes[i];
+      cpu[i] =
+          process == null
+              ? -1
+              : process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+    return cpu;
+  }
+
+  @Override
+  public void switchoverTo(int member) {
+    int from = primary();
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request(from, "/steadfast/v1/admin/switchover?to=" + ids.get(member))
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("switchover refused: " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public boolean running(int member) {
+    return processes[member] != null && processes[member].isAlive();
+  }
+
+  @Override
+  public long appliedIndex(int member) {
+    return number(member, "appliedIndex");
+  }
+
+  @Override
+  public long commitIndex(int member) {
+    return number(member, "commitIndex");
+  }
+
+  @Override
+  public long term(int member) {
+    return number(member, "epoch");
+  }
+
+  @Override
+  public String digest(int member) {
+    Map<String, Object> digest = json(member, "/steadfast/v1/status?digest=true");
+    return digest.get("position") + "/" + digest.get("sha256");
+  }
+
+  @Override
+  public int size() {
+    return 3;
+  }
+
+  /** Lines of {@code member}'s log that contain {@code text}. */
+  long countLogLines(int member, String text) {
+    try (Stream<String> lines = Files.lines(dir.resolve(ids.get(member) + ".log"))) {
+      return lines.filter(line -> line.contains(text)).count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process process : processes) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+    }
+    for (Process process : processes) {
+      if (process != null) {
+        try {
+          process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (!Boolean.getBoolean("steadfast.bench.keep")) {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // left for the OS to clean
+    }
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+    return ports;
+  }
+}

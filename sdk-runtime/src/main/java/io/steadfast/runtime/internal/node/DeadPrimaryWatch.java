@@ -1,0 +1,231 @@
+package io.steadfast.runtime.internal.node;
+
+import io.steadfast.api.NodeId;
+import io.steadfast.runtime.internal.observe.NodeThreads;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices, on a backup, that the primary's process has ended, and starts an election at once
+ * instead of waiting out the election timeout.
+ *
+ * <p>When the primary has been silent for {@code suspectAfter} (two thirds of the shortest election
+ * timeout: longer than the engine's idle heartbeat, half of it), the watch opens a TCP connection
+ * to the primary's journal port. Only a refused connection counts as death: the host answered that
+ * nothing listens there, which is what a crashed or killed process leaves behind. A frozen process
+ * (SIGSTOP, a long pause) still has its listening socket, so the kernel accepts the connection; an
+ * unreachable host times out. Both are left to the engine's own timeouts and pre-vote, so a pause
+ * never looks like a death.
+ *
+ * <p>Of the members other than the dead primary, in id order, the first starts the election at
+ * once; each next one waits {@code stagger} more and starts only if no new primary is known by then
+ * (the first may itself be down, or its journal shorter). Starting one candidate instead of letting
+ * every backup time out together avoids split votes, which on loaded hosts doubled the time to a
+ * new primary. At most one election is started per {@code quietPeriod}, so an asymmetric network
+ * fault that refuses connections cannot make a member unseat primaries over and over.
+ *
+ * <p>Thread-safe; one scheduler thread, checking every {@code interval}.
+ */
+public final class DeadPrimaryWatch implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadPrimaryWatch.class);
+
+  /** What the watch reads of its node and asks of it. */
+  public interface Host {
+    /** Whether this node is a backup (follower) now. */
+    boolean isBackup();
+
+    /** The primary as this node knows it. */
+    Optional<NodeId> primary();
+
+    /** Time since the primary's last message, or null if unknown. */
+    @Nullable Duration sinceLastContact();
+
+    /** The current epoch (term). */
+    long epoch();
+
+    /** The journal (Raft) address of a member. */
+    Optional<InetSocketAddress> journalAddress(NodeId member);
+
+    /** Every member's id, this node's included. */
+    List<NodeId> members();
+
+    /**
+     * Starts an election on this node now, as the former primary would have asked; returns whether
+     * the engine started it.
+     */
+    boolean campaign(NodeId formerPrimary);
+  }
+
+  /** What a connection attempt to a port found. */
+  enum Probe {
+    /** The host refused the connection: no process listens there. */
+    REFUSED,
+    /** Connected, timed out, or failed otherwise: the process may be alive. */
+    NOT_REFUSED
+  }
+
+  /** Opens a connection to an address; the default uses a plain TCP socket. */
+  interface Prober {
+    Probe probe(InetSocketAddress address, Duration timeout);
+  }
+
+  private final NodeId self;
+  private final Host host;
+  private final Prober prober;
+  private final Duration suspectAfter;
+  private final Duration stagger;
+  private final Duration quietPeriod;
+  private final ScheduledExecutorService scheduler;
+  private final Duration interval;
+
+  /** Marks "never" for the two times below. */
+  private static final long NEVER = Long.MIN_VALUE;
+
+  // Touched only by the scheduler thread.
+  private long lastProbeNanos = NEVER;
+  private long lastCampaignNanos = NEVER;
+  private @Nullable Suspicion pending;
+
+  /** A primary found dead, and when this node may stand if nobody else has by then. */
+  private record Suspicion(NodeId primary, long epoch, long standAtNanos) {}
+
+  /**
+   * @param electionTimeoutMin the shortest election timeout; the thresholds derive from it
+   */
+  public DeadPrimaryWatch(NodeId self, Host host, Duration electionTimeoutMin) {
+    this(
+        self,
+        host,
+        DeadPrimaryWatch::tcpProbe,
+        electionTimeoutMin.multipliedBy(2).dividedBy(3),
+        electionTimeoutMin.dividedBy(2),
+        Duration.ofSeconds(5),
+        Duration.ofMillis(10));
+  }
+
+  DeadPrimaryWatch(
+      NodeId self,
+      Host host,
+      Prober prober,
+      Duration suspectAfter,
+      Duration stagger,
+      Duration quietPeriod,
+      Duration interval) {
+    this.self = self;
+    this.host = host;
+    this.prober = prober;
+    this.suspectAfter = suspectAfter;
+    this.stagger = stagger;
+    this.quietPeriod = quietPeriod;
+    this.interval = interval;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(NodeThreads.factory("watch", self.value()));
+  }
+
+  /** Starts checking every {@code interval}. */
+  public void start() {
+    // The schedule lives until close(); check() catches its own failures.
+    var unused =
+        scheduler.scheduleWithFixedDelay(
+            this::checkSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void checkSafely() {
+    try {
+      check(System.nanoTime());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: primary watch failed once: {}", self, e.toString());
+    }
+  }
+
+  /** One check at {@code now} (nanoTime); package-private for tests. */
+  void check(long now) {
+    Optional<NodeId> primary = host.primary();
+    if (!host.isBackup() || primary.isEmpty() || primary.get().equals(self)) {
+      pending = null;
+      return;
+    }
+    Suspicion suspicion = pending;
+    if (suspicion != null) {
+      if (!suspicion.primary().equals(primary.get()) || host.epoch() != suspicion.epoch()) {
+        // A new primary or a new election: someone else acted.
+        pending = null;
+        return;
+      }
+      if (now >= suspicion.standAtNanos()) {
+        pending = null;
+        stand(suspicion.primary(), now);
+      }
+      return;
+    }
+    Duration silent = host.sinceLastContact();
+    if (silent == null || silent.compareTo(suspectAfter) < 0) {
+      return;
+    }
+    if ((lastProbeNanos != NEVER && now - lastProbeNanos < suspectAfter.toNanos())
+        || (lastCampaignNanos != NEVER && now - lastCampaignNanos < quietPeriod.toNanos())) {
+      return;
+    }
+    lastProbeNanos = now;
+    NodeId dead = primary.get();
+    Optional<InetSocketAddress> address = host.journalAddress(dead);
+    if (address.isEmpty()
+        || prober.probe(address.get(), suspectAfter.dividedBy(2)) != Probe.REFUSED) {
+      return;
+    }
+    int rank = host.members().stream().filter(m -> !m.equals(dead)).sorted().toList().indexOf(self);
+    if (rank <= 0) {
+      stand(dead, now);
+    } else {
+      pending = new Suspicion(dead, host.epoch(), now + stagger.toNanos() * rank);
+      LOG.info(
+          "{}: primary {} refuses connections (process gone?); standing in {} ms unless another"
+              + " member does",
+          self,
+          dead,
+          stagger.toMillis() * rank);
+    }
+  }
+
+  private void stand(NodeId dead, long now) {
+    lastCampaignNanos = now;
+    boolean started = host.campaign(dead);
+    LOG.info(
+        "{}: primary {} silent for {} ms and its journal port refuses connections: {}",
+        self,
+        dead,
+        java.util.Objects.requireNonNullElse(host.sinceLastContact(), Duration.ZERO).toMillis(),
+        started ? "election started" : "the engine declined to start an election");
+  }
+
+  /** A TCP connection attempt; refused means no process listens. */
+  static Probe tcpProbe(InetSocketAddress address, Duration timeout) {
+    try (Socket socket = new Socket()) {
+      socket.connect(address, (int) Math.max(1, timeout.toMillis()));
+      return Probe.NOT_REFUSED;
+    } catch (ConnectException e) {
+      // Refused, not "timed out" or "unreachable" (which some platforms also report this way).
+      String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      return message.contains("refused") ? Probe.REFUSED : Probe.NOT_REFUSED;
+    } catch (IOException | RuntimeException e) {
+      return Probe.NOT_REFUSED;
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

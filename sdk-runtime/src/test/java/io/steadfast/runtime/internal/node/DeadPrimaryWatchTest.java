@@ -1,0 +1,205 @@
+package io.steadfast.runtime.internal.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steadfast.api.NodeId;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** The dead-primary watch's decisions, driven with a scripted node and prober (no threads). */
+class DeadPrimaryWatchTest {
+
+  private static final NodeId N1 = NodeId.of("n1");
+  private static final NodeId N2 = NodeId.of("n2");
+  private static final NodeId N3 = NodeId.of("n3");
+  private static final long MS = 1_000_000L;
+
+  /** A backup whose primary and silence the test sets. */
+  private static final class FakeHost implements DeadPrimaryWatch.Host {
+    boolean backup = true;
+    @Nullable NodeId primary = N1;
+    Duration silent = Duration.ZERO;
+    long epoch = 4;
+    final List<NodeId> campaigns = new ArrayList<>();
+
+    @Override
+    public boolean isBackup() {
+      return backup;
+    }
+
+    @Override
+    public Optional<NodeId> primary() {
+      return Optional.ofNullable(primary);
+    }
+
+    @Override
+    public @Nullable Duration sinceLastContact() {
+      return silent;
+    }
+
+    @Override
+    public long epoch() {
+      return epoch;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> journalAddress(NodeId member) {
+      return Optional.of(InetSocketAddress.createUnresolved(member.value(), 1));
+    }
+
+    @Override
+    public List<NodeId> members() {
+      return List.of(N1, N2, N3);
+    }
+
+    @Override
+    public boolean campaign(NodeId formerPrimary) {
+      campaigns.add(formerPrimary);
+      return true;
+    }
+  }
+
+  private final List<InetSocketAddress> probed = new ArrayList<>();
+  private DeadPrimaryWatch.Probe answer = DeadPrimaryWatch.Probe.REFUSED;
+
+  private DeadPrimaryWatch watch(NodeId self, FakeHost host) {
+    return new DeadPrimaryWatch(
+        self,
+        host,
+        (address, timeout) -> {
+          probed.add(address);
+          return answer;
+        },
+        Duration.ofMillis(100),
+        Duration.ofMillis(75),
+        Duration.ofSeconds(5),
+        Duration.ofMillis(10));
+  }
+
+  @Test
+  void aPrimaryThatStillTalks_isNotProbed() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(60);
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(probed).isEmpty();
+      assertThat(host.campaigns).isEmpty();
+    }
+  }
+
+  @Test
+  void theFirstBackupInIdOrder_standsAtOnce_whenThePrimarysPortRefuses() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(probed).hasSize(1);
+      assertThat(probed.get(0).getHostString()).isEqualTo("n1");
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void aFrozenOrUnreachablePrimary_isLeftToTheElectionTimeout() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(500);
+    answer = DeadPrimaryWatch.Probe.NOT_REFUSED;
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      for (long t = 10_000; t < 12_000; t += 10) {
+        watch.check(t * MS);
+      }
+      assertThat(host.campaigns).isEmpty();
+      // Probed at most once per suspicion interval, not on every check.
+      assertThat(probed).hasSizeBetween(15, 21);
+    }
+  }
+
+  @Test
+  void theSecondBackup_waitsItsTurn_andStandsDownWhenTheFirstWasElected() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    try (DeadPrimaryWatch watch = watch(N3, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.campaigns).isEmpty();
+      watch.check(10_050 * MS);
+      assertThat(host.campaigns).isEmpty();
+      // n2 won: a new epoch and primary.
+      host.epoch = 5;
+      host.primary = N2;
+      host.silent = Duration.ofMillis(5);
+      watch.check(10_100 * MS);
+      assertThat(host.campaigns).isEmpty();
+    }
+  }
+
+  @Test
+  void theSecondBackup_standsAfterItsTurn_whenNobodyElseDid() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    try (DeadPrimaryWatch watch = watch(N3, host)) {
+      watch.check(10_000 * MS);
+      watch.check(10_070 * MS);
+      assertThat(host.campaigns).isEmpty();
+      watch.check(10_080 * MS);
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void atMostOneElectionPerQuietPeriod() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(300);
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      for (long t = 10_010; t < 14_900; t += 10) {
+        watch.check(t * MS);
+      }
+      assertThat(host.campaigns).hasSize(1);
+      watch.check(15_100 * MS);
+      assertThat(host.campaigns).hasSize(2);
+    }
+  }
+
+  @Test
+  void thePrimaryItself_andANodeWithoutAPrimary_doNothing() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(300);
+    host.backup = false;
+    try (DeadPrimaryWatch watch = watch(N1, host)) {
+      watch.check(10_000 * MS);
+    }
+    host.backup = true;
+    host.primary = null;
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+    }
+    assertThat(probed).isEmpty();
+    assertThat(host.campaigns).isEmpty();
+  }
+
+  @Test
+  void aRealClosedPort_isRefused_andAListeningOne_isNot() throws Exception {
+    try (java.net.ServerSocket open =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      InetSocketAddress listening =
+          new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), open.getLocalPort());
+      assertThat(DeadPrimaryWatch.tcpProbe(listening, Duration.ofMillis(500)))
+          .isEqualTo(DeadPrimaryWatch.Probe.NOT_REFUSED);
+    }
+    int closed;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    assertThat(
+            DeadPrimaryWatch.tcpProbe(
+                new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), closed),
+                Duration.ofMillis(500)))
+        .isEqualTo(DeadPrimaryWatch.Probe.REFUSED);
+  }
+}
