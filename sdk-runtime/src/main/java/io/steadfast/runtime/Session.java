@@ -23,6 +23,7 @@ import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.node.SessionView;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,13 @@ public final class Session<C, R> {
   // user waits after it is ready (measured: a median 77 ms with a 100 ms cap).
   private static final Duration MAX_BACKOFF = Duration.ofMillis(10);
   private static final Duration ATTEMPT = Duration.ofSeconds(2);
+
+  /**
+   * How long an attempt waits before the session asks whether another member has become primary,
+   * and then between such questions: a frozen primary holds its connections open, and without this
+   * the session would wait out the whole attempt after a new primary was ready.
+   */
+  private static final Duration MOVED_CHECK = Duration.ofMillis(250);
 
   private final SessionId id;
   private final Principal principal;
@@ -290,9 +298,15 @@ public final class Session<C, R> {
     Duration backoff = FIRST_BACKOFF;
     Throwable last = null;
     while (System.nanoTime() < end) {
-      long left = Math.max(1, Math.min(ATTEMPT.toNanos(), end - System.nanoTime()));
+      long attemptEnd = System.nanoTime() + Math.min(ATTEMPT.toNanos(), end - System.nanoTime());
       try {
-        return routing.send(request).get(left, TimeUnit.NANOSECONDS);
+        Outcome outcome = awaitAttempt(routing.send(request), attemptEnd);
+        if (outcome != null) {
+          return outcome;
+        }
+        // Another member is the ready primary now: send there at once (same number).
+        markMayBeJournaled(request);
+        continue;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         while (cause instanceof java.util.concurrent.CompletionException
@@ -357,6 +371,29 @@ public final class Session<C, R> {
             + deadline
             + "; retry it with the same number",
         last);
+  }
+
+  /**
+   * Waits for an attempt until {@code attemptEnd} (nanoTime), asking every {@link #MOVED_CHECK}
+   * whether the primary moved. Returns the outcome, or null when another member became the ready
+   * primary meanwhile (the attempt is abandoned; it may still land, which the request number makes
+   * harmless).
+   */
+  private @Nullable Outcome awaitAttempt(CompletableFuture<Outcome> attempt, long attemptEnd)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    while (true) {
+      long left = attemptEnd - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      try {
+        return attempt.get(Math.min(left, MOVED_CHECK.toNanos()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        if (attemptEnd - System.nanoTime() > 0 && routing.primaryMoved()) {
+          return null;
+        }
+      }
+    }
   }
 
   private void markMayBeJournaled(Request request) {

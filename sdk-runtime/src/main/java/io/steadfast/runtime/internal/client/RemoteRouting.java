@@ -48,6 +48,16 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   private final Duration attempt;
   private volatile int current;
 
+  /** When the other members were last asked who is primary (nanoTime), and what was found. */
+  private long movedCheckedAt;
+
+  private boolean movedLastAnswer;
+
+  private boolean movedChecked;
+
+  /** How often the other members may be asked who is primary, for all sessions together. */
+  private static final long MOVED_CHECK_EVERY_NANOS = Duration.ofMillis(100).toNanos();
+
   /**
    * @param members each member's endpoint, with the scheme {@code access} implies
    * @param attempt how long one attempt may take
@@ -265,6 +275,47 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
     } else {
       moveToNext();
     }
+  }
+
+  /**
+   * Asks each member other than the current target whether it is the ready primary ({@code GET
+   * /steadfast/v1/primary}, 200 only there); the first that is becomes the target. Answers from the
+   * last 100 ms are reused, so many waiting sessions cost the members a few requests a second.
+   */
+  @Override
+  public synchronized boolean primaryMoved() {
+    long now = System.nanoTime();
+    if (movedChecked && now - movedCheckedAt < MOVED_CHECK_EVERY_NANOS) {
+      return movedLastAnswer;
+    }
+    movedChecked = true;
+    movedCheckedAt = now;
+    movedLastAnswer = false;
+    NodeId target = target();
+    for (NodeId other : order) {
+      if (other.equals(target)) {
+        continue;
+      }
+      HttpRequest probe =
+          access
+              .sign(HttpRequest.newBuilder(endpoint(other).resolve("/steadfast/v1/primary")))
+              .timeout(Duration.ofMillis(300))
+              .GET()
+              .build();
+      try {
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          current = order.indexOf(other);
+          movedLastAnswer = true;
+          return true;
+        }
+      } catch (IOException e) {
+        // that member is down or slow: ask the next
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   /** The endpoint of a member of {@link #order} (always one of {@link #members}). */

@@ -47,6 +47,17 @@ public interface Routing<C, R> {
   default void failed(Throwable cause) {}
 
   /**
+   * Called while a request to the current target has been waiting a while: whether another member
+   * is now the ready primary (the target may be frozen, or deposed and not yet aware of it). If so,
+   * the target becomes that member and the caller sends the request again there (the same number,
+   * so it is applied once whichever attempt lands). Asks at most a few times a second however many
+   * sessions call it.
+   */
+  default boolean primaryMoved() {
+    return false;
+  }
+
+  /**
    * One node while it is primary; once it stops or steps down, the cluster beyond it when the node
    * knows a way there (and from then on), so that a request whose outcome was unknown can still be
    * settled.

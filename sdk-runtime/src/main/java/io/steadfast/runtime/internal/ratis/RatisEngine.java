@@ -123,7 +123,7 @@ public final class RatisEngine implements AutoCloseable {
       Path storage,
       EngineSettings settings,
       @Nullable TlsFiles tls,
-      StateMachineAdapter<?, ?> stateMachine)
+      org.apache.ratis.statemachine.StateMachine stateMachine)
       throws IOException {
     InetSocketAddress own = java.util.Objects.requireNonNull(peers.get(nodeId), "own address");
     RaftProperties properties = new RaftProperties();
@@ -401,6 +401,11 @@ public final class RatisEngine implements AutoCloseable {
     RaftPeer suggested = notLeader.getSuggestedLeader();
     return new NotPrimaryException(
         nodeId, suggested == null ? null : NodeId.of(suggested.getId().toString()));
+  }
+
+  /** This engine's member id. */
+  public NodeId id() {
+    return nodeId;
   }
 
   /** Whether this node is the leader now. */
