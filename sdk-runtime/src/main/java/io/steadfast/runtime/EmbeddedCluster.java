@@ -46,8 +46,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
   private final Settings<C, R> settings;
-  private final Map<NodeId, InetSocketAddress> addresses;
-  private final Map<NodeId, InetSocketAddress> httpAddresses;
+  private final Map<NodeId, InetSocketAddress> addresses = new TreeMap<>();
+  private final Map<NodeId, InetSocketAddress> httpAddresses = new TreeMap<>();
   private final Map<NodeId, SteadfastNode<C, R>> nodes = new TreeMap<>();
   private final Path storage;
   private final boolean temporary;
@@ -67,8 +67,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       http.put(
           NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[settings.size() + i - 1]));
     }
-    this.addresses = Map.copyOf(ports);
-    this.httpAddresses = Map.copyOf(http);
+    this.addresses.putAll(ports);
+    this.httpAddresses.putAll(http);
   }
 
   /** A builder for a cluster. */
@@ -77,13 +77,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   private void startAll() {
-    for (NodeId id : addresses.keySet()) {
-      startNode(id);
+    for (NodeId id : List.copyOf(addresses.keySet())) {
+      startNode(id, false);
     }
     primary();
   }
 
-  private synchronized SteadfastNode<C, R> startNode(NodeId id) {
+  private synchronized SteadfastNode<C, R> startNode(NodeId id, boolean joining) {
     SteadfastNode.Builder<C, R> builder =
         SteadfastNode.<C, R>builder()
             .id(id)
@@ -93,6 +93,9 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
             .http(Objects.requireNonNull(httpAddresses.get(id), "http address"));
     addresses.forEach(builder::peer);
     endpoints().forEach(builder::peerEndpoint);
+    if (joining) {
+      builder.joining();
+    }
     SteadfastNode<C, R> node = builder.build();
     // Sessions opened on this node settle through the whole cluster once it is gone.
     node.runtime().fallback(new Routing.Cluster<C, R>(this::runtimes));
@@ -122,9 +125,113 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     return node;
   }
 
-  /** The members' ids. */
-  public Collection<NodeId> ids() {
-    return addresses.keySet();
+  /** The members' ids (those added later included, those removed not). */
+  public synchronized Collection<NodeId> ids() {
+    return List.copyOf(addresses.keySet());
+  }
+
+  /**
+   * Grows the cluster by one node: starts it (the next free id, {@code n4} after {@code n3})
+   * outside the configuration, has the primary add it ({@link SteadfastNode#addMember}), and
+   * returns it once the change is committed. The new node has then received the newest checkpoint
+   * and the journal after it.
+   *
+   * @throws SteadfastException if the change failed; the new node is then stopped and forgotten
+   */
+  public SteadfastNode<C, R> addNode() {
+    SteadfastNode<C, R> node = startNewNode();
+    try {
+      primary().addMember(memberOf(node.id()));
+      return node;
+    } catch (RuntimeException e) {
+      forget(node.id());
+      throw e;
+    }
+  }
+
+  /**
+   * Shrinks the cluster by one node: the primary removes {@code id} from the configuration
+   * (switching over first when {@code id} is the primary), then the node is stopped and forgotten
+   * (its storage stays until the cluster is closed).
+   *
+   * @throws ConfigurationException if {@code id} is not a member or is the last
+   */
+  public void removeNode(NodeId id) {
+    node(id);
+    if (primary().id().equals(id)) {
+      NodeId other =
+          ids().stream()
+              .filter(n -> !n.equals(id) && !node(n).stopped())
+              .findFirst()
+              .orElseThrow(
+                  () -> new ConfigurationException("node", "no other running node to take over"));
+      switchover(other);
+    }
+    primary().removeMember(id);
+    forget(id);
+  }
+
+  /**
+   * Replaces {@code old} (crashed, stopped or running) by a new node in one membership change, as
+   * an operator replaces a member whose host was lost, and returns the new node once the change is
+   * committed. {@code old} is stopped and forgotten.
+   */
+  public SteadfastNode<C, R> replaceNode(NodeId old) {
+    node(old);
+    if (primary().id().equals(old)) {
+      throw new ConfigurationException("node", old + " is the primary; switch over first");
+    }
+    SteadfastNode<C, R> node = startNewNode();
+    try {
+      primary().replaceMember(old, memberOf(node.id()));
+    } catch (RuntimeException e) {
+      forget(node.id());
+      throw e;
+    }
+    forget(old);
+    return node;
+  }
+
+  // Literal loopback addresses, as at start: nothing is resolved.
+  @SuppressWarnings("AddressSelection")
+  private synchronized SteadfastNode<C, R> startNewNode() {
+    int next = 1;
+    while (addresses.containsKey(NodeId.of("n" + next))
+        || nodes.containsKey(NodeId.of("n" + next))
+        || java.nio.file.Files.exists(storage.resolve("n" + next))) {
+      next++;
+    }
+    NodeId id = NodeId.of("n" + next);
+    int[] free = freePorts(2);
+    addresses.put(id, new InetSocketAddress("127.0.0.1", free[0]));
+    httpAddresses.put(id, new InetSocketAddress("127.0.0.1", free[1]));
+    try {
+      return startNode(id, true);
+    } catch (RuntimeException e) {
+      addresses.remove(id);
+      httpAddresses.remove(id);
+      nodes.remove(id);
+      throw e;
+    }
+  }
+
+  private synchronized Member memberOf(NodeId id) {
+    return new Member(
+        id, Objects.requireNonNull(addresses.get(id), "address"), endpoints().get(id));
+  }
+
+  /** Stops {@code id} if it runs and drops it from the cluster's nodes and addresses. */
+  private void forget(NodeId id) {
+    SteadfastNode<C, R> node;
+    synchronized (this) {
+      node = nodes.remove(id);
+      addresses.remove(id);
+      httpAddresses.remove(id);
+    }
+    if (node != null && !node.stopped()) {
+      node.runtime().beginShutdown();
+      node.close();
+    }
   }
 
   /**
@@ -153,7 +260,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   /** Each node's HTTP endpoint, for remote clients and load-balancer checks. */
-  public Map<NodeId, java.net.URI> endpoints() {
+  public synchronized Map<NodeId, java.net.URI> endpoints() {
     Map<NodeId, java.net.URI> uris = new TreeMap<>();
     httpAddresses.forEach(
         (id, address) ->
@@ -189,7 +296,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     if (!old.stopped()) {
       throw new IllegalStateException("node " + id + " is running; crash or stop it first");
     }
-    return startNode(id);
+    return startNode(id, false);
   }
 
   /**

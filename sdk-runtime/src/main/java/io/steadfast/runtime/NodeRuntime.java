@@ -46,6 +46,7 @@ import io.steadfast.runtime.security.NodeSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +90,9 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   /** Orders promotion against step-down, so a node never stays PRIMARY once Raft demoted it. */
   private final Object roleLock = new Object();
+
+  /** Serializes this node's membership changes (Raft allows one at a time anyway). */
+  private final Object membershipLock = new Object();
 
   private volatile @Nullable RatisEngine engine;
   private volatile @Nullable GroupCommitter committer;
@@ -224,7 +228,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         repairs = List.copyOf(made);
         if (journal.repaired()) {
           awaitKeeperOfCutEntries(journal, peers);
-        } else if (!restart && peers != null) {
+        } else if (!restart && peers != null && !settings.joining()) {
           // Empty storage while a primary already serves: this member's disk was replaced. The
           // primary remembers how far this member's journal once reached and would send nothing
           // below that until it is elected again (the member never caught up in a benchmark);
@@ -243,7 +247,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             RatisEngine.start(
                 id,
                 settings.cluster(),
-                settings.peers(),
+                address(),
+                initialPeers(),
                 settings.storage(),
                 settings.engine(),
                 settings.security().tlsFiles(),
@@ -289,7 +294,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               meters);
       heartbeat = beat;
       beat.start();
-      if (settings.options().deadPrimaryProbe() && settings.peers().size() > 1) {
+      if (settings.options().deadPrimaryProbe()) {
         DeadPrimaryWatch watch =
             new DeadPrimaryWatch(id, new WatchHost(), settings.engine().electionTimeoutMin());
         primaryWatch = watch;
@@ -344,16 +349,14 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   /** Where this node's sessions go once it is not primary; null when it knows no way. */
   @Nullable Routing<C, R> fallback() {
     Routing<C, R> given = fallback;
-    if (given != null || settings.peerEndpoints().isEmpty()) {
+    Map<NodeId, java.net.URI> members = peerEndpoints();
+    if (given != null || members.isEmpty()) {
       return given;
     }
-    Map<NodeId, java.net.URI> members = new TreeMap<>(settings.peerEndpoints());
-    InetSocketAddress own = settings.http();
     Access access = memberAccess();
+    URI own = ownEndpoint();
     if (own != null) {
-      members.put(
-          id,
-          java.net.URI.create(access.scheme() + "://" + own.getHostString() + ":" + own.getPort()));
+      members.put(id, own);
     }
     Routing<C, R> remote = new RemoteRouting<>(members, Duration.ofSeconds(2), access);
     fallback = remote;
@@ -388,8 +391,275 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   @Override
   public java.util.SortedSet<String> members() {
     java.util.SortedSet<String> ids = new java.util.TreeSet<>();
-    settings.peers().keySet().forEach(peer -> ids.add(peer.value()));
+    memberIds().forEach(peer -> ids.add(peer.value()));
     return ids;
+  }
+
+  /**
+   * The configuration the engine starts with when its storage holds none: every peer with its
+   * endpoint, this node left out when it joins a running cluster (it waits to be added). Once the
+   * journal holds a configuration (always, after the first start of a founding member or the
+   * addition of a joining one), the engine uses that instead.
+   */
+  private List<RatisEngine.Peer> initialPeers() {
+    List<RatisEngine.Peer> peers = new ArrayList<>();
+    settings
+        .peers()
+        .forEach(
+            (peer, address) -> {
+              if (peer.equals(id) && settings.joining()) {
+                return;
+              }
+              URI endpoint = peer.equals(id) ? ownEndpoint() : settings.peerEndpoints().get(peer);
+              peers.add(
+                  new RatisEngine.Peer(
+                      peer,
+                      RatisEngine.Peer.journal(address),
+                      endpoint == null ? null : endpoint.toString()));
+            });
+    return peers;
+  }
+
+  /**
+   * This node's own endpoint as others reach it: the HTTP port at the host of its journal address
+   * (the HTTP socket may be bound to every interface); null without HTTP.
+   */
+  private @Nullable URI ownEndpoint() {
+    InetSocketAddress own = settings.http();
+    if (own == null) {
+      return null;
+    }
+    String host =
+        own.getAddress() != null && own.getAddress().isAnyLocalAddress()
+            ? address().getHostString()
+            : own.getHostString();
+    return URI.create(memberAccess().scheme() + "://" + hostForUri(host) + ":" + own.getPort());
+  }
+
+  private static String hostForUri(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /**
+   * The configuration in force as this node knows it: from its engine once running (the newest the
+   * journal holds), else the peers it was built with.
+   */
+  List<Member> configuration() {
+    RatisEngine running = engine;
+    if (running == null) {
+      return initialPeers().stream().map(NodeRuntime::member).toList();
+    }
+    return running.members().stream().map(NodeRuntime::member).toList();
+  }
+
+  private static Member member(RatisEngine.Peer peer) {
+    String journal = peer.journal();
+    int colon = journal.lastIndexOf(':');
+    String host = journal.substring(0, Math.max(colon, 0));
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(journal.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    return new Member(
+        peer.id(),
+        InetSocketAddress.createUnresolved(host, port),
+        peer.endpoint() == null ? null : URI.create(peer.endpoint()));
+  }
+
+  private static RatisEngine.Peer peer(Member member) {
+    return new RatisEngine.Peer(
+        member.id(),
+        hostForUri(member.journal().getHostString()) + ":" + member.journal().getPort(),
+        member.endpoint() == null ? null : member.endpoint().toString());
+  }
+
+  /** The ids of the members in force, sorted. */
+  private List<NodeId> memberIds() {
+    return configuration().stream().map(Member::id).sorted().toList();
+  }
+
+  /** The other members' endpoints in force (those that serve one). */
+  Map<NodeId, URI> peerEndpoints() {
+    Map<NodeId, URI> endpoints = new TreeMap<>();
+    for (Member member : configuration()) {
+      if (!member.id().equals(id) && member.endpoint() != null) {
+        endpoints.put(member.id(), member.endpoint());
+      }
+    }
+    // Members named at build whose endpoint the configuration does not carry (a journal written
+    // before endpoints were carried, or a peer given only as an endpoint) are still reachable.
+    settings.peerEndpoints().forEach(endpoints::putIfAbsent);
+    return endpoints;
+  }
+
+  /**
+   * Adds {@code member} to the cluster, on the primary: it first receives the newest checkpoint and
+   * the journal after it without a vote, then a joint configuration and then the new one are
+   * committed (Raft's joint consensus), and the call returns. Sessions go on being served
+   * throughout. The member must have been started with {@link SteadfastNode.Builder#joining()}.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if a member of that id exists, or the endpoint's scheme does not
+   *     match the cluster's (http without TLS, https with)
+   * @throws SteadfastException if the change failed (the new member did not answer in time, or
+   *     another change was under way); the configuration is then the old one
+   */
+  void addMember(Member member) {
+    changeMembers(List.of(), member, "add " + member.id());
+  }
+
+  /**
+   * Removes {@code member} from the cluster, on the primary, through joint consensus. The primary
+   * itself cannot be removed: switch over first.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if {@code member} is not a member, is this primary, or is the
+   *     last one
+   * @throws SteadfastException if the change failed; the configuration is then the old one
+   */
+  void removeMember(NodeId member) {
+    changeMembers(List.of(member), null, "remove " + member);
+  }
+
+  /**
+   * Replaces {@code old} (typically a member whose host is lost) by {@code replacement} in one
+   * change: the replacement catches up first, then both changes are committed together.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException as {@link #addMember} and {@link #removeMember} do
+   * @throws SteadfastException if the change failed; the configuration is then the old one
+   */
+  void replaceMember(NodeId old, Member replacement) {
+    changeMembers(List.of(old), replacement, "replace " + old + " by " + replacement.id());
+  }
+
+  private void changeMembers(List<NodeId> removed, @Nullable Member added, String what) {
+    RatisEngine running = requirePrimary();
+    synchronized (membershipLock) {
+      List<RatisEngine.Peer> current = running.members();
+      if (running.changingMembers()) {
+        throw new ConfigurationException(
+            "member", what + ": another membership change is under way; try again when it ends");
+      }
+      List<RatisEngine.Peer> next = new ArrayList<>();
+      for (NodeId gone : removed) {
+        if (current.stream().noneMatch(p -> p.id().equals(gone))) {
+          throw new ConfigurationException(
+              "member", what + ": " + gone + " is not a member; members are " + memberIds());
+        }
+        if (gone.equals(id)) {
+          throw new ConfigurationException(
+              "member",
+              what + ": " + gone + " is the primary; switch over to another member first");
+        }
+      }
+      for (RatisEngine.Peer peer : current) {
+        if (!removed.contains(peer.id())) {
+          next.add(peer);
+        }
+      }
+      if (added != null) {
+        if (current.stream().anyMatch(p -> p.id().equals(added.id()))) {
+          throw new ConfigurationException(
+              "member", what + ": " + added.id() + " is a member already");
+        }
+        URI endpoint = added.endpoint();
+        String scheme = memberAccess().scheme();
+        if (endpoint != null && !scheme.equals(endpoint.getScheme())) {
+          throw new ConfigurationException(
+              "member",
+              what
+                  + ": the endpoint must be "
+                  + scheme
+                  + "://"
+                  + (scheme.equals("https") ? " (the members use TLS)" : " (no TLS configured)")
+                  + ", got "
+                  + endpoint);
+        }
+        next.add(peer(added));
+      }
+      if (next.isEmpty()) {
+        throw new ConfigurationException("member", what + ": the last member cannot be removed");
+      }
+      LOG.warn("{}: membership change: {}; members {} -> {}", id, what, ids(current), ids(next));
+      meters.membershipChange();
+      await(running.changeMembers(current, next), "membership change (" + what + ")");
+      LOG.warn("{}: membership change committed: members are now {}", id, memberIds());
+    }
+  }
+
+  @Override
+  public List<Map<String, @Nullable Object>> memberList() {
+    List<Map<String, @Nullable Object>> list = new ArrayList<>();
+    for (Member member : configuration()) {
+      Map<String, @Nullable Object> fields = new java.util.LinkedHashMap<>();
+      fields.put("id", member.id().value());
+      fields.put(
+          "journal",
+          hostForUri(member.journal().getHostString()) + ":" + member.journal().getPort());
+      fields.put("endpoint", member.endpoint() == null ? null : member.endpoint().toString());
+      list.add(fields);
+    }
+    return list;
+  }
+
+  @Override
+  public boolean changingMembers() {
+    RatisEngine running = engine;
+    return running != null && running.changingMembers();
+  }
+
+  @Override
+  public void changeMembers(
+      @Nullable NodeId removed,
+      @Nullable NodeId added,
+      @Nullable String journal,
+      @Nullable URI endpoint) {
+    Member member = null;
+    try {
+      if (added != null) {
+        if (journal == null) {
+          throw new ConfigurationException("member", "a new member needs its journal host:port");
+        }
+        int colon = journal.lastIndexOf(':');
+        if (colon <= 0) {
+          throw new ConfigurationException(
+              "member", "journal address must be host:port, got '" + journal + "'");
+        }
+        int port;
+        try {
+          port = Integer.parseInt(journal.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          throw new ConfigurationException(
+              "member", "journal port must be a number, got '" + journal + "'");
+        }
+        String host = journal.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        member = new Member(added, InetSocketAddress.createUnresolved(host, port), endpoint);
+      }
+      if (removed != null && member != null) {
+        replaceMember(removed, member);
+      } else if (removed != null) {
+        removeMember(removed);
+      } else if (member != null) {
+        addMember(member);
+      } else {
+        throw new ConfigurationException("member", "name a member to add or to remove");
+      }
+    } catch (ConfigurationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private static List<String> ids(List<RatisEngine.Peer> peers) {
+    return peers.stream().map(p -> p.id().value()).toList();
   }
 
   @Override
@@ -409,9 +679,9 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   }
 
   void handOver(NodeId target, RoleChange.Reason reason) {
-    if (!settings.peers().containsKey(target)) {
+    if (!memberIds().contains(target)) {
       throw new ConfigurationException(
-          "target", "unknown node " + target + "; members are " + settings.peers().keySet());
+          "target", "unknown node " + target + "; members are " + memberIds());
     }
     RatisEngine running = requirePrimary();
     if (target.equals(id)) {
@@ -458,6 +728,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("skippedEntries", status.skippedEntries());
     fields.put("recoveredFrom", status.recoveredFrom().orElse(null));
     fields.put("storageRepairs", status.storageRepairs());
+    RatisEngine running = engine;
+    fields.put("members", memberIds().stream().map(NodeId::value).toList());
+    fields.put("member", running != null && running.isMember());
+    fields.put("membershipChanging", running != null && running.changingMembers());
     fields.put(
         "millisSinceLastContact", status.sinceLastContact().map(Duration::toMillis).orElse(null));
     return fields;
@@ -909,7 +1183,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
     @Override
     public java.util.List<NodeId> members() {
-      return settings.peers().keySet().stream().sorted().toList();
+      return memberIds();
     }
 
     @Override
@@ -930,7 +1204,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
     @Override
     public java.util.List<NodeId> otherMembers() {
-      return settings.peers().keySet().stream().filter(p -> !p.equals(id)).sorted().toList();
+      return memberIds().stream().filter(p -> !p.equals(id)).toList();
     }
 
     @Override

@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param http where this node serves HTTP, or null
  * @param peerEndpoints the other members' HTTP endpoints
  * @param security TLS, authentication and input bounds
+ * @param joining whether this node is new to a running cluster: it starts outside the configuration
+ *     and waits until the primary adds it
  */
 record NodeSettings<C, R>(
     NodeId id,
@@ -37,7 +39,8 @@ record NodeSettings<C, R>(
     NodeOptions<C, R> options,
     @Nullable InetSocketAddress http,
     Map<NodeId, URI> peerEndpoints,
-    NodeSecurity security) {
+    NodeSecurity security,
+    boolean joining) {
 
   /**
    * Checks a builder's settings and makes them a node's: the required ones given, this node among
@@ -53,7 +56,8 @@ record NodeSettings<C, R>(
       NodeOptions<C, R> options,
       @Nullable InetSocketAddress http,
       Map<NodeId, URI> peerEndpoints,
-      NodeSecurity security) {
+      NodeSecurity security,
+      boolean joining) {
     if (id == null) {
       throw new ConfigurationException("id", "missing");
     }
@@ -68,9 +72,21 @@ record NodeSettings<C, R>(
     }
     Map<NodeId, URI> others = new TreeMap<>(peerEndpoints);
     others.remove(id);
+    if (joining && peers.size() < 2) {
+      throw new ConfigurationException(
+          "join", "a joining node " + id + " must be given at least one running member to join");
+    }
     security.check(id.value(), own, http, others.values());
     return new NodeSettings<>(
-        id, cluster, Map.copyOf(peers), storage, options, http, Map.copyOf(others), security);
+        id,
+        cluster,
+        Map.copyOf(peers),
+        storage,
+        options,
+        http,
+        Map.copyOf(others),
+        security,
+        joining);
   }
 
   Supplier<ResilientApplication<C, R>> applications() {

@@ -124,6 +124,65 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     runtime.switchoverTo(target);
   }
 
+  /**
+   * The cluster's members as this node knows them: the newest configuration its journal holds, in
+   * id order. During a membership change both the old and the new members are listed.
+   */
+  public java.util.List<Member> members() {
+    return runtime.configuration();
+  }
+
+  /**
+   * Adds {@code member} to the running cluster; call on the primary. The member must already run,
+   * started with {@link Builder#joining()}. It first receives the newest checkpoint and the journal
+   * after it without a vote; then the new configuration is committed through Raft's joint
+   * consensus, and this call returns. Sessions are served throughout. The change is journaled, so
+   * every member, restarted ones included, knows it; remote clients learn the new member from the
+   * next member they ask.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if a member of that id exists, a change is already under way, or
+   *     the endpoint's scheme is not the cluster's ({@code https} with TLS, else {@code http})
+   * @throws io.steadfast.api.SteadfastException if the change failed, for example because the new
+   *     member did not answer within the staging timeout (three election timeouts, at least 10 s);
+   *     the configuration is then the old one
+   */
+  public void addMember(Member member) {
+    runtime.addMember(member);
+  }
+
+  /**
+   * Removes {@code member} from the running cluster through joint consensus; call on the primary.
+   * The primary cannot remove itself: switch over first. Stop the removed member afterwards (it no
+   * longer votes or receives the journal) and remove it from the other members' configuration files
+   * at leisure: their journal's configuration takes precedence over the files.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if {@code member} is not a member, is this primary or is the
+   *     last member, or a change is already under way
+   * @throws io.steadfast.api.SteadfastException if the change failed; the configuration is then the
+   *     old one
+   */
+  public void removeMember(NodeId member) {
+    runtime.removeMember(member);
+  }
+
+  /**
+   * Replaces {@code old} by {@code replacement} in one change, the way to recover the cluster's
+   * full strength after losing a member's host: the replacement (started with {@link
+   * Builder#joining()}) catches up first, then the configuration without {@code old} and with
+   * {@code replacement} is committed. With {@code old} down, the remaining members still form a
+   * majority of both the old and the new configuration, so the change completes.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException as {@link #addMember} and {@link #removeMember}
+   * @throws io.steadfast.api.SteadfastException if the change failed; the configuration is then the
+   *     old one
+   */
+  public void replaceMember(NodeId old, Member replacement) {
+    runtime.replaceMember(old, replacement);
+  }
+
   /** This node's status. */
   public NodeStatus status() {
     return runtime.status();
@@ -182,8 +241,22 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     private @Nullable InetSocketAddress http;
     private final Map<NodeId, java.net.URI> peerEndpoints = new TreeMap<>();
     private NodeSecurity security = NodeSecurity.loopback();
+    private boolean joining;
 
     private Builder() {}
+
+    /**
+     * Starts this node as a new member of a cluster that already runs: its storage must be empty,
+     * the {@link #peer peers} name the running members (and this node, for its own address), and it
+     * waits outside the configuration, neither voting nor standing for election, until the primary
+     * adds it with {@link SteadfastNode#addMember}. It then receives the newest checkpoint and the
+     * journal after it before it votes. On a later restart the journaled configuration applies and
+     * this setting changes nothing. Default off.
+     */
+    public Builder<C, R> joining() {
+      this.joining = true;
+      return this;
+    }
 
     /** Takes every option from {@code given} (the embedded cluster's). */
     Builder<C, R> options(NodeOptions<C, R> given) {
@@ -392,7 +465,7 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     public SteadfastNode<C, R> build() {
       return new SteadfastNode<>(
           NodeSettings.checked(
-              id, cluster, peers, storage, options, http, peerEndpoints, security));
+              id, cluster, peers, storage, options, http, peerEndpoints, security, joining));
     }
   }
 }

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,11 @@ import org.slf4j.LoggerFactory;
  *       or an admin only.
  *   <li>{@code POST /steadfast/v1/admin/step-down}: the primary steps down and the members elect
  *       again; members and admins only (asked by a member that cut its journal at start).
+ *   <li>{@code GET /steadfast/v1/members}: the members in force (id, journal address, endpoint) and
+ *       whether a change is under way; any authenticated caller.
+ *   <li>{@code POST /steadfast/v1/admin/members?add=<id>&journal=<host:port>&endpoint=<uri>},
+ *       {@code ?remove=<id>}, or both to replace a member: a membership change on the primary,
+ *       answered once committed; members and admins only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
  *       all, for load balancers' health checks.
  *   <li>{@code GET /steadfast/v1/status}: the node's status as JSON; any authenticated caller.
@@ -175,6 +181,8 @@ public final class HttpEndpoint implements AutoCloseable {
             Map.entry("admin/switchover", new Route("POST", true, this::switchover)),
             Map.entry("admin/checkpoint", new Route("POST", true, this::checkpointNow)),
             Map.entry("admin/step-down", new Route("POST", true, this::stepDown)),
+            Map.entry("admin/members", new Route("POST", true, this::changeMembers)),
+            Map.entry("members", new Route("GET", true, this::members)),
             Map.entry(
                 "primary",
                 new Route("GET", false, (e, c) -> probe(e, node.isPrimary(), "primary"))),
@@ -458,6 +466,86 @@ public final class HttpEndpoint implements AutoCloseable {
       refuse(exchange, e);
     }
   }
+
+  private void members(HttpExchange exchange, Caller caller) throws IOException {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("node", node.id().value());
+    body.put("members", node.memberList());
+    body.put("changing", node.changingMembers());
+    reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(body)));
+  }
+
+  /**
+   * {@code POST admin/members?add=<id>&journal=<host:port>[&endpoint=<uri>]}, {@code ?remove=<id>},
+   * or both {@code remove} and {@code add} to replace a member in one change; on the primary.
+   * Answers the new membership once committed.
+   */
+  private void changeMembers(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
+      return;
+    }
+    Map<String, String> parameters;
+    try {
+      parameters = parameters(exchange.getRequestURI().getRawQuery());
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 400, "malformed", e.getMessage(), Map.of());
+      return;
+    }
+    String add = parameters.get("add");
+    String remove = parameters.get("remove");
+    String journal = parameters.get("journal");
+    String endpoint = parameters.get("endpoint");
+    if (add == null && remove == null) {
+      refuse(
+          exchange,
+          400,
+          "malformed",
+          "name the change: ?add=<id>&journal=<host:port>&endpoint=<uri>, ?remove=<id>, or both",
+          Map.of());
+      return;
+    }
+    try {
+      node.changeMembers(
+          remove == null ? null : io.steadfast.api.NodeId.of(remove),
+          add == null ? null : io.steadfast.api.NodeId.of(add),
+          journal,
+          endpoint == null ? null : java.net.URI.create(endpoint));
+      Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("members", node.memberList());
+      reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(body)));
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
+  }
+
+  /** The parameters of a query string; a parameter given twice or an unknown one is refused. */
+  static Map<String, String> parameters(@Nullable String rawQuery) {
+    Map<String, String> parameters = new TreeMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return parameters;
+    }
+    for (String pair : rawQuery.split("&", 16)) {
+      int equals = pair.indexOf('=');
+      if (equals <= 0 || equals == pair.length() - 1) {
+        throw new IllegalArgumentException("parameter without a value: '" + pair + "'");
+      }
+      String name = pair.substring(0, equals);
+      if (!MEMBER_PARAMETERS.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown parameter '" + name + "'; known are " + MEMBER_PARAMETERS);
+      }
+      String value = java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      if (parameters.put(name, value) != null) {
+        throw new IllegalArgumentException("parameter '" + name + "' given twice");
+      }
+    }
+    return parameters;
+  }
+
+  private static final java.util.Set<String> MEMBER_PARAMETERS =
+      new java.util.TreeSet<>(List.of("add", "endpoint", "journal", "remove"));
 
   private void stepDown(HttpExchange exchange, Caller caller) throws IOException {
     if (!admin(exchange, caller)) {

@@ -130,6 +130,31 @@ public interface NodeGateway<C, R> {
    */
   void stepDown();
 
+  /**
+   * The members in force as this member knows them, sorted by id: each with {@code id}, {@code
+   * journal} ({@code host:port}) and {@code endpoint} (a URI, or null).
+   */
+  java.util.List<java.util.Map<String, @Nullable Object>> memberList();
+
+  /** Whether a membership change is under way. */
+  boolean changingMembers();
+
+  /**
+   * Changes the membership on the primary: removes {@code removed} (or nothing when null) and adds
+   * {@code added} at {@code journal} ({@code host:port}) with {@code endpoint} (or nothing when
+   * {@code added} is null), in one change, and waits until it is committed.
+   *
+   * @throws IllegalArgumentException naming why the change is refused (not a member, a member
+   *     already, the primary itself, a change under way, a malformed address)
+   * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
+   * @throws io.steadfast.api.SteadfastException if the change failed
+   */
+  void changeMembers(
+      @Nullable NodeId removed,
+      @Nullable NodeId added,
+      @Nullable String journal,
+      java.net.@Nullable URI endpoint);
+
   /** How far behind the commit index a member may be and still count as caught up. */
   long CAUGHT_UP_ENTRIES = 100;
 

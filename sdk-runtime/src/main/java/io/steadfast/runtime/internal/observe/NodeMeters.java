@@ -119,6 +119,15 @@ public final class NodeMeters {
         .increment();
   }
 
+  /** This primary asked for a membership change (add, remove or replace a member). */
+  public void membershipChange() {
+    Counter.builder("steadfast.membership.changes")
+        .description("membership changes this member asked for as primary")
+        .tag("node", node)
+        .register(registry)
+        .increment();
+  }
+
   /** A hand-over to another member was journaled by this primary, for {@code reason}. */
   public void handedOver(String reason) {
     Counter.builder("steadfast.handovers")

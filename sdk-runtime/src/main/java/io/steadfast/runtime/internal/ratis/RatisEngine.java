@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +34,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
@@ -72,6 +72,9 @@ public final class RatisEngine implements AutoCloseable {
   /** Ratis's multiple-linear retry: pairs of sleep and count, the last pair practically forever. */
   static final String APPENDER_RETRY_POLICY = "1ms,10, 50ms,40, 200ms,1000000000";
 
+  /** The least time a member being added may go without answering before the change fails. */
+  static final Duration STAGING_TIMEOUT_FLOOR = Duration.ofSeconds(10);
+
   private final NodeId nodeId;
   private final RaftPeerId peerId;
   private final RaftGroup group;
@@ -82,6 +85,7 @@ public final class RatisEngine implements AutoCloseable {
   private final RaftProperties clientProperties;
   private final Parameters parameters;
   private volatile @Nullable RaftClient peerClient;
+  private List<Peer> peerClientMembers = List.of();
 
   private RatisEngine(
       NodeId nodeId,
@@ -110,22 +114,60 @@ public final class RatisEngine implements AutoCloseable {
   }
 
   /**
+   * One member of the engine's configuration: its id, its journal (Raft) address as {@code
+   * host:port}, and its HTTP endpoint when it has one. The endpoint travels inside the Raft
+   * configuration, in the peer's data-stream address (Ratis's data stream is not used here), so
+   * every member and every restarted member learns the endpoints of members added later.
+   *
+   * @param id the member
+   * @param journal its journal address, {@code host:port}
+   * @param endpoint its HTTP endpoint URI, or null
+   */
+  public record Peer(NodeId id, String journal, @Nullable String endpoint) {
+
+    RaftPeer toRaft() {
+      RaftPeer.Builder builder = RaftPeer.newBuilder().setId(id.value()).setAddress(journal);
+      if (endpoint != null) {
+        builder.setDataStreamAddress(endpoint);
+      }
+      return builder.build();
+    }
+
+    static Peer of(RaftPeer peer) {
+      String endpoint = peer.getDataStreamAddress();
+      return new Peer(
+          NodeId.of(peer.getId().toString()),
+          peer.getAddress(),
+          endpoint == null || endpoint.isEmpty() ? null : endpoint);
+    }
+
+    /** {@code host:port} of an address, as the engine writes it. */
+    public static String journal(InetSocketAddress address) {
+      return address.getHostString() + ":" + address.getPort();
+    }
+  }
+
+  /**
    * Builds and starts the server.
    *
-   * @param peers every member's address, this node's included
+   * @param own where this node's engine listens
+   * @param peers the configuration to start with when the storage holds none: every member, this
+   *     node included; a node joining a running cluster leaves itself out and waits, outside the
+   *     configuration, until the primary adds it. Once the journal holds a configuration (from the
+   *     first start, or from a membership change), that one is used and this is ignored.
    * @param tls the member's TLS files: Raft runs over mutual TLS with them; null for plain
    * @return the running engine
    */
   public static RatisEngine start(
       NodeId nodeId,
       String cluster,
-      Map<NodeId, InetSocketAddress> peers,
+      InetSocketAddress own,
+      List<Peer> peers,
       Path storage,
       EngineSettings settings,
       @Nullable TlsFiles tls,
       org.apache.ratis.statemachine.StateMachine stateMachine)
       throws IOException {
-    InetSocketAddress own = java.util.Objects.requireNonNull(peers.get(nodeId), "own address");
     RaftProperties properties = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(properties, List.of(storage.toFile()));
     GrpcConfigKeys.Server.setHost(properties, own.getHostString());
@@ -133,6 +175,15 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(settings.electionTimeoutMin()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(settings.electionTimeoutMax()));
     RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(settings.requestTimeout()));
+    // A member being added is given this long without answering before the change is abandoned
+    // (Ratis's default is three election timeouts, which a member busy installing a large
+    // checkpoint on a loaded host can exceed although it is making progress).
+    RaftServerConfigKeys.setStagingTimeout(
+        properties,
+        millis(
+            settings.electionTimeoutMax().multipliedBy(3).compareTo(STAGING_TIMEOUT_FLOOR) > 0
+                ? settings.electionTimeoutMax().multipliedBy(3)
+                : STAGING_TIMEOUT_FLOOR));
     // A primary that stops hearing from a majority steps down, and Ratis then keeps it from
     // standing
     // for election for 10 s by default. When it holds the longest journal of the members still up
@@ -169,16 +220,15 @@ public final class RatisEngine implements AutoCloseable {
     RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
 
     List<RaftPeer> raftPeers =
-        peers.entrySet().stream()
-            .sorted(Map.Entry.comparingByKey())
-            .map(
-                e ->
-                    RaftPeer.newBuilder()
-                        .setId(e.getKey().value())
-                        .setAddress(e.getValue().getHostString() + ":" + e.getValue().getPort())
-                        .build())
-            .toList();
-    RaftGroup group = RaftGroup.valueOf(groupId(cluster), raftPeers);
+        peers.stream().sorted(java.util.Comparator.comparing(Peer::id)).map(Peer::toRaft).toList();
+    // A joining node starts with no configuration at all (Ratis refuses a group that lacks the
+    // node itself): it waits, neither voting nor standing, until the leader's first message brings
+    // it the journal and with it the configuration.
+    boolean joining = peers.stream().noneMatch(p -> p.id().equals(nodeId));
+    RaftGroup group =
+        joining
+            ? RaftGroup.valueOf(groupId(cluster))
+            : RaftGroup.valueOf(groupId(cluster), raftPeers);
     boolean existing = hasJournal(storage, cluster);
     // Mutual TLS between members: each side presents its certificate and accepts only one its
     // trusted authority issued, for Raft traffic and for the peer client that asks for health.
@@ -293,20 +343,30 @@ public final class RatisEngine implements AutoCloseable {
    * machine (a stale read): how the primary learns a backup's health.
    */
   public CompletableFuture<byte[]> askPeer(NodeId peer, byte[] query) {
-    RaftClient client = peerClient;
-    if (client == null) {
-      synchronized (this) {
-        client = peerClient;
-        if (client == null) {
-          client =
-              RaftClient.newBuilder()
-                  .setRaftGroup(group)
-                  .setProperties(clientProperties)
-                  .setParameters(parameters)
-                  .setRetryPolicy(RetryPolicies.noRetry())
-                  .build();
-          peerClient = client;
+    RaftClient client;
+    synchronized (this) {
+      // The client knows the members it was built with; after a membership change it is built
+      // again from the configuration in force, so that added members can be asked too.
+      List<Peer> now = members();
+      client = peerClient;
+      if (client == null || !now.equals(peerClientMembers)) {
+        if (client != null) {
+          try {
+            client.close();
+          } catch (IOException e) {
+            // the old client's connections are dropped either way
+          }
         }
+        client =
+            RaftClient.newBuilder()
+                .setRaftGroup(
+                    RaftGroup.valueOf(group.getGroupId(), now.stream().map(Peer::toRaft).toList()))
+                .setProperties(clientProperties)
+                .setParameters(parameters)
+                .setRetryPolicy(RetryPolicies.noRetry())
+                .build();
+        peerClient = client;
+        peerClientMembers = now;
       }
     }
     return client
@@ -469,13 +529,85 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
-  /** The journal (Raft) address of {@code member}, as the group lists it. */
+  /**
+   * The members of the configuration in force, sorted by id: the new one from the moment a change
+   * is journaled (Raft uses a configuration as soon as it is appended, not once committed). While a
+   * change is in its joint phase, both the old and the new members are listed.
+   *
+   * @return the members, or empty while the engine is not running
+   */
+  public List<Peer> members() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftConf().getAllPeers().stream()
+          .map(Peer::of)
+          .sorted(java.util.Comparator.comparing(Peer::id))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Whether a membership change is in its joint phase (a configuration needing majorities of the
+   * old and the new members is in force). New members still catching up before that phase are not
+   * visible here; Ratis refuses a second change meanwhile.
+   */
+  public boolean changingMembers() {
+    try {
+      return !server.getDivision(group.getGroupId()).getRaftConf().getPreviousPeers().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether this node belongs to the configuration in force (a joining node does not, yet). */
+  public boolean isMember() {
+    return members().stream().anyMatch(p -> p.id().equals(nodeId));
+  }
+
+  /**
+   * Asks Raft to move from the configuration {@code expected} to {@code next} through joint
+   * consensus: new members first receive the journal (or the newest checkpoint and the journal
+   * after it) without a vote, then a joint configuration needing majorities of both the old and the
+   * new members is committed, then the new one alone. Refused when the configuration in force is no
+   * longer {@code expected} (someone else changed it meanwhile). Only on the primary.
+   *
+   * @return completes once the new configuration is committed, or fails: with {@link
+   *     NotPrimaryException} when this node does not lead, a {@link SteadfastException} naming
+   *     Ratis's reason otherwise (a new member that does not answer within the staging timeout, a
+   *     change already under way)
+   */
+  public CompletableFuture<Void> changeMembers(List<Peer> expected, List<Peer> next) {
+    SetConfigurationRequest.Arguments arguments =
+        SetConfigurationRequest.Arguments.newBuilder()
+            .setServersInCurrentConf(expected.stream().map(Peer::toRaft).toList())
+            .setServersInNewConf(next.stream().map(Peer::toRaft).toList())
+            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+            .build();
+    SetConfigurationRequest request =
+        new SetConfigurationRequest(
+            clientId, peerId, group.getGroupId(), callIds.incrementAndGet(), arguments);
+    try {
+      return server
+          .setConfigurationAsync(request)
+          .handle(
+              (reply, error) -> {
+                unwrap(reply, error);
+                return null;
+              });
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(
+          new SteadfastException("membership change failed: " + e.getMessage(), e));
+    }
+  }
+
+  /** The journal (Raft) address of {@code member}, as the configuration in force lists it. */
   public Optional<InetSocketAddress> journalAddress(NodeId member) {
-    RaftPeer peer = group.getPeer(RaftPeerId.valueOf(member.value()));
-    if (peer == null || peer.getAddress() == null) {
+    Optional<Peer> peer = members().stream().filter(p -> p.id().equals(member)).findFirst();
+    if (peer.isEmpty()) {
       return Optional.empty();
     }
-    String address = peer.getAddress();
+    String address = peer.get().journal();
     int colon = address.lastIndexOf(':');
     if (colon <= 0) {
       return Optional.empty();
