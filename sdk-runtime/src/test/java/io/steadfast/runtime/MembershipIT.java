@@ -9,12 +9,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.role.RoleChange;
+import io.steadfast.api.session.Principal;
+import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.runtime.security.JwtAuthenticator;
 import io.steadfast.runtime.testapp.LedgerCommand;
+import io.steadfast.runtime.testapp.TestTokens;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Members are added, removed and replaced while sessions run: nothing acknowledged is lost or
@@ -126,6 +132,39 @@ class MembershipIT {
       assertThatThrownBy(() -> primary.addMember(silent))
           .isInstanceOf(io.steadfast.api.SteadfastException.class);
       assertMembers(cluster, "n1", "n2", "n3");
+    }
+  }
+
+  @Test
+  void aRemoteClient_learnsMembersAddedAfterItWasBuilt(@TempDir Path keys) throws Exception {
+    TestTokens tokens = TestTokens.issuer(keys.resolve("jwks.json"));
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes)
+            .authenticator(JwtAuthenticator.jwks(tokens.jwks()))
+            .start()) {
+      // Built when the members were n1, n2 and n3.
+      SteadfastClient<LedgerCommand, Long> client =
+          cluster.remoteClient(
+              ClientCredentials.none().bearerToken(() -> tokens.token("alice", "clerk")));
+      Session<LedgerCommand, Long> session = client.openSession(Principal.of("alice", "clerk"));
+      assertThat(session.execute(new LedgerCommand.Deposit("a", 1, "r-1"))).isEqualTo(1L);
+      NodeId first = cluster.primary().id();
+      List<NodeId> others = cluster.ids().stream().filter(id -> !id.equals(first)).toList();
+      NodeId newest = null;
+      for (NodeId old : others) {
+        newest = cluster.replaceNode(old).id();
+      }
+      cluster.switchover(java.util.Objects.requireNonNull(newest));
+      assertThat(session.execute(new LedgerCommand.Deposit("a", 1, "r-2"))).isEqualTo(2L);
+      // The last member the client was built with goes away: only what it learned reaches the
+      // cluster now.
+      cluster.removeNode(first);
+      assertThat(session.execute(new LedgerCommand.Deposit("a", 1, "r-3"))).isEqualTo(3L);
+      assertThat(appliedCounts(cluster.primary()))
+          .containsEntry("r-1", 1)
+          .containsEntry("r-2", 1)
+          .containsEntry("r-3", 1);
     }
   }
 

@@ -41,8 +41,9 @@ import java.util.concurrent.CompletionException;
  */
 public final class RemoteRouting<C, R> implements Routing<C, R> {
 
-  private final List<NodeId> order;
-  private final Map<NodeId, URI> members;
+  /** The members known now, and their order; replaced whole when the membership is learned. */
+  private volatile Directory directory;
+
   private final HttpClient http;
   private final Access access;
   private final Duration attempt;
@@ -81,15 +82,131 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
                     + uri);
           }
         });
-    this.members = Map.copyOf(members);
-    this.order = members.keySet().stream().sorted().toList();
+    this.directory = new Directory(members);
     this.attempt = attempt;
     this.access = access;
     this.http = access.client(Duration.ofSeconds(1));
   }
 
+  /** The members known at one moment: each one's endpoint, and their order for trying them. */
+  private record Directory(Map<NodeId, URI> members, List<NodeId> order) {
+    Directory(Map<NodeId, URI> members) {
+      this(Map.copyOf(members), members.keySet().stream().sorted().toList());
+    }
+  }
+
+  /**
+   * When the membership was last asked for (nanoTime), so that it is asked at most every second.
+   */
+  private long learnedAt;
+
+  private boolean learning;
+
+  private static final long LEARN_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** The most members a membership answer may list; more is refused as malformed. */
+  static final int MAX_MEMBERS = 64;
+
   private NodeId target() {
+    List<NodeId> order = directory.order();
     return order.get(Math.floorMod(current, order.size()));
+  }
+
+  /** The members this client knows now, by id (for tests and diagnostics). */
+  public Map<NodeId, URI> members() {
+    return directory.members();
+  }
+
+  /**
+   * Asks a member for the membership in force ({@code GET /steadfast/v1/members}), in the
+   * background, and uses the answer from then on: members added since the client was built become
+   * reachable, removed ones are no longer tried. At most once a second; members that serve no
+   * endpoint of this client's scheme are left out, and an answer with none is ignored.
+   */
+  public void learnMembers() {
+    NodeId from;
+    synchronized (this) {
+      long now = System.nanoTime();
+      if (learning || (learnedAt != 0 && now - learnedAt < LEARN_EVERY_NANOS)) {
+        return;
+      }
+      learning = true;
+      learnedAt = now;
+      from = target();
+    }
+    learnFrom(from, directory.order().size());
+  }
+
+  private void learnFrom(NodeId node, int triesLeft) {
+    HttpRequest get =
+        access
+            .sign(HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/members")))
+            .timeout(attempt)
+            .GET()
+            .build();
+    var unused =
+        http.sendAsync(get, HttpResponse.BodyHandlers.ofByteArray())
+            .handle(
+                (response, error) -> {
+                  Map<NodeId, URI> learned =
+                      error == null && response.statusCode() == 200
+                          ? parseMembers(response.body())
+                          : null;
+                  if (learned != null && !learned.isEmpty()) {
+                    adopt(learned);
+                  } else if (triesLeft > 1) {
+                    List<NodeId> order = directory.order();
+                    learnFrom(
+                        order.get(Math.floorMod(order.indexOf(node) + 1, order.size())),
+                        triesLeft - 1);
+                    return null;
+                  }
+                  synchronized (this) {
+                    learning = false;
+                  }
+                  return null;
+                });
+  }
+
+  private synchronized void adopt(Map<NodeId, URI> learned) {
+    if (learned.equals(directory.members())) {
+      return;
+    }
+    NodeId target = target();
+    Directory next = new Directory(learned);
+    directory = next;
+    int index = next.order().indexOf(target);
+    current = index >= 0 ? index : 0;
+  }
+
+  /**
+   * The members of a {@code /members} answer with an endpoint of this client's scheme; null if
+   * unreadable.
+   */
+  @org.jspecify.annotations.Nullable
+  Map<NodeId, URI> parseMembers(byte[] body) {
+    try {
+      Map<String, Object> json = JSONObjectUtils.parse(new String(body, StandardCharsets.UTF_8));
+      List<Object> list = JSONObjectUtils.getJSONArray(json, "members");
+      if (list == null || list.size() > MAX_MEMBERS) {
+        return null;
+      }
+      Map<NodeId, URI> learned = new java.util.TreeMap<>();
+      for (Object entry : list) {
+        if (!(entry instanceof Map<?, ?> member)
+            || !(member.get("id") instanceof String id)
+            || !(member.get("endpoint") instanceof String endpoint)) {
+          continue;
+        }
+        URI uri = URI.create(endpoint);
+        if (access.scheme().equals(uri.getScheme()) && uri.getHost() != null) {
+          learned.put(NodeId.of(id), uri);
+        }
+      }
+      return learned;
+    } catch (java.text.ParseException | IllegalArgumentException | ClassCastException e) {
+      return null;
+    }
   }
 
   @Override
@@ -129,6 +246,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   public byte[] queryStale(byte[] query) {
     int from = current + 1;
     RuntimeException last = null;
+    List<NodeId> order = directory.order();
     for (int i = 0; i < order.size(); i++) {
       NodeId node = order.get(Math.floorMod(from + i, order.size()));
       try {
@@ -257,10 +375,15 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
 
   @Override
   public boolean redirect(NotPrimaryException refusal) {
+    Directory known = directory;
     if (refusal.suggestedPrimary().isPresent()
-        && members.containsKey(refusal.suggestedPrimary().get())) {
-      current = order.indexOf(refusal.suggestedPrimary().get());
+        && known.members().containsKey(refusal.suggestedPrimary().get())) {
+      current = known.order().indexOf(refusal.suggestedPrimary().get());
     } else {
+      if (refusal.suggestedPrimary().isPresent()) {
+        // A primary this client has not heard of: the membership changed.
+        learnMembers();
+      }
       moveToNext();
     }
     return true;
@@ -292,6 +415,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
     movedCheckedAt = now;
     movedLastAnswer = false;
     NodeId target = target();
+    List<NodeId> order = directory.order();
     for (NodeId other : order) {
       if (other.equals(target)) {
         continue;
@@ -318,13 +442,23 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
     return false;
   }
 
-  /** The endpoint of a member of {@link #order} (always one of {@link #members}). */
+  /** The endpoint of a known member (or of one known a moment ago: a removed member's stays). */
   private URI endpoint(NodeId node) {
-    return java.util.Objects.requireNonNull(members.get(node), "member endpoint");
+    URI uri = directory.members().get(node);
+    if (uri == null) {
+      uri = directory.members().values().iterator().next();
+    }
+    return uri;
   }
 
-  /** Moves to the next member; races between callers only skip or repeat a member. */
+  /**
+   * Moves to the next member; races between callers only skip or repeat a member. After a full
+   * round without an answer the membership is asked for afresh: members may have been replaced.
+   */
   private synchronized void moveToNext() {
     current = current + 1;
+    if (Math.floorMod(current, directory.order().size()) == 0) {
+      learnMembers();
+    }
   }
 }
