@@ -24,6 +24,10 @@ import picocli.CommandLine;
  * steadfast-admin status     --endpoint https://n1:9443 [--digest]
  * steadfast-admin switchover --endpoint https://n1:9443 --endpoint https://n2:9443 --to n2
  * steadfast-admin checkpoint --endpoint https://n1:9443 [--wait 30]
+ * steadfast-admin members    --endpoint https://n1:9443
+ * steadfast-admin add-member --endpoint https://n1:9443 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
+ * steadfast-admin remove-member  --endpoint https://n1:9443 --id n2
+ * steadfast-admin replace-member --endpoint https://n1:9443 --old n2 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
  * </pre>
  *
  * Credentials: {@code --token} (or {@code STEADFAST_TOKEN}) for a user with the role {@code
@@ -34,7 +38,15 @@ import picocli.CommandLine;
 @CommandLine.Command(
     name = "steadfast-admin",
     mixinStandardHelpOptions = true,
-    subcommands = {Admin.Status.class, Admin.Switchover.class, Admin.Checkpoint.class},
+    subcommands = {
+      Admin.Status.class,
+      Admin.Switchover.class,
+      Admin.Checkpoint.class,
+      Admin.Members.class,
+      Admin.AddMember.class,
+      Admin.RemoveMember.class,
+      Admin.ReplaceMember.class
+    },
     description = "Operator commands against Steadfast members.")
 public final class Admin implements Callable<Integer> {
 
@@ -102,9 +114,14 @@ public final class Admin implements Callable<Integer> {
 
     HttpResponse<String> send(URI endpoint, String method, String path)
         throws IOException, InterruptedException {
+      return send(endpoint, method, path, Duration.ofSeconds(30));
+    }
+
+    HttpResponse<String> send(URI endpoint, String method, String path, Duration timeout)
+        throws IOException, InterruptedException {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(endpoint.resolve(path))
-              .timeout(Duration.ofSeconds(30))
+              .timeout(timeout)
               .method(method, HttpRequest.BodyPublishers.noBody());
       if (token != null && !token.isBlank()) {
         request.header("Authorization", "Bearer " + token);
@@ -193,6 +210,156 @@ public final class Admin implements Callable<Integer> {
       }
       err().println("none of " + endpoints + " is the primary");
       return 1;
+    }
+  }
+
+  /** Prints the membership in force. */
+  @CommandLine.Command(
+      name = "members",
+      description = "print the members in force (id, journal address, endpoint) as JSON")
+  static final class Members extends Connection implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      int result = 1;
+      for (URI endpoint : endpoints) {
+        HttpResponse<String> response = send(endpoint, "GET", "/steadfast/v1/members");
+        if (response.statusCode() == 200) {
+          out().println(response.body());
+          return 0;
+        }
+        result = refused(endpoint, response);
+      }
+      return result;
+    }
+  }
+
+  /**
+   * What the membership commands share: they go to the primary (each endpoint is asked in turn) and
+   * wait until the change is committed.
+   */
+  abstract static class MemberChange extends Connection implements Callable<Integer> {
+    @CommandLine.Option(
+        names = "--wait",
+        defaultValue = "300",
+        description = "seconds to wait for the change, a new member's catch-up included")
+    int waitSeconds;
+
+    abstract String query();
+
+    abstract String done();
+
+    @Override
+    public Integer call() throws Exception {
+      for (URI endpoint : endpoints) {
+        HttpResponse<String> response =
+            send(
+                endpoint,
+                "POST",
+                "/steadfast/v1/admin/members?" + query(),
+                Duration.ofSeconds(waitSeconds));
+        if (response.statusCode() == 200) {
+          out().println(done());
+          out().println(response.body());
+          return 0;
+        }
+        if (response.statusCode() != 421) {
+          return refused(endpoint, response);
+        }
+      }
+      err().println("none of " + endpoints + " is the primary");
+      return 1;
+    }
+
+    static String encode(String value) {
+      return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Where a new member is. */
+  static final class NewMember {
+    @CommandLine.Option(names = "--id", required = true, description = "the new member's id")
+    String id = "";
+
+    @CommandLine.Option(
+        names = "--journal",
+        required = true,
+        paramLabel = "HOST:PORT",
+        description = "the new member's journal (Raft) address")
+    String journal = "";
+
+    @CommandLine.Option(
+        names = "--member-endpoint",
+        paramLabel = "URL",
+        description = "the new member's HTTP endpoint")
+    @Nullable URI endpoint;
+
+    String query() {
+      return "add="
+          + MemberChange.encode(id)
+          + "&journal="
+          + MemberChange.encode(journal)
+          + (endpoint == null ? "" : "&endpoint=" + MemberChange.encode(endpoint.toString()));
+    }
+  }
+
+  /** Adds a member. */
+  @CommandLine.Command(
+      name = "add-member",
+      description =
+          "add a member (started with join=true) to the running cluster; it catches up first")
+  static final class AddMember extends MemberChange {
+    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+    NewMember member = new NewMember();
+
+    @Override
+    String query() {
+      return member.query();
+    }
+
+    @Override
+    String done() {
+      return member.id + " is a member";
+    }
+  }
+
+  /** Removes a member. */
+  @CommandLine.Command(
+      name = "remove-member",
+      description = "remove a member (not the primary: switch over first)")
+  static final class RemoveMember extends MemberChange {
+    @CommandLine.Option(names = "--id", required = true, description = "the member to remove")
+    String id = "";
+
+    @Override
+    String query() {
+      return "remove=" + encode(id);
+    }
+
+    @Override
+    String done() {
+      return id + " is no longer a member; stop it";
+    }
+  }
+
+  /** Replaces a member in one change. */
+  @CommandLine.Command(
+      name = "replace-member",
+      description = "replace a member (for example one whose host is lost) by a new one")
+  static final class ReplaceMember extends MemberChange {
+    @CommandLine.Option(names = "--old", required = true, description = "the member to replace")
+    String old = "";
+
+    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+    NewMember member = new NewMember();
+
+    @Override
+    String query() {
+      return "remove=" + encode(old) + "&" + member.query();
+    }
+
+    @Override
+    String done() {
+      return member.id + " replaced " + old;
     }
   }
 

@@ -57,6 +57,10 @@ public final class ServerConfig {
     keys.put(
         "members",
         "every member as id=host:raftPort:httpPort, comma-separated, this one included (required)");
+    keys.put(
+        "join",
+        "true: this member is new to a running cluster; it waits until the primary adds it"
+            + " (members then lists the running members and this one)");
     keys.put("http.bind", "the address the endpoint binds (default the member's host)");
     keys.put("election.timeout", "min-max in milliseconds (default 150-300)");
     keys.put(

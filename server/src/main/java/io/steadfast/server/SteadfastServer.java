@@ -325,6 +325,9 @@ public final class SteadfastServer {
     if (config.get("election.dead-primary-probe").isPresent()) {
       builder.deadPrimaryProbe(config.flag("election.dead-primary-probe"));
     }
+    if (config.flag("join")) {
+      builder.joining();
+    }
     if (config.flag("storage.accept-journal-loss")) {
       builder.acceptJournalLoss();
     }

@@ -15,14 +15,17 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Three member processes of the mortgage system, launched through {@code MortgageServer} with a
- * configuration file each, on loopback ports; and the signals the system test sends them.
+ * Member processes of the mortgage system (three to begin with, more joining later), launched
+ * through {@code MortgageServer} with a configuration file each, on loopback ports; and the signals
+ * the system tests send them.
  */
 final class MemberProcesses implements AutoCloseable {
 
   static final String SECRET = "system-test-member-secret-0123456789";
 
   private final Path dir;
+  private final Path jwks;
+  private final Map<String, Integer> raftPorts = new TreeMap<>();
   private final Map<String, Integer> httpPorts = new TreeMap<>();
   private final Map<String, Path> configs = new TreeMap<>();
   private final Map<String, Process> processes = new TreeMap<>();
@@ -31,37 +34,66 @@ final class MemberProcesses implements AutoCloseable {
 
   MemberProcesses(Path dir, Path jwks, int[] ports) throws IOException {
     this.dir = dir;
-    StringBuilder members = new StringBuilder();
+    this.jwks = jwks;
     for (int i = 1; i <= 3; i++) {
-      String id = "n" + i;
-      httpPorts.put(id, ports[2 + i]);
-      members
-          .append(i > 1 ? "," : "")
-          .append(id)
-          .append("=127.0.0.1:")
-          .append(ports[i - 1])
-          .append(':')
-          .append(ports[2 + i]);
+      raftPorts.put("n" + i, ports[i - 1]);
+      httpPorts.put("n" + i, ports[2 + i]);
     }
     for (String id : httpPorts.keySet()) {
-      Path config = dir.resolve(id + ".properties");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "node.id=" + id,
-              "cluster.name=system-test",
-              "storage.dir=" + dir.resolve("data-" + id),
-              "members=" + members,
-              "election.timeout=300-600",
-              "checkpoint.every=500",
-              "health.interval=200",
-              "auth.jwt.jwks=" + jwks,
-              "security.member-secret=" + SECRET,
-              "shutdown.handover-timeout=3000",
-              ""));
-      configs.put(id, config);
+      writeConfig(id, false);
     }
+  }
+
+  /**
+   * Writes the configuration of a new member {@code id} that joins the running cluster ({@code
+   * join=true}, its {@code members} line the members known here and itself); start it with {@link
+   * #start}, then have the primary add it.
+   */
+  void join(String id, int raftPort, int httpPort) throws IOException {
+    raftPorts.put(id, raftPort);
+    httpPorts.put(id, httpPort);
+    writeConfig(id, true);
+  }
+
+  /** Forgets member {@code id} (removed from the cluster); its process must have ended. */
+  void forget(String id) {
+    raftPorts.remove(id);
+    httpPorts.remove(id);
+  }
+
+  int raftPort(String id) {
+    return raftPorts.get(id);
+  }
+
+  private void writeConfig(String id, boolean joining) throws IOException {
+    StringBuilder members = new StringBuilder();
+    for (String member : raftPorts.keySet()) {
+      members
+          .append(members.length() > 0 ? "," : "")
+          .append(member)
+          .append("=127.0.0.1:")
+          .append(raftPorts.get(member))
+          .append(':')
+          .append(httpPorts.get(member));
+    }
+    Path config = dir.resolve(id + ".properties");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "node.id=" + id,
+            "cluster.name=system-test",
+            "storage.dir=" + dir.resolve("data-" + id),
+            "members=" + members,
+            "join=" + joining,
+            "election.timeout=300-600",
+            "checkpoint.every=500",
+            "health.interval=200",
+            "auth.jwt.jwks=" + jwks,
+            "security.member-secret=" + SECRET,
+            "shutdown.handover-timeout=3000",
+            ""));
+    configs.put(id, config);
   }
 
   /** Starts (or restarts) member {@code id} as a new process. */

@@ -1,21 +1,19 @@
 package io.steadfast.systemtests;
 
+import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
+import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
+import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
+import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
+import static io.steadfast.systemtests.SystemTestSupport.drive;
+import static io.steadfast.systemtests.SystemTestSupport.freePorts;
+import static io.steadfast.systemtests.SystemTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.NodeId;
-import io.steadfast.api.SteadfastException;
 import io.steadfast.examples.mortgage.IntakeField;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
@@ -24,17 +22,14 @@ import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import io.steadfast.runtime.Session;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.systemtests.SystemTestSupport.User;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,19 +63,6 @@ class MemberProcessesIT {
 
   /** Logs, configuration and storage of the run, kept in target/ for reading after a failure. */
   private Path dir = Path.of("target", "system-test");
-
-  /** What one user's session sent and was told. */
-  private static final class User {
-    final String name;
-    volatile Session<LoanCommand, LoanResult> session;
-    volatile long sent;
-    volatile String lastValue = "";
-    final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-
-    User(String name) {
-      this.name = name;
-    }
-  }
 
   @Test
   void processesBehindHaProxy_throughKillTermAndStop_loseNothing_andConverge() throws Exception {
@@ -224,77 +206,6 @@ class MemberProcessesIT {
     }
   }
 
-  /** One user: types its name field again and again, settling every unknown outcome by retry. */
-  private static void drive(
-      SteadfastClient<LoanCommand, LoanResult> client,
-      User user,
-      AtomicBoolean running,
-      ConcurrentLinkedQueue<Long> acks) {
-    try {
-      user.session = client.openSession(LoanRoles.officer(user.name));
-    } catch (SteadfastException e) {
-      user.errors.add("open: " + e);
-      return;
-    }
-    while (running.get()) {
-      long n = user.sent + 1;
-      String value = "Officer " + user.name.substring(user.name.indexOf('-') + 1) + " Entry " + n;
-      LoanCommand command = new LoanCommand.EnterIntakeField(IntakeField.BORROWER_NAME, value);
-      LoanResult result = null;
-      try {
-        result = user.session.execute(command);
-      } catch (IndeterminateOutcomeException unknown) {
-        for (int attempt = 0; attempt < 10 && result == null; attempt++) {
-          try {
-            result = user.session.retry();
-          } catch (IndeterminateOutcomeException stillUnknown) {
-            // try again: the cluster is between primaries
-          }
-        }
-        if (result == null) {
-          user.errors.add("request " + n + " never settled");
-          return;
-        }
-      } catch (SteadfastException e) {
-        user.errors.add("request " + n + ": " + e);
-        return;
-      }
-      user.sent = n;
-      user.lastValue = ((LoanResult.FieldAccepted) result).value();
-      acks.add(System.nanoTime());
-    }
-  }
-
-  private static String token(ECKey key, String user) {
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
-              new JWTClaimsSet.Builder()
-                  .subject(user)
-                  .claim("roles", List.of(LoanRoles.OFFICER))
-                  .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
-                  .build());
-      jwt.sign(new ECDSASigner(key));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String awaitPrimary(MemberProcesses members, Duration timeout)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      String primary = members.primary();
-      if (!primary.isEmpty()) {
-        return primary;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no single primary within " + timeout);
-  }
-
   /**
    * Kills member {@code id}, just restarted, once it serves HTTP but is not yet ready (still
    * catching up); says whether it was caught that way or was ready first.
@@ -388,18 +299,6 @@ class MemberProcessesIT {
     }
   }
 
-  private static void awaitAcks(ConcurrentLinkedQueue<Long> acks, int more, Duration timeout)
-      throws InterruptedException {
-    int target = acks.size() + more;
-    long end = System.nanoTime() + timeout.toNanos();
-    while (acks.size() < target) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("no progress: " + acks.size() + " of " + target + " acks");
-      }
-      Thread.sleep(20);
-    }
-  }
-
   /**
    * The longest pause between two acknowledgements from 1 s before the fault until 20 more have
    * come after it: how long the clients saw nothing move. (The first acknowledgement after the
@@ -426,52 +325,5 @@ class MemberProcessesIT {
       previous = t;
     }
     return Math.max(longest, window.get(0) > at ? window.get(0) - at : 0);
-  }
-
-  private static Map<String, String> awaitConvergence(MemberProcesses members, Duration timeout)
-      throws Exception {
-    long end = System.nanoTime() + timeout.toNanos();
-    Map<String, String> digests = new TreeMap<>();
-    while (System.nanoTime() < end) {
-      digests.clear();
-      for (String id : members.ids()) {
-        Map<String, Object> digest =
-            JSONObjectUtils.parse(members.get(id, "/steadfast/v1/status?digest=true"));
-        digests.put(id, digest.get("journalIndex") + "/" + digest.get("sha256"));
-      }
-      if (Set.copyOf(digests.values()).size() == 1) {
-        return digests;
-      }
-      Thread.sleep(200);
-    }
-    return digests;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
   }
 }

@@ -1,0 +1,215 @@
+package io.steadfast.systemtests;
+
+import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
+import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
+import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
+import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
+import static io.steadfast.systemtests.SystemTestSupport.drive;
+import static io.steadfast.systemtests.SystemTestSupport.freePorts;
+import static io.steadfast.systemtests.SystemTestSupport.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.steadfast.api.NodeId;
+import io.steadfast.examples.mortgage.LoanCommand;
+import io.steadfast.examples.mortgage.LoanResult;
+import io.steadfast.examples.mortgage.MortgageLoanApplication;
+import io.steadfast.runtime.SteadfastClient;
+import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.server.Admin;
+import io.steadfast.systemtests.SystemTestSupport.User;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * An operator replaces a member whose host was lost, with real member processes under load: a
+ * backup is killed for good, a new process started with {@code join=true} is put in its place with
+ * {@code steadfast-admin replace-member}, becomes primary by switchover, is killed and restarted
+ * (it keeps the journaled membership although its file says {@code join=true}), and the clients,
+ * built knowing only the first three members, follow throughout. Nothing is lost and the members
+ * converge.
+ */
+class MembershipProcessesIT {
+
+  private static final int USERS = 3;
+
+  /** Logs, configuration and storage of the run, kept in target/ for reading after a failure. */
+  private Path dir = Path.of("target", "system-test-membership");
+
+  @Test
+  void aLostMemberIsReplacedWhileServing_andClientsFollowTheNewMembership() throws Exception {
+    deleteTree(dir);
+    dir = Files.createDirectories(dir).toAbsolutePath();
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("system-test").generate();
+    Path jwks = dir.resolve("jwks.json");
+    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    int[] ports = freePorts(8);
+    try (MemberProcesses members = new MemberProcesses(dir, jwks, ports)) {
+      for (String id : members.ids()) {
+        members.start(id);
+      }
+      String primary = awaitPrimary(members, Duration.ofSeconds(60));
+      Map<NodeId, URI> endpoints = new TreeMap<>();
+      for (String id : members.ids()) {
+        endpoints.put(NodeId.of(id), endpoint(members.httpPort(id)));
+      }
+      List<User> users = new ArrayList<>();
+      ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
+      AtomicBoolean running = new AtomicBoolean(true);
+      List<Thread> threads = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        User user = new User("officer-" + u);
+        users.add(user);
+        SteadfastClient<LoanCommand, LoanResult> client =
+            SteadfastClient.remote(
+                MortgageLoanApplication.codec(),
+                endpoints,
+                Duration.ofSeconds(20),
+                ClientCredentials.none().bearerToken(() -> token(key, user.name)));
+        Thread thread = new Thread(() -> drive(client, user, running, acks), user.name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+      awaitAcks(acks, 30, Duration.ofSeconds(60));
+
+      // A backup's host is lost.
+      String lost = members.ids().stream().filter(id -> !id.equals(primary)).findFirst().get();
+      members.signal(lost, "KILL");
+      assertThat(members.awaitExit(lost, Duration.ofSeconds(10))).isTrue();
+      awaitAcks(acks, 30, Duration.ofSeconds(60));
+
+      // Its replacement joins.
+      members.join("n4", ports[6], ports[7]);
+      members.start("n4");
+      awaitLive(members, "n4", Duration.ofSeconds(60));
+      List<String> cluster = endpointArgs(members, lost);
+      Result replaced =
+          admin(
+              cluster,
+              "replace-member",
+              "--old",
+              lost,
+              "--id",
+              "n4",
+              "--journal",
+              "127.0.0.1:" + ports[6],
+              "--member-endpoint",
+              endpoint(ports[7]).toString());
+      assertThat(replaced.status()).as(replaced.toString()).isZero();
+      assertThat(replaced.out()).contains("n4 replaced " + lost);
+      members.forget(lost);
+      awaitAcks(acks, 30, Duration.ofSeconds(60));
+
+      Result listed = admin(endpointArgs(members, ""), "members");
+      assertThat(listed.status()).as(listed.toString()).isZero();
+      assertThat(memberIds(listed.out())).doesNotContain(lost).contains("n4").hasSize(3);
+
+      // The new member serves as primary, then is killed and restarted: it keeps the journaled
+      // membership although its configuration file still says join=true.
+      Result moved = admin(endpointArgs(members, ""), "switchover", "--to", "n4");
+      assertThat(moved.status()).as(moved.toString()).isZero();
+      awaitAcks(acks, 30, Duration.ofSeconds(60));
+      members.signal("n4", "KILL");
+      assertThat(members.awaitExit("n4", Duration.ofSeconds(10))).isTrue();
+      awaitAcks(acks, 20, Duration.ofSeconds(60));
+      members.start("n4");
+      awaitLive(members, "n4", Duration.ofSeconds(60));
+      Map<String, Object> status = JSONObjectUtils.parse(members.get("n4", "/steadfast/v1/status"));
+      assertThat(JSONObjectUtils.getStringList(status, "members"))
+          .containsExactlyElementsOf(members.ids());
+      assertThat(status.get("member")).isEqualTo(true);
+      awaitAcks(acks, 30, Duration.ofSeconds(60));
+
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join(60_000);
+      }
+      for (User user : users) {
+        assertThat(user.errors).as(user.name + " errors").isEmpty();
+        assertThat(user.sent).as(user.name + " acknowledged").isPositive();
+      }
+      Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
+      assertThat(digests).containsOnlyKeys(members.ids());
+      assertThat(Set.copyOf(digests.values())).as("digests " + digests).hasSize(1);
+      System.out.println(
+          "membership system test: "
+              + acks.size()
+              + " acknowledged; "
+              + lost
+              + " replaced by n4; members "
+              + members.ids());
+    }
+  }
+
+  private record Result(int status, String out, String err) {}
+
+  /** Runs {@code steadfast-admin} as an operator would, with the member secret. */
+  private static Result admin(List<String> endpoints, String command, String... options) {
+    List<String> args = new ArrayList<>();
+    args.add(command);
+    args.addAll(endpoints);
+    args.add("--member-secret");
+    args.add(MemberProcesses.SECRET);
+    args.addAll(List.of(options));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine line = new CommandLine(new Admin());
+    line.setOut(new PrintWriter(out, true));
+    line.setErr(new PrintWriter(err, true));
+    int status = line.execute(args.toArray(String[]::new));
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  private static List<String> endpointArgs(MemberProcesses members, String except) {
+    List<String> args = new ArrayList<>();
+    for (String id : members.ids()) {
+      if (!id.equals(except)) {
+        args.add("--endpoint");
+        args.add(endpoint(members.httpPort(id)).toString());
+      }
+    }
+    return args;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> memberIds(String json) throws java.text.ParseException {
+    List<String> ids = new ArrayList<>();
+    for (Object member : JSONObjectUtils.getJSONArray(JSONObjectUtils.parse(json), "members")) {
+      ids.add(String.valueOf(((Map<String, Object>) member).get("id")));
+    }
+    return ids;
+  }
+
+  private static URI endpoint(int port) {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  private static void awaitLive(MemberProcesses members, String id, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (members.probe(id, "/steadfast/v1/health/live") != 200) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(id + " not live within " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.steadfast.systemtests;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.steadfast.api.IndeterminateOutcomeException;
+import io.steadfast.api.SteadfastException;
+import io.steadfast.examples.mortgage.IntakeField;
+import io.steadfast.examples.mortgage.LoanCommand;
+import io.steadfast.examples.mortgage.LoanResult;
+import io.steadfast.examples.mortgage.LoanRoles;
+import io.steadfast.runtime.Session;
+import io.steadfast.runtime.SteadfastClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** What the system tests share: users driving sessions, tokens, ports, and waiting for states. */
+final class SystemTestSupport {
+
+  private SystemTestSupport() {}
+
+  static String token(ECKey key, String user) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+              new JWTClaimsSet.Builder()
+                  .subject(user)
+                  .claim("roles", List.of(LoanRoles.OFFICER))
+                  .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
+                  .build());
+      jwt.sign(new ECDSASigner(key));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String awaitPrimary(MemberProcesses members, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      String primary = members.primary();
+      if (!primary.isEmpty()) {
+        return primary;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no single primary within " + timeout);
+  }
+
+  static void awaitAcks(ConcurrentLinkedQueue<Long> acks, int more, Duration timeout)
+      throws InterruptedException {
+    int target = acks.size() + more;
+    long end = System.nanoTime() + timeout.toNanos();
+    while (acks.size() < target) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no progress: " + acks.size() + " of " + target + " acks");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  static Map<String, String> awaitConvergence(MemberProcesses members, Duration timeout)
+      throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    Map<String, String> digests = new TreeMap<>();
+    while (System.nanoTime() < end) {
+      digests.clear();
+      for (String id : members.ids()) {
+        Map<String, Object> digest =
+            JSONObjectUtils.parse(members.get(id, "/steadfast/v1/status?digest=true"));
+        digests.put(id, digest.get("journalIndex") + "/" + digest.get("sha256"));
+      }
+      if (Set.copyOf(digests.values()).size() == 1) {
+        return digests;
+      }
+      Thread.sleep(200);
+    }
+    return digests;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  /** One user: types its name field again and again, settling every unknown outcome by retry. */
+  static void drive(
+      SteadfastClient<LoanCommand, LoanResult> client,
+      User user,
+      AtomicBoolean running,
+      ConcurrentLinkedQueue<Long> acks) {
+    try {
+      user.session = client.openSession(LoanRoles.officer(user.name));
+    } catch (SteadfastException e) {
+      user.errors.add("open: " + e);
+      return;
+    }
+    while (running.get()) {
+      long n = user.sent + 1;
+      String value = "Officer " + user.name.substring(user.name.indexOf('-') + 1) + " Entry " + n;
+      LoanCommand command = new LoanCommand.EnterIntakeField(IntakeField.BORROWER_NAME, value);
+      LoanResult result = null;
+      try {
+        result = user.session.execute(command);
+      } catch (IndeterminateOutcomeException unknown) {
+        for (int attempt = 0; attempt < 10 && result == null; attempt++) {
+          try {
+            result = user.session.retry();
+          } catch (IndeterminateOutcomeException stillUnknown) {
+            // try again: the cluster is between primaries
+          }
+        }
+        if (result == null) {
+          user.errors.add("request " + n + " never settled");
+          return;
+        }
+      } catch (SteadfastException e) {
+        user.errors.add("request " + n + ": " + e);
+        return;
+      }
+      user.sent = n;
+      user.lastValue = ((LoanResult.FieldAccepted) result).value();
+      acks.add(System.nanoTime());
+    }
+  }
+
+  /** What one user's session sent and was told. */
+  static final class User {
+    final String name;
+    volatile Session<LoanCommand, LoanResult> session;
+    volatile long sent;
+    volatile String lastValue = "";
+    final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+
+    User(String name) {
+      this.name = name;
+    }
+  }
+}
