@@ -551,6 +551,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /** See {@link SteadfastNode.Builder#auditEvery}. */
+    public Builder<C, R> auditEvery(Duration interval) {
+      options = options.withAuditEvery(interval);
+      return this;
+    }
+
     /** See {@link SteadfastNode.Builder#verifyStorageEvery}. */
     public Builder<C, R> verifyStorageEvery(Duration interval) {
       options = options.withStorageVerifiedEvery(interval);

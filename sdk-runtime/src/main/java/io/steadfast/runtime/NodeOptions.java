@@ -49,6 +49,7 @@ final class NodeOptions<C, R> {
   private boolean acceptJournalLoss;
   private boolean deadPrimaryProbe = true;
   private Duration verifyStorageEvery = Duration.ofMinutes(10);
+  private Duration auditEvery = Duration.ofMinutes(10);
 
   private NodeOptions() {}
 
@@ -85,6 +86,7 @@ final class NodeOptions<C, R> {
     next.acceptJournalLoss = acceptJournalLoss;
     next.deadPrimaryProbe = deadPrimaryProbe;
     next.verifyStorageEvery = verifyStorageEvery;
+    next.auditEvery = auditEvery;
     change.accept(next);
     return next;
   }
@@ -172,6 +174,20 @@ final class NodeOptions<C, R> {
       throw new ConfigurationException("repairWait", "must not be negative: " + wait);
     }
     return with(o -> o.repairWait = wait);
+  }
+
+  NodeOptions<C, R> withAuditEvery(Duration interval) {
+    if (interval == null
+        || interval.isNegative()
+        || (!interval.isZero() && interval.toMillis() < 100)) {
+      throw new ConfigurationException(
+          "auditEvery", "must be zero (off) or at least 100 ms: " + interval);
+    }
+    return with(o -> o.auditEvery = interval);
+  }
+
+  Duration auditEvery() {
+    return auditEvery;
   }
 
   NodeOptions<C, R> withStorageVerifiedEvery(Duration interval) {

@@ -114,6 +114,11 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private volatile @Nullable Heartbeat heartbeat;
   private volatile @Nullable DeadPrimaryWatch primaryWatch;
   private volatile @Nullable HttpEndpoint http;
+  private volatile java.util.concurrent.@Nullable ScheduledExecutorService auditor;
+  private volatile @Nullable ReplicaAudit lastAudit;
+  private final java.util.concurrent.atomic.AtomicLong auditRounds =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final Object auditLock = new Object();
 
   NodeRuntime(NodeSettings<C, R> settings) {
     this.settings = settings;
@@ -131,7 +136,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             meters);
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
-    this.stateMachine.setPeerHandler(query -> Queries.answerPeer(query, currentHealth()));
+    this.stateMachine.setPeerHandler(
+        query -> Queries.answerPeer(query, currentHealth(), stateMachine.fingerprints()));
     this.roles =
         new RoleTracker(
             id,
@@ -299,6 +305,19 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             new DeadPrimaryWatch(id, new WatchHost(), settings.engine().electionTimeoutMin());
         primaryWatch = watch;
         watch.start();
+      }
+      Duration auditEvery = settings.options().auditEvery();
+      if (!auditEvery.isZero()) {
+        java.util.concurrent.ScheduledExecutorService audits =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                NodeThreads.factory("audit", id.value()));
+        auditor = audits;
+        var unused =
+            audits.scheduleWithFixedDelay(
+                this::periodicAudit,
+                auditEvery.toMillis(),
+                auditEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
       }
       Duration verifyEvery = settings.options().verifyStorageEvery();
       if (!verifyEvery.isZero()) {
@@ -658,6 +677,176 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
   }
 
+  private void periodicAudit() {
+    if (!isPrimary() || stopped || shuttingDown) {
+      return;
+    }
+    try {
+      auditReplicas();
+    } catch (RuntimeException e) {
+      LOG.info("{}: periodic audit not completed: {}", id, e.toString());
+    }
+  }
+
+  /**
+   * Audits the replicas (see {@link SteadfastNode#auditReplicas()}): journals an audit entry, then
+   * compares every member's fingerprints at it with this primary's.
+   */
+  ReplicaAudit auditReplicas() {
+    RatisEngine running = requirePrimary();
+    synchronized (auditLock) {
+      // Unique across primaries: the epoch in the high bits, this primary's count in the low.
+      long round = (primaryEpoch << 24) | (auditRounds.incrementAndGet() & 0xFFFFFF);
+      await(running.write(WireFormat.encode(new JournalEntry.Audit(round))), "journal an audit");
+      long deadline = System.nanoTime() + settings.requestDeadline().toNanos();
+      Queries.AuditAnswer own =
+          awaitAnswer(deadline, 10, () -> Queries.auditAnswer(stateMachine.fingerprints(), round));
+      if (own.state() != Queries.AuditState.DONE) {
+        throw new SteadfastException(
+            "node "
+                + id
+                + " could not fingerprint its own state for audit "
+                + round
+                + ": "
+                + own.state());
+      }
+      Map<NodeId, ReplicaAudit.Verdict> verdicts = new TreeMap<>();
+      for (NodeId peer : memberIds()) {
+        if (peer.equals(id)) {
+          continue;
+        }
+        Queries.AuditAnswer answer =
+            awaitAnswer(
+                deadline,
+                // A member that is down makes the engine log each failed question: ask it seldom.
+                200,
+                () ->
+                    Queries.decodeAudit(
+                        running
+                            .askPeer(peer, Queries.auditQuery(round))
+                            .get(500, TimeUnit.MILLISECONDS)));
+        verdicts.put(peer, verdict(own, answer));
+      }
+      ReplicaAudit audit = new ReplicaAudit(round, own.journalIndex(), id, verdicts);
+      report(audit, own);
+      lastAudit = audit;
+      return audit;
+    }
+  }
+
+  /** Asks until the answer is final (done or failed) or the deadline passes; the last answer. */
+  private Queries.AuditAnswer awaitAnswer(long deadline, long pauseMillis, AnswerSource source) {
+    Queries.AuditAnswer last = new Queries.AuditAnswer(Queries.AuditState.UNKNOWN, 0, "", "");
+    while (true) {
+      try {
+        last = source.ask();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          return last;
+        }
+        // not answering now: down, or between leaders; ask again until the deadline
+      }
+      if (last.state() == Queries.AuditState.DONE || last.state() == Queries.AuditState.FAILED) {
+        return last;
+      }
+      if (System.nanoTime() > deadline || stopped) {
+        return last;
+      }
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return last;
+      }
+    }
+  }
+
+  /** One way of asking for an audit answer. */
+  @FunctionalInterface
+  private interface AnswerSource {
+    Queries.AuditAnswer ask() throws Exception;
+  }
+
+  private static ReplicaAudit.Verdict verdict(Queries.AuditAnswer own, Queries.AuditAnswer other) {
+    return switch (other.state()) {
+      case UNKNOWN, PENDING -> ReplicaAudit.Verdict.NOT_ANSWERED;
+      case FAILED -> ReplicaAudit.Verdict.NOT_FINGERPRINTED;
+      case DONE ->
+          !own.runtime().equals(other.runtime())
+              ? ReplicaAudit.Verdict.RUNTIME_STATE_DIFFERS
+              : !own.application().equals(other.application())
+                  ? ReplicaAudit.Verdict.APPLICATION_STATE_DIFFERS
+                  : ReplicaAudit.Verdict.MATCH;
+    };
+  }
+
+  private void report(ReplicaAudit audit, Queries.AuditAnswer own) {
+    audit
+        .verdicts()
+        .forEach(
+            (member, verdict) -> {
+              meters.audited(member.value(), verdict.name());
+              switch (verdict) {
+                case RUNTIME_STATE_DIFFERS, APPLICATION_STATE_DIFFERS ->
+                    LOG.error(
+                        "{}: audit {} at journal index {}: member {} DIFFERS from this primary in"
+                            + " its {} (primary runtime {} application {}); its state is not"
+                            + " trusted: re-synchronise it (docs/operations.md, 'Audits')",
+                        id,
+                        audit.round(),
+                        audit.journalIndex(),
+                        member,
+                        verdict == ReplicaAudit.Verdict.RUNTIME_STATE_DIFFERS
+                            ? "runtime state (sessions, resume points, positions)"
+                            : "application state (checkpoint payload)",
+                        own.runtime().substring(0, Math.min(12, own.runtime().length())),
+                        own.application().substring(0, Math.min(12, own.application().length())));
+                case NOT_ANSWERED, NOT_FINGERPRINTED ->
+                    LOG.warn(
+                        "{}: audit {} at journal index {}: member {} {}",
+                        id,
+                        audit.round(),
+                        audit.journalIndex(),
+                        member,
+                        verdict == ReplicaAudit.Verdict.NOT_ANSWERED
+                            ? "did not answer within the request deadline"
+                            : "could not fingerprint its state (its checkpoint failed)");
+                case MATCH -> {}
+              }
+            });
+    if (audit.allMatch()) {
+      LOG.info(
+          "{}: audit {} at journal index {}: all {} other members match",
+          id,
+          audit.round(),
+          audit.journalIndex(),
+          audit.verdicts().size());
+    }
+  }
+
+  /** The newest audit this node ran as primary, if any. */
+  Optional<ReplicaAudit> lastAudit() {
+    return Optional.ofNullable(lastAudit);
+  }
+
+  @Override
+  public Map<String, @Nullable Object> auditNow() {
+    return auditFields(auditReplicas());
+  }
+
+  private static Map<String, @Nullable Object> auditFields(ReplicaAudit audit) {
+    Map<String, @Nullable Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("round", audit.round());
+    fields.put("journalIndex", audit.journalIndex());
+    fields.put("primary", audit.primary().value());
+    Map<String, Object> verdicts = new TreeMap<>();
+    audit.verdicts().forEach((member, verdict) -> verdicts.put(member.value(), verdict.name()));
+    fields.put("verdicts", verdicts);
+    fields.put("foundDifference", audit.foundDifference());
+    return fields;
+  }
+
   private static List<String> ids(List<RatisEngine.Peer> peers) {
     return peers.stream().map(p -> p.id().value()).toList();
   }
@@ -732,6 +921,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("members", memberIds().stream().map(NodeId::value).toList());
     fields.put("member", running != null && running.isMember());
     fields.put("membershipChanging", running != null && running.changingMembers());
+    ReplicaAudit audit = lastAudit;
+    fields.put("lastAudit", audit == null ? null : auditFields(audit));
     fields.put(
         "millisSinceLastContact", status.sinceLastContact().map(Duration::toMillis).orElse(null));
     return fields;
@@ -1123,6 +1314,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       StorageScrub scrubber = scrub;
       if (scrubber != null) {
         scrubber.close();
+      }
+      java.util.concurrent.ScheduledExecutorService audits = auditor;
+      if (audits != null) {
+        audits.shutdownNow();
       }
       GroupCommitter runningCommitter = committer;
       if (runningCommitter != null) {

@@ -183,6 +183,20 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     runtime.replaceMember(old, replacement);
   }
 
+  /**
+   * Audits the replicas now; call on the primary. Journals an audit entry, has every member
+   * fingerprint its state just after it, and compares each member's fingerprints with this
+   * primary's, waiting up to the request deadline for members to apply the entry and answer. A
+   * member that differs is logged as an error naming the part that differs and counted; the
+   * replicas are not changed (see docs/operations.md for re-synchronising one).
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws io.steadfast.api.SteadfastException if the audit entry could not be journaled
+   */
+  public ReplicaAudit auditReplicas() {
+    return runtime.auditReplicas();
+  }
+
   /** This node's status. */
   public NodeStatus status() {
     return runtime.status();
@@ -417,6 +431,19 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      */
     public Builder<C, R> repairWait(Duration wait) {
       options = options.withRepairWait(wait);
+      return this;
+    }
+
+    /**
+     * How often the primary audits the replicas ({@link SteadfastNode#auditReplicas()}): it
+     * journals an audit entry, every member fingerprints its state there, and the primary compares.
+     * A member that differs is logged as an error naming the part that differs, counted in {@code
+     * steadfast.audit.differences}, and shown in the status ({@code lastAudit}). Costs each member
+     * one in-memory checkpoint per audit (on the checkpoint thread when the application freezes its
+     * state). Default 10 minutes; {@link Duration#ZERO} turns it off.
+     */
+    public Builder<C, R> auditEvery(Duration interval) {
+      options = options.withAuditEvery(interval);
       return this;
     }
 

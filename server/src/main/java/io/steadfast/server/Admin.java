@@ -25,6 +25,7 @@ import picocli.CommandLine;
  * steadfast-admin switchover --endpoint https://n1:9443 --endpoint https://n2:9443 --to n2
  * steadfast-admin checkpoint --endpoint https://n1:9443 [--wait 30]
  * steadfast-admin members    --endpoint https://n1:9443
+ * steadfast-admin audit      --endpoint https://n1:9443 --endpoint https://n2:9443
  * steadfast-admin add-member --endpoint https://n1:9443 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
  * steadfast-admin remove-member  --endpoint https://n1:9443 --id n2
  * steadfast-admin replace-member --endpoint https://n1:9443 --old n2 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
@@ -43,6 +44,7 @@ import picocli.CommandLine;
       Admin.Switchover.class,
       Admin.Checkpoint.class,
       Admin.Members.class,
+      Admin.Audit.class,
       Admin.AddMember.class,
       Admin.RemoveMember.class,
       Admin.ReplaceMember.class
@@ -230,6 +232,31 @@ public final class Admin implements Callable<Integer> {
         result = refused(endpoint, response);
       }
       return result;
+    }
+  }
+
+  /** Audits the replicas now. */
+  @CommandLine.Command(
+      name = "audit",
+      description =
+          "compare every member's state at one journal entry now; asks each endpoint until the"
+              + " primary; exit 1 when a member differs")
+  static final class Audit extends Connection implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      for (URI endpoint : endpoints) {
+        HttpResponse<String> response = send(endpoint, "POST", "/steadfast/v1/admin/audit");
+        if (response.statusCode() == 200) {
+          out().println(response.body());
+          Object differs = JSONObjectUtils.parse(response.body()).get("foundDifference");
+          return Boolean.TRUE.equals(differs) ? 1 : 0;
+        }
+        if (response.statusCode() != 421) {
+          return refused(endpoint, response);
+        }
+      }
+      err().println("none of " + endpoints + " is the primary");
+      return 1;
     }
   }
 

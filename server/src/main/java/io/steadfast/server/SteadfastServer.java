@@ -325,6 +325,14 @@ public final class SteadfastServer {
     if (config.get("election.dead-primary-probe").isPresent()) {
       builder.deadPrimaryProbe(config.flag("election.dead-primary-probe"));
     }
+    config
+        .get("audit.interval")
+        .ifPresent(
+            v ->
+                builder.auditEvery(
+                    "0".equals(v.trim())
+                        ? Duration.ZERO
+                        : config.millis("audit.interval").orElseThrow()));
     if (config.flag("join")) {
       builder.joining();
     }

@@ -149,6 +149,13 @@ class MembershipProcessesIT {
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys(members.ids());
       assertThat(Set.copyOf(digests.values())).as("digests " + digests).hasSize(1);
+      // The operator's audit agrees: every other member matches the primary.
+      Result audit = admin(endpointArgs(members, ""), "audit");
+      assertThat(audit.status()).as(audit.toString()).isZero();
+      assertThat(audit.out())
+          .contains("\"foundDifference\":false")
+          .doesNotContain("DIFFERS")
+          .doesNotContain("NOT_");
       System.out.println(
           "membership system test: "
               + acks.size()

@@ -177,6 +177,14 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
         : io.steadfast.api.Health.up();
   }
 
+  /**
+   * Changes a balance outside any command, as a replica with a non-deterministic bug or damaged
+   * memory would drift from the others. Tests of the replica audit only.
+   */
+  public void drift(String account, long amount) {
+    balances.merge(account, amount, Long::sum);
+  }
+
   /** How many times each operation id was applied. Apply thread only, or after quiescence. */
   public Map<String, Integer> appliedCounts() {
     return new TreeMap<>(applied);

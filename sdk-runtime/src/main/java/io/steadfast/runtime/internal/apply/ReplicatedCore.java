@@ -170,6 +170,10 @@ public final class ReplicatedCore<C, R> {
       lastHandOver = handOver;
       return List.of();
     }
+    if (entry instanceof JournalEntry.Audit) {
+      // Changes nothing: the node fingerprints the state as it stands.
+      return List.of();
+    }
     throw new IllegalArgumentException("unknown journal entry " + entry);
   }
 

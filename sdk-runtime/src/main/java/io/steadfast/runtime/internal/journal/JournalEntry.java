@@ -41,4 +41,13 @@ public sealed interface JournalEntry {
       }
     }
   }
+
+  /**
+   * The primary asks every replica to fingerprint its state as it stands after this entry, so the
+   * fingerprints of all members can be compared at exactly the same journal index. Changes no
+   * state.
+   *
+   * @param round the primary's number for this audit, to find the replicas' answers by
+   */
+  record Audit(long round) implements JournalEntry {}
 }

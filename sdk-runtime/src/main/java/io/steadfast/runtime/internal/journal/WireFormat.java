@@ -33,6 +33,7 @@ public final class WireFormat {
   private static final byte FORMAT = 1;
   private static final byte BATCH = 1;
   private static final byte HAND_OVER = 2;
+  private static final byte AUDIT = 3;
   private static final int MAX_ITEMS = 1 << 20;
 
   /** The longest byte array or text the format carries. */
@@ -57,6 +58,9 @@ public final class WireFormat {
             writeString(out, handOver.target().value());
             writeString(out, handOver.reason().name());
             out.writeLong(handOver.epoch());
+          } else if (entry instanceof JournalEntry.Audit audit) {
+            out.writeByte(AUDIT);
+            out.writeLong(audit.round());
           } else {
             throw new IllegalArgumentException("unknown journal entry " + entry);
           }
@@ -88,6 +92,9 @@ public final class WireFormat {
       case HAND_OVER -> {
         return new JournalEntry.HandOver(
             NodeId.of(readString(in)), RoleChange.Reason.valueOf(readString(in)), in.readLong());
+      }
+      case AUDIT -> {
+        return new JournalEntry.Audit(in.readLong());
       }
       default -> throw new IOException("unknown journal entry kind " + kind);
     }

@@ -77,6 +77,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /steadfast/v1/admin/members?add=<id>&journal=<host:port>&endpoint=<uri>},
  *       {@code ?remove=<id>}, or both to replace a member: a membership change on the primary,
  *       answered once committed; members and admins only.
+ *   <li>{@code POST /steadfast/v1/admin/audit}: audits the replicas now, on the primary, and
+ *       answers each member's verdict; members and admins only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
  *       all, for load balancers' health checks.
  *   <li>{@code GET /steadfast/v1/status}: the node's status as JSON; any authenticated caller.
@@ -182,6 +184,7 @@ public final class HttpEndpoint implements AutoCloseable {
             Map.entry("admin/checkpoint", new Route("POST", true, this::checkpointNow)),
             Map.entry("admin/step-down", new Route("POST", true, this::stepDown)),
             Map.entry("admin/members", new Route("POST", true, this::changeMembers)),
+            Map.entry("admin/audit", new Route("POST", true, this::audit)),
             Map.entry("members", new Route("GET", true, this::members)),
             Map.entry(
                 "primary",
@@ -546,6 +549,17 @@ public final class HttpEndpoint implements AutoCloseable {
 
   private static final java.util.Set<String> MEMBER_PARAMETERS =
       new java.util.TreeSet<>(List.of("add", "endpoint", "journal", "remove"));
+
+  private void audit(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
+      return;
+    }
+    try {
+      reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(node.auditNow())));
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
+  }
 
   private void stepDown(HttpExchange exchange, Caller caller) throws IOException {
     if (!admin(exchange, caller)) {

@@ -155,6 +155,13 @@ public interface NodeGateway<C, R> {
       @Nullable String journal,
       java.net.@Nullable URI endpoint);
 
+  /**
+   * Audits the replicas now, on the primary, and answers the result as JSON fields.
+   *
+   * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
+   */
+  java.util.Map<String, @Nullable Object> auditNow();
+
   /** How far behind the commit index a member may be and still count as caught up. */
   long CAUGHT_UP_ENTRIES = 100;
 

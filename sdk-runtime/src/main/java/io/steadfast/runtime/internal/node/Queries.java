@@ -10,6 +10,7 @@ import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
+import io.steadfast.runtime.internal.audit.Fingerprints;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import java.io.ByteArrayInputStream;
@@ -18,7 +19,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read requests a node answers through the engine's linearizable read path: a session's record,
@@ -29,6 +33,7 @@ public final class Queries {
   private static final byte SESSION = 1;
   private static final byte APPLICATION = 2;
   private static final byte HEALTH = 3;
+  private static final byte AUDIT = 4;
 
   private Queries() {}
 
@@ -78,8 +83,44 @@ public final class Queries {
     return new byte[] {HEALTH};
   }
 
-  /** Answers a peer's direct question: only health, which needs no replicated state. */
-  public static byte[] answerPeer(byte[] query, Health health) {
+  /** Asks a peer for its fingerprint of audit {@code round}. */
+  public static byte[] auditQuery(long round) {
+    return write(
+        out -> {
+          out.writeByte(AUDIT);
+          out.writeLong(round);
+        });
+  }
+
+  /**
+   * A peer's answer about one audit round.
+   *
+   * @param state what the peer has for the round
+   * @param journalIndex the audit entry's index (0 unless {@link AuditState#DONE})
+   * @param runtime the runtime state's SHA-256 (empty unless done)
+   * @param application the application state's SHA-256 (empty unless done)
+   */
+  public record AuditAnswer(
+      AuditState state, long journalIndex, String runtime, String application) {}
+
+  /** What a peer has for an audit round. */
+  public enum AuditState {
+    /** It has not applied the audit entry (behind), or no longer remembers it. */
+    UNKNOWN,
+    /** Applied; the application's part is still being hashed. */
+    PENDING,
+    /** Both fingerprints are ready. */
+    DONE,
+    /** The application's checkpoint failed while fingerprinting. */
+    FAILED
+  }
+
+  /** Answers a peer's direct question: health, or a fingerprint; neither reads replicated state. */
+  public static byte[] answerPeer(byte[] query, Health health, Fingerprints fingerprints) {
+    if (query.length == 9 && query[0] == AUDIT) {
+      long round = ByteBuffer.wrap(query, 1, 8).getLong();
+      return write(out -> writeAuditAnswer(out, fingerprints.of(round).orElse(null)));
+    }
     if (query.length != 1 || query[0] != HEALTH) {
       throw new MalformedCommandException("unknown peer question");
     }
@@ -88,6 +129,55 @@ public final class Queries {
           out.writeByte(health.status().ordinal());
           WireFormat.writeString(out, health.detail());
         });
+  }
+
+  private static void writeAuditAnswer(
+      DataOutputStream out, Fingerprints.@Nullable Fingerprint fingerprint) throws IOException {
+    if (fingerprint == null) {
+      out.writeByte(AuditState.UNKNOWN.ordinal());
+      return;
+    }
+    CompletableFuture<String> application = fingerprint.application();
+    if (!application.isDone()) {
+      out.writeByte(AuditState.PENDING.ordinal());
+      return;
+    }
+    if (application.isCompletedExceptionally()) {
+      out.writeByte(AuditState.FAILED.ordinal());
+      return;
+    }
+    out.writeByte(AuditState.DONE.ordinal());
+    out.writeLong(fingerprint.journalIndex());
+    WireFormat.writeString(out, fingerprint.runtime());
+    WireFormat.writeString(out, application.join());
+  }
+
+  /** This node's own answer about {@code round}, as a peer would give it. */
+  public static AuditAnswer auditAnswer(Fingerprints fingerprints, long round) {
+    return decodeAudit(write(out -> writeAuditAnswer(out, fingerprints.of(round).orElse(null))));
+  }
+
+  /**
+   * Reads a peer's answer about an audit round.
+   *
+   * @throws MalformedCommandException if it is not one
+   */
+  public static AuditAnswer decodeAudit(byte[] reply) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+      int ordinal = in.readByte();
+      if (ordinal < 0 || ordinal >= AuditState.values().length) {
+        throw new MalformedCommandException("unknown audit state " + ordinal);
+      }
+      AuditState state = AuditState.values()[ordinal];
+      if (state != AuditState.DONE) {
+        return new AuditAnswer(state, 0, "", "");
+      }
+      return new AuditAnswer(
+          state, in.readLong(), WireFormat.readString(in), WireFormat.readString(in));
+    } catch (IOException e) {
+      throw new MalformedCommandException("unreadable audit answer", e);
+    }
   }
 
   public static Health decodeHealth(byte[] reply) {

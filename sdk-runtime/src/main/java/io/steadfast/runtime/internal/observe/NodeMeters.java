@@ -119,6 +119,17 @@ public final class NodeMeters {
         .increment();
   }
 
+  /** This primary audited {@code member} and found {@code verdict}. */
+  public void audited(String member, String verdict) {
+    Counter.builder("steadfast.audit.verdicts")
+        .description("replica audits this member ran as primary, by member and verdict")
+        .tag("node", node)
+        .tag("member", member)
+        .tag("verdict", verdict)
+        .register(registry)
+        .increment();
+  }
+
   /** This primary asked for a membership change (add, remove or replace a member). */
   public void membershipChange() {
     Counter.builder("steadfast.membership.changes")

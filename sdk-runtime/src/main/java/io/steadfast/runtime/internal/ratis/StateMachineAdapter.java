@@ -9,6 +9,7 @@ import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
+import io.steadfast.runtime.internal.audit.Fingerprints;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import io.steadfast.runtime.internal.journal.Authorizer;
@@ -27,6 +28,8 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -100,6 +103,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private final ClientId adminClient = ClientId.randomId();
   private final AtomicLong adminCalls = new AtomicLong();
   private final AtomicLong poisonEntries = new AtomicLong();
+  private final Fingerprints fingerprints = new Fingerprints();
 
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
@@ -421,6 +425,9 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     try {
       outcomes = core.apply(journalEntry, entry.getTerm());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      if (journalEntry instanceof JournalEntry.Audit audit) {
+        fingerprint(audit.round(), entry.getIndex());
+      }
     } catch (RuntimeException | Error e) {
       // Application and codec failures are outcomes inside the core; what gets here is not the
       // entry's fault (out of memory) and may differ between replicas: fail-stop this node only.
@@ -459,6 +466,68 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * that fell further behind is sent the newest checkpoint instead of the whole journal). The
    * answer never decreases and is never below what Ratis last loaded, as Ratis requires.
    */
+  /** The fingerprints this replica took at audit entries. */
+  public Fingerprints fingerprints() {
+    return fingerprints;
+  }
+
+  /**
+   * Fingerprints the state just after the audit entry at {@code index}, on the apply thread with
+   * the state's write lock held: the runtime's state at once, the application's from its frozen
+   * state on the checkpoint thread when it freezes, else at once from its checkpoint.
+   */
+  private void fingerprint(long round, long index) {
+    ReplicatedCore<C, R> current = core;
+    String runtime;
+    CompletableFuture<String> application;
+    try {
+      MessageDigest sha = sha256();
+      try (DataOutputStream out =
+          new DataOutputStream(
+              new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
+        current.writeState(out);
+      }
+      runtime = HexFormat.of().formatHex(sha.digest());
+      FrozenState frozen = current.application().freeze();
+      if (frozen == null) {
+        application = CompletableFuture.completedFuture(digest(current.application()::checkpoint));
+      } else {
+        application = CompletableFuture.supplyAsync(() -> digest(frozen), checkpointThread());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "{}: audit {} at index {} could not fingerprint the state: {}",
+          nodeId,
+          round,
+          index,
+          e.toString());
+      runtime = "";
+      application = CompletableFuture.failedFuture(e);
+    }
+    fingerprints.add(new Fingerprints.Fingerprint(round, index, runtime, application));
+  }
+
+  private static String digest(FrozenState state) {
+    MessageDigest sha = sha256();
+    try (OutputStream out =
+        new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
+      StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
+      state.writeTo(writer);
+      writer.flush();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   @Override
   public long takeSnapshot() {
     return previousCheckpointIndex;
