@@ -36,6 +36,18 @@ public interface ApplyContext {
    */
   RandomGenerator random();
 
+  /**
+   * The cluster's active application version when this command is applied: 1 until an operator
+   * finalizes a higher one (see {@link ResilientApplication#supportedVersion()}). The same on every
+   * replica for a given command. Code that implements a newer version must behave as the active one
+   * says.
+   *
+   * @return the active version; 1 by default
+   */
+  default int activeVersion() {
+    return 1;
+  }
+
   /** The session's resume point as its previous acknowledged command left it. */
   ResumePoint resumePoint();
 

@@ -201,6 +201,27 @@ public interface ResilientApplication<C, R> {
   }
 
   /**
+   * The highest application version this code can run: the versions of behaviour it implements are
+   * 1 up to this one.
+   *
+   * <p>A cluster runs at one <em>active</em> version, journaled and the same on every replica
+   * ({@link ApplyContext#activeVersion()}). It starts at 1 and is raised only by an operator's
+   * finalize, which the primary journals once every member's code supports the new version. During
+   * a rolling upgrade new code therefore runs beside old code at the old active version, and must
+   * behave exactly as the old version did until the finalize: new behaviour is chosen by {@code
+   * context.activeVersion()}, never by the code's own version. Command types introduced by a
+   * version carry {@link Since} and are refused before they are journaled while the active version
+   * is lower.
+   *
+   * <p>Called on any thread; must return the same value for the life of the instance.
+   *
+   * @return a positive version number, 1 by default
+   */
+  default int supportedVersion() {
+    return 1;
+  }
+
+  /**
    * The time budgets of this application's exit points.
    *
    * @return the budgets; {@link ExitPointBudgets#defaults()} unless overridden

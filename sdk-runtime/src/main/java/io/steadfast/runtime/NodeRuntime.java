@@ -137,7 +137,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(
-        query -> Queries.answerPeer(query, currentHealth(), stateMachine.fingerprints()));
+        query ->
+            Queries.answerPeer(
+                query,
+                currentHealth(),
+                stateMachine.fingerprints(),
+                stateMachine.core().application().supportedVersion()));
     this.roles =
         new RoleTracker(
             id,
@@ -830,6 +835,99 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     return Optional.ofNullable(lastAudit);
   }
 
+  /**
+   * Raises the cluster's active application version to {@code version} (see {@link
+   * SteadfastNode#finalizeVersion}): asks every member which version its code supports and journals
+   * the finalize only when all support it.
+   */
+  int finalizeVersion(int version) {
+    RatisEngine running = requirePrimary();
+    if (version < 1) {
+      throw new ConfigurationException("version", "must be positive: " + version);
+    }
+    int active = stateMachine.core().activeVersion();
+    if (version <= active) {
+      return active;
+    }
+    Map<NodeId, String> lacking = new TreeMap<>();
+    for (NodeId member : memberIds()) {
+      String why;
+      if (member.equals(id)) {
+        int own = stateMachine.core().application().supportedVersion();
+        why = own >= version ? null : "its code supports version " + own;
+      } else {
+        why = askVersion(running, member, version);
+      }
+      if (why != null) {
+        lacking.put(member, why);
+      }
+    }
+    if (!lacking.isEmpty()) {
+      throw new ConfigurationException(
+          "version",
+          "cannot finalize application version "
+              + version
+              + " (active "
+              + active
+              + "): "
+              + lacking
+              + "; upgrade those members first, or wait until they answer");
+    }
+    LOG.warn("{}: finalizing application version {} (was {})", id, version, active);
+    await(running.write(WireFormat.encode(new JournalEntry.Finalize(version))), "finalize");
+    return stateMachine.core().activeVersion();
+  }
+
+  /**
+   * Asks {@code member} which version its code supports, again every 100 ms while it does not
+   * answer (a member that just restarted refuses until it knows the commit index), up to the
+   * request deadline.
+   *
+   * @return null when it supports {@code version}, else why not
+   */
+  private @Nullable String askVersion(RatisEngine running, NodeId member, int version) {
+    long end = System.nanoTime() + settings.requestDeadline().toNanos();
+    String why;
+    while (true) {
+      try {
+        int theirs =
+            Queries.decodeVersion(
+                running
+                    .askPeer(member, Queries.versionQuery())
+                    .get(settings.engine().requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        return theirs >= version ? null : "its code supports version " + theirs;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted while asking it";
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        Throwable cause =
+            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        why = "it did not answer: " + cause.getMessage();
+      }
+      if (System.nanoTime() > end || stopped) {
+        return why;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return why;
+      }
+    }
+  }
+
+  @Override
+  public Map<String, @Nullable Object> finalizeNow(int version) {
+    try {
+      int active = finalizeVersion(version);
+      Map<String, @Nullable Object> fields = new java.util.LinkedHashMap<>();
+      fields.put("activeVersion", active);
+      return fields;
+    } catch (ConfigurationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   @Override
   public Map<String, @Nullable Object> auditNow() {
     return auditFields(auditReplicas());
@@ -923,6 +1021,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("membershipChanging", running != null && running.changingMembers());
     ReplicaAudit audit = lastAudit;
     fields.put("lastAudit", audit == null ? null : auditFields(audit));
+    fields.put("activeVersion", stateMachine.core().activeVersion());
+    fields.put("supportedVersion", stateMachine.core().application().supportedVersion());
     fields.put(
         "millisSinceLastContact", status.sinceLastContact().map(Duration::toMillis).orElse(null));
     return fields;
@@ -1108,6 +1208,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
    * @throws io.steadfast.api.CommandRejectedException if the application's query threw
    */
   R query(Principal principal, C request) {
+    ReplicatedCore.checkVersion(request, stateMachine.core().activeVersion());
     authorizer.check(principal, request);
     RatisEngine running = requirePrimary();
     byte[] payload = settings.codec().encodeCommand(request);
@@ -1142,7 +1243,9 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           Set.of(),
           "user " + caller + " may not query as " + asked.principal().user());
     }
-    authorizer.check(asked.principal(), CommandDecoding.decode(settings.codec(), asked.payload()));
+    Object decoded = CommandDecoding.decode(settings.codec(), asked.payload());
+    ReplicatedCore.checkVersion(decoded, stateMachine.core().activeVersion());
+    authorizer.check(asked.principal(), decoded);
   }
 
   /** Journals one session request; the entry point of every session, local or routed. */
@@ -1206,6 +1309,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       // threw.
       Object command =
           CommandDecoding.decode(settings.codec(), Objects.requireNonNull(request.payload()));
+      ReplicatedCore.checkVersion(command, stateMachine.core().activeVersion());
       authorizer.check(owner.get(), command);
     }
   }

@@ -197,6 +197,24 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     return runtime.auditReplicas();
   }
 
+  /**
+   * Finalizes a rolling upgrade of the application; call on the primary. Asks every member which
+   * application version its code supports ({@link
+   * io.steadfast.api.ResilientApplication#supportedVersion()}) and, when all support {@code
+   * version}, journals the new active version: from that entry on every replica applies with {@link
+   * io.steadfast.api.ApplyContext#activeVersion()} = {@code version}, and command types marked
+   * {@link io.steadfast.api.Since} that version are accepted. The active version never goes down;
+   * asking for one not above it changes nothing.
+   *
+   * @return the active version now
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException naming each member whose code does not support {@code version}
+   *     (or that did not answer); nothing is journaled then
+   */
+  public int finalizeVersion(int version) {
+    return runtime.finalizeVersion(version);
+  }
+
   /** This node's status. */
   public NodeStatus status() {
     return runtime.status();

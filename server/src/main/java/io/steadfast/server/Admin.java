@@ -26,6 +26,7 @@ import picocli.CommandLine;
  * steadfast-admin checkpoint --endpoint https://n1:9443 [--wait 30]
  * steadfast-admin members    --endpoint https://n1:9443
  * steadfast-admin audit      --endpoint https://n1:9443 --endpoint https://n2:9443
+ * steadfast-admin finalize   --endpoint https://n1:9443 --version 2
  * steadfast-admin add-member --endpoint https://n1:9443 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
  * steadfast-admin remove-member  --endpoint https://n1:9443 --id n2
  * steadfast-admin replace-member --endpoint https://n1:9443 --old n2 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
@@ -45,6 +46,7 @@ import picocli.CommandLine;
       Admin.Checkpoint.class,
       Admin.Members.class,
       Admin.Audit.class,
+      Admin.Finalize.class,
       Admin.AddMember.class,
       Admin.RemoveMember.class,
       Admin.ReplaceMember.class
@@ -232,6 +234,34 @@ public final class Admin implements Callable<Integer> {
         result = refused(endpoint, response);
       }
       return result;
+    }
+  }
+
+  /** Finalizes a rolling upgrade of the application. */
+  @CommandLine.Command(
+      name = "finalize",
+      description =
+          "raise the cluster's active application version once every member runs code that"
+              + " supports it; asks each endpoint until the primary")
+  static final class Finalize extends Connection implements Callable<Integer> {
+    @CommandLine.Option(names = "--version", required = true, description = "the new version")
+    int version;
+
+    @Override
+    public Integer call() throws Exception {
+      for (URI endpoint : endpoints) {
+        HttpResponse<String> response =
+            send(endpoint, "POST", "/steadfast/v1/admin/finalize?version=" + version);
+        if (response.statusCode() == 200) {
+          out().println(response.body());
+          return 0;
+        }
+        if (response.statusCode() != 421) {
+          return refused(endpoint, response);
+        }
+      }
+      err().println("none of " + endpoints + " is the primary");
+      return 1;
     }
   }
 

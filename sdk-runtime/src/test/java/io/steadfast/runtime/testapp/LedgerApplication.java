@@ -25,6 +25,20 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
   private final List<RoleChange> roleChanges = new CopyOnWriteArrayList<>();
   private volatile String node = "";
 
+  /**
+   * The application version the next instances' code supports: rolling-upgrade tests raise it
+   * before restarting members one by one, as an operator installs new code.
+   */
+  public static final java.util.concurrent.atomic.AtomicInteger CODE_VERSION =
+      new java.util.concurrent.atomic.AtomicInteger(1);
+
+  private final int supported = CODE_VERSION.get();
+
+  @Override
+  public int supportedVersion() {
+    return supported;
+  }
+
   /** Nodes whose ledger reports itself DOWN: a switch for health tests, not replicated state. */
   public static final java.util.Set<String> DOWN_NODES =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -63,6 +77,16 @@ public final class LedgerApplication implements ResilientApplication<LedgerComma
       applied.merge(deposit.op(), 1, Integer::sum);
       context.setResumePoint(ResumePoint.of("account", deposit.account(), "op", deposit.op()));
       return balance;
+    }
+    if (command instanceof LedgerCommand.Interest interest) {
+      if (context.activeVersion() < 2) {
+        throw new IllegalStateException("interest needs version 2");
+      }
+      long balance = balances.getOrDefault(interest.account(), 0L);
+      long next = balance + balance * interest.percent() / 100;
+      balances.put(interest.account(), next);
+      applied.merge(interest.op(), 1, Integer::sum);
+      return next;
     }
     if (command instanceof LedgerCommand.Overdraw overdraw) {
       throw new IllegalStateException("insufficient funds in " + overdraw.account());

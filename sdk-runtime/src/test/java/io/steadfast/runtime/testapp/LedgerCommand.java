@@ -30,6 +30,14 @@ public sealed interface LedgerCommand {
   @RolesAllowed("clerk")
   record Refuse() implements LedgerCommand {}
 
+  /**
+   * Version 2 of the ledger: adds {@code percent} of the balance to {@code account}. Refused until
+   * the cluster's active version is 2.
+   */
+  @io.steadfast.api.Since(2)
+  @RolesAllowed("clerk")
+  record Interest(String account, long percent, String op) implements LedgerCommand {}
+
   /** Read-only: an account's balance. */
   @PermitAll
   record Balance(String account) implements LedgerCommand {}

@@ -6,6 +6,7 @@ import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.Since;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.NotAuthorizedException;
@@ -29,10 +30,14 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -64,6 +69,10 @@ public final class ReplicatedCore<C, R> {
   private long lastEpoch;
   private long leaderTimeMillis;
   private volatile JournalEntry.@Nullable HandOver lastHandOver;
+
+  /** The cluster's active application version: 1 until a journaled finalize raises it. */
+  private volatile int activeVersion = 1;
+
   private volatile Position lastPosition = Position.ZERO;
   private volatile int openSessions;
   private volatile long nextExpiryMillis = Long.MAX_VALUE;
@@ -153,6 +162,54 @@ public final class ReplicatedCore<C, R> {
   }
 
   /** The last hand-over announced in the journal, if any. */
+  public int activeVersion() {
+    return activeVersion;
+  }
+
+  /**
+   * Refuses a command whose type was introduced by an application version later than the active one
+   * (see {@link Since}).
+   *
+   * @throws MalformedCommandException naming the type and both versions
+   */
+  public static void checkVersion(Object command, int activeVersion) {
+    int since = sinceVersion(command.getClass());
+    if (since > activeVersion) {
+      throw new MalformedCommandException(
+          "command type "
+              + command.getClass().getSimpleName()
+              + " needs application version "
+              + since
+              + "; the cluster runs version "
+              + activeVersion
+              + " until an operator finalizes the upgrade");
+    }
+  }
+
+  private static final ConcurrentMap<Class<?>, Integer> SINCE = new ConcurrentHashMap<>();
+
+  /** The version that introduced a command type: its own or its nearest supertype's; else 1. */
+  static int sinceVersion(Class<?> type) {
+    return SINCE.computeIfAbsent(
+        type,
+        t -> {
+          ArrayDeque<Class<?>> queue = new ArrayDeque<>();
+          queue.add(t);
+          while (!queue.isEmpty()) {
+            Class<?> next = queue.removeFirst();
+            Since since = next.getAnnotation(Since.class);
+            if (since != null) {
+              return since.value();
+            }
+            if (next.getSuperclass() != null) {
+              queue.add(next.getSuperclass());
+            }
+            queue.addAll(Arrays.asList(next.getInterfaces()));
+          }
+          return 1;
+        });
+  }
+
   public JournalEntry.@Nullable HandOver lastHandOver() {
     return lastHandOver;
   }
@@ -168,6 +225,10 @@ public final class ReplicatedCore<C, R> {
     }
     if (entry instanceof JournalEntry.HandOver handOver) {
       lastHandOver = handOver;
+      return List.of();
+    }
+    if (entry instanceof JournalEntry.Finalize finalize) {
+      activeVersion = Math.max(activeVersion, finalize.version());
       return List.of();
     }
     if (entry instanceof JournalEntry.Audit) {
@@ -306,6 +367,13 @@ public final class ReplicatedCore<C, R> {
       return Outcome.malformed(Position.ZERO, messageOf(e), record.resumePoint());
     }
     try {
+      checkVersion(command, activeVersion);
+    } catch (MalformedCommandException e) {
+      // Reached the journal in a race with the finalize's check at the door: refused the same way
+      // on every replica, the number stays free.
+      return Outcome.malformed(Position.ZERO, messageOf(e), record.resumePoint());
+    }
+    try {
       authorizer.check(record.principal(), command);
     } catch (NotAuthorizedException e) {
       // Sorted: the exception keeps an unordered set, whose order differs between JVMs.
@@ -314,7 +382,13 @@ public final class ReplicatedCore<C, R> {
     }
     Position position = new Position(commandIndex + 1, epoch);
     Context context =
-        new Context(position, id, record.principal(), leaderTimeMillis, record.resumePoint());
+        new Context(
+            position,
+            id,
+            record.principal(),
+            leaderTimeMillis,
+            record.resumePoint(),
+            activeVersion);
     Outcome outcome;
     long started = System.nanoTime();
     try {
@@ -411,11 +485,13 @@ public final class ReplicatedCore<C, R> {
       out.writeLong(lastHandOver.epoch());
     }
     sessions.writeTo(out);
+    out.writeInt(activeVersion);
   }
 
   /**
    * Replaces the runtime's replicated state with what {@link #writeState} wrote in checkpoint
-   * format {@code format} (1: before session tombstones kept records).
+   * format {@code format} (1: before session tombstones kept records; before 3: without the active
+   * application version).
    */
   public void readState(DataInput in, int format) throws IOException {
     commandIndex = in.readLong();
@@ -430,6 +506,11 @@ public final class ReplicatedCore<C, R> {
                 in.readLong())
             : null;
     sessions.readFrom(in, format);
+    // Checkpoint formats before 3 were written before application versions existed: version 1.
+    activeVersion = format >= 3 ? in.readInt() : 1;
+    if (activeVersion < 1) {
+      throw new IOException("active application version must be positive: " + activeVersion);
+    }
     openSessions = sessions.size();
     nextExpiryMillis = sessions.nextExpiryMillis();
     lastPosition = position;
@@ -444,13 +525,16 @@ public final class ReplicatedCore<C, R> {
     private final ResumePoint previous;
     private ResumePoint resumePoint;
     private @Nullable RandomGenerator random;
+    private final int activeVersion;
 
     Context(
         Position position,
         SessionId session,
         Principal principal,
         long timeMillis,
-        ResumePoint previous) {
+        ResumePoint previous,
+        int activeVersion) {
+      this.activeVersion = activeVersion;
       this.position = position;
       this.session = session;
       this.principal = principal;
@@ -462,6 +546,11 @@ public final class ReplicatedCore<C, R> {
     @Override
     public Position position() {
       return position;
+    }
+
+    @Override
+    public int activeVersion() {
+      return activeVersion;
     }
 
     @Override

@@ -46,7 +46,7 @@ import java.util.zip.CheckedOutputStream;
 public final class CheckpointFile {
 
   /** The current format version. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   private static final byte[] MAGIC = {'S', 'T', 'E', 'A', 'D', 'F', 'S', 'T'};
   private static final int HEADER_BYTES = MAGIC.length + 4 + 4 + 8 * 4 + 4;

@@ -50,4 +50,19 @@ public sealed interface JournalEntry {
    * @param round the primary's number for this audit, to find the replicas' answers by
    */
   record Audit(long round) implements JournalEntry {}
+
+  /**
+   * An operator raised the cluster's active application version to {@code version}, after every
+   * member announced that its code supports it. Never lowers the active version.
+   *
+   * @param version the new active version
+   */
+  record Finalize(int version) implements JournalEntry {
+    /** Validates the version. */
+    public Finalize {
+      if (version < 1) {
+        throw new IllegalArgumentException("application version must be positive: " + version);
+      }
+    }
+  }
 }

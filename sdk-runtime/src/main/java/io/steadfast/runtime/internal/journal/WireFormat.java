@@ -34,6 +34,7 @@ public final class WireFormat {
   private static final byte BATCH = 1;
   private static final byte HAND_OVER = 2;
   private static final byte AUDIT = 3;
+  private static final byte FINALIZE = 4;
   private static final int MAX_ITEMS = 1 << 20;
 
   /** The longest byte array or text the format carries. */
@@ -61,6 +62,9 @@ public final class WireFormat {
           } else if (entry instanceof JournalEntry.Audit audit) {
             out.writeByte(AUDIT);
             out.writeLong(audit.round());
+          } else if (entry instanceof JournalEntry.Finalize finalize) {
+            out.writeByte(FINALIZE);
+            out.writeInt(finalize.version());
           } else {
             throw new IllegalArgumentException("unknown journal entry " + entry);
           }
@@ -95,6 +99,13 @@ public final class WireFormat {
       }
       case AUDIT -> {
         return new JournalEntry.Audit(in.readLong());
+      }
+      case FINALIZE -> {
+        int version = in.readInt();
+        if (version < 1) {
+          throw new IOException("application version must be positive: " + version);
+        }
+        return new JournalEntry.Finalize(version);
       }
       default -> throw new IOException("unknown journal entry kind " + kind);
     }

@@ -77,6 +77,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /steadfast/v1/admin/members?add=<id>&journal=<host:port>&endpoint=<uri>},
  *       {@code ?remove=<id>}, or both to replace a member: a membership change on the primary,
  *       answered once committed; members and admins only.
+ *   <li>{@code POST /steadfast/v1/admin/finalize?version=<n>}: raises the active application
+ *       version once every member's code supports it; members and admins only.
  *   <li>{@code POST /steadfast/v1/admin/audit}: audits the replicas now, on the primary, and
  *       answers each member's verdict; members and admins only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
@@ -185,6 +187,7 @@ public final class HttpEndpoint implements AutoCloseable {
             Map.entry("admin/step-down", new Route("POST", true, this::stepDown)),
             Map.entry("admin/members", new Route("POST", true, this::changeMembers)),
             Map.entry("admin/audit", new Route("POST", true, this::audit)),
+            Map.entry("admin/finalize", new Route("POST", true, this::finalizeVersion)),
             Map.entry("members", new Route("GET", true, this::members)),
             Map.entry(
                 "primary",
@@ -549,6 +552,34 @@ public final class HttpEndpoint implements AutoCloseable {
 
   private static final java.util.Set<String> MEMBER_PARAMETERS =
       new java.util.TreeSet<>(List.of("add", "endpoint", "journal", "remove"));
+
+  private void finalizeVersion(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
+      return;
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    int version;
+    try {
+      if (query == null || !query.startsWith("version=")) {
+        throw new NumberFormatException("missing");
+      }
+      version = Integer.parseInt(query.substring("version=".length()));
+    } catch (NumberFormatException e) {
+      refuse(exchange, 400, "malformed", "name the version: ?version=<positive number>", Map.of());
+      return;
+    }
+    try {
+      reply(
+          exchange,
+          200,
+          "application/json",
+          text(JSONObjectUtils.toJSONString(node.finalizeNow(version))));
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
+  }
 
   private void audit(HttpExchange exchange, Caller caller) throws IOException {
     if (!admin(exchange, caller)) {

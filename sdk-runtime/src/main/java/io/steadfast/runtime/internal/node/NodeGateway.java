@@ -162,6 +162,15 @@ public interface NodeGateway<C, R> {
    */
   java.util.Map<String, @Nullable Object> auditNow();
 
+  /**
+   * Raises the cluster's active application version, on the primary, once every member's code
+   * supports it; answers the active version as JSON fields.
+   *
+   * @throws IllegalArgumentException naming the members whose code does not support it
+   * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
+   */
+  java.util.Map<String, @Nullable Object> finalizeNow(int version);
+
   /** How far behind the commit index a member may be and still count as caught up. */
   long CAUGHT_UP_ENTRIES = 100;
 

@@ -34,6 +34,7 @@ public final class Queries {
   private static final byte APPLICATION = 2;
   private static final byte HEALTH = 3;
   private static final byte AUDIT = 4;
+  private static final byte VERSION = 5;
 
   private Queries() {}
 
@@ -115,8 +116,32 @@ public final class Queries {
     FAILED
   }
 
-  /** Answers a peer's direct question: health, or a fingerprint; neither reads replicated state. */
-  public static byte[] answerPeer(byte[] query, Health health, Fingerprints fingerprints) {
+  /** Asks a peer which application version its code supports. */
+  public static byte[] versionQuery() {
+    return new byte[] {VERSION};
+  }
+
+  /**
+   * Reads a peer's supported application version.
+   *
+   * @throws MalformedCommandException if the answer is not one
+   */
+  public static int decodeVersion(byte[] reply) {
+    if (reply.length != 4) {
+      throw new MalformedCommandException("unreadable version answer");
+    }
+    return ByteBuffer.wrap(reply).getInt();
+  }
+
+  /**
+   * Answers a peer's direct question: health, a fingerprint, or the application version this
+   * member's code supports; none reads replicated state.
+   */
+  public static byte[] answerPeer(
+      byte[] query, Health health, Fingerprints fingerprints, int supportedVersion) {
+    if (query.length == 1 && query[0] == VERSION) {
+      return ByteBuffer.allocate(4).putInt(supportedVersion).array();
+    }
     if (query.length == 9 && query[0] == AUDIT) {
       long round = ByteBuffer.wrap(query, 1, 8).getLong();
       return write(out -> writeAuditAnswer(out, fingerprints.of(round).orElse(null)));

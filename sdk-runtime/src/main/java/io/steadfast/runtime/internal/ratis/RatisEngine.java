@@ -369,11 +369,41 @@ public final class RatisEngine implements AutoCloseable {
         peerClientMembers = now;
       }
     }
+    RaftClient asking = client;
     return client
         .async()
         .sendStaleRead(
             Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer.value()))
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null && closedClient(error)) {
+                // Ratis closes its ordered channel to a server after a failure; without a fresh
+                // client every later question to that member, back up or not, would fail too.
+                dropPeerClient(asking);
+              }
+            })
         .handle(this::unwrap);
+  }
+
+  private static boolean closedClient(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private synchronized void dropPeerClient(RaftClient client) {
+    if (peerClient == client) {
+      peerClient = null;
+      peerClientMembers = List.of();
+      try {
+        client.close();
+      } catch (IOException e) {
+        // its connections are dropped either way
+      }
+    }
   }
 
   /**

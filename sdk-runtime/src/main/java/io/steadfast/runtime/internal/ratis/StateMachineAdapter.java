@@ -344,6 +344,18 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     Path file = latest.getFile().getPath();
     ReplicatedCore<C, R> restored = restore(file);
+    int supported = restored.application().supportedVersion();
+    if (restored.activeVersion() > supported) {
+      throw new IllegalStateException(
+          "checkpoint "
+              + file.getFileName()
+              + " was taken at application version "
+              + restored.activeVersion()
+              + ", but this member's code supports only version "
+              + supported
+              + "; start it with code that supports version "
+              + restored.activeVersion());
+    }
     stateLock.writeLock().lock();
     try {
       core = restored;
@@ -428,6 +440,24 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       if (journalEntry instanceof JournalEntry.Audit audit) {
         fingerprint(audit.round(), entry.getIndex());
       }
+      if (journalEntry instanceof JournalEntry.Finalize finalize
+          && finalize.version() > core.application().supportedVersion()) {
+        // Finalized while this member was down, or its code was downgraded since: it cannot apply
+        // what follows as the others do. Stop rather than diverge; newer code restarts it.
+        IllegalStateException cannot =
+            new IllegalStateException(
+                "the cluster finalized application version "
+                    + finalize.version()
+                    + " at journal index "
+                    + entry.getIndex()
+                    + ", but this member's code supports only version "
+                    + core.application().supportedVersion()
+                    + "; start it with code that supports version "
+                    + finalize.version());
+        failStopped = true;
+        hooks.failed(cannot);
+        return CompletableFuture.failedFuture(cannot);
+      }
     } catch (RuntimeException | Error e) {
       // Application and codec failures are outcomes inside the core; what gets here is not the
       // entry's fault (out of memory) and may differ between replicas: fail-stop this node only.
@@ -458,14 +488,6 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
         Message.valueOf(ByteString.copyFrom(WireFormat.encodeOutcomes(outcomes))));
   }
 
-  /**
-   * Ratis asks for a snapshot only when {@link #publish} requested one. Never writes anything: it
-   * answers with the checkpoint <em>before</em> the newest, up to which Ratis then purges the
-   * journal, so that the journal always reaches back to the previous checkpoint (a node whose
-   * newest checkpoint is refused starts from the older one and replays) and no further (a backup
-   * that fell further behind is sent the newest checkpoint instead of the whole journal). The
-   * answer never decreases and is never below what Ratis last loaded, as Ratis requires.
-   */
   /** The fingerprints this replica took at audit entries. */
   public Fingerprints fingerprints() {
     return fingerprints;
@@ -528,6 +550,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
   }
 
+  /**
+   * Ratis asks for a snapshot only when {@link #publish} requested one. Never writes anything: it
+   * answers with the checkpoint <em>before</em> the newest, up to which Ratis then purges the
+   * journal, so that the journal always reaches back to the previous checkpoint (a node whose
+   * newest checkpoint is refused starts from the older one and replays) and no further (a backup
+   * that fell further behind is sent the newest checkpoint instead of the whole journal). The
+   * answer never decreases and is never below what Ratis last loaded, as Ratis requires.
+   */
   @Override
   public long takeSnapshot() {
     return previousCheckpointIndex;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.steadfast.api.ApplyContext;
+import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.Position;
 import io.steadfast.api.ResilientApplication;
+import io.steadfast.api.Since;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.codec.CommandCodec;
@@ -351,7 +353,41 @@ class ReplicatedCoreBoundariesTest {
         .get()
         .satisfies(r -> assertThat(r.lastSequence()).isEqualTo(1));
     assertThat(restored.sessions().isExpired(SessionId.of("gone"))).isTrue();
-    assertThat(CheckpointFile.FORMAT_VERSION).isEqualTo(2);
+    // Written before application versions existed: it restores as version 1.
+    assertThat(restored.activeVersion()).isEqualTo(1);
+    assertThat(CheckpointFile.FORMAT_VERSION).isEqualTo(3);
+  }
+
+  /** A command type added by application version 2. */
+  @Since(2)
+  record LaterCommand(String text) {}
+
+  /** Inherits the version of the type it extends. */
+  record LaterStill(String text) implements Marked {}
+
+  @Since(3)
+  interface Marked {}
+
+  @Test
+  void finalize_isReplicatedState_neverGoesBack_andSurvivesACheckpoint() throws IOException {
+    assertThatThrownBy(() -> ReplicatedCore.checkVersion(new LaterCommand("x"), 1))
+        .isInstanceOf(MalformedCommandException.class)
+        .hasMessageContaining("LaterCommand needs application version 2")
+        .hasMessageContaining("runs version 1");
+    assertThatThrownBy(() -> ReplicatedCore.checkVersion(new LaterStill("x"), 2))
+        .hasMessageContaining("needs application version 3");
+    ReplicatedCore.checkVersion(new LaterCommand("x"), 2);
+
+    assertThat(core.activeVersion()).isEqualTo(1);
+    core.apply(new JournalEntry.Finalize(2), 2);
+    core.apply(new JournalEntry.Finalize(1), 2);
+    assertThat(core.activeVersion()).isEqualTo(2);
+
+    ReplicatedCore<String, String> restored =
+        new ReplicatedCore<>(new Probe(), new TextCodec(), new Authorizer(true));
+    restored.readState(
+        new DataInputStream(new ByteArrayInputStream(state(core))), CheckpointFile.FORMAT_VERSION);
+    assertThat(restored.activeVersion()).isEqualTo(2);
   }
 
   @Test
