@@ -5,6 +5,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * Marks a command type introduced by an application version: while the cluster's active version
@@ -27,4 +29,38 @@ public @interface Since {
    * @return a positive version number
    */
   int value();
+
+  /**
+   * Finds the version that introduced a command type, as the runtime and the certification suite
+   * do. Stateless; callable from any thread.
+   */
+  final class Lookup {
+
+    private Lookup() {}
+
+    /**
+     * The version that introduced {@code type}: its own {@link Since}, else the nearest annotated
+     * supertype's (searched breadth first, the superclass before the interfaces), else 1.
+     *
+     * @param type a command type
+     * @return a positive version number
+     */
+    public static int versionOf(Class<?> type) {
+      ArrayDeque<Class<?>> queue = new ArrayDeque<>();
+      queue.add(type);
+      while (!queue.isEmpty()) {
+        Class<?> next = queue.removeFirst();
+        Since since = next.getAnnotation(Since.class);
+        if (since != null) {
+          return since.value();
+        }
+        Class<?> parent = next.getSuperclass();
+        if (parent != null) {
+          queue.add(parent);
+        }
+        queue.addAll(Arrays.asList(next.getInterfaces()));
+      }
+      return 1;
+    }
+  }
 }

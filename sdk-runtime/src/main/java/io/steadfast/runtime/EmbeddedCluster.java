@@ -49,6 +49,8 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   private final Map<NodeId, InetSocketAddress> addresses = new TreeMap<>();
   private final Map<NodeId, InetSocketAddress> httpAddresses = new TreeMap<>();
   private final Map<NodeId, SteadfastNode<C, R>> nodes = new TreeMap<>();
+  // Nodes restarted with another release of the application (rolling upgrades); guarded by this.
+  private final Map<NodeId, Supplier<ResilientApplication<C, R>>> releases = new TreeMap<>();
   private final Path storage;
   private final boolean temporary;
 
@@ -84,11 +86,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   private synchronized SteadfastNode<C, R> startNode(NodeId id, boolean joining) {
+    Supplier<ResilientApplication<C, R>> release = releases.get(id);
     SteadfastNode.Builder<C, R> builder =
         SteadfastNode.<C, R>builder()
             .id(id)
             .storage(storage.resolve(id.value()))
-            .options(settings.options())
+            .options(
+                release == null ? settings.options() : settings.options().withApplication(release))
             .security(settings.security())
             .http(Objects.requireNonNull(httpAddresses.get(id), "http address"));
     addresses.forEach(builder::peer);
@@ -290,11 +294,35 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     node(id).close();
   }
 
-  /** Starts {@code id} again from its storage, with a fresh application instance. */
+  /**
+   * Starts {@code id} again from its storage, with a fresh application instance from the factory it
+   * last started with.
+   */
   public SteadfastNode<C, R> restart(NodeId id) {
     SteadfastNode<C, R> old = node(id);
     if (!old.stopped()) {
       throw new IllegalStateException("node " + id + " is running; crash or stop it first");
+    }
+    return startNode(id, false);
+  }
+
+  /**
+   * Starts {@code id} again from its storage running other code: the step of a rolling upgrade that
+   * replaces one member's release (see {@link SteadfastNode#finalizeVersion}). The node keeps this
+   * factory for later restarts; the others keep theirs, so a cluster can run two releases side by
+   * side.
+   *
+   * @param application the factory of the release the node runs from now on
+   * @throws IllegalStateException if the node is running
+   */
+  public SteadfastNode<C, R> restart(NodeId id, Supplier<ResilientApplication<C, R>> application) {
+    Objects.requireNonNull(application, "application");
+    SteadfastNode<C, R> old = node(id);
+    if (!old.stopped()) {
+      throw new IllegalStateException("node " + id + " is running; crash or stop it first");
+    }
+    synchronized (this) {
+      releases.put(id, application);
     }
     return startNode(id, false);
   }

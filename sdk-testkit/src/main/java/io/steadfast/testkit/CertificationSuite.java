@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -112,6 +113,19 @@ public abstract class CertificationSuite<C, R> {
    */
   protected List<GoldenCheckpoint> goldenCheckpoints() {
     return List.of();
+  }
+
+  /**
+   * A new instance of the previous release of the application, the code members run before a
+   * rolling upgrade to this one; called many times, and must return a different object each time.
+   * Empty by default, which makes the upgrade rules (UP-1 to UP-3) not applicable. The previous
+   * release must use the same command and result types (the new release may add command types,
+   * marked {@link io.steadfast.api.Since}); a vendor usually keeps it as a test dependency on the
+   * previous artifact, relocated to its own package, or as the new code constructed to behave as
+   * the old one where the change is small.
+   */
+  protected Optional<ResilientApplication<C, R>> previousRelease() {
+    return Optional.empty();
   }
 
   /**
@@ -309,6 +323,20 @@ public abstract class CertificationSuite<C, R> {
   }
 
   @Test
+  @Order(31)
+  @DisplayName("UP-1 the new release behaves as the previous one until finalized")
+  public final void UP1_sameBehaviourBeforeFinalize() {
+    certify("UP-1");
+  }
+
+  @Test
+  @Order(32)
+  @DisplayName("UP-2 the previous release's checkpoints carry over")
+  public final void UP2_goldenCheckpointsCarryOver() {
+    certify("UP-2");
+  }
+
+  @Test
   @Order(40)
   @DisplayName("RL-1 role callbacks in legal order")
   public final void RL1_roleCallbacksInLegalOrder() {
@@ -399,6 +427,13 @@ public abstract class CertificationSuite<C, R> {
     certify("RS-4");
   }
 
+  @Test
+  @Order(60)
+  @DisplayName("UP-3 a rolling upgrade under load")
+  public final void UP3_rollingUpgrade() {
+    certify("UP-3");
+  }
+
   private RuleRunner<C, R> runner() {
     if (runner == null) {
       runner = new RuleRunner<>(ruleChecks(), contextInUse(), getClass(), this::methodFor);
@@ -410,13 +445,14 @@ public abstract class CertificationSuite<C, R> {
     if (context == null) {
       context =
           new SuiteContext<>(
-              this::newApplication,
-              codec(),
-              workload(),
-              settings(),
-              capabilities(),
-              goldenCheckpoints(),
-              getClass());
+                  this::newApplication,
+                  codec(),
+                  workload(),
+                  settings(),
+                  capabilities(),
+                  goldenCheckpoints(),
+                  getClass())
+              .previousRelease(this::previousRelease);
     }
     return context;
   }

@@ -11,6 +11,7 @@ import io.steadfast.testkit.workload.Workload;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,7 @@ final class SuiteContext<C, R> implements CheckContext<C, R> {
   private final Set<Capability> capabilities;
   private final List<GoldenCheckpoint> goldens;
   private final Class<?> suiteClass;
+  private Supplier<Optional<ResilientApplication<C, R>>> previous = Optional::empty;
   private @Nullable Trace<C, R> trace;
   private @Nullable RuntimeException traceFailure;
 
@@ -46,9 +48,20 @@ final class SuiteContext<C, R> implements CheckContext<C, R> {
     this.suiteClass = suiteClass;
   }
 
+  /** Declares the factory of the previous release (the suite's {@code previousRelease()}). */
+  SuiteContext<C, R> previousRelease(Supplier<Optional<ResilientApplication<C, R>>> factory) {
+    this.previous = Objects.requireNonNull(factory, "factory");
+    return this;
+  }
+
   @Override
   public ResilientApplication<C, R> newApplication() {
     return factory.get();
+  }
+
+  @Override
+  public Optional<ResilientApplication<C, R>> previousRelease() {
+    return Objects.requireNonNull(previous.get(), "previousRelease() returned null");
   }
 
   @Override

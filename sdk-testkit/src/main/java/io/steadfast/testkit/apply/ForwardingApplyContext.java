@@ -64,4 +64,9 @@ public abstract class ForwardingApplyContext implements ApplyContext {
   public void setResumePoint(ResumePoint point) {
     delegate.setResumePoint(point);
   }
+
+  @Override
+  public int activeVersion() {
+    return delegate.activeVersion();
+  }
 }

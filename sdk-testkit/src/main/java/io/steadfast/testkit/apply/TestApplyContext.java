@@ -41,6 +41,7 @@ public final class TestApplyContext implements ApplyContext {
   private ResumePoint resumePoint = ResumePoint.start();
   private @Nullable ResumePoint pending;
   private @Nullable RandomGenerator random;
+  private int activeVersion = 1;
 
   private TestApplyContext() {}
 
@@ -93,6 +94,24 @@ public final class TestApplyContext implements ApplyContext {
   public TestApplyContext resumePoint(ResumePoint point) {
     this.resumePoint = Objects.requireNonNull(point, "point");
     return this;
+  }
+
+  /**
+   * Sets the cluster's active application version (1 at first), as a journaled finalize would.
+   *
+   * @throws IllegalArgumentException if {@code version} is not positive
+   */
+  public TestApplyContext activeVersion(int version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("active version must be positive: " + version);
+    }
+    this.activeVersion = version;
+    return this;
+  }
+
+  @Override
+  public int activeVersion() {
+    return activeVersion;
   }
 
   @Override

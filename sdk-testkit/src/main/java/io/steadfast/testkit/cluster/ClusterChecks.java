@@ -389,6 +389,62 @@ final class ClusterChecks {
         .with(coverage);
   }
 
+  /** UP-3: the rolling upgrade lost nothing, converged, and finalized. */
+  static <C, R> CheckOutcome upgrade(UpgradeScenario.Run<C, R> run, Evidence<C, R> evidence) {
+    History<C, R> history = run.history;
+    Coverage coverage = new Coverage();
+    coverage.set("steps", run.steps.size());
+    coverage.set("previousVersion", run.previousVersion);
+    coverage.set("newVersion", run.newVersion);
+    coverage.set("newTypesAcknowledged", run.newTypesAcknowledged);
+    String steps = String.join("\n", run.steps);
+    if (history.load == null || history.abortedBecause != null) {
+      return unknown(history, "the upgrade did not complete: " + history.abortedBecause, coverage);
+    }
+    LoadDriver<C, R> load = history.load();
+    coverage.set(
+        "acknowledged",
+        load.sessions().values().stream().mapToLong(s -> s.acknowledged.size()).sum());
+    coverage.set("refusedAtDoor", load.refusedAtDoor());
+    List<String> problems = new ArrayList<>(evidence.historyProblems());
+    for (String error : load.errors()) {
+      problems.add("load: " + error);
+    }
+    if (!problems.isEmpty()) {
+      return CheckOutcome.fail(
+              "the upgrade's history has " + problems.size() + " anomalies",
+              steps + "\n" + Evidence.lines(problems))
+          .with(coverage);
+    }
+    if (!run.converged) {
+      return CheckOutcome.fail(
+              "the replicas did not converge after the upgrade: the releases diverged",
+              steps + "\n" + history.convergenceDetail)
+          .with(coverage);
+    }
+    if (run.finalizedVersion != run.newVersion) {
+      return CheckOutcome.fail(
+              "the finalize left the cluster at version " + run.finalizedVersion, steps)
+          .with(coverage);
+    }
+    boolean offersNewTypes = run.newVersion > run.previousVersion;
+    if (!offersNewTypes) {
+      return CheckOutcome.pass(
+              "upgraded member by member under load with a switchover: nothing lost or applied"
+                  + " twice, replicas converged; the new release keeps version "
+                  + run.newVersion
+                  + ", so there was nothing to finalize")
+          .with(coverage);
+    }
+    return CheckOutcome.pass(
+            "upgraded member by member under load with a switchover, finalized version "
+                + run.newVersion
+                + ": nothing lost or applied twice, replicas converged, "
+                + run.newTypesAcknowledged
+                + " commands of new types acknowledged after the finalize")
+        .with(coverage);
+  }
+
   /** TM-1: every exit-point call returned within its declared budget. */
   static CheckOutcome budgets(Evidence<?, ?> evidence) {
     History<?, ?> history = evidence.history();

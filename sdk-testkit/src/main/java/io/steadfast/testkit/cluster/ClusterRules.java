@@ -1,5 +1,7 @@
 package io.steadfast.testkit.cluster;
 
+import io.steadfast.api.Since;
+import io.steadfast.testkit.journal.TraceEntry;
 import io.steadfast.testkit.pure.PureRules;
 import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;
@@ -29,8 +31,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClusterRules {
 
+  // The upgrade rules compare two releases; the other cluster rules judge the new one alone.
   private static final String[] PURE =
-      PureRules.rules().stream().map(Rule::id).toArray(String[]::new);
+      PureRules.rules().stream()
+          .map(Rule::id)
+          .filter(id -> !id.startsWith("UP-"))
+          .toArray(String[]::new);
+
+  private static final String[] PURE_AND_UP1 =
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(PURE), java.util.stream.Stream.of("UP-1"))
+          .toArray(String[]::new);
 
   /** Role callbacks in legal order. */
   public static final Rule RL1 =
@@ -153,8 +164,17 @@ public final class ClusterRules {
           .dependingOn(PURE)
           .waivedBy(io.steadfast.testkit.rule.Capability.OPEN_TO_EVERY_USER);
 
+  /** A rolling upgrade of a running cluster. */
+  public static final Rule UP3 =
+      Rule.of(
+              "UP-3",
+              Level.CLUSTER_PROVEN,
+              "a cluster upgraded member by member under load, with a switchover and a finalize,"
+                  + " loses nothing, converges, and accepts the new command types once finalized")
+          .dependingOn(PURE_AND_UP1);
+
   private static final List<Rule> RULES =
-      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4, AZ1);
+      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4, AZ1, UP3);
 
   private ClusterRules() {}
 
@@ -179,7 +199,45 @@ public final class ClusterRules {
         check(RS2, shared, SessionChecks::resumeAtPosition),
         check(RS3, shared, SessionChecks::positions),
         check(RS4, shared, SessionChecks::expiry),
-        check(AZ1, shared, ClusterChecks::authorization));
+        check(AZ1, shared, ClusterChecks::authorization),
+        upgradeCheck());
+  }
+
+  private static <C, R> RuleCheck<C, R> upgradeCheck() {
+    return new RuleCheck<>() {
+      @Override
+      public Rule rule() {
+        return UP3;
+      }
+
+      @Override
+      public Duration timeLimit(SuiteSettings settings) {
+        return settings.ruleTimeout().multipliedBy(2);
+      }
+
+      @Override
+      public CheckOutcome check(CheckContext<C, R> context) throws InterruptedException {
+        if (context.previousRelease().isEmpty()) {
+          return CheckOutcome.notApplicable("no previous release declared (previousRelease())");
+        }
+        int supported = context.newApplication().supportedVersion();
+        for (TraceEntry<C> entry : context.trace().entries()) {
+          int since = Since.Lookup.versionOf(entry.command().getClass());
+          if (since > supported) {
+            return CheckOutcome.fail(
+                "command type "
+                    + entry.command().getClass().getSimpleName()
+                    + " is marked @Since("
+                    + since
+                    + ") but the new release supports only version "
+                    + supported,
+                "no finalize can enable it; raise supportedVersion() in the release that adds it");
+          }
+        }
+        UpgradeScenario.Run<C, R> run = UpgradeScenario.run(context);
+        return ClusterChecks.upgrade(run, new Evidence<>(context, run.history));
+      }
+    };
   }
 
   /** The scenario, run once for all checks of one suite. */

@@ -97,6 +97,13 @@ final class ClusterScenario<C, R> {
               .start();
       stage.cluster = cluster;
       history.event("primary " + cluster.primary().id());
+      // The rules judge the release in its steady state: every member upgraded and its version
+      // finalized, as the pure rules' replicas apply (UP-3 covers the way there).
+      int version = context.newApplication().supportedVersion();
+      if (version > 1) {
+        cluster.primary().finalizeVersion(version);
+        history.event("finalized application version " + version);
+      }
       int[] tick = {0};
       var unused =
           sampler.scheduleAtFixedRate(

@@ -209,6 +209,11 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
   }
 
   @Override
+  public int supportedVersion() {
+    return delegate.supportedVersion();
+  }
+
+  @Override
   public ExitPointBudgets budgets() {
     return delegate.budgets();
   }

@@ -63,6 +63,17 @@ public final class Replica<C, R> {
   private Replica(ResilientApplication<C, R> application, CommandCodec<C, R> codec) {
     this.application = Objects.requireNonNull(application, "application");
     this.codec = Objects.requireNonNull(codec, "codec");
+    context.activeVersion(Math.max(1, application.supportedVersion()));
+  }
+
+  /**
+   * Applies from now on at the cluster application version {@code version}; a replica starts at the
+   * highest version its application supports, the state after every member was upgraded and the
+   * version finalized.
+   */
+  public Replica<C, R> activeVersion(int version) {
+    context.activeVersion(version);
+    return this;
   }
 
   /** A replica around {@code application}, which should be fresh. */

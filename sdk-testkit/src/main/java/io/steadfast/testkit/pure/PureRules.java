@@ -149,8 +149,26 @@ public final class PureRules {
                   + " MalformedCommandException and change nothing")
           .dependingOn(HARNESS);
 
+  /** Same behaviour as the previous release until the finalize. */
+  public static final Rule UP1 =
+      Rule.of(
+              "UP-1",
+              Level.RESILIENT,
+              "until the upgrade is finalized, the new release answers every command and changes"
+                  + " the state exactly as the previous release does")
+          .dependingOn(with(HARNESS, "JR-1"));
+
+  /** The previous release's checkpoints carry over. */
+  public static final Rule UP2 =
+      Rule.of(
+              "UP-2",
+              Level.RESILIENT,
+              "golden checkpoints of the previous release restore into the new release, checkpoint"
+                  + " again canonically, and then behave as on the previous release")
+          .dependingOn(with(HARNESS, "CP-2", "CP-5", "UP-1"));
+
   private static final List<Rule> RULES =
-      List.of(HV1, HV2, HV3, HV4, JR1, JR4, JR3, CP1, CP2, CP3, CP5, CP6, CP7, JR2);
+      List.of(HV1, HV2, HV3, HV4, JR1, JR4, JR3, CP1, CP2, CP3, CP5, CP6, CP7, JR2, UP1, UP2);
 
   private PureRules() {}
 
@@ -175,7 +193,9 @@ public final class PureRules {
         check(CP5, CheckpointChecks::versions),
         check(CP6, CheckpointChecks::corruption),
         check(CP7, FrozenStateCheck::check),
-        check(JR2, JournalChecks::replayEquivalence));
+        check(JR2, JournalChecks::replayEquivalence),
+        check(UP1, UpgradeChecks::sameBehaviourBeforeFinalize),
+        check(UP2, UpgradeChecks::goldenCheckpointsCarryOver));
   }
 
   /** The body of one check. */
@@ -217,9 +237,9 @@ public final class PureRules {
     };
   }
 
-  private static String[] with(String[] base, String extra) {
-    String[] all = java.util.Arrays.copyOf(base, base.length + 1);
-    all[base.length] = extra;
+  private static String[] with(String[] base, String... extra) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
     return all;
   }
 }

@@ -7,6 +7,7 @@ import io.steadfast.testkit.journal.Replica;
 import io.steadfast.testkit.journal.Trace;
 import io.steadfast.testkit.workload.Workload;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,6 +39,14 @@ public interface CheckContext<C, R> {
 
   /** Golden checkpoints of earlier versions the application must still restore; often empty. */
   List<GoldenCheckpoint> goldenCheckpoints();
+
+  /**
+   * A fresh instance of the previous release of the application, for the upgrade rules; empty when
+   * the vendor declared none (the default).
+   */
+  default Optional<ResilientApplication<C, R>> previousRelease() {
+    return Optional.empty();
+  }
 
   /**
    * The trace of this run, generated on first use from the seed and the settings' trace length,

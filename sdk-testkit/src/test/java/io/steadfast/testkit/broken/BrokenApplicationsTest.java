@@ -10,17 +10,22 @@ import io.steadfast.testkit.CertificationSuite;
 import io.steadfast.testkit.certificate.Certificate;
 import io.steadfast.testkit.certificate.CertificateWriter;
 import io.steadfast.testkit.certificate.RuleResult;
+import io.steadfast.testkit.checkpoint.GoldenCheckpoint;
 import io.steadfast.testkit.pure.PureRules;
 import io.steadfast.testkit.rule.Rule;
 import io.steadfast.testkit.rule.SuiteSettings;
 import io.steadfast.testkit.rule.Verdict;
 import io.steadfast.testkit.sample.Ledger;
 import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.LedgerGoldens;
+import io.steadfast.testkit.sample.LedgerV2;
 import io.steadfast.testkit.sample.Receipt;
 import io.steadfast.testkit.sample.TellerWorkload;
 import io.steadfast.testkit.workload.Workload;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -93,6 +98,34 @@ class BrokenApplicationsTest {
   }
 
   @Test
+  void upgradeChangingOldBehaviourBeforeFinalize_failsOnlyUp1() {
+    assertFailsExactly(UngatedFeeSuite.class, "UP-1");
+
+    RuleResult up1 = read(UngatedFeeSuite.class).byRule().get("UP-1");
+    assertThat(up1.summary()).contains("differently from the previous release");
+    assertThat(up1.counterexample()).contains("Withdraw").contains("activeVersion() >= 2");
+  }
+
+  @Test
+  void correctUpgrade_passesTheUpgradeRules_andIsGrantedResilient() {
+    var unused =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(CorrectUpgradeSuite.class))
+            .execute();
+    Certificate certificate = read(CorrectUpgradeSuite.class);
+    Map<String, RuleResult> results = certificate.byRule();
+
+    assertThat(results.get("UP-1").verdict())
+        .as(results.get("UP-1").summary())
+        .isEqualTo(Verdict.PASS);
+    assertThat(results.get("UP-2").verdict())
+        .as(results.get("UP-2").summary())
+        .isEqualTo(Verdict.PASS);
+    assertThat(results.get("UP-2").summary()).contains("1 golden checkpoints");
+    assertThat(certificate.granted()).isNotEmpty();
+  }
+
+  @Test
   void replayCommand_ofAFailure_reproducesTheSameCounterexample() {
     String first = failureMessage(DroppedFieldSuite.class, "CP-1", "777");
     String firstCounterexample =
@@ -155,9 +188,14 @@ class BrokenApplicationsTest {
               assertThat(result.summary()).as(id).startsWith("blocked: depends on");
             }
             if (result.verdict() == Verdict.SKIPPED && !result.required()) {
-              // Only CP-7 may find that it does not apply: these ledgers have no frozen state.
-              assertThat(id).isEqualTo("CP-7");
-              assertThat(result.summary()).startsWith("not applicable: freeze() returned null");
+              // These ledgers have no frozen state, and most declare no previous release.
+              if (id.startsWith("UP-")) {
+                assertThat(result.summary())
+                    .startsWith("not applicable: no previous release declared");
+              } else {
+                assertThat(id).isEqualTo("CP-7");
+                assertThat(result.summary()).startsWith("not applicable: freeze() returned null");
+              }
             }
           }
         });
@@ -224,6 +262,35 @@ class BrokenApplicationsTest {
       return SuiteSettings.fromSystemProperties()
           .withReportDirectory(directory(getClass()))
           .withClusterRules(false);
+    }
+  }
+
+  /** A next release of the ledger beside the sample's first release and its golden checkpoint. */
+  abstract static class UpgradeSuite extends BrokenSuite {
+    UpgradeSuite(Supplier<Ledger> next) {
+      super(next);
+    }
+
+    @Override
+    protected Optional<ResilientApplication<LedgerCommand, Receipt>> previousRelease() {
+      return Optional.of(new Ledger());
+    }
+
+    @Override
+    protected List<GoldenCheckpoint> goldenCheckpoints() {
+      return LedgerGoldens.release1();
+    }
+  }
+
+  static final class UngatedFeeSuite extends UpgradeSuite {
+    UngatedFeeSuite() {
+      super(BrokenLedgers.UngatedFee::new);
+    }
+  }
+
+  static final class CorrectUpgradeSuite extends UpgradeSuite {
+    CorrectUpgradeSuite() {
+      super(LedgerV2::new);
     }
   }
 

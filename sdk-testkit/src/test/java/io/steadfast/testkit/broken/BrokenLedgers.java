@@ -9,6 +9,7 @@ import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.testkit.sample.Ledger;
 import io.steadfast.testkit.sample.LedgerCommand;
+import io.steadfast.testkit.sample.LedgerV2;
 import io.steadfast.testkit.sample.Receipt;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -16,7 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The sample ledger broken one way at a time. Each comment names the rule it breaks. */
-final class BrokenLedgers {
+public final class BrokenLedgers {
 
   private BrokenLedgers() {}
 
@@ -154,6 +155,17 @@ final class BrokenLedgers {
     @Override
     public Receipt decodeResult(byte[] bytes) {
       return delegate.decodeResult(bytes);
+    }
+  }
+
+  /**
+   * UP-1: the next release charges its new withdrawal fee at once, instead of once version 2 is
+   * finalized, so members of the two releases disagree on every withdrawal during the upgrade.
+   */
+  public static final class UngatedFee extends LedgerV2 {
+    @Override
+    protected long withdrawalFee(ApplyContext context) {
+      return FEE;
     }
   }
 }

@@ -73,7 +73,8 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
       return receipt(deposit.account(), after);
     }
     if (command instanceof LedgerCommand.Withdraw withdraw) {
-      Account after = post(account, -positive(withdraw.amount()), now);
+      long cost = Math.addExact(positive(withdraw.amount()), withdrawalFee(context));
+      Account after = post(account, -cost, now);
       accounts.put(withdraw.account(), after);
       return receipt(withdraw.account(), after);
     }
@@ -87,6 +88,11 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
     }
     accounts.remove(close.account());
     return new Receipt(close.account(), account.owner(), 0, account.postings(), false);
+  }
+
+  /** What a withdrawal costs on top of its amount: nothing in this release. */
+  protected long withdrawalFee(ApplyContext context) {
+    return 0;
   }
 
   /** Moves money; validates both sides before changing either. */

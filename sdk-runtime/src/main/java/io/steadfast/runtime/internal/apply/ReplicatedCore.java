@@ -30,9 +30,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -188,26 +186,9 @@ public final class ReplicatedCore<C, R> {
 
   private static final ConcurrentMap<Class<?>, Integer> SINCE = new ConcurrentHashMap<>();
 
-  /** The version that introduced a command type: its own or its nearest supertype's; else 1. */
+  /** The version that introduced a command type, looked up once per type. */
   static int sinceVersion(Class<?> type) {
-    return SINCE.computeIfAbsent(
-        type,
-        t -> {
-          ArrayDeque<Class<?>> queue = new ArrayDeque<>();
-          queue.add(t);
-          while (!queue.isEmpty()) {
-            Class<?> next = queue.removeFirst();
-            Since since = next.getAnnotation(Since.class);
-            if (since != null) {
-              return since.value();
-            }
-            if (next.getSuperclass() != null) {
-              queue.add(next.getSuperclass());
-            }
-            queue.addAll(Arrays.asList(next.getInterfaces()));
-          }
-          return 1;
-        });
+    return SINCE.computeIfAbsent(type, Since.Lookup::versionOf);
   }
 
   public JournalEntry.@Nullable HandOver lastHandOver() {
