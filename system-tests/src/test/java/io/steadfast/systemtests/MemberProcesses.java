@@ -96,8 +96,19 @@ final class MemberProcesses implements AutoCloseable {
     configs.put(id, config);
   }
 
-  /** Starts (or restarts) member {@code id} as a new process. */
+  /** The member process of the current release. */
+  static final String CURRENT_RELEASE = "io.steadfast.examples.mortgage.MortgageServer";
+
+  /** The member process of release 1 of the mortgage example. */
+  static final String RELEASE_1 = "io.steadfast.examples.mortgage.MortgageServer$Release1";
+
+  /** Starts (or restarts) member {@code id} as a new process of the current release. */
   void start(String id) throws IOException {
+    start(id, CURRENT_RELEASE);
+  }
+
+  /** Starts (or restarts) member {@code id} as a new process running {@code mainClass}. */
+  void start(String id, String mainClass) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -105,7 +116,7 @@ final class MemberProcesses implements AutoCloseable {
                 "-Xmx256m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                "io.steadfast.examples.mortgage.MortgageServer",
+                mainClass,
                 "--config",
                 configs.get(id).toString())
             .redirectErrorStream(true)

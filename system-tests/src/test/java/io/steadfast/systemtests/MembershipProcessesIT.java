@@ -1,10 +1,14 @@
 package io.steadfast.systemtests;
 
+import static io.steadfast.systemtests.SystemTestSupport.admin;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
+import static io.steadfast.systemtests.SystemTestSupport.awaitLive;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
 import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
 import static io.steadfast.systemtests.SystemTestSupport.drive;
+import static io.steadfast.systemtests.SystemTestSupport.endpoint;
+import static io.steadfast.systemtests.SystemTestSupport.endpointArgs;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
 import static io.steadfast.systemtests.SystemTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,10 +24,8 @@ import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.security.ClientCredentials;
-import io.steadfast.server.Admin;
+import io.steadfast.systemtests.SystemTestSupport.Result;
 import io.steadfast.systemtests.SystemTestSupport.User;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * An operator replaces a member whose host was lost, with real member processes under load: a
@@ -166,36 +167,6 @@ class MembershipProcessesIT {
     }
   }
 
-  private record Result(int status, String out, String err) {}
-
-  /** Runs {@code steadfast-admin} as an operator would, with the member secret. */
-  private static Result admin(List<String> endpoints, String command, String... options) {
-    List<String> args = new ArrayList<>();
-    args.add(command);
-    args.addAll(endpoints);
-    args.add("--member-secret");
-    args.add(MemberProcesses.SECRET);
-    args.addAll(List.of(options));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine line = new CommandLine(new Admin());
-    line.setOut(new PrintWriter(out, true));
-    line.setErr(new PrintWriter(err, true));
-    int status = line.execute(args.toArray(String[]::new));
-    return new Result(status, out.toString(), err.toString());
-  }
-
-  private static List<String> endpointArgs(MemberProcesses members, String except) {
-    List<String> args = new ArrayList<>();
-    for (String id : members.ids()) {
-      if (!id.equals(except)) {
-        args.add("--endpoint");
-        args.add(endpoint(members.httpPort(id)).toString());
-      }
-    }
-    return args;
-  }
-
   @SuppressWarnings("unchecked")
   private static List<String> memberIds(String json) throws java.text.ParseException {
     List<String> ids = new ArrayList<>();
@@ -203,20 +174,5 @@ class MembershipProcessesIT {
       ids.add(String.valueOf(((Map<String, Object>) member).get("id")));
     }
     return ids;
-  }
-
-  private static URI endpoint(int port) {
-    return URI.create("http://127.0.0.1:" + port);
-  }
-
-  private static void awaitLive(MemberProcesses members, String id, Duration timeout)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (members.probe(id, "/steadfast/v1/health/live") != 200) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(id + " not live within " + timeout);
-      }
-      Thread.sleep(50);
-    }
   }
 }

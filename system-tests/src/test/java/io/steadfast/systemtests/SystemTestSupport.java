@@ -16,9 +16,13 @@ import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.LoanRoles;
 import io.steadfast.runtime.Session;
 import io.steadfast.runtime.SteadfastClient;
+import io.steadfast.server.Admin;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 
 /** What the system tests share: users driving sessions, tokens, ports, and waiting for states. */
 final class SystemTestSupport {
@@ -39,13 +44,18 @@ final class SystemTestSupport {
   private SystemTestSupport() {}
 
   static String token(ECKey key, String user) {
+    return token(key, user, LoanRoles.OFFICER);
+  }
+
+  /** A signed token for {@code user} holding {@code role}, valid for an hour. */
+  static String token(ECKey key, String user, String role) {
     try {
       SignedJWT jwt =
           new SignedJWT(
               new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
               new JWTClaimsSet.Builder()
                   .subject(user)
-                  .claim("roles", List.of(LoanRoles.OFFICER))
+                  .claim("roles", List.of(role))
                   .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))))
                   .build());
       jwt.sign(new ECDSASigner(key));
@@ -89,6 +99,9 @@ final class SystemTestSupport {
       for (String id : members.ids()) {
         Map<String, Object> digest =
             JSONObjectUtils.parse(members.get(id, "/steadfast/v1/status?digest=true"));
+        if (digest.get("journalIndex") == null || digest.get("sha256") == null) {
+          throw new AssertionError(id + " answered no digest: " + digest);
+        }
         digests.put(id, digest.get("journalIndex") + "/" + digest.get("sha256"));
       }
       if (Set.copyOf(digests.values()).size() == 1) {
@@ -165,6 +178,69 @@ final class SystemTestSupport {
       user.sent = n;
       user.lastValue = ((LoanResult.FieldAccepted) result).value();
       acks.add(System.nanoTime());
+    }
+  }
+
+  /** What one run of {@code steadfast-admin} printed and returned. */
+  record Result(int status, String out, String err) {}
+
+  /** Runs {@code steadfast-admin} as an operator would, with the member secret. */
+  static Result admin(List<String> endpoints, String command, String... options) {
+    List<String> args = new ArrayList<>();
+    args.add(command);
+    args.addAll(endpoints);
+    args.add("--member-secret");
+    args.add(MemberProcesses.SECRET);
+    args.addAll(List.of(options));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine line = new CommandLine(new Admin());
+    line.setOut(new PrintWriter(out, true));
+    line.setErr(new PrintWriter(err, true));
+    int status = line.execute(args.toArray(String[]::new));
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  /** {@code --endpoint} options naming every member but {@code except}. */
+  static List<String> endpointArgs(MemberProcesses members, String except) {
+    List<String> args = new ArrayList<>();
+    for (String id : members.ids()) {
+      if (!id.equals(except)) {
+        args.add("--endpoint");
+        args.add(endpoint(members.httpPort(id)).toString());
+      }
+    }
+    return args;
+  }
+
+  /** The HTTP endpoint of a member listening on loopback {@code port}. */
+  static URI endpoint(int port) {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Waits until member {@code id} answers 200 on {@code /health/live}. */
+  static void awaitLive(MemberProcesses members, String id, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (members.probe(id, "/steadfast/v1/health/live") != 200) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(id + " not live within " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Waits until member {@code id} answers 200 on {@code /health/ready}: it serves and caught up.
+   */
+  static void awaitReady(MemberProcesses members, String id, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (members.probe(id, "/steadfast/v1/health/ready") != 200) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(id + " not ready within " + timeout);
+      }
+      Thread.sleep(50);
     }
   }
 

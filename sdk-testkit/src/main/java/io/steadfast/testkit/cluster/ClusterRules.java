@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * rule that does not apply, such as CP-7 for an application without a frozen state, blocks
  * nothing). All of them are judged on one {@link ClusterScenario}, run once per suite by whichever
  * cluster rule runs first (its time limit is twice the settings' rule limit); the others only read
- * its history.
+ * its history. UP-3 is the exception: it runs its own {@link UpgradeScenario} (old and new release
+ * side by side) and depends on the pure rules other than the upgrade ones, plus UP-1.
  *
  * <p>TM-2 (heartbeats not blocked by a long apply or checkpoint) and RS-5 (effects through an
  * outbox) are not checked yet and are not listed here, so they are not part of any grant.

@@ -1,5 +1,6 @@
 package io.steadfast.examples.mortgage;
 
+import io.steadfast.api.Since;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -145,6 +146,27 @@ public sealed interface LoanCommand {
 
     /** Validates the fields. */
     public ScheduleClosing {
+      Loan.checkLoanId(loanId);
+      Objects.requireNonNull(closingDate, "closingDate");
+    }
+  }
+
+  /**
+   * Moves the closing of a {@link LoanStage#CLOSING_SCHEDULED} loan to another day, within the same
+   * window as {@link ScheduleClosing}: no earlier than the day of approval, at most {@value
+   * MortgageLoanApplication#APPROVAL_VALID_DAYS} days after it. Moving it to the day it is already
+   * on is refused. Added by release 2: a cluster refuses it at the door until the operator
+   * finalizes application version 2.
+   *
+   * @param loanId the loan
+   * @param closingDate the new day of the closing
+   */
+  @Since(2)
+  @RolesAllowed(LoanRoles.CLOSER)
+  record RescheduleClosing(String loanId, LocalDate closingDate) implements LoanCommand {
+
+    /** Validates the fields. */
+    public RescheduleClosing {
       Loan.checkLoanId(loanId);
       Objects.requireNonNull(closingDate, "closingDate");
     }

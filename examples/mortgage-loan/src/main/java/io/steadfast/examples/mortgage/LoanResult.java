@@ -109,6 +109,24 @@ public sealed interface LoanResult {
   }
 
   /**
+   * Answers {@link LoanCommand.RescheduleClosing}.
+   *
+   * @param loanId the loan
+   * @param previousDate the day the closing was on
+   * @param closingDate the day it is on now
+   */
+  record ClosingRescheduled(String loanId, LocalDate previousDate, LocalDate closingDate)
+      implements LoanResult {
+
+    /** Validates the fields. */
+    public ClosingRescheduled {
+      Loan.checkLoanId(loanId);
+      Objects.requireNonNull(previousDate, "previousDate");
+      Objects.requireNonNull(closingDate, "closingDate");
+    }
+  }
+
+  /**
    * Answers {@link LoanCommand.FundLoan}.
    *
    * @param loanId the loan

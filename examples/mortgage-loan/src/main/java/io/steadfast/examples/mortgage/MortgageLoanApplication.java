@@ -33,7 +33,12 @@ import org.jspecify.annotations.Nullable;
  * and only then stores it. A command that does not fit throws, and the state is exactly as before:
  * {@link UnknownLoanException} for an unknown id, {@link IllegalLoanStateException} for a command
  * the loan's stage does not allow, {@link IllegalArgumentException} for a closing date outside the
- * approval's validity.
+ * approval's validity or a reschedule to the same day.
+ *
+ * <p><b>Releases.</b> This is release 2: it adds {@link LoanCommand.RescheduleClosing}, marked
+ * {@link io.steadfast.api.Since} 2, and changes nothing release 1 did, so a cluster can be upgraded
+ * member by member while it serves and the new command enabled by finalizing version 2 (see {@link
+ * #supportedVersion()} and {@link #asRelease1()}).
  *
  * <p><b>Resume points.</b> Every {@code apply} sets the session's resume point to {@link
  * ResumePoints#after}{@code (previous, command, result)}.
@@ -48,10 +53,31 @@ public final class MortgageLoanApplication
   /** How many days after approval a closing may be scheduled; the approval expires after that. */
   public static final int APPROVAL_VALID_DAYS = 90;
 
+  /** The release this code is: 2, which added {@link LoanCommand.RescheduleClosing}. */
+  public static final int RELEASE = 2;
+
+  private final int release;
   private LoanBook book = new LoanBook();
 
   /** An empty pipeline; the runtime restores the state from a checkpoint when there is one. */
-  public MortgageLoanApplication() {}
+  public MortgageLoanApplication() {
+    this(RELEASE);
+  }
+
+  private MortgageLoanApplication(int release) {
+    this.release = release;
+  }
+
+  /**
+   * An empty pipeline that behaves as release 1 shipped: it supports application version 1 only and
+   * does not know {@link LoanCommand.RescheduleClosing}. Release 2 changed nothing else, so this is
+   * release 1's behaviour exactly; it stands in for the release 1 artifact where a test or a trial
+   * needs the previous release beside this one (the certification suite's upgrade rules, a rolling
+   * upgrade rehearsal). Not for production: run the release you ship.
+   */
+  public static MortgageLoanApplication asRelease1() {
+    return new MortgageLoanApplication(1);
+  }
 
   /**
    * The codec for this application's commands and results: JSON, each record tagged with its simple
@@ -126,10 +152,20 @@ public final class MortgageLoanApplication
     book = LoanCheckpoint.read(in);
   }
 
-  /** Version 1. */
+  /** Version 1, unchanged since release 1, so that both releases can run side by side. */
   @Override
   public int checkpointVersion() {
     return LoanCheckpoint.VERSION;
+  }
+
+  /**
+   * 2 ({@link #RELEASE}); 1 for {@link #asRelease1()}. Until an operator finalizes version 2 the
+   * cluster refuses {@link LoanCommand.RescheduleClosing} at the door, and everything else behaves
+   * as in release 1.
+   */
+  @Override
+  public int supportedVersion() {
+    return release;
   }
 
   /** Always up: the pipeline has no external dependency that could fail. */
@@ -205,22 +241,25 @@ public final class MortgageLoanApplication
     if (command instanceof LoanCommand.ScheduleClosing schedule) {
       Loan loan = book.get(schedule.loanId());
       loan.requireStage(LoanStage.APPROVED, action);
-      LocalDate approvedOn = Objects.requireNonNull(loan.decision(), "decision").decidedOn();
-      LocalDate expires = approvedOn.plusDays(APPROVAL_VALID_DAYS);
-      if (schedule.closingDate().isBefore(approvedOn) || schedule.closingDate().isAfter(expires)) {
-        throw new IllegalArgumentException(
-            "closingDate for loan "
-                + loan.loanId()
-                + " must be from "
-                + approvedOn
-                + " to "
-                + expires
-                + ": "
-                + schedule.closingDate());
-      }
+      checkClosingDate(loan, schedule.closingDate());
       Loan updated = loan.withClosing(new Loan.Closing(schedule.closingDate(), user, today));
       return new Change(
           updated, false, new LoanResult.ClosingScheduled(loan.loanId(), schedule.closingDate()));
+    }
+    if (command instanceof LoanCommand.RescheduleClosing reschedule && release >= 2) {
+      Loan loan = book.get(reschedule.loanId());
+      loan.requireStage(LoanStage.CLOSING_SCHEDULED, action);
+      LocalDate previous = Objects.requireNonNull(loan.closing(), "closing").closingDate();
+      if (reschedule.closingDate().equals(previous)) {
+        throw new IllegalArgumentException(
+            "closingDate for loan " + loan.loanId() + " is already " + previous);
+      }
+      checkClosingDate(loan, reschedule.closingDate());
+      Loan updated = loan.withClosing(new Loan.Closing(reschedule.closingDate(), user, today));
+      return new Change(
+          updated,
+          false,
+          new LoanResult.ClosingRescheduled(loan.loanId(), previous, reschedule.closingDate()));
     }
     if (command instanceof LoanCommand.FundLoan fund) {
       Loan loan = book.get(fund.loanId());
@@ -242,6 +281,23 @@ public final class MortgageLoanApplication
           new LoanResult.ApplicationWithdrawn(loan.loanId(), loan.stage()));
     }
     throw new IllegalArgumentException("unknown loan command: " + action);
+  }
+
+  /** A closing must fall from the day of approval to the day the approval expires. */
+  private static void checkClosingDate(Loan loan, LocalDate closingDate) {
+    LocalDate approvedOn = Objects.requireNonNull(loan.decision(), "decision").decidedOn();
+    LocalDate expires = approvedOn.plusDays(APPROVAL_VALID_DAYS);
+    if (closingDate.isBefore(approvedOn) || closingDate.isAfter(expires)) {
+      throw new IllegalArgumentException(
+          "closingDate for loan "
+              + loan.loanId()
+              + " must be from "
+              + approvedOn
+              + " to "
+              + expires
+              + ": "
+              + closingDate);
+    }
   }
 
   private static Loan.Decision underwrite(

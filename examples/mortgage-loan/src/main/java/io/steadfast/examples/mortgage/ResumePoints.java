@@ -28,7 +28,8 @@ import java.util.Optional;
  *   <tr><td>{@code RecordAppraisal}</td><td>{@code loan, screen=underwriting}</td></tr>
  *   <tr><td>{@code Underwrite}, {@code DeclineApplication}</td><td>approved: {@code loan,
  *       screen=closing}; declined: {@code loan, screen=done, outcome=declined}</td></tr>
- *   <tr><td>{@code ScheduleClosing}</td><td>{@code loan, screen=funding, closingDate}</td></tr>
+ *   <tr><td>{@code ScheduleClosing}, {@code RescheduleClosing}</td><td>{@code loan, screen=funding,
+ *       closingDate} (the new date)</td></tr>
  *   <tr><td>{@code FundLoan}</td><td>{@code loan, screen=done, outcome=funded}</td></tr>
  *   <tr><td>{@code WithdrawApplication}</td><td>{@code loan, screen=done, outcome=withdrawn}</td></tr>
  *   <tr><td>any {@link LoanCommand.Query}</td><td>the previous point, unchanged</td></tr>
@@ -122,6 +123,11 @@ public final class ResumePoints {
         && result instanceof LoanResult.ClosingScheduled scheduled) {
       return at(scheduled.loanId(), Screen.FUNDING)
           .with(CLOSING_DATE, scheduled.closingDate().toString());
+    }
+    if (command instanceof LoanCommand.RescheduleClosing
+        && result instanceof LoanResult.ClosingRescheduled rescheduled) {
+      return at(rescheduled.loanId(), Screen.FUNDING)
+          .with(CLOSING_DATE, rescheduled.closingDate().toString());
     }
     if (command instanceof LoanCommand.FundLoan && result instanceof LoanResult.LoanFunded funded) {
       return done(funded.loanId(), "funded");

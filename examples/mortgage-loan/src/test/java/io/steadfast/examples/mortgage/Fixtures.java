@@ -13,6 +13,10 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  static Principal closer(String name) {
+    return LoanRoles.closer(name);
+  }
+
   static BigDecimal money(String amount) {
     return new BigDecimal(amount);
   }

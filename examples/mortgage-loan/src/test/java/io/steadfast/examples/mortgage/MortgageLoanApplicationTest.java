@@ -226,6 +226,81 @@ class MortgageLoanApplicationTest {
   }
 
   @Test
+  void apply_rescheduleClosing_movesTheDayAndTheResumePoint() {
+    String id = Fixtures.approved(harness, goodRequest("Ada"));
+    harness.apply(CLOSER, new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(30)));
+
+    LoanResult result =
+        harness.apply(
+            Fixtures.closer("carla"), new LoanCommand.RescheduleClosing(id, DAY_ONE.plusDays(40)));
+
+    assertThat(result)
+        .isEqualTo(
+            new LoanResult.ClosingRescheduled(id, DAY_ONE.plusDays(30), DAY_ONE.plusDays(40)));
+    Loan loan = Fixtures.loan(harness, id);
+    assertThat(loan.stage()).isEqualTo(LoanStage.CLOSING_SCHEDULED);
+    assertThat(loan.closing()).isEqualTo(new Loan.Closing(DAY_ONE.plusDays(40), "carla", DAY_ONE));
+    assertThat(harness.resumePoint("carla").get(ResumePoints.CLOSING_DATE))
+        .contains(DAY_ONE.plusDays(40).toString());
+  }
+
+  @Test
+  void apply_rescheduleClosing_refusedOffTheWindowOnTheSameDayOrBeforeScheduling() {
+    String approved = Fixtures.approved(harness, goodRequest("Approved"));
+    String scheduled = Fixtures.approved(harness, goodRequest("Scheduled"));
+    harness.apply(CLOSER, new LoanCommand.ScheduleClosing(scheduled, DAY_ONE.plusDays(30)));
+    byte[] before = harness.checkpoint();
+
+    assertThatThrownBy(
+            () ->
+                harness.apply(
+                    CLOSER, new LoanCommand.RescheduleClosing(approved, DAY_ONE.plusDays(30))))
+        .isInstanceOf(IllegalLoanStateException.class);
+    assertThatThrownBy(
+            () ->
+                harness.apply(
+                    CLOSER, new LoanCommand.RescheduleClosing(scheduled, DAY_ONE.plusDays(30))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is already 2024-03-31");
+    assertThatThrownBy(
+            () ->
+                harness.apply(
+                    CLOSER, new LoanCommand.RescheduleClosing(scheduled, DAY_ONE.plusDays(91))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be from 2024-03-01 to 2024-05-30");
+    assertThat(harness.checkpoint()).isEqualTo(before);
+  }
+
+  @Test
+  void releaseOne_supportsVersionOne_andDoesNotKnowRescheduleClosing() {
+    Harness release1 = new Harness(MortgageLoanApplication.asRelease1());
+    String id = Fixtures.approved(release1, goodRequest("Ada"));
+    release1.apply(CLOSER, new LoanCommand.ScheduleClosing(id, DAY_ONE.plusDays(30)));
+    byte[] before = release1.checkpoint();
+
+    assertThat(release1.app().supportedVersion()).isEqualTo(1);
+    assertThat(harness.app().supportedVersion()).isEqualTo(MortgageLoanApplication.RELEASE);
+    assertThatThrownBy(
+            () ->
+                release1.apply(CLOSER, new LoanCommand.RescheduleClosing(id, DAY_ONE.plusDays(31))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown loan command: RescheduleClosing");
+    assertThat(release1.checkpoint()).isEqualTo(before);
+  }
+
+  @Test
+  void rescheduleClosing_isMarkedAsAddedByVersionTwo_andOnlyIt() {
+    for (Class<?> type : LoanCommand.class.getPermittedSubclasses()) {
+      if (type.isInterface()) {
+        continue;
+      }
+      assertThat(io.steadfast.api.Since.Lookup.versionOf(type))
+          .as(type.getSimpleName())
+          .isEqualTo(type == LoanCommand.RescheduleClosing.class ? 2 : 1);
+    }
+  }
+
+  @Test
   void query_listPipeline_oldestFirstWithLimitAndTotal() {
     for (String name : List.of("A", "B", "C", "D")) {
       Fixtures.submitted(harness, goodRequest(name));

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The mortgage pipeline's seeded {@link LoanWorkflow}s as the certification suite's workload: users
  * come in shifts of three officers, two underwriters and a closer, each working one session of 20
- * to 59 steps. {@code ListPipeline}, {@code GetLoan} and {@code GetSchedule} are queries.
+ * to 59 steps, with release 2's commands (closers reschedule some closings). {@code ListPipeline},
+ * {@code GetLoan} and {@code GetSchedule} are queries.
  */
 final class PipelineWorkload implements Workload<LoanCommand, LoanResult> {
 
@@ -34,7 +35,8 @@ final class PipelineWorkload implements Workload<LoanCommand, LoanResult> {
 
   @Override
   public UserScript<LoanCommand, LoanResult> newUser(int user, long seed) {
-    LoanWorkflow workflow = LoanWorkflow.of(desk(user), name(user), seed);
+    LoanWorkflow workflow =
+        LoanWorkflow.of(desk(user), name(user), seed, MortgageLoanApplication.RELEASE);
     int length = 20 + new SplittableRandom(seed ^ 0x5EED).nextInt(40);
     return new UserScript<>() {
       private int steps;

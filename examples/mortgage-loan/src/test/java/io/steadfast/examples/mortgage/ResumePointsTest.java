@@ -64,6 +64,10 @@ class ResumePointsTest {
     assertThat(harness.resumePoint("chloe"))
         .isEqualTo(at(id, "funding").with("closingDate", "2024-03-20"));
 
+    harness.apply(CLOSER, new LoanCommand.RescheduleClosing(id, LocalDate.of(2024, 3, 27)));
+    assertThat(harness.resumePoint("chloe"))
+        .isEqualTo(at(id, "funding").with("closingDate", "2024-03-27"));
+
     harness.apply(CLOSER, new LoanCommand.FundLoan(id));
     assertThat(harness.resumePoint("chloe")).isEqualTo(done(id, "funded"));
     assertThat(harness.resumePoint("olivia")).isEqualTo(at(id, "underwriting"));

@@ -84,7 +84,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
  *       all, for load balancers' health checks.
  *   <li>{@code GET /steadfast/v1/status}: the node's status as JSON; any authenticated caller.
- *       {@code ?digest=true} answers the fingerprint of the whole state instead (expensive).
+ *       {@code ?digest=true} answers the fingerprint of the whole state instead (expensive; members
+ *       and admins only).
  *   <li>{@code POST /steadfast/v1/admin/switchover?to=<id>} (on the primary), {@code POST
  *       /steadfast/v1/admin/checkpoint}: members and {@code steadfast-admin} users only.
  *   <li>{@code GET /steadfast/v1/health/live}, {@code /health/ready}, {@code /replica}: 200 or 503,
@@ -630,8 +631,41 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   private void status(HttpExchange exchange, Caller caller) throws IOException {
-    reply(
-        exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(node.statusFields())));
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query == null || "digest=false".equals(query)) {
+      reply(
+          exchange,
+          200,
+          "application/json",
+          text(JSONObjectUtils.toJSONString(node.statusFields())));
+      return;
+    }
+    if (!"digest=true".equals(query)) {
+      refuse(
+          exchange, 400, "malformed", "unknown query " + query + "; digest=true or none", Map.of());
+      return;
+    }
+    // Hashing the whole state is expensive: members and admins only, never any signed-in user.
+    if (caller instanceof User user && !isAdmin(user)) {
+      refuse(
+          exchange,
+          403,
+          "not_authorized",
+          "the state digest is served to members and admins only",
+          Map.of(
+              "user",
+              user.principal().user(),
+              "what",
+              "digest",
+              "requiredRoles",
+              List.of(NodeSecurity.ADMIN_ROLE)));
+      return;
+    }
+    try {
+      reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(node.digest())));
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
   }
 
   private void checkpoint(HttpExchange exchange, Caller caller) throws IOException {

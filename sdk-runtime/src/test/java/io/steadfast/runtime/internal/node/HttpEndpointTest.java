@@ -186,4 +186,49 @@ class HttpEndpointTest {
     assertThat(admin.statusCode()).isEqualTo(404);
     assertThat(admin.body()).contains("no_checkpoint");
   }
+
+  @Test
+  void statusDigest_answersTheStateFingerprint_toAdminsOnly_andAnUnknownQueryIs400()
+      throws Exception {
+    java.util.Map<String, Object> digest = new java.util.LinkedHashMap<>();
+    digest.put("node", "n1");
+    digest.put("journalIndex", 42L);
+    digest.put("sha256", "ab12");
+    when(node.digest()).thenReturn(digest);
+    when(node.statusFields()).thenReturn(java.util.Map.of("role", "PRIMARY"));
+    URI base =
+        start(
+            NodeSecurity.loopback()
+                .authenticator(
+                    credentials ->
+                        credentials
+                            .bearerToken()
+                            .map(
+                                t ->
+                                    t.equals("admin")
+                                        ? Principal.of("ops", NodeSecurity.ADMIN_ROLE)
+                                        : Principal.of("alice", "clerk"))));
+
+    HttpResponse<String> plain = get(base, "/steadfast/v1/status", "alice");
+    HttpResponse<String> user = get(base, "/steadfast/v1/status?digest=true", "alice");
+    HttpResponse<String> admin = get(base, "/steadfast/v1/status?digest=true", "admin");
+    HttpResponse<String> unknown = get(base, "/steadfast/v1/status?digest=yes", "admin");
+
+    assertThat(plain.statusCode()).isEqualTo(200);
+    assertThat(plain.body()).contains("PRIMARY").doesNotContain("sha256");
+    assertThat(user.statusCode()).isEqualTo(403);
+    assertThat(user.body()).contains(NodeSecurity.ADMIN_ROLE);
+    assertThat(admin.statusCode()).isEqualTo(200);
+    assertThat(admin.body()).contains("\"sha256\":\"ab12\"").contains("\"journalIndex\":42");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("unknown query digest=yes");
+  }
+
+  private HttpResponse<String> get(URI base, String path, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Authorization", "Bearer " + token)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
 }

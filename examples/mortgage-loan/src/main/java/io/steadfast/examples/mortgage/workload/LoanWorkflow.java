@@ -45,6 +45,9 @@ import java.util.SplittableRandom;
  * loans to reach funding. Rejections are expected when several underwriters or closers reach for
  * the same loan, and when a borrower withdraws a loan already decided: the workflow moves on.
  *
+ * <p>Closers also send {@code RescheduleClosing} when the workflow is built for application version
+ * 2 ({@link #of(Desk, String, long, int)}).
+ *
  * <p>Not thread-safe: one workflow is driven by one thread at a time.
  */
 public final class LoanWorkflow {
@@ -59,7 +62,11 @@ public final class LoanWorkflow {
   private boolean started;
   private long commandsIssued;
 
-  private LoanWorkflow(Desk desk, String user, long seed) {
+  private LoanWorkflow(Desk desk, String user, long seed, int applicationVersion) {
+    if (applicationVersion < 1) {
+      throw new IllegalArgumentException(
+          "applicationVersion must be at least 1: " + applicationVersion);
+    }
     this.desk = Objects.requireNonNull(desk, "desk");
     this.user = Objects.requireNonNull(user, "user");
     if (user.isBlank()) {
@@ -71,13 +78,29 @@ public final class LoanWorkflow {
         switch (desk) {
           case OFFICER -> new OfficerScript(random);
           case UNDERWRITER -> new UnderwriterScript(random);
-          case CLOSER -> new CloserScript(random);
+          case CLOSER -> new CloserScript(random, applicationVersion);
         };
   }
 
-  /** A workflow for {@code user} at {@code desk}, seeded with {@code seed}. */
+  /**
+   * A workflow for {@code user} at {@code desk}, seeded with {@code seed}, that sends only the
+   * commands of application version 1, which every release and every cluster accepts.
+   */
   public static LoanWorkflow of(Desk desk, String user, long seed) {
-    return new LoanWorkflow(desk, user, seed);
+    return of(desk, user, seed, 1);
+  }
+
+  /**
+   * A workflow that also sends the commands added up to {@code applicationVersion}: from 2 a closer
+   * moves about one closing in four with {@code RescheduleClosing} before funding it. Give the
+   * version the cluster runs; sent to a cluster that has not finalized it, a newer command is
+   * refused at the door ({@code MalformedCommandException}) and the workflow moves on through
+   * {@link #afterRejection}.
+   *
+   * @throws IllegalArgumentException if {@code applicationVersion} is below 1
+   */
+  public static LoanWorkflow of(Desk desk, String user, long seed, int applicationVersion) {
+    return new LoanWorkflow(desk, user, seed, applicationVersion);
   }
 
   /** A loan officer called {@code user}. */

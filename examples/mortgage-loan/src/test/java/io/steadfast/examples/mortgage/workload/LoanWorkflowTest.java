@@ -53,6 +53,43 @@ class LoanWorkflowTest {
   }
 
   @Test
+  void team_versionTwo_closersRescheduleSomeClosingsAndStillFund() {
+    Simulation simulation = new Simulation();
+    List<LoanWorkflow> team =
+        List.of(
+            LoanWorkflow.of(Desk.OFFICER, "officer-1", 1L, 2),
+            LoanWorkflow.of(Desk.OFFICER, "officer-2", 2L, 2),
+            LoanWorkflow.of(Desk.UNDERWRITER, "underwriter-1", 3L, 2),
+            LoanWorkflow.of(Desk.CLOSER, "closer-1", 4L, 2));
+    simulation.run(team, 1000);
+
+    long rescheduled =
+        simulation.log.stream()
+            .filter(step -> step.command() instanceof LoanCommand.RescheduleClosing)
+            .filter(step -> step.outcome().startsWith("ClosingRescheduled"))
+            .count();
+    assertThat(rescheduled).isGreaterThan(5);
+    assertThat(count(simulation, LoanStage.FUNDED)).isGreaterThan(50);
+    assertThat(simulation.rejections.keySet()).isSubsetOf("IllegalLoanStateException");
+  }
+
+  @Test
+  void team_versionOne_neverReschedules() {
+    Simulation simulation = new Simulation();
+    simulation.run(LoanWorkflow.team(2024L, 4, 1, 1), 1000);
+
+    assertThat(simulation.log)
+        .noneMatch(step -> step.command() instanceof LoanCommand.RescheduleClosing);
+  }
+
+  @Test
+  void of_versionBelowOne_refused() {
+    assertThatThrownBy(() -> LoanWorkflow.of(Desk.CLOSER, "closer-1", 1L, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("applicationVersion must be at least 1: 0");
+  }
+
+  @Test
   void officer_typesEveryFieldThenSubmitsWhatWasTyped() {
     Harness harness = new Harness();
     LoanWorkflow officer = LoanWorkflow.officer("alice", 11L);
