@@ -260,6 +260,13 @@ public abstract class CertificationSuite<C, R> {
   }
 
   @Test
+  @Order(13)
+  @DisplayName("JR-5 no host-dependent calls on the replicated path")
+  public final void JR5_noHostDependentCalls() {
+    certify("JR-5");
+  }
+
+  @Test
   @Order(11)
   @DisplayName("JR-4 malformed input is refused")
   public final void JR4_malformedInput() {

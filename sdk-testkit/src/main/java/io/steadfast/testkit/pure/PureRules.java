@@ -167,8 +167,18 @@ public final class PureRules {
                   + " again canonically, and then behave as on the previous release")
           .dependingOn(with(HARNESS, "CP-2", "CP-5", "UP-1"));
 
+  /** No host-dependent calls on the replicated path. */
+  public static final Rule JR5 =
+      Rule.of(
+              "JR-5",
+              Level.RESILIENT,
+              "the code reachable from apply, checkpoint, restore, freeze and the constructors calls"
+                  + " no clock, unseeded random source, default zone, locale or charset, identity"
+                  + " hash or environment")
+          .dependingOn("HV-1");
+
   private static final List<Rule> RULES =
-      List.of(HV1, HV2, HV3, HV4, JR1, JR4, JR3, CP1, CP2, CP3, CP5, CP6, CP7, JR2, UP1, UP2);
+      List.of(HV1, HV2, HV3, HV4, JR1, JR5, JR4, JR3, CP1, CP2, CP3, CP5, CP6, CP7, JR2, UP1, UP2);
 
   private PureRules() {}
 
@@ -185,6 +195,7 @@ public final class PureRules {
         check(HV3, HarnessChecks::freshInstances),
         check(HV4, HarnessChecks::codecRoundTrip),
         check(JR1, JournalChecks::deterministicApply),
+        check(JR5, HostCallCheck::check),
         check(JR4, JournalChecks::malformedInput),
         verifyingWaiver(JR3, JournalChecks::failureAtomicity),
         check(CP1, CheckpointChecks::roundTrip),

@@ -40,8 +40,37 @@ import org.junit.platform.testkit.engine.Event;
 class BrokenApplicationsTest {
 
   @Test
-  void wallClock_failsOnlyJr1() {
-    assertFailsExactly(WallClockSuite.class, "JR-1");
+  void wallClock_failsJr1ByReplay_andJr5ByReadingTheCode() {
+    assertFailsExactly(WallClockSuite.class, "JR-1", "JR-5");
+
+    RuleResult jr5 = read(WallClockSuite.class).byRule().get("JR-5");
+    assertThat(jr5.summary()).contains("WallClock.now calls java.lang.System.currentTimeMillis");
+  }
+
+  @Test
+  void dateLevelClock_passesEveryReplay_butFailsJr5_namingTheMethodAndTheCall() {
+    assertFailsExactly(DateClockSuite.class, "JR-5");
+
+    RuleResult jr5 = read(DateClockSuite.class).byRule().get("JR-5");
+    assertThat(jr5.summary())
+        .contains("DateClock.now calls java.time.LocalDate.now")
+        .contains("ApplyContext.timestamp()");
+    assertThat(jr5.counterexample())
+        .contains("reached by")
+        .contains("io.steadfast.testkit.sample.Ledger.apply");
+  }
+
+  @Test
+  void correctLedger_passesJr5_althoughBrokenSubclassesShareItsCode() {
+    var unused =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(CorrectUpgradeSuite.class))
+            .execute();
+    RuleResult jr5 = read(CorrectUpgradeSuite.class).byRule().get("JR-5");
+    assertThat(jr5.verdict())
+        .as(jr5.summary() + "\n" + jr5.counterexample())
+        .isEqualTo(Verdict.PASS);
+    assertThat(jr5.summary()).containsPattern("\\d+ methods reachable from the exit points");
   }
 
   @Test
@@ -75,8 +104,8 @@ class BrokenApplicationsTest {
   }
 
   @Test
-  void defaultCharset_failsOnlyCp3() {
-    assertFailsExactly(DefaultCharsetSuite.class, "CP-3");
+  void defaultCharset_failsCp3InAnotherJvm_andJr5ByReadingTheCode() {
+    assertFailsExactly(DefaultCharsetSuite.class, "CP-3", "JR-5");
   }
 
   @Test
@@ -167,20 +196,27 @@ class BrokenApplicationsTest {
     }
   }
 
-  private static void assertFailsExactly(Class<? extends BrokenSuite> suite, String broken) {
+  /**
+   * Runs {@code suite} and checks that the rules {@code broken} fail, with a counterexample and a
+   * replay command each, and every other rule passes or is skipped for a stated reason.
+   */
+  private static void assertFailsExactly(Class<? extends BrokenSuite> suite, String... broken) {
     EngineExecutionResults run =
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
     Certificate certificate = read(suite);
     Map<String, RuleResult> results = certificate.byRule();
+    List<String> failing = List.of(broken);
 
     assertThat(results).containsOnlyKeys(PureRules.rules().stream().map(Rule::id).toList());
-    assertThat(results.get(broken).verdict())
-        .as(broken + " " + results.get(broken).summary())
-        .isEqualTo(Verdict.FAIL);
-    assertThat(results.get(broken).counterexample()).isNotBlank();
+    for (String id : failing) {
+      assertThat(results.get(id).verdict())
+          .as(id + " " + results.get(id).summary())
+          .isEqualTo(Verdict.FAIL);
+      assertThat(results.get(id).counterexample()).isNotBlank();
+    }
     results.forEach(
         (id, result) -> {
-          if (!id.equals(broken)) {
+          if (!failing.contains(id)) {
             assertThat(result.verdict())
                 .as(id + ": " + result.summary())
                 .isIn(Verdict.PASS, Verdict.SKIPPED);
@@ -201,24 +237,29 @@ class BrokenApplicationsTest {
         });
     assertThat(certificate.granted()).isEmpty();
 
-    String method = broken.replace("-", "") + "_";
-    Event failure =
-        run.testEvents().failed().stream()
-            .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
-            .findFirst()
-            .orElseThrow();
-    assertThat(run.testEvents().failed().count()).isEqualTo(1);
-    String message =
-        failure
-            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
-            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-            .map(Throwable::getMessage)
-            .orElse("");
-    assertThat(message)
-        .startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
-        .contains("replay: ./mvnw")
-        .contains("-Dsteadfast.seed=" + SuiteSettings.DEFAULT_SEED)
-        .contains(suite.getSimpleName() + "#" + method);
+    assertThat(run.testEvents().failed().count()).isEqualTo(failing.size());
+    for (String id : failing) {
+      String method = id.replace("-", "") + "_";
+      Event failure =
+          run.testEvents().failed().stream()
+              .filter(e -> e.getTestDescriptor().getLegacyReportingName().startsWith(method))
+              .findFirst()
+              .orElseThrow();
+      assertThat(message(failure))
+          .startsWith(id + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
+          .contains("replay: ./mvnw")
+          .contains("-Dsteadfast.seed=" + SuiteSettings.DEFAULT_SEED)
+          .contains(suite.getSimpleName() + "#" + method);
+    }
+  }
+
+  /** The message of the assertion a failed test event ended with; empty if none. */
+  static String message(Event failure) {
+    return failure
+        .getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+        .map(Throwable::getMessage)
+        .orElse("");
   }
 
   private static Certificate read(Class<?> suite) {
@@ -297,6 +338,12 @@ class BrokenApplicationsTest {
   static final class WallClockSuite extends BrokenSuite {
     WallClockSuite() {
       super(BrokenLedgers.WallClock::new);
+    }
+  }
+
+  static final class DateClockSuite extends BrokenSuite {
+    DateClockSuite() {
+      super(BrokenLedgers.DateClock::new);
     }
   }
 

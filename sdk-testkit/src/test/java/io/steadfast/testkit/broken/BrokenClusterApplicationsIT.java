@@ -97,13 +97,8 @@ class BrokenClusterApplicationsIT {
     assertThat(certificate.granted()).isNotEqualTo(java.util.Optional.of("Advanced"));
     assertThat(run.testEvents().failed().count()).isEqualTo(1);
     String message =
-        run.testEvents().failed().stream()
-            .findFirst()
-            .orElseThrow()
-            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
-            .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-            .map(Throwable::getMessage)
-            .orElse("");
+        BrokenApplicationsTest.message(
+            run.testEvents().failed().stream().findFirst().orElseThrow());
     assertThat(message)
         .startsWith(broken + " FAIL (seed " + SuiteSettings.DEFAULT_SEED + ")")
         .contains(

@@ -13,6 +13,8 @@ import io.steadfast.testkit.sample.LedgerV2;
 import io.steadfast.testkit.sample.Receipt;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,6 +28,17 @@ public final class BrokenLedgers {
     @Override
     protected long now(ApplyContext context) {
       return System.currentTimeMillis();
+    }
+  }
+
+  /**
+   * JR-5: records the day of the node's clock as the account's last activity. Every replica of a
+   * test run agrees (they run on the same day), so only reading the code can catch it.
+   */
+  static final class DateClock extends Ledger {
+    @Override
+    protected long now(ApplyContext context) {
+      return LocalDate.now(ZoneOffset.UTC).toEpochDay() * 86_400_000L;
     }
   }
 

@@ -61,12 +61,13 @@ class CertificateTest {
 
   @Test
   void grant_waivedSkipCounts_blockedSkipAndUnknownDoNot() {
+    int jr3 = PureRules.rules().indexOf(PureRules.JR3);
     List<RuleResult> waived = allPure(Verdict.PASS);
-    waived.set(6, result(PureRules.JR3, Verdict.SKIPPED, false));
+    waived.set(jr3, result(PureRules.JR3, Verdict.SKIPPED, false));
     List<RuleResult> blocked = allPure(Verdict.PASS);
-    blocked.set(6, result(PureRules.JR3, Verdict.SKIPPED, true));
+    blocked.set(jr3, result(PureRules.JR3, Verdict.SKIPPED, true));
     List<RuleResult> unknown = allPure(Verdict.PASS);
-    unknown.set(6, result(PureRules.JR3, Verdict.UNKNOWN, true));
+    unknown.set(jr3, result(PureRules.JR3, Verdict.UNKNOWN, true));
 
     assertThat(grant(PureRules.rules(), waived).granted()).contains("Resilient");
     assertThat(grant(PureRules.rules(), blocked).granted()).isEmpty();
