@@ -4,6 +4,7 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.testkit.certificate.Certificate;
 import io.steadfast.testkit.certificate.CertificateWriter;
+import io.steadfast.testkit.certificate.CodeDigest;
 import io.steadfast.testkit.certificate.RuleResult;
 import io.steadfast.testkit.checkpoint.GoldenCheckpoint;
 import io.steadfast.testkit.cluster.ClusterRules;
@@ -15,6 +16,8 @@ import io.steadfast.testkit.rule.SuiteSettings;
 import io.steadfast.testkit.workload.Workload;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -193,11 +196,17 @@ public abstract class CertificationSuite<C, R> {
     String testkit = CertificationSuite.class.getPackage().getImplementationVersion();
     versions.put("testkit", testkit == null ? "development" : testkit);
     versions.put("java", System.getProperty("java.version"));
+    // When the certificate was written: a record for people, never an input to any rule.
+    versions.put("certifiedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     String application;
     try {
       ResilientApplication<C, R> app = c.newApplication();
       application = app.getClass().getName();
       versions.put("checkpointVersion", String.valueOf(app.checkpointVersion()));
+      versions.put("supportedVersion", String.valueOf(app.supportedVersion()));
+      String release = app.getClass().getPackage().getImplementationVersion();
+      versions.put("applicationRelease", release == null ? "unversioned" : release);
+      versions.put("applicationCode", CodeDigest.of(app.getClass()));
     } catch (RuntimeException e) {
       application = "unknown (newApplication() threw " + e.getClass().getSimpleName() + ")";
     }

@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param schemaVersion the version of this document's shape; {@value #SCHEMA_VERSION} now
  * @param application the application's class name
  * @param suite the suite class that ran
- * @param versions testkit, Java and application checkpoint versions
+ * @param versions what was certified and with what: testkit, Java, the application's release (its
+ *     jar's Implementation-Version), checkpoint and supported versions, the SHA-256 of its code
+ *     ({@link CodeDigest}) and the time the certificate was written
  * @param seed the seed of the run
  * @param deep whether this was the deep run
  * @param traceLength the trace length of the run
@@ -84,7 +86,9 @@ public record Certificate(
       if (blocked) {
         status = "not granted: a lower level was not granted";
       } else if (rules.isEmpty()) {
-        status = "not granted: this suite has no rules of this level yet";
+        status =
+            "not granted: no rule of this level ran (the cluster rules are left out with"
+                + " -Dsteadfast.cluster=false; otherwise this suite has no rules of this level)";
       } else {
         List<String> missing = new ArrayList<>();
         List<String> failing = new ArrayList<>();

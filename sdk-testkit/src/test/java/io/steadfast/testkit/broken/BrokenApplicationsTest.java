@@ -152,6 +152,13 @@ class BrokenApplicationsTest {
         .isEqualTo(Verdict.PASS);
     assertThat(results.get("UP-2").summary()).contains("1 golden checkpoints");
     assertThat(certificate.granted()).isNotEmpty();
+    // What was certified, recorded for matching the certificate with the shipped artifact.
+    assertThat(certificate.versions())
+        .containsEntry("supportedVersion", "2")
+        .containsEntry("applicationRelease", "unversioned")
+        .containsKeys("testkit", "java", "checkpointVersion", "certifiedAt");
+    assertThat(certificate.versions().get("applicationCode"))
+        .matches("sha256:[0-9a-f]{64} \\(\\d+ files under test-classes\\)");
   }
 
   @Test
