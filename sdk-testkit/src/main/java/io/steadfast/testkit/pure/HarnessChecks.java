@@ -92,7 +92,8 @@ final class HarnessChecks {
                   + trace.size()
                   + " entries; at least "
                   + context.settings().minAcceptedCommands()
-                  + " are needed")
+                  + " are needed"
+                  + commonestRejections(trace))
           .with(coverage);
     }
     return CheckOutcome.pass(
@@ -102,6 +103,44 @@ final class HarnessChecks {
                 + rejected
                 + " rejected")
         .with(coverage);
+  }
+
+  /** How many reasons an UNKNOWN for too few accepted commands names. */
+  private static final int REASONS = 3;
+
+  /**
+   * The rejections of the reference run, grouped by exception type and message with numbers masked
+   * (so that "account 17 is closed" and "account 4 is closed" count as one reason), the commonest
+   * first: {@code "; 115 of 200 rejected, commonest: ..."}, or empty without rejections.
+   */
+  static <C, R> String commonestRejections(Trace<C, R> trace) {
+    Map<String, Integer> reasons = new TreeMap<>();
+    int rejected = 0;
+    for (Outcome<R> outcome : trace.outcomes()) {
+      if (outcome.isRejected()) {
+        rejected++;
+        String reason = outcome.detail().replaceAll("\\d+", "#");
+        reasons.merge(
+            reason.length() > 120 ? reason.substring(0, 120) + "…" : reason, 1, Integer::sum);
+      }
+    }
+    if (rejected == 0) {
+      return "";
+    }
+    List<Map.Entry<String, Integer>> commonest = new ArrayList<>(reasons.entrySet());
+    commonest.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+    StringBuilder text =
+        new StringBuilder("; ").append(rejected).append(" of ").append(trace.size());
+    text.append(" rejected, commonest: ");
+    for (int i = 0; i < Math.min(REASONS, commonest.size()); i++) {
+      Map.Entry<String, Integer> reason = commonest.get(i);
+      text.append(i == 0 ? "" : "; ")
+          .append('\'')
+          .append(reason.getKey())
+          .append("' ×")
+          .append(reason.getValue());
+    }
+    return text.toString();
   }
 
   /** HV-2. */
@@ -161,7 +200,10 @@ final class HarnessChecks {
     coverage.set("distinctFingerprints", distinct.size());
     if (accepted < context.settings().minAcceptedCommands()) {
       return CheckOutcome.unknown(
-              "only " + accepted + " accepted commands to measure sensitivity on")
+              "only "
+                  + accepted
+                  + " accepted commands to measure sensitivity on"
+                  + commonestRejections(trace))
           .with(coverage);
     }
     double share = (double) changed / accepted;
