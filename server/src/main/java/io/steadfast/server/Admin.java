@@ -152,6 +152,60 @@ public final class Admin implements Callable<Integer> {
           : spec.commandLine().getErr();
     }
 
+    @CommandLine.Option(
+        names = "--primary-wait",
+        defaultValue = "15",
+        description =
+            "seconds to keep asking while no endpoint answers as the primary (an election under"
+                + " way, a member unreachable)")
+    int primaryWaitSeconds;
+
+    /** The primary's answer, and which endpoint gave it. */
+    record Answer(URI endpoint, HttpResponse<String> response) {}
+
+    /**
+     * Sends a request meant for the primary: asks each endpoint in turn, passing over those that
+     * say they are not the primary (421), are not ready (503) or refuse the connection, and asks
+     * round after round every 200 ms until {@code --primary-wait} runs out, as an operator would
+     * while an election finishes.
+     *
+     * @return the first other answer (success or refusal), or null if no endpoint answered as the
+     *     primary in time (the reason is printed)
+     */
+    @Nullable Answer toPrimary(String method, String path, Duration timeout)
+        throws IOException, InterruptedException {
+      long end = System.nanoTime() + Duration.ofSeconds(primaryWaitSeconds).toNanos();
+      String last = "";
+      while (true) {
+        for (URI endpoint : endpoints) {
+          HttpResponse<String> response;
+          try {
+            response = send(endpoint, method, path, timeout);
+          } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            last = endpoint + " unreachable (" + e.getClass().getSimpleName() + ")";
+            continue;
+          }
+          if (response.statusCode() != 421 && response.statusCode() != 503) {
+            return new Answer(endpoint, response);
+          }
+          last = endpoint + " answered " + response.statusCode();
+        }
+        if (System.nanoTime() > end) {
+          err()
+              .println(
+                  "none of "
+                      + endpoints
+                      + " is the primary (asked for "
+                      + primaryWaitSeconds
+                      + " s; last: "
+                      + last
+                      + ")");
+          return null;
+        }
+        Thread.sleep(200);
+      }
+    }
+
     /** Prints a refusal's message and answers 1. */
     int refused(URI endpoint, HttpResponse<String> response) {
       String message = response.body();
@@ -197,23 +251,20 @@ public final class Admin implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      for (URI endpoint : endpoints) {
-        HttpResponse<String> response =
-            send(
-                endpoint,
-                "POST",
-                "/steadfast/v1/admin/switchover?to="
-                    + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8));
-        if (response.statusCode() == 200) {
-          out().println("primary is now " + target);
-          return 0;
-        }
-        if (response.statusCode() != 421) {
-          return refused(endpoint, response);
-        }
+      Answer answer =
+          toPrimary(
+              "POST",
+              "/steadfast/v1/admin/switchover?to="
+                  + java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8),
+              Duration.ofSeconds(30));
+      if (answer == null) {
+        return 1;
       }
-      err().println("none of " + endpoints + " is the primary");
-      return 1;
+      if (answer.response().statusCode() == 200) {
+        out().println("primary is now " + target);
+        return 0;
+      }
+      return refused(answer.endpoint(), answer.response());
     }
   }
 
@@ -249,19 +300,17 @@ public final class Admin implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      for (URI endpoint : endpoints) {
-        HttpResponse<String> response =
-            send(endpoint, "POST", "/steadfast/v1/admin/finalize?version=" + version);
-        if (response.statusCode() == 200) {
-          out().println(response.body());
-          return 0;
-        }
-        if (response.statusCode() != 421) {
-          return refused(endpoint, response);
-        }
+      Answer answer =
+          toPrimary(
+              "POST", "/steadfast/v1/admin/finalize?version=" + version, Duration.ofSeconds(30));
+      if (answer == null) {
+        return 1;
       }
-      err().println("none of " + endpoints + " is the primary");
-      return 1;
+      if (answer.response().statusCode() == 200) {
+        out().println(answer.response().body());
+        return 0;
+      }
+      return refused(answer.endpoint(), answer.response());
     }
   }
 
@@ -274,19 +323,16 @@ public final class Admin implements Callable<Integer> {
   static final class Audit extends Connection implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      for (URI endpoint : endpoints) {
-        HttpResponse<String> response = send(endpoint, "POST", "/steadfast/v1/admin/audit");
-        if (response.statusCode() == 200) {
-          out().println(response.body());
-          Object differs = JSONObjectUtils.parse(response.body()).get("foundDifference");
-          return Boolean.TRUE.equals(differs) ? 1 : 0;
-        }
-        if (response.statusCode() != 421) {
-          return refused(endpoint, response);
-        }
+      Answer answer = toPrimary("POST", "/steadfast/v1/admin/audit", Duration.ofSeconds(30));
+      if (answer == null) {
+        return 1;
       }
-      err().println("none of " + endpoints + " is the primary");
-      return 1;
+      if (answer.response().statusCode() == 200) {
+        out().println(answer.response().body());
+        Object differs = JSONObjectUtils.parse(answer.response().body()).get("foundDifference");
+        return Boolean.TRUE.equals(differs) ? 1 : 0;
+      }
+      return refused(answer.endpoint(), answer.response());
     }
   }
 
@@ -307,24 +353,18 @@ public final class Admin implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      for (URI endpoint : endpoints) {
-        HttpResponse<String> response =
-            send(
-                endpoint,
-                "POST",
-                "/steadfast/v1/admin/members?" + query(),
-                Duration.ofSeconds(waitSeconds));
-        if (response.statusCode() == 200) {
-          out().println(done());
-          out().println(response.body());
-          return 0;
-        }
-        if (response.statusCode() != 421) {
-          return refused(endpoint, response);
-        }
+      Answer answer =
+          toPrimary(
+              "POST", "/steadfast/v1/admin/members?" + query(), Duration.ofSeconds(waitSeconds));
+      if (answer == null) {
+        return 1;
       }
-      err().println("none of " + endpoints + " is the primary");
-      return 1;
+      if (answer.response().statusCode() == 200) {
+        out().println(done());
+        out().println(answer.response().body());
+        return 0;
+      }
+      return refused(answer.endpoint(), answer.response());
     }
 
     static String encode(String value) {

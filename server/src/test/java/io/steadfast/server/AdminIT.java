@@ -179,6 +179,28 @@ class AdminIT {
       Run anonymous = admin("status", "--endpoint", backup.toString());
       assertThat(anonymous.status()).isEqualTo(1);
       assertThat(anonymous.err()).contains("401");
+
+      // A member that refuses connections is passed over: the command reaches the primary.
+      String gone = "http://127.0.0.1:" + closedPort();
+      List<String> audit = new ArrayList<>(List.of("audit", "--token", admin, "--endpoint", gone));
+      audit.addAll(endpoints);
+      Run audited = admin(audit.toArray(String[]::new));
+      assertThat(audited.status()).as(audited.err()).isZero();
+      assertThat(audited.out()).contains("\"foundDifference\":false");
+      // With no primary among the endpoints, it keeps asking for --primary-wait, then says why.
+      Run nobody = admin("audit", "--token", admin, "--primary-wait", "1", "--endpoint", gone);
+      assertThat(nobody.status()).isEqualTo(1);
+      assertThat(nobody.err())
+          .contains("is the primary (asked for 1 s")
+          .contains(gone + " unreachable");
+    }
+  }
+
+  /** A loopback port nothing listens on. */
+  private static int closedPort() throws IOException {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 
