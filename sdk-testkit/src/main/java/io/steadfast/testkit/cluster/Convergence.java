@@ -46,6 +46,7 @@ final class Convergence<C, R> {
       stage
           .digests()
           .forEach((node, digest) -> text.append("\n  ").append(node).append(' ').append(digest));
+      text.append("\n  ").append(differingPart());
       stage.history.convergenceDetail = text.toString();
     }
     for (History.Restart restart : stage.history.restarts) {
@@ -56,6 +57,44 @@ final class Convergence<C, R> {
         converged
             ? "converged " + millis + " ms after the faults stopped"
             : stage.history.convergenceDetail);
+  }
+
+  /**
+   * Which part of the replicated state keeps the replicas apart: their positions, the application
+   * payload, or, when those agree, the runtime's own state (the session table).
+   */
+  private String differingPart() {
+    Map<String, String> applications = new TreeMap<>();
+    Map<String, String> positions = new TreeMap<>();
+    for (SteadfastNode<C, R> node : stage.cluster().nodes()) {
+      if (node.stopped()) {
+        continue;
+      }
+      String id = node.id().value();
+      node.audit()
+          .inspect(
+              app -> {
+                applications.put(
+                    id, Checkpoints.fingerprint(ObservedApplication.unwrap(app)).shortHex());
+                positions.put(id, node.appliedPosition().toString());
+                return null;
+              });
+    }
+    if (new java.util.TreeSet<>(positions.values()).size() > 1) {
+      return "the replicas stand at different positions "
+          + positions
+          + ": one is behind or stopped applying; application fingerprints "
+          + applications;
+    }
+    if (new java.util.TreeSet<>(applications.values()).size() > 1) {
+      return "at one position the application payloads differ: "
+          + applications
+          + " (apply or restore gives other states on other replicas)";
+    }
+    return "at one position the application payloads agree "
+        + applications
+        + ", so the runtime's state differs: the session table (a resume point, a sequence or an"
+        + " expiry set differently on different replicas)";
   }
 
   /** Resends up to 8 settled sessions' last requests on the quiet cluster (RS-1). */

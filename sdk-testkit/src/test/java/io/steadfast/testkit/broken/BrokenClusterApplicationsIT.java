@@ -53,6 +53,29 @@ class BrokenClusterApplicationsIT {
     assertFailsExactly(SlowPromotionSuite.class, "TM-1", "SlowPromotion.onRoleChange");
   }
 
+  @Test
+  void resumePointThatDependsOnTheRole_neverConverges_andTm3NamesTheSessionTable() {
+    var unused =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(RoleResumePointSuite.class))
+            .execute();
+    RuleResult tm3 = read(RoleResumePointSuite.class).byRule().get("TM-3");
+
+    assertThat(tm3.verdict()).as(tm3.summary()).isEqualTo(Verdict.FAIL);
+    assertThat(tm3.counterexample())
+        .contains("at one position the application payloads agree")
+        .contains("the session table");
+  }
+
+  private static Certificate read(Class<?> suite) {
+    try {
+      return CertificateWriter.read(
+          BrokenApplicationsTest.directory(suite).resolve(CertificateWriter.JSON));
+    } catch (java.io.IOException e) {
+      throw new AssertionError("no certificate written for " + suite.getSimpleName(), e);
+    }
+  }
+
   private static void assertFailsExactly(Class<?> suite, String broken, String evidence) {
     EngineExecutionResults run =
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
@@ -150,6 +173,38 @@ class BrokenClusterApplicationsIT {
           Thread.currentThread().interrupt();
         }
       }
+    }
+  }
+
+  /**
+   * TM-3 (and others): records in the resume point whether the replica applying the command is the
+   * primary, so the session tables of the primary and the backups never agree.
+   */
+  static final class RoleResumePoint extends Ledger {
+    private volatile boolean primary;
+
+    @Override
+    public void onRoleChange(RoleChange change) {
+      primary = change.to() == Role.PRIMARY;
+    }
+
+    @Override
+    public Receipt apply(LedgerCommand command, ApplyContext context) {
+      Receipt receipt = super.apply(command, context);
+      context.setResumePoint(
+          ResumePoint.of("account", command.account(), "desk", primary ? "front" : "back"));
+      return receipt;
+    }
+  }
+
+  static final class RoleResumePointSuite extends BrokenApplicationsTest.BrokenSuite {
+    RoleResumePointSuite() {
+      super(RoleResumePoint::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
     }
   }
 
