@@ -153,18 +153,7 @@ final class ClusterScenario<C, R> {
     } finally {
       sampler.shutdownNow();
       sampler.awaitTermination(5, TimeUnit.SECONDS);
-      if (history.load != null) {
-        history.load.stop();
-      }
-      timings.close();
-      EmbeddedCluster<C, R> cluster = stage.cluster;
-      if (cluster != null) {
-        try {
-          cluster.close();
-        } catch (RuntimeException e) {
-          history.event("closing the cluster failed: " + e);
-        }
-      }
+      stage.tearDown(timings);
       history.durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
       new Timeline<>(stage).write();
     }

@@ -62,6 +62,25 @@ final class ScenarioStage<C, R> {
     return running;
   }
 
+  /**
+   * Ends a run, whatever state it broke off in: stops the load, closes the exit-point timings and
+   * the cluster; a cluster that fails to close is recorded in the history, never thrown.
+   */
+  void tearDown(ExitTimings timings) throws InterruptedException {
+    if (history.load != null) {
+      history.load.stop();
+    }
+    timings.close();
+    EmbeddedCluster<C, R> running = cluster;
+    if (running != null) {
+      try {
+        running.close();
+      } catch (RuntimeException e) {
+        history.event("closing the cluster failed: " + e);
+      }
+    }
+  }
+
   void finish(History.FaultRecord record, long start) {
     record.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     record.generation = history.load().faultInjected();

@@ -138,18 +138,7 @@ final class UpgradeScenario<C, R> {
       history.abortedBecause = "the upgrade broke off: " + e;
       step("broke off: " + e);
     } finally {
-      if (history.load != null) {
-        history.load.stop();
-      }
-      timings.close();
-      EmbeddedCluster<C, R> cluster = stage.cluster;
-      if (cluster != null) {
-        try {
-          cluster.close();
-        } catch (RuntimeException e) {
-          history.event("closing the cluster failed: " + e);
-        }
-      }
+      stage.tearDown(timings);
     }
     return run;
   }

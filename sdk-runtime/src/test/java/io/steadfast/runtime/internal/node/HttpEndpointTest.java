@@ -157,18 +157,7 @@ class HttpEndpointTest {
   @Test
   void checkpoint_isRefusedToAUserWithoutTheAdminRole_andServedToAnAdmin() throws Exception {
     when(node.newestCheckpoint()).thenReturn(Optional.empty());
-    URI base =
-        start(
-            NodeSecurity.loopback()
-                .authenticator(
-                    credentials ->
-                        credentials
-                            .bearerToken()
-                            .map(
-                                t ->
-                                    t.equals("admin")
-                                        ? Principal.of("ops", NodeSecurity.ADMIN_ROLE)
-                                        : Principal.of("alice", "clerk"))));
+    URI base = start(adminOrClerk());
     HttpResponse<String> user =
         http.send(
             HttpRequest.newBuilder(base.resolve("/steadfast/v1/checkpoint"))
@@ -196,18 +185,7 @@ class HttpEndpointTest {
     digest.put("sha256", "ab12");
     when(node.digest()).thenReturn(digest);
     when(node.statusFields()).thenReturn(java.util.Map.of("role", "PRIMARY"));
-    URI base =
-        start(
-            NodeSecurity.loopback()
-                .authenticator(
-                    credentials ->
-                        credentials
-                            .bearerToken()
-                            .map(
-                                t ->
-                                    t.equals("admin")
-                                        ? Principal.of("ops", NodeSecurity.ADMIN_ROLE)
-                                        : Principal.of("alice", "clerk"))));
+    URI base = start(adminOrClerk());
 
     HttpResponse<String> plain = get(base, "/steadfast/v1/status", "alice");
     HttpResponse<String> user = get(base, "/steadfast/v1/status?digest=true", "alice");
@@ -222,6 +200,20 @@ class HttpEndpointTest {
     assertThat(admin.body()).contains("\"sha256\":\"ab12\"").contains("\"journalIndex\":42");
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("unknown query digest=yes");
+  }
+
+  /** Token "admin" is an admin ("ops"); any other token is alice, a clerk. */
+  private static NodeSecurity adminOrClerk() {
+    return NodeSecurity.loopback()
+        .authenticator(
+            credentials ->
+                credentials
+                    .bearerToken()
+                    .map(
+                        t ->
+                            t.equals("admin")
+                                ? Principal.of("ops", NodeSecurity.ADMIN_ROLE)
+                                : Principal.of("alice", "clerk")));
   }
 
   private HttpResponse<String> get(URI base, String path, String token) throws Exception {
