@@ -585,6 +585,12 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /** See {@link SteadfastNode.Builder#resyncDiffering}. */
+    public Builder<C, R> resyncDiffering(boolean resync) {
+      options = options.withResyncDiffering(resync);
+      return this;
+    }
+
     /** See {@link SteadfastNode.Builder#verifyStorageEvery}. */
     public Builder<C, R> verifyStorageEvery(Duration interval) {
       options = options.withStorageVerifiedEvery(interval);

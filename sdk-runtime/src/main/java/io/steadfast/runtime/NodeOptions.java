@@ -50,6 +50,7 @@ final class NodeOptions<C, R> {
   private boolean deadPrimaryProbe = true;
   private Duration verifyStorageEvery = Duration.ofMinutes(10);
   private Duration auditEvery = Duration.ofMinutes(10);
+  private boolean resyncDiffering;
 
   private NodeOptions() {}
 
@@ -87,6 +88,7 @@ final class NodeOptions<C, R> {
     next.deadPrimaryProbe = deadPrimaryProbe;
     next.verifyStorageEvery = verifyStorageEvery;
     next.auditEvery = auditEvery;
+    next.resyncDiffering = resyncDiffering;
     change.accept(next);
     return next;
   }
@@ -188,6 +190,14 @@ final class NodeOptions<C, R> {
 
   Duration auditEvery() {
     return auditEvery;
+  }
+
+  NodeOptions<C, R> withResyncDiffering(boolean resync) {
+    return with(o -> o.resyncDiffering = resync);
+  }
+
+  boolean resyncDiffering() {
+    return resyncDiffering;
   }
 
   NodeOptions<C, R> withStorageVerifiedEvery(Duration interval) {

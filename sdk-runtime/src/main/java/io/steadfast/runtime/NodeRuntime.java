@@ -14,6 +14,7 @@ import io.steadfast.api.session.SessionId;
 import io.steadfast.api.session.SessionLimitException;
 import io.steadfast.api.session.UnknownSessionException;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
+import io.steadfast.runtime.internal.audit.ResyncCopies;
 import io.steadfast.runtime.internal.client.RemoteRouting;
 import io.steadfast.runtime.internal.client.Routing;
 import io.steadfast.runtime.internal.journal.Authorizer;
@@ -116,6 +117,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private volatile @Nullable HttpEndpoint http;
   private volatile java.util.concurrent.@Nullable ScheduledExecutorService auditor;
   private volatile @Nullable ReplicaAudit lastAudit;
+  private volatile @Nullable String lastResync;
   private final java.util.concurrent.atomic.AtomicLong auditRounds =
       new java.util.concurrent.atomic.AtomicLong();
   private final Object auditLock = new Object();
@@ -140,9 +142,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         query ->
             Queries.answerPeer(
                 query,
-                currentHealth(),
-                stateMachine.fingerprints(),
-                stateMachine.core().application().supportedVersion()));
+                new Queries.PeerFacts(
+                    currentHealth(),
+                    stateMachine.fingerprints(),
+                    stateMachine.resyncCopies(),
+                    stateMachine::lastAppliedIndex,
+                    stateMachine.core().application().supportedVersion())));
     this.roles =
         new RoleTracker(
             id,
@@ -687,7 +692,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       return;
     }
     try {
-      auditReplicas();
+      auditReplicas(resyncDiffering());
     } catch (RuntimeException e) {
       LOG.info("{}: periodic audit not completed: {}", id, e.toString());
     }
@@ -695,9 +700,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   /**
    * Audits the replicas (see {@link SteadfastNode#auditReplicas()}): journals an audit entry, then
-   * compares every member's fingerprints at it with this primary's.
+   * compares every member's fingerprints at it with this primary's; re-synchronises the members
+   * that differ from the majority when {@code resync} is set.
    */
-  ReplicaAudit auditReplicas() {
+  ReplicaAudit auditReplicas(boolean resync) {
     RatisEngine running = requirePrimary();
     synchronized (auditLock) {
       // Unique across primaries: the epoch in the high bits, this primary's count in the low.
@@ -716,6 +722,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                 + own.state());
       }
       Map<NodeId, ReplicaAudit.Verdict> verdicts = new TreeMap<>();
+      Map<NodeId, Queries.AuditAnswer> answers = new TreeMap<>();
+      answers.put(id, own);
       for (NodeId peer : memberIds()) {
         if (peer.equals(id)) {
           continue;
@@ -731,11 +739,181 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                             .askPeer(peer, Queries.auditQuery(round))
                             .get(500, TimeUnit.MILLISECONDS)));
         verdicts.put(peer, verdict(own, answer));
+        answers.put(peer, answer);
       }
-      ReplicaAudit audit = new ReplicaAudit(round, own.journalIndex(), id, verdicts);
-      report(audit, own);
+      ReplicaAudit found = new ReplicaAudit(round, own.journalIndex(), id, verdicts);
+      report(found, own);
+      ReplicaAudit audit = found;
+      if (resync && found.foundDifference()) {
+        audit =
+            new ReplicaAudit(
+                round, own.journalIndex(), id, verdicts, resyncDiffering(running, round, answers));
+      }
       lastAudit = audit;
       return audit;
+    }
+  }
+
+  /**
+   * Journals a re-sync of the members whose fingerprints differ from those a majority of the
+   * members share. With no such majority nothing is changed; when this primary is itself outside
+   * it, it hands over to a member of the majority instead, whose next audit re-synchronises it.
+   *
+   * @return the members told to re-synchronise
+   */
+  private List<NodeId> resyncDiffering(
+      RatisEngine running, long round, Map<NodeId, Queries.AuditAnswer> answers) {
+    Map<String, List<NodeId>> holders = new TreeMap<>();
+    answers.forEach(
+        (member, answer) -> {
+          if (answer.state() == Queries.AuditState.DONE) {
+            holders
+                .computeIfAbsent(
+                    answer.runtime() + "/" + answer.application(), k -> new ArrayList<>())
+                .add(member);
+          }
+        });
+    int members = memberIds().size();
+    Optional<List<NodeId>> majority =
+        holders.values().stream().filter(h -> h.size() > members / 2).findFirst();
+    if (majority.isEmpty()) {
+      LOG.error(
+          "{}: audit {}: no majority of the {} members holds the same state ({} distinct states"
+              + " among those that answered); nothing is re-synchronised automatically: find the"
+              + " member that is right and re-synchronise the others by hand (docs/operations.md,"
+              + " 'Audits')",
+          id,
+          round,
+          members,
+          holders.size());
+      return List.of();
+    }
+    List<NodeId> sources = majority.get().stream().sorted().toList();
+    List<NodeId> targets =
+        answers.entrySet().stream()
+            .filter(
+                e ->
+                    e.getValue().state() == Queries.AuditState.DONE
+                        && !sources.contains(e.getKey()))
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    if (targets.isEmpty()) {
+      return List.of();
+    }
+    if (targets.contains(id)) {
+      NodeId successor = sources.get(0);
+      LOG.error(
+          "{}: audit {}: this PRIMARY's state differs from the state {} share; handing over to {}"
+              + " so that its next audit re-synchronises this member",
+          id,
+          round,
+          sources,
+          successor);
+      try {
+        handOver(successor, RoleChange.Reason.HEALTH);
+      } catch (RuntimeException e) {
+        LOG.error(
+            "{}: hand-over to {} after audit {} failed: {}", id, successor, round, e.toString());
+      }
+      return List.of();
+    }
+    await(
+        running.write(WireFormat.encode(new JournalEntry.Resync(round, targets, sources))),
+        "journal a re-sync");
+    LOG.warn(
+        "{}: audit {}: RE-SYNCHRONISING {} from the state {} share (the targets fetch a copy of it"
+            + " as it stands after the re-sync entry)",
+        id,
+        round,
+        targets,
+        sources);
+    return targets;
+  }
+
+  /** What a member waits at most, on its apply thread, for a copy of the state to re-sync from. */
+  static final Duration RESYNC_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * Fetches the copy of the state for re-sync {@code round} from the first of {@code sources} that
+   * has it, in chunks, into {@code into}; asks again every 100 ms while the sources have not
+   * applied the entry or are still writing, for at most {@link #RESYNC_WAIT}.
+   */
+  private Optional<NodeId> fetchResync(
+      long round, long journalIndex, List<NodeId> sources, Path into) {
+    long deadline = System.nanoTime() + RESYNC_WAIT.toNanos();
+    java.util.Set<NodeId> gone = new java.util.TreeSet<>();
+    while (!stopped && System.nanoTime() < deadline && gone.size() < sources.size()) {
+      RatisEngine running = engine;
+      if (running == null) {
+        return Optional.empty();
+      }
+      for (NodeId source : sources) {
+        if (gone.contains(source)) {
+          continue;
+        }
+        try {
+          ResyncCopies.Chunk first = askResync(running, source, round, journalIndex, 0);
+          switch (first.state()) {
+            case GONE -> gone.add(source);
+            case NOT_YET, WRITING -> {}
+            case READY -> {
+              download(running, source, round, journalIndex, first, into);
+              return Optional.of(source);
+            }
+          }
+        } catch (Exception e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+          }
+          LOG.info("{}: no re-sync copy from {} yet: {}", id, source, e.toString());
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static ResyncCopies.Chunk askResync(
+      RatisEngine running, NodeId source, long round, long journalIndex, long offset)
+      throws Exception {
+    return Queries.decodeResync(
+        running
+            .askPeer(source, Queries.resyncQuery(round, journalIndex, offset))
+            .get(10, TimeUnit.SECONDS));
+  }
+
+  private static void download(
+      RatisEngine running,
+      NodeId source,
+      long round,
+      long journalIndex,
+      ResyncCopies.Chunk first,
+      Path into)
+      throws Exception {
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(into)) {
+      ResyncCopies.Chunk chunk = first;
+      long offset = 0;
+      while (true) {
+        if (chunk.state() != ResyncCopies.State.READY || chunk.length() != first.length()) {
+          throw new IOException(source + " stopped serving its copy at byte " + offset);
+        }
+        out.write(chunk.chunk());
+        offset += chunk.chunk().length;
+        if (offset >= first.length()) {
+          return;
+        }
+        if (chunk.chunk().length == 0) {
+          throw new IOException(source + " sent an empty chunk at byte " + offset);
+        }
+        chunk = askResync(running, source, round, journalIndex, offset);
+      }
     }
   }
 
@@ -828,6 +1006,11 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           audit.journalIndex(),
           audit.verdicts().size());
     }
+  }
+
+  /** Whether this node's audits re-synchronise the members that differ. */
+  boolean resyncDiffering() {
+    return settings.options().resyncDiffering();
   }
 
   /** The newest audit this node ran as primary, if any. */
@@ -929,8 +1112,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   }
 
   @Override
-  public Map<String, @Nullable Object> auditNow() {
-    return auditFields(auditReplicas());
+  public Map<String, @Nullable Object> auditNow(boolean resync) {
+    return auditFields(auditReplicas(resync));
   }
 
   private static Map<String, @Nullable Object> auditFields(ReplicaAudit audit) {
@@ -942,6 +1125,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     audit.verdicts().forEach((member, verdict) -> verdicts.put(member.value(), verdict.name()));
     fields.put("verdicts", verdicts);
     fields.put("foundDifference", audit.foundDifference());
+    fields.put("resyncing", audit.resyncing().stream().map(NodeId::value).toList());
     return fields;
   }
 
@@ -1021,6 +1205,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("membershipChanging", running != null && running.changingMembers());
     ReplicaAudit audit = lastAudit;
     fields.put("lastAudit", audit == null ? null : auditFields(audit));
+    fields.put("lastResync", lastResync);
     fields.put("activeVersion", stateMachine.core().activeVersion());
     fields.put("supportedVersion", stateMachine.core().application().supportedVersion());
     fields.put(
@@ -1601,6 +1786,31 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                   : RoleChange.Reason.FAILOVER;
           roles.change(Role.BACKUP, reason, primaryEpoch, appliedPosition());
         }
+      }
+    }
+
+    @Override
+    public Optional<NodeId> fetchResync(
+        long round, long journalIndex, List<NodeId> sources, Path into) {
+      return NodeRuntime.this.fetchResync(round, journalIndex, sources, into);
+    }
+
+    @Override
+    public void resynced(long journalIndex, @Nullable NodeId source, @Nullable String failure) {
+      meters.resynced(failure == null);
+      if (failure == null) {
+        lastResync = "re-synchronised from " + source + " at journal index " + journalIndex;
+        // The state is a fresh application instance: tell it its role, as after an install.
+        rejoined();
+      } else {
+        lastResync = "re-sync at journal index " + journalIndex + " failed: " + failure;
+        LOG.error(
+            "{}: re-sync at journal index {} FAILED: {}; this member keeps its own state, which an"
+                + " audit found different: re-synchronise it by hand (docs/operations.md,"
+                + " 'Audits')",
+            id,
+            journalIndex,
+            failure);
       }
     }
 

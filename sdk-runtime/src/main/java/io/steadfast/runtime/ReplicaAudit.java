@@ -14,9 +14,15 @@ import java.util.Map;
  * @param journalIndex the journal index of the audit entry, where every state was taken
  * @param primary the member that ran the audit (its state is the reference)
  * @param verdicts every other member's verdict, by id
+ * @param resyncing the members told to re-synchronise after this audit, sorted (empty unless
+ *     re-synchronisation was asked for and a majority of the members shares one state)
  */
 public record ReplicaAudit(
-    long round, long journalIndex, NodeId primary, Map<NodeId, Verdict> verdicts) {
+    long round,
+    long journalIndex,
+    NodeId primary,
+    Map<NodeId, Verdict> verdicts,
+    java.util.List<NodeId> resyncing) {
 
   /** What the audit found for one member. */
   public enum Verdict {
@@ -35,9 +41,16 @@ public record ReplicaAudit(
     NOT_FINGERPRINTED
   }
 
-  /** Copies the verdicts. */
+  /** Copies the verdicts and the targets. */
   public ReplicaAudit {
     verdicts = Map.copyOf(new java.util.TreeMap<>(verdicts));
+    resyncing = java.util.List.copyOf(new java.util.TreeSet<>(resyncing));
+  }
+
+  /** An audit that re-synchronised nobody. */
+  public ReplicaAudit(
+      long round, long journalIndex, NodeId primary, Map<NodeId, Verdict> verdicts) {
+    this(round, journalIndex, primary, verdicts, java.util.List.of());
   }
 
   /** Whether a member was found to differ from the primary. */

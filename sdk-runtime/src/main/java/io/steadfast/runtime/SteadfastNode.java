@@ -187,14 +187,33 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
    * Audits the replicas now; call on the primary. Journals an audit entry, has every member
    * fingerprint its state just after it, and compares each member's fingerprints with this
    * primary's, waiting up to the request deadline for members to apply the entry and answer. A
-   * member that differs is logged as an error naming the part that differs and counted; the
-   * replicas are not changed (see docs/operations.md for re-synchronising one).
+   * member that differs is logged as an error naming the part that differs and counted. The members
+   * that differ are re-synchronised only when the node was built with {@link
+   * Builder#resyncDiffering(boolean)}; see {@link #auditReplicas(boolean)}.
    *
    * @throws NotPrimaryException if this node is not the primary
    * @throws io.steadfast.api.SteadfastException if the audit entry could not be journaled
    */
   public ReplicaAudit auditReplicas() {
-    return runtime.auditReplicas();
+    return runtime.auditReplicas(runtime.resyncDiffering());
+  }
+
+  /**
+   * Audits the replicas now, as {@link #auditReplicas()} does, and with {@code resync} also
+   * re-synchronises the members whose state differs from the state a majority of the members hold:
+   * the primary journals a re-sync entry; each member of the majority keeps a copy of its state as
+   * it stands after that entry, and each member that differs fetches such a copy, replaces its own
+   * state with it and continues applying the journal from there (its journal is not touched). The
+   * targets are listed in {@link ReplicaAudit#resyncing()}; each logs the outcome, counts it in
+   * {@code steadfast.resyncs} and shows it in its status ({@code lastResync}). When no majority
+   * shares one state nothing is changed; when this primary is the member that differs, it hands
+   * over to a member of the majority instead, whose next audit re-synchronises it.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws io.steadfast.api.SteadfastException if an entry could not be journaled
+   */
+  public ReplicaAudit auditReplicas(boolean resync) {
+    return runtime.auditReplicas(resync);
   }
 
   /**
@@ -462,6 +481,17 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      */
     public Builder<C, R> auditEvery(Duration interval) {
       options = options.withAuditEvery(interval);
+      return this;
+    }
+
+    /**
+     * Whether audits this node runs as primary (the periodic ones and {@link
+     * SteadfastNode#auditReplicas()}) also re-synchronise the members whose state differs from the
+     * majority's (see {@link SteadfastNode#auditReplicas(boolean)}). Default false: a difference is
+     * reported and left for the operator, who may want the drifted state for a post-mortem.
+     */
+    public Builder<C, R> resyncDiffering(boolean resync) {
+      options = options.withResyncDiffering(resync);
       return this;
     }
 

@@ -321,9 +321,20 @@ public final class Admin implements Callable<Integer> {
           "compare every member's state at one journal entry now; asks each endpoint until the"
               + " primary; exit 1 when a member differs")
   static final class Audit extends Connection implements Callable<Integer> {
+    @CommandLine.Option(
+        names = "--resync",
+        description =
+            "also re-synchronise the members whose state differs from the majority's (they"
+                + " replace it with a copy of a matching member's)")
+    boolean resync;
+
     @Override
     public Integer call() throws Exception {
-      Answer answer = toPrimary("POST", "/steadfast/v1/admin/audit", Duration.ofSeconds(30));
+      Answer answer =
+          toPrimary(
+              "POST",
+              "/steadfast/v1/admin/audit" + (resync ? "?resync=true" : ""),
+              Duration.ofSeconds(30));
       if (answer == null) {
         return 1;
       }

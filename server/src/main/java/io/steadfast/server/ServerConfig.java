@@ -62,6 +62,9 @@ public final class ServerConfig {
         "true: this member is new to a running cluster; it waits until the primary adds it"
             + " (members then lists the running members and this one)");
     keys.put("audit.interval", "milliseconds between replica audits (0 = off; 600000)");
+    keys.put(
+        "audit.resync",
+        "true: audits re-synchronise members whose state differs from the majority's (false)");
     keys.put("http.bind", "the address the endpoint binds (default the member's host)");
     keys.put("election.timeout", "min-max in milliseconds (default 150-300)");
     keys.put(

@@ -333,6 +333,9 @@ public final class SteadfastServer {
                     "0".equals(v.trim())
                         ? Duration.ZERO
                         : config.millis("audit.interval").orElseThrow()));
+    if (config.flag("audit.resync")) {
+      builder.resyncDiffering(true);
+    }
     if (config.flag("join")) {
       builder.joining();
     }

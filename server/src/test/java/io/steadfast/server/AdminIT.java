@@ -182,11 +182,12 @@ class AdminIT {
 
       // A member that refuses connections is passed over: the command reaches the primary.
       String gone = "http://127.0.0.1:" + closedPort();
-      List<String> audit = new ArrayList<>(List.of("audit", "--token", admin, "--endpoint", gone));
+      List<String> audit =
+          new ArrayList<>(List.of("audit", "--resync", "--token", admin, "--endpoint", gone));
       audit.addAll(endpoints);
       Run audited = admin(audit.toArray(String[]::new));
       assertThat(audited.status()).as(audited.err()).isZero();
-      assertThat(audited.out()).contains("\"foundDifference\":false");
+      assertThat(audited.out()).contains("\"foundDifference\":false").contains("\"resyncing\":[]");
       // With no primary among the endpoints, it keeps asking for --primary-wait, then says why.
       Run nobody = admin("audit", "--token", admin, "--primary-wait", "1", "--endpoint", gone);
       assertThat(nobody.status()).isEqualTo(1);

@@ -212,8 +212,8 @@ public final class ReplicatedCore<C, R> {
       activeVersion = Math.max(activeVersion, finalize.version());
       return List.of();
     }
-    if (entry instanceof JournalEntry.Audit) {
-      // Changes nothing: the node fingerprints the state as it stands.
+    if (entry instanceof JournalEntry.Audit || entry instanceof JournalEntry.Resync) {
+      // Changes nothing here: the node fingerprints, copies or replaces the state as a whole.
       return List.of();
     }
     throw new IllegalArgumentException("unknown journal entry " + entry);

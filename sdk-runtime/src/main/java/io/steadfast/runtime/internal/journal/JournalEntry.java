@@ -65,4 +65,30 @@ public sealed interface JournalEntry {
       }
     }
   }
+
+  /**
+   * After an audit found members whose state differs from the state a majority holds, the primary
+   * asks those members to replace their state. Every member that is not a target keeps a copy of
+   * its state as it stands after this entry; each target, on applying it, fetches such a copy from
+   * one of the sources and continues from it. Changes nothing on the members that are not targets.
+   *
+   * @param round the audit round that found the difference, to find the copies by
+   * @param targets the members whose state is replaced, sorted by id
+   * @param sources the members whose state the majority holds, sorted by id
+   */
+  record Resync(long round, List<NodeId> targets, List<NodeId> sources) implements JournalEntry {
+    /** Copies and checks the lists. */
+    public Resync {
+      targets = List.copyOf(targets);
+      sources = List.copyOf(sources);
+      if (targets.isEmpty() || sources.isEmpty()) {
+        throw new IllegalArgumentException("a re-sync needs targets and sources");
+      }
+      for (NodeId target : targets) {
+        if (sources.contains(target)) {
+          throw new IllegalArgumentException(target + " cannot be both target and source");
+        }
+      }
+    }
+  }
 }

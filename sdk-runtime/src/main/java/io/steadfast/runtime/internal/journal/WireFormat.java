@@ -35,6 +35,11 @@ public final class WireFormat {
   private static final byte HAND_OVER = 2;
   private static final byte AUDIT = 3;
   private static final byte FINALIZE = 4;
+  private static final byte RESYNC = 5;
+
+  /** The most members a re-sync entry names in each of its lists. */
+  private static final int MAX_MEMBERS = 64;
+
   private static final int MAX_ITEMS = 1 << 20;
 
   /** The longest byte array or text the format carries. */
@@ -65,6 +70,11 @@ public final class WireFormat {
           } else if (entry instanceof JournalEntry.Finalize finalize) {
             out.writeByte(FINALIZE);
             out.writeInt(finalize.version());
+          } else if (entry instanceof JournalEntry.Resync resync) {
+            out.writeByte(RESYNC);
+            out.writeLong(resync.round());
+            writeMembers(out, resync.targets());
+            writeMembers(out, resync.sources());
           } else {
             throw new IllegalArgumentException("unknown journal entry " + entry);
           }
@@ -107,8 +117,42 @@ public final class WireFormat {
         }
         return new JournalEntry.Finalize(version);
       }
+      case RESYNC -> {
+        long round = in.readLong();
+        List<NodeId> targets = readMembers(in);
+        List<NodeId> sources = readMembers(in);
+        try {
+          return new JournalEntry.Resync(round, targets, sources);
+        } catch (IllegalArgumentException e) {
+          throw new IOException("unreadable re-sync entry: " + e.getMessage(), e);
+        }
+      }
       default -> throw new IOException("unknown journal entry kind " + kind);
     }
+  }
+
+  private static void writeMembers(DataOutputStream out, List<NodeId> members) throws IOException {
+    out.writeByte(members.size());
+    for (NodeId member : members) {
+      writeString(out, member.value());
+    }
+  }
+
+  private static List<NodeId> readMembers(DataInputStream in) throws IOException {
+    int count = in.readUnsignedByte();
+    if (count > MAX_MEMBERS) {
+      throw new IOException(
+          "a re-sync entry names " + count + " members, more than " + MAX_MEMBERS);
+    }
+    List<NodeId> members = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      try {
+        members.add(NodeId.of(readString(in)));
+      } catch (IllegalArgumentException e) {
+        throw new IOException("unreadable member id: " + e.getMessage(), e);
+      }
+    }
+    return members;
   }
 
   /** Encodes one request on its own (for the remote client's wire). */

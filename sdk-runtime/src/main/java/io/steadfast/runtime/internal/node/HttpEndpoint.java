@@ -586,8 +586,27 @@ public final class HttpEndpoint implements AutoCloseable {
     if (!admin(exchange, caller)) {
       return;
     }
+    String query = exchange.getRequestURI().getRawQuery();
+    boolean resync;
+    if (query == null || query.equals("resync=false")) {
+      resync = false;
+    } else if (query.equals("resync=true")) {
+      resync = true;
+    } else {
+      refuse(
+          exchange,
+          400,
+          "malformed",
+          "the only parameter is resync=true or resync=false, not '" + query + "'",
+          Map.of());
+      return;
+    }
     try {
-      reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(node.auditNow())));
+      reply(
+          exchange,
+          200,
+          "application/json",
+          text(JSONObjectUtils.toJSONString(node.auditNow(resync))));
     } catch (RuntimeException e) {
       refuse(exchange, e);
     }

@@ -156,11 +156,12 @@ public interface NodeGateway<C, R> {
       java.net.@Nullable URI endpoint);
 
   /**
-   * Audits the replicas now, on the primary, and answers the result as JSON fields.
+   * Audits the replicas now, on the primary, and answers the result as JSON fields; with {@code
+   * resync}, also re-synchronises the members that differ from the majority.
    *
    * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
    */
-  java.util.Map<String, @Nullable Object> auditNow();
+  java.util.Map<String, @Nullable Object> auditNow(boolean resync);
 
   /**
    * Raises the cluster's active application version, on the primary, once every member's code

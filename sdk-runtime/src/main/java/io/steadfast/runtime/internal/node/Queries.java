@@ -11,6 +11,7 @@ import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.audit.Fingerprints;
+import io.steadfast.runtime.internal.audit.ResyncCopies;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import java.io.ByteArrayInputStream;
@@ -35,6 +36,7 @@ public final class Queries {
   private static final byte HEALTH = 3;
   private static final byte AUDIT = 4;
   private static final byte VERSION = 5;
+  private static final byte RESYNC = 6;
 
   private Queries() {}
 
@@ -134,11 +136,75 @@ public final class Queries {
   }
 
   /**
-   * Answers a peer's direct question: health, a fingerprint, or the application version this
-   * member's code supports; none reads replicated state.
+   * Asks a peer for the chunk at {@code offset} of its copy of the state for re-sync {@code round},
+   * whose entry is at {@code journalIndex}.
    */
-  public static byte[] answerPeer(
-      byte[] query, Health health, Fingerprints fingerprints, int supportedVersion) {
+  public static byte[] resyncQuery(long round, long journalIndex, long offset) {
+    return write(
+        out -> {
+          out.writeByte(RESYNC);
+          out.writeLong(round);
+          out.writeLong(journalIndex);
+          out.writeLong(offset);
+        });
+  }
+
+  /**
+   * Reads a peer's answer to {@link #resyncQuery}.
+   *
+   * @throws MalformedCommandException if it is not one
+   */
+  public static ResyncCopies.Chunk decodeResync(byte[] reply) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+      int ordinal = in.readByte();
+      if (ordinal < 0 || ordinal >= ResyncCopies.State.values().length) {
+        throw new MalformedCommandException("unknown re-sync state " + ordinal);
+      }
+      ResyncCopies.State state = ResyncCopies.State.values()[ordinal];
+      if (state != ResyncCopies.State.READY) {
+        return new ResyncCopies.Chunk(state, 0, new byte[0]);
+      }
+      long length = in.readLong();
+      byte[] chunk = WireFormat.readBytes(in);
+      if (length < 0 || chunk.length > ResyncCopies.CHUNK) {
+        throw new MalformedCommandException("re-sync chunk out of bounds");
+      }
+      return new ResyncCopies.Chunk(state, length, chunk);
+    } catch (IOException e) {
+      throw new MalformedCommandException("unreadable re-sync answer", e);
+    }
+  }
+
+  /** What a member consults to answer its peers' direct questions. */
+  public record PeerFacts(
+      Health health,
+      Fingerprints fingerprints,
+      ResyncCopies copies,
+      java.util.function.LongSupplier applied,
+      int supportedVersion) {}
+
+  /**
+   * Answers a peer's direct question: health, a fingerprint, a chunk of a re-sync copy, or the
+   * application version this member's code supports; none reads replicated state.
+   */
+  public static byte[] answerPeer(byte[] query, PeerFacts facts) {
+    Fingerprints fingerprints = facts.fingerprints();
+    Health health = facts.health();
+    int supportedVersion = facts.supportedVersion();
+    if (query.length == 25 && query[0] == RESYNC) {
+      ByteBuffer at = ByteBuffer.wrap(query, 1, 24);
+      ResyncCopies.Chunk chunk =
+          facts.copies().read(at.getLong(), at.getLong(), at.getLong(), facts.applied());
+      return write(
+          out -> {
+            out.writeByte(chunk.state().ordinal());
+            if (chunk.state() == ResyncCopies.State.READY) {
+              out.writeLong(chunk.length());
+              WireFormat.writeBytes(out, chunk.chunk());
+            }
+          });
+    }
     if (query.length == 1 && query[0] == VERSION) {
       return ByteBuffer.allocate(4).putInt(supportedVersion).array();
     }

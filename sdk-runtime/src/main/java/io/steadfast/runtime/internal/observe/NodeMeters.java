@@ -119,6 +119,16 @@ public final class NodeMeters {
         .increment();
   }
 
+  /** This member was re-synchronised ({@code done}) or could not be. */
+  public void resynced(boolean done) {
+    Counter.builder("steadfast.resyncs")
+        .description("re-syncs of this member's state after an audit found it different")
+        .tag("node", node)
+        .tag("outcome", done ? "done" : "failed")
+        .register(registry)
+        .increment();
+  }
+
   /** This primary audited {@code member} and found {@code verdict}. */
   public void audited(String member, String verdict) {
     Counter.builder("steadfast.audit.verdicts")

@@ -32,4 +32,23 @@ public interface NodeHooks {
 
   /** The engine stopped this node because of an error it cannot recover from. */
   void failed(Throwable cause);
+
+  /**
+   * As the target of a re-sync, fetches a copy of the state just after the re-sync entry at {@code
+   * journalIndex} from one of {@code sources} into {@code into}. Called on the apply thread, which
+   * waits: bounded by the node's own deadline.
+   *
+   * @return the source the copy came from, or empty if none gave one in time
+   */
+  java.util.Optional<NodeId> fetchResync(
+      long round, long journalIndex, java.util.List<NodeId> sources, java.nio.file.Path into);
+
+  /**
+   * A re-sync of this member ended.
+   *
+   * @param journalIndex the re-sync entry's index
+   * @param source the member whose state this one now holds, or null if the re-sync failed
+   * @param failure why it failed, or null
+   */
+  void resynced(long journalIndex, @Nullable NodeId source, @Nullable String failure);
 }

@@ -10,6 +10,7 @@ import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.audit.Fingerprints;
+import io.steadfast.runtime.internal.audit.ResyncCopies;
 import io.steadfast.runtime.internal.checkpoint.CheckpointFile;
 import io.steadfast.runtime.internal.checkpoint.CheckpointHeader;
 import io.steadfast.runtime.internal.journal.Authorizer;
@@ -104,6 +105,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   private final AtomicLong adminCalls = new AtomicLong();
   private final AtomicLong poisonEntries = new AtomicLong();
   private final Fingerprints fingerprints = new Fingerprints();
+  private final ResyncCopies resyncCopies = new ResyncCopies();
+
+  /** This member's group folder ({@code current}, {@code sm}, {@code resync}); set at start. */
+  private volatile @Nullable Path groupDirectory;
 
   private volatile ReplicatedCore<C, R> core;
   private volatile long lastCheckpointIndex = -1;
@@ -279,6 +284,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       throws IOException {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
+    Path group = raftStorage.getStorageDir().getRoot().toPath();
+    groupDirectory = group;
+    // Copies kept for re-syncs before a restart are not served again.
+    deleteResyncFolder(group.resolve(RESYNC_FOLDER));
     LifeCycle lifeCycle = getLifeCycle();
     lifeCycle.transition(LifeCycle.State.STARTING);
     loadLatestCheckpoint();
@@ -469,6 +478,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     } finally {
       stateLock.writeLock().unlock();
     }
+    if (journalEntry instanceof JournalEntry.Resync resync) {
+      TermIndex at = TermIndex.valueOf(entry.getTerm(), entry.getIndex());
+      if (resync.targets().contains(nodeId)) {
+        resyncFrom(resync, at);
+      } else if (resync.sources().contains(nodeId)) {
+        keepCopyFor(resync, at);
+      }
+    }
     sinceCheckpoint +=
         journalEntry instanceof JournalEntry.Batch batch ? Math.max(1, batch.requests().size()) : 1;
     if ((sinceCheckpoint >= checkpointEvery || checkpointRequested)
@@ -486,6 +503,196 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     return CompletableFuture.completedFuture(
         Message.valueOf(ByteString.copyFrom(WireFormat.encodeOutcomes(outcomes))));
+  }
+
+  /** The copies of its state this member keeps for members being re-synchronised. */
+  public ResyncCopies resyncCopies() {
+    return resyncCopies;
+  }
+
+  static final String RESYNC_FOLDER = "resync";
+
+  private static void deleteResyncFolder(Path folder) throws IOException {
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> listing = java.nio.file.Files.list(folder)) {
+      for (Path file : listing.toList()) {
+        java.nio.file.Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private Path resyncFolder() throws IOException {
+    Path group = groupDirectory;
+    if (group == null) {
+      throw new IOException(nodeId + " has no storage yet");
+    }
+    return java.nio.file.Files.createDirectories(group.resolve(RESYNC_FOLDER));
+  }
+
+  /**
+   * As a source of a re-sync: keeps a copy of the state just after the re-sync entry at {@code at}
+   * (the checkpoint format, on the checkpoint thread when the application freezes its state) for
+   * the targets to fetch.
+   */
+  private void keepCopyFor(JournalEntry.Resync resync, TermIndex at) {
+    CompletableFuture<Path> copy;
+    try {
+      Path file = resyncFolder().resolve("copy." + resync.round());
+      Capture captured = capture(at);
+      if (captured.frozen() == null) {
+        CheckpointFile.write(
+            file,
+            captured.header(),
+            captured.runtimeState(),
+            out -> writePayload(out, captured.application()::checkpoint));
+        copy = CompletableFuture.completedFuture(file);
+      } else {
+        FrozenState frozen = captured.frozen();
+        copy =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    CheckpointFile.write(
+                        file,
+                        captured.header(),
+                        captured.runtimeState(),
+                        out -> writePayload(out, frozen));
+                    return file;
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                },
+                checkpointThread());
+      }
+    } catch (IOException | RuntimeException e) {
+      copy = CompletableFuture.failedFuture(e);
+    }
+    var unused =
+        copy.whenComplete(
+            (file, failure) -> {
+              if (failure != null) {
+                LOG.error(
+                    "{}: could not keep a copy of its state for re-sync {} at index {}; the"
+                        + " targets {} ask the other sources: {}",
+                    nodeId,
+                    resync.round(),
+                    at.getIndex(),
+                    resync.targets(),
+                    failure.toString());
+              } else {
+                LOG.info(
+                    "{}: keeps a copy of its state at index {} for re-sync {} of {}",
+                    nodeId,
+                    at.getIndex(),
+                    resync.round(),
+                    resync.targets());
+              }
+            });
+    resyncCopies.replace(resync.round(), at.getIndex(), copy);
+  }
+
+  /**
+   * As a target of a re-sync: fetches a source's copy of the state just after the entry at {@code
+   * at}, verifies it, and continues from it in place of this member's own. Runs on the apply
+   * thread, which waits meanwhile (this member lags, the others go on). If no source can give a
+   * sound copy, the member keeps its own state and says so.
+   */
+  private void resyncFrom(JournalEntry.Resync resync, TermIndex at) {
+    long started = System.nanoTime();
+    Path into;
+    try {
+      into = resyncFolder().resolve("fetched." + resync.round());
+    } catch (IOException e) {
+      hooks.resynced(at.getIndex(), null, "no folder for the copy: " + e.getMessage());
+      return;
+    }
+    java.util.Optional<NodeId> source =
+        hooks.fetchResync(resync.round(), at.getIndex(), resync.sources(), into);
+    if (source.isEmpty()) {
+      hooks.resynced(
+          at.getIndex(), null, "no source among " + resync.sources() + " gave a copy in time");
+      return;
+    }
+    try {
+      CheckpointHeader header = CheckpointFile.verify(into, core.application().checkpointVersion());
+      if (header.journalIndex() != at.getIndex()) {
+        throw new IOException(
+            "the copy from "
+                + source.get()
+                + " was taken at index "
+                + header.journalIndex()
+                + ", not "
+                + at.getIndex());
+      }
+      ReplicatedCore<C, R> restored = restore(into);
+      if (restored.activeVersion() > restored.application().supportedVersion()) {
+        throw new IOException(
+            "the copy runs application version "
+                + restored.activeVersion()
+                + ", newer than this member's code supports");
+      }
+      stateLock.writeLock().lock();
+      try {
+        core = restored;
+      } finally {
+        stateLock.writeLock().unlock();
+      }
+      // A checkpoint at once, so that a restart replays from the re-synced state and never needs
+      // the copy again.
+      if (writing.isDone() && !closing) {
+        sinceCheckpoint = 0;
+        checkpointRequested = false;
+        beginCheckpoint(at);
+      } else {
+        checkpointRequested = true;
+      }
+      LOG.warn(
+          "{}: RE-SYNCHRONISED: replaced its state with {}'s at journal index {} (re-sync {}, {}"
+              + " ms)",
+          nodeId,
+          source.get(),
+          at.getIndex(),
+          resync.round(),
+          (System.nanoTime() - started) / 1_000_000);
+      hooks.resynced(at.getIndex(), source.get(), null);
+    } catch (IOException | RuntimeException e) {
+      hooks.resynced(
+          at.getIndex(), null, "the copy from " + source.get() + " was refused: " + e.getMessage());
+    } finally {
+      into.toFile().delete();
+    }
+  }
+
+  /** The state just after {@code at}, captured on the apply thread. */
+  private record Capture(
+      CheckpointHeader header,
+      byte[] runtimeState,
+      ResilientApplication<?, ?> application,
+      @Nullable FrozenState frozen) {}
+
+  private Capture capture(TermIndex at) throws IOException {
+    ReplicatedCore<C, R> current = core;
+    ResilientApplication<C, R> application = current.application();
+    CheckpointHeader header =
+        new CheckpointHeader(
+            CheckpointFile.FORMAT_VERSION,
+            application.checkpointVersion(),
+            at.getTerm(),
+            at.getIndex(),
+            current.lastPosition());
+    ByteArrayOutputStream state = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(state)) {
+      current.writeState(out);
+    }
+    return new Capture(header, state.toByteArray(), application, application.freeze());
+  }
+
+  private static void writePayload(OutputStream out, FrozenState payload) throws IOException {
+    StreamCheckpointWriter writer = new StreamCheckpointWriter(out);
+    payload.writeTo(writer);
+    writer.flush();
   }
 
   /** The fingerprints this replica took at audit entries. */
@@ -568,28 +775,15 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * which alone changes the state, so what it captures is consistent.
    */
   private void beginCheckpoint(TermIndex at) {
-    ReplicatedCore<C, R> current = core;
-    Position position = current.lastPosition();
-    ResilientApplication<C, R> application = current.application();
-    CheckpointHeader header =
-        new CheckpointHeader(
-            CheckpointFile.FORMAT_VERSION,
-            application.checkpointVersion(),
-            at.getTerm(),
-            at.getIndex(),
-            position);
+    Position position = core.lastPosition();
     long started = System.nanoTime();
-    byte[] runtimeState;
     FrozenState frozen;
+    Capture captured;
     try {
-      ByteArrayOutputStream state = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(state)) {
-        current.writeState(out);
-      }
-      runtimeState = state.toByteArray();
-      frozen = application.freeze();
+      captured = capture(at);
+      frozen = captured.frozen();
       if (frozen == null) {
-        write(at, header, runtimeState, application::checkpoint);
+        write(at, captured.header(), captured.runtimeState(), captured.application()::checkpoint);
         return;
       }
     } catch (IOException | RuntimeException e) {
@@ -601,12 +795,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
         LOG.warn("{}: checkpoint overran its budget of {}", nodeId, checkpointClock.budget());
       }
     }
-    FrozenState captured = frozen;
+    CheckpointHeader header = captured.header();
+    byte[] runtimeState = captured.runtimeState();
+    FrozenState payload = frozen;
     writing =
         CompletableFuture.runAsync(
             () -> {
               try {
-                write(at, header, runtimeState, captured);
+                write(at, header, runtimeState, payload);
               } catch (IOException | RuntimeException e) {
                 if (closing) {
                   LOG.debug(

@@ -46,6 +46,28 @@ class WireFormatTest {
     JournalEntry.HandOver handOver =
         new JournalEntry.HandOver(NodeId.of("n2"), RoleChange.Reason.SWITCHOVER, 4);
     assertThat(WireFormat.decode(WireFormat.encode(handOver))).isEqualTo(handOver);
+    JournalEntry.Resync resync =
+        new JournalEntry.Resync(
+            7L << 24 | 3, List.of(NodeId.of("n3")), List.of(NodeId.of("n1"), NodeId.of("n2")));
+    assertThat(WireFormat.decode(WireFormat.encode(resync))).isEqualTo(resync);
+  }
+
+  @Test
+  void aResyncThatNamesAMemberAsTargetAndSource_isRefusedAsUnreadable() {
+    byte[] good =
+        WireFormat.encode(
+            new JournalEntry.Resync(1, List.of(NodeId.of("n3")), List.of(NodeId.of("n1"))));
+    // The same entry with the source's id overwritten by the target's: "n1" -> "n3".
+    byte[] both = good.clone();
+    both[both.length - 1] = '3';
+    assertThatThrownBy(() -> WireFormat.decode(both))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("both target and source");
+    byte[] tooMany = Arrays.copyOf(good, 11);
+    tooMany[10] = (byte) 200;
+    assertThatThrownBy(() -> WireFormat.decode(tooMany))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("more than 64");
   }
 
   @Test
