@@ -154,6 +154,22 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   }
 
   /**
+   * Starts a new node and adds it as a disaster-recovery replica ({@link
+   * SteadfastNode#addReplica}); returns it once the change is committed. It receives every entry,
+   * never votes and is never elected. {@link #removeNode} removes it again.
+   */
+  public SteadfastNode<C, R> addReplica() {
+    SteadfastNode<C, R> node = startNewNode();
+    try {
+      primary().addReplica(memberOf(node.id()));
+      return node;
+    } catch (RuntimeException e) {
+      forget(node.id());
+      throw e;
+    }
+  }
+
+  /**
    * Shrinks the cluster by one node: the primary removes {@code id} from the configuration
    * (switching over first when {@code id} is the primary), then the node is stopped and forgotten
    * (its storage stays until the cluster is closed).

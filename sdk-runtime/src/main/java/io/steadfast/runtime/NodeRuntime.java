@@ -40,6 +40,7 @@ import io.steadfast.runtime.internal.observe.NodeThreads;
 import io.steadfast.runtime.internal.ratis.JournalRepair;
 import io.steadfast.runtime.internal.ratis.NodeHooks;
 import io.steadfast.runtime.internal.ratis.RatisEngine;
+import io.steadfast.runtime.internal.ratis.ReplicaPromotion;
 import io.steadfast.runtime.internal.ratis.StateMachineAdapter;
 import io.steadfast.runtime.internal.session.SessionRecord;
 import io.steadfast.runtime.internal.session.SessionTable;
@@ -240,6 +241,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           if (behind != null) {
             made.add(behind);
           }
+        }
+        String promotion = promoteIfAsked(group);
+        if (promotion != null) {
+          made.add("promotion: " + promotion);
         }
         repairs = List.copyOf(made);
         if (journal.repaired()) {
@@ -552,6 +557,11 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
    * @throws SteadfastException if the change failed; the configuration is then the old one
    */
   void removeMember(NodeId member) {
+    RatisEngine running = requirePrimary();
+    if (running.replicas().stream().anyMatch(p -> p.id().equals(member))) {
+      removeReplica(running, member);
+      return;
+    }
     changeMembers(List.of(member), null, "remove " + member);
   }
 
@@ -597,19 +607,15 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           throw new ConfigurationException(
               "member", what + ": " + added.id() + " is a member already");
         }
-        URI endpoint = added.endpoint();
-        String scheme = memberAccess().scheme();
-        if (endpoint != null && !scheme.equals(endpoint.getScheme())) {
+        if (running.replicas().stream().anyMatch(p -> p.id().equals(added.id()))) {
           throw new ConfigurationException(
               "member",
               what
-                  + ": the endpoint must be "
-                  + scheme
-                  + "://"
-                  + (scheme.equals("https") ? " (the members use TLS)" : " (no TLS configured)")
-                  + ", got "
-                  + endpoint);
+                  + ": "
+                  + added.id()
+                  + " is a replica; remove it first, or promote it (docs/operations.md)");
         }
+        checkScheme(added, what);
         next.add(peer(added));
       }
       if (next.isEmpty()) {
@@ -619,6 +625,182 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       meters.membershipChange();
       await(running.changeMembers(current, next), "membership change (" + what + ")");
       LOG.warn("{}: membership change committed: members are now {}", id, memberIds());
+    }
+  }
+
+  /**
+   * Adds {@code replica} as a disaster-recovery replica, on the primary: a Raft listener that
+   * receives every entry (first the newest checkpoint and the journal after it) and never votes or
+   * stands for election.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if it is a member or a replica already
+   * @throws SteadfastException if the change failed; the configuration is then the old one
+   */
+  void addReplica(Member replica) {
+    RatisEngine running = requirePrimary();
+    String what = "add replica " + replica.id();
+    synchronized (membershipLock) {
+      List<RatisEngine.Peer> voters = running.members();
+      List<RatisEngine.Peer> replicas = running.replicas();
+      if (running.changingMembers()) {
+        throw new ConfigurationException(
+            "member", what + ": another membership change is under way; try again when it ends");
+      }
+      if (voters.stream().anyMatch(p -> p.id().equals(replica.id()))
+          || replicas.stream().anyMatch(p -> p.id().equals(replica.id()))) {
+        throw new ConfigurationException(
+            "member", what + ": " + replica.id() + " is a member or a replica already");
+      }
+      checkScheme(replica, what);
+      List<RatisEngine.Peer> next = new ArrayList<>(replicas);
+      next.add(peer(replica));
+      LOG.warn("{}: membership change: {}; replicas {} -> {}", id, what, ids(replicas), ids(next));
+      meters.membershipChange();
+      await(
+          running.changeConfiguration(voters, replicas, voters, next),
+          "membership change (" + what + ")");
+      LOG.warn("{}: membership change committed: replicas are now {}", id, ids(running.replicas()));
+    }
+  }
+
+  /** Removes the replica {@code replica}, on the primary. */
+  private void removeReplica(RatisEngine running, NodeId replica) {
+    String what = "remove replica " + replica;
+    synchronized (membershipLock) {
+      List<RatisEngine.Peer> voters = running.members();
+      List<RatisEngine.Peer> replicas = running.replicas();
+      List<RatisEngine.Peer> next = replicas.stream().filter(p -> !p.id().equals(replica)).toList();
+      LOG.warn("{}: membership change: {}; replicas {} -> {}", id, what, ids(replicas), ids(next));
+      meters.membershipChange();
+      await(
+          running.changeConfiguration(voters, replicas, voters, next),
+          "membership change (" + what + ")");
+    }
+  }
+
+  private void checkScheme(Member added, String what) {
+    URI endpoint = added.endpoint();
+    String scheme = memberAccess().scheme();
+    if (endpoint != null && !scheme.equals(endpoint.getScheme())) {
+      throw new ConfigurationException(
+          "member",
+          what
+              + ": the endpoint must be "
+              + scheme
+              + "://"
+              + (scheme.equals("https") ? " (the members use TLS)" : " (no TLS configured)")
+              + ", got "
+              + endpoint);
+    }
+  }
+
+  /** Whether this node is a disaster-recovery replica in the configuration in force. */
+  boolean isReplica() {
+    RatisEngine running = engine;
+    return running != null && running.isReplica();
+  }
+
+  /**
+   * Asks for this replica's promotion (see {@link SteadfastNode#requestPromotion}): checks that it
+   * is a replica and that no member answers as primary, records the request in its storage, and
+   * stops the node; the promotion happens when it starts again.
+   *
+   * @return what happens next, for the operator
+   */
+  String requestPromotion(NodeId confirm) {
+    RatisEngine running = engine;
+    if (running == null || stopped) {
+      throw new IllegalStateException("node " + id + " is not running");
+    }
+    if (!confirm.equals(id)) {
+      throw new ConfigurationException(
+          "confirm",
+          "name this replica, "
+              + id
+              + ", to confirm its promotion (it was asked for "
+              + confirm
+              + ")");
+    }
+    if (!running.isReplica()) {
+      throw new ConfigurationException(
+          "promote",
+          id
+              + " is not a replica: only a disaster-recovery replica is promoted (a voting member"
+              + " becomes primary by election or switchover)");
+    }
+    Duration silent = running.sinceLastContact();
+    Duration quiet = settings.engine().electionTimeoutMax().multipliedBy(4);
+    if (silent != null && silent.compareTo(quiet) < 0 && running.leader().isPresent()) {
+      throw new ConfigurationException(
+          "promote",
+          "the primary "
+              + running.leader().get()
+              + " sent this replica entries "
+              + silent.toMillis()
+              + " ms ago: the primary site is up, and a promotion now would make a second"
+              + " primary. Stop the primary site's members first, or add this replica as a voting"
+              + " member instead");
+    }
+    Map<NodeId, URI> voters = peerEndpoints();
+    if (!voters.isEmpty()) {
+      Optional<NodeId> primary = new PeerCheckpoints(voters, memberAccess()).primary();
+      if (primary.isPresent()) {
+        throw new ConfigurationException(
+            "promote",
+            primary.get()
+                + " answers as primary: the primary site is up, and a promotion now would make a"
+                + " second primary. Stop the primary site's members first");
+      }
+    }
+    long applied = stateMachine.lastAppliedIndex();
+    long commit = running.commitIndex();
+    try {
+      java.nio.file.Files.writeString(
+          settings.storage().resolve(ReplicaPromotion.MARKER),
+          "promotion of " + id + " asked at applied index " + applied + "\n");
+    } catch (IOException e) {
+      throw new SteadfastException(
+          "cannot record the promotion in " + settings.storage() + ": " + e.getMessage(), e);
+    }
+    String next =
+        id
+            + " stops now and becomes the only voting member, and primary, when it starts again"
+            + " (its supervisor restarts it). It has applied journal index "
+            + applied
+            + " and knew entries up to "
+            + commit
+            + " to be committed; whatever the lost primary committed after the last entry this"
+            + " replica received is lost.";
+    LOG.warn("{}: PROMOTION requested: {}", id, next);
+    NodeThreads.thread("promote", id.value(), () -> stop(false)).start();
+    return next;
+  }
+
+  /**
+   * At start: promotes this replica if its storage holds the promotion marker. A refused promotion
+   * (this node is not a replica) is logged and the node starts as it was.
+   *
+   * @return what the promotion did, or null if none was asked for or it was refused
+   */
+  private @Nullable String promoteIfAsked(Path group) throws IOException {
+    Path marker = settings.storage().resolve(ReplicaPromotion.MARKER);
+    if (!java.nio.file.Files.exists(marker)) {
+      return null;
+    }
+    try {
+      String done = ReplicaPromotion.promote(group, peer(new Member(id, address(), ownEndpoint())));
+      LOG.warn(
+          "{}: PROMOTED: {}. Add members to it (steadfast-admin add-member) to have copies again;"
+              + " the former members must not start with their old storage",
+          id,
+          done);
+      return done;
+    } catch (ReplicaPromotion.RefusedException e) {
+      LOG.error("{}: promotion REFUSED, the node starts as it was: {}", id, e.getMessage());
+      return null;
+    } finally {
+      java.nio.file.Files.deleteIfExists(marker);
     }
   }
 
@@ -652,26 +834,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     Member member = null;
     try {
       if (added != null) {
-        if (journal == null) {
-          throw new ConfigurationException("member", "a new member needs its journal host:port");
-        }
-        int colon = journal.lastIndexOf(':');
-        if (colon <= 0) {
-          throw new ConfigurationException(
-              "member", "journal address must be host:port, got '" + journal + "'");
-        }
-        int port;
-        try {
-          port = Integer.parseInt(journal.substring(colon + 1));
-        } catch (NumberFormatException e) {
-          throw new ConfigurationException(
-              "member", "journal port must be a number, got '" + journal + "'");
-        }
-        String host = journal.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-          host = host.substring(1, host.length() - 1);
-        }
-        member = new Member(added, InetSocketAddress.createUnresolved(host, port), endpoint);
+        member = newMember(added, journal, endpoint);
       }
       if (removed != null && member != null) {
         replaceMember(removed, member);
@@ -685,6 +848,54 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     } catch (ConfigurationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  /** A member (or replica) to add, from an operator's words. */
+  private static Member newMember(NodeId added, @Nullable String journal, @Nullable URI endpoint) {
+    if (journal == null) {
+      throw new ConfigurationException("member", "a new member needs its journal host:port");
+    }
+    int colon = journal.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new ConfigurationException(
+          "member", "journal address must be host:port, got '" + journal + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(journal.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(
+          "member", "journal port must be a number, got '" + journal + "'");
+    }
+    String host = journal.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new Member(added, InetSocketAddress.createUnresolved(host, port), endpoint);
+  }
+
+  @Override
+  public void addReplica(NodeId replica, @Nullable String journal, @Nullable URI endpoint) {
+    try {
+      addReplica(newMember(replica, journal, endpoint));
+    } catch (ConfigurationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String promote(NodeId confirm) {
+    try {
+      return requestPromotion(confirm);
+    } catch (ConfigurationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> replicaIds() {
+    RatisEngine running = engine;
+    return running == null ? List.of() : ids(running.replicas());
   }
 
   private void periodicAudit() {
@@ -1116,6 +1327,32 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     return auditFields(auditReplicas(resync));
   }
 
+  /**
+   * The replicas in force: on the primary with how far each is behind, elsewhere their ids only.
+   */
+  private Map<String, @Nullable Object> replicaFields(@Nullable RatisEngine running) {
+    Map<String, @Nullable Object> fields = new TreeMap<>();
+    if (running == null) {
+      return fields;
+    }
+    if (isPrimary()) {
+      running
+          .replicaLag()
+          .forEach(
+              (replica, lag) -> {
+                Map<String, @Nullable Object> one = new java.util.LinkedHashMap<>();
+                one.put("lagEntries", lag.entries());
+                one.put(
+                    "millisSinceContact",
+                    lag.sinceContact() == null ? null : lag.sinceContact().toMillis());
+                fields.put(replica.value(), one);
+              });
+    } else {
+      running.replicas().forEach(r -> fields.put(r.id().value(), null));
+    }
+    return fields;
+  }
+
   private static Map<String, @Nullable Object> auditFields(ReplicaAudit audit) {
     Map<String, @Nullable Object> fields = new java.util.LinkedHashMap<>();
     fields.put("round", audit.round());
@@ -1203,6 +1440,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("members", memberIds().stream().map(NodeId::value).toList());
     fields.put("member", running != null && running.isMember());
     fields.put("membershipChanging", running != null && running.changingMembers());
+    fields.put("replica", running != null && running.isReplica());
+    fields.put("replicas", replicaFields(running));
     ReplicaAudit audit = lastAudit;
     fields.put("lastAudit", audit == null ? null : auditFields(audit));
     fields.put("lastResync", lastResync);
@@ -1638,7 +1877,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     @Override
     public boolean isBackup() {
       RatisEngine running = engine;
-      return running != null && !stopped && running.isFollower();
+      // A replica never stands for election, whatever the primary's state.
+      return running != null && !stopped && running.isFollower() && !running.isReplica();
     }
 
     @Override

@@ -184,6 +184,48 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
   }
 
   /**
+   * Adds a disaster-recovery replica, typically at another site; call on the primary. The replica
+   * (started with {@link Builder#joining()}) receives the newest checkpoint and then every journal
+   * entry, as a Raft listener: it never votes and is never elected, so a slow link to it never
+   * slows the cluster, and the cluster's majority is unchanged. Its lag shows in the primary's
+   * status, in its field of replicas. Remove it with {@link #removeMember}. When the primary site
+   * is lost, promote it with {@link #requestPromotion}.
+   *
+   * @throws NotPrimaryException if this node is not the primary
+   * @throws ConfigurationException if it is a member or replica already, or its endpoint's scheme
+   *     does not match the members'
+   * @throws io.steadfast.api.SteadfastException if the change failed; the configuration is then the
+   *     old one
+   */
+  public void addReplica(Member replica) {
+    runtime.addReplica(replica);
+  }
+
+  /** Whether this node is a disaster-recovery replica in the configuration in force. */
+  public boolean isReplica() {
+    return runtime.isReplica();
+  }
+
+  /**
+   * Promotes this disaster-recovery replica after the primary site is lost; call on the replica.
+   * Refused while the primary still sends it entries or any member answers as primary (a promotion
+   * then would make a second primary). Otherwise it records the request in its storage and stops;
+   * when started again (by its supervisor, or {@link EmbeddedCluster#restart}) it appends a
+   * configuration naming itself the only voting member to its own journal, elects itself and
+   * serves, with every entry it had received. What the lost primary committed after the last entry
+   * the replica received is lost; the replica's lag before the loss says how much. Add members to
+   * it afterwards; the former members must never start again with their old storage.
+   *
+   * @param confirm this replica's own id, to confirm that the operator means this node
+   * @return what happens next, in words for the operator
+   * @throws ConfigurationException if {@code confirm} is another id, this node is not a replica, or
+   *     the primary site is up
+   */
+  public String requestPromotion(NodeId confirm) {
+    return runtime.requestPromotion(confirm);
+  }
+
+  /**
    * Audits the replicas now; call on the primary. Journals an audit entry, has every member
    * fingerprint its state just after it, and compares each member's fingerprints with this
    * primary's, waiting up to the request deadline for members to apply the entry and answer. A

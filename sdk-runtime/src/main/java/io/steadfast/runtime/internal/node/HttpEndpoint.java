@@ -79,6 +79,9 @@ import org.slf4j.LoggerFactory;
  *       answered once committed; members and admins only.
  *   <li>{@code POST /steadfast/v1/admin/finalize?version=<n>}: raises the active application
  *       version once every member's code supports it; members and admins only.
+ *   <li>{@code POST /steadfast/v1/admin/promote?confirm=<id>}: on a disaster-recovery replica whose
+ *       primary site is lost, records its promotion and stops it; started again, it is the only
+ *       voting member and primary. 409 when it is not a replica or a primary still answers.
  *   <li>{@code POST /steadfast/v1/admin/audit}: audits the replicas now, on the primary, and
  *       answers each member's verdict; members and admins only.
  *   <li>{@code GET /steadfast/v1/primary}: 200 only on the ready primary, 503 elsewhere; open to
@@ -188,6 +191,7 @@ public final class HttpEndpoint implements AutoCloseable {
             Map.entry("admin/step-down", new Route("POST", true, this::stepDown)),
             Map.entry("admin/members", new Route("POST", true, this::changeMembers)),
             Map.entry("admin/audit", new Route("POST", true, this::audit)),
+            Map.entry("admin/promote", new Route("POST", true, this::promote)),
             Map.entry("admin/finalize", new Route("POST", true, this::finalizeVersion)),
             Map.entry("members", new Route("GET", true, this::members)),
             Map.entry(
@@ -479,7 +483,47 @@ public final class HttpEndpoint implements AutoCloseable {
     body.put("node", node.id().value());
     body.put("members", node.memberList());
     body.put("changing", node.changingMembers());
+    body.put("replicas", node.replicaIds());
     reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(body)));
+  }
+
+  /**
+   * {@code POST admin/promote?confirm=<this replica's id>}, on a disaster-recovery replica: records
+   * the promotion and stops the member; it is promoted when started again.
+   */
+  private void promote(HttpExchange exchange, Caller caller) throws IOException {
+    if (!admin(exchange, caller)) {
+      return;
+    }
+    Map<String, String> parameters;
+    try {
+      parameters = parameters(exchange.getRequestURI().getRawQuery());
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 400, "malformed", e.getMessage(), Map.of());
+      return;
+    }
+    String confirm = parameters.get("confirm");
+    if (confirm == null || parameters.size() != 1) {
+      refuse(
+          exchange,
+          400,
+          "malformed",
+          "confirm with this replica's own id: ?confirm=" + node.id().value(),
+          Map.of());
+      return;
+    }
+    try {
+      String next = node.promote(io.steadfast.api.NodeId.of(confirm));
+      reply(
+          exchange,
+          202,
+          "application/json",
+          text(JSONObjectUtils.toJSONString(Map.of("promoting", node.id().value(), "next", next))));
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
+    } catch (RuntimeException e) {
+      refuse(exchange, e);
+    }
   }
 
   /**
@@ -502,6 +546,37 @@ public final class HttpEndpoint implements AutoCloseable {
     String remove = parameters.get("remove");
     String journal = parameters.get("journal");
     String endpoint = parameters.get("endpoint");
+    String replica = parameters.get("replica");
+    if (replica != null && !replica.equals("true") && !replica.equals("false")) {
+      refuse(exchange, 400, "malformed", "replica must be true or false, not " + replica, Map.of());
+      return;
+    }
+    if ("true".equals(replica)) {
+      if (add == null || remove != null) {
+        refuse(
+            exchange,
+            400,
+            "malformed",
+            "a replica is added alone: ?add=<id>&replica=true&journal=<host:port>&endpoint=<uri>",
+            Map.of());
+        return;
+      }
+      try {
+        node.addReplica(
+            io.steadfast.api.NodeId.of(add),
+            journal,
+            endpoint == null ? null : java.net.URI.create(endpoint));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("members", node.memberList());
+        body.put("replicas", node.replicaIds());
+        reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(body)));
+      } catch (IllegalArgumentException e) {
+        refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
+      } catch (RuntimeException e) {
+        refuse(exchange, e);
+      }
+      return;
+    }
     if (add == null && remove == null) {
       refuse(
           exchange,
@@ -552,7 +627,8 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   private static final java.util.Set<String> MEMBER_PARAMETERS =
-      new java.util.TreeSet<>(List.of("add", "endpoint", "journal", "remove"));
+      new java.util.TreeSet<>(
+          List.of("add", "confirm", "endpoint", "journal", "remove", "replica"));
 
   private void finalizeVersion(HttpExchange exchange, Caller caller) throws IOException {
     if (!admin(exchange, caller)) {

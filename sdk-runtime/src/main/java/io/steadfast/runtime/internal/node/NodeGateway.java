@@ -156,6 +156,26 @@ public interface NodeGateway<C, R> {
       java.net.@Nullable URI endpoint);
 
   /**
+   * Adds a disaster-recovery replica, on the primary, and returns once the change is committed.
+   *
+   * @throws IllegalArgumentException if the request is malformed or refused
+   * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
+   */
+  void addReplica(
+      io.steadfast.api.NodeId replica, @Nullable String journal, java.net.@Nullable URI endpoint);
+
+  /**
+   * Asks for this replica's promotion; it stops and is promoted when started again.
+   *
+   * @return what happens next, for the operator
+   * @throws IllegalArgumentException if refused (not a replica, the primary site is up, another id)
+   */
+  String promote(io.steadfast.api.NodeId confirm);
+
+  /** The ids of the replicas in force. */
+  java.util.List<String> replicaIds();
+
+  /**
    * Audits the replicas now, on the primary, and answers the result as JSON fields; with {@code
    * resync}, also re-synchronises the members that differ from the majority.
    *

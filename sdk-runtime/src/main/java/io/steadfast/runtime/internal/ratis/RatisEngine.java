@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -347,7 +349,8 @@ public final class RatisEngine implements AutoCloseable {
     synchronized (this) {
       // The client knows the members it was built with; after a membership change it is built
       // again from the configuration in force, so that added members can be asked too.
-      List<Peer> now = members();
+      List<Peer> now = new ArrayList<>(members());
+      now.addAll(replicas());
       client = peerClient;
       if (client == null || !now.equals(peerClientMembers)) {
         if (client != null) {
@@ -538,8 +541,12 @@ public final class RatisEngine implements AutoCloseable {
         return Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs());
       }
       if (role.hasLeaderInfo()) {
+        // The backups only: a replica at another site that lags says nothing about this primary.
+        java.util.Set<String> replicas = new java.util.HashSet<>();
+        replicas().forEach(r -> replicas.add(r.id().value()));
         return Duration.ofMillis(
             role.getLeaderInfo().getFollowerInfoList().stream()
+                .filter(f -> !replicas.contains(f.getId().getId().toStringUtf8()))
                 .mapToLong(f -> f.getLastRpcElapsedTimeMs())
                 .max()
                 .orElse(0));
@@ -590,6 +597,77 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * The disaster-recovery replicas of the configuration in force (Raft listeners: they receive
+   * every entry but never vote or stand for election), sorted by id.
+   */
+  public List<Peer> replicas() {
+    try {
+      return server
+          .getDivision(group.getGroupId())
+          .getRaftConf()
+          .getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+          .stream()
+          .map(Peer::of)
+          .sorted(java.util.Comparator.comparing(Peer::id))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** Whether this node is a replica (a listener) in the configuration in force. */
+  public boolean isReplica() {
+    return replicas().stream().anyMatch(p -> p.id().equals(nodeId));
+  }
+
+  /**
+   * On the primary: how far each replica is behind, as the primary knows it. The commit index a
+   * member reports trails what it holds by at most one message.
+   *
+   * @return by replica: the entries it lacks of this primary's commit index, and the time since it
+   *     last answered this primary (null when not known)
+   */
+  public Map<NodeId, ReplicaLag> replicaLag() {
+    Map<NodeId, ReplicaLag> lag = new java.util.TreeMap<>();
+    try {
+      RaftServer.Division division = server.getDivision(group.getGroupId());
+      long commit = division.getRaftLog().getLastCommittedIndex();
+      Map<String, Long> committed = new java.util.HashMap<>();
+      for (org.apache.ratis.proto.RaftProtos.CommitInfoProto info : division.getCommitInfos()) {
+        committed.put(info.getServer().getId().toStringUtf8(), info.getCommitIndex());
+      }
+      Map<String, Long> elapsed = new java.util.HashMap<>();
+      var role = division.getInfo().getRoleInfoProto();
+      if (role.hasLeaderInfo()) {
+        role.getLeaderInfo()
+            .getFollowerInfoList()
+            .forEach(
+                f -> elapsed.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs()));
+      }
+      for (Peer replica : replicas()) {
+        Long theirs = committed.get(replica.id().value());
+        Long millis = elapsed.get(replica.id().value());
+        lag.put(
+            replica.id(),
+            new ReplicaLag(
+                theirs == null ? null : Math.max(0, commit - theirs),
+                millis == null ? null : Duration.ofMillis(millis)));
+      }
+    } catch (IOException e) {
+      // not running: no lag known
+    }
+    return lag;
+  }
+
+  /**
+   * How far a replica is behind.
+   *
+   * @param entries committed entries it lacks, or null when the primary has not heard from it
+   * @param sinceContact since it last answered the primary, or null when not known
+   */
+  public record ReplicaLag(@Nullable Long entries, @Nullable Duration sinceContact) {}
+
   /** Whether this node belongs to the configuration in force (a joining node does not, yet). */
   public boolean isMember() {
     return members().stream().anyMatch(p -> p.id().equals(nodeId));
@@ -608,10 +686,22 @@ public final class RatisEngine implements AutoCloseable {
    *     change already under way)
    */
   public CompletableFuture<Void> changeMembers(List<Peer> expected, List<Peer> next) {
+    List<Peer> replicas = replicas();
+    return changeConfiguration(expected, replicas, next, replicas);
+  }
+
+  /**
+   * As {@link #changeMembers}, for the voting members and the replicas together: a replica added
+   * receives the journal (or a checkpoint and the journal after it) and never votes.
+   */
+  public CompletableFuture<Void> changeConfiguration(
+      List<Peer> expected, List<Peer> expectedReplicas, List<Peer> next, List<Peer> nextReplicas) {
     SetConfigurationRequest.Arguments arguments =
         SetConfigurationRequest.Arguments.newBuilder()
             .setServersInCurrentConf(expected.stream().map(Peer::toRaft).toList())
+            .setListenersInCurrentConf(expectedReplicas.stream().map(Peer::toRaft).toList())
             .setServersInNewConf(next.stream().map(Peer::toRaft).toList())
+            .setListenersInNewConf(nextReplicas.stream().map(Peer::toRaft).toList())
             .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
             .build();
     SetConfigurationRequest request =
