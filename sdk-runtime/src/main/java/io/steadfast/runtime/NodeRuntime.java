@@ -742,6 +742,25 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               + " primary. Stop the primary site's members first, or add this replica as a voting"
               + " member instead");
     }
+    for (RatisEngine.Peer voter : running.members()) {
+      boolean answers;
+      try {
+        running.askPeer(voter.id(), Queries.healthQuery()).get(1, TimeUnit.SECONDS);
+        answers = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SteadfastException("interrupted while asking " + voter.id(), e);
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        answers = false;
+      }
+      if (answers) {
+        throw new ConfigurationException(
+            "promote",
+            voter.id()
+                + " still answers: the primary site is up, and a promotion now could make a second"
+                + " primary. Stop the primary site's members first");
+      }
+    }
     Map<NodeId, URI> voters = peerEndpoints();
     if (!voters.isEmpty()) {
       Optional<NodeId> primary = new PeerCheckpoints(voters, memberAccess()).primary();

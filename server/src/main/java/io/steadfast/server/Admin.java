@@ -30,6 +30,8 @@ import picocli.CommandLine;
  * steadfast-admin add-member --endpoint https://n1:9443 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
  * steadfast-admin remove-member  --endpoint https://n1:9443 --id n2
  * steadfast-admin replace-member --endpoint https://n1:9443 --old n2 --id n4 --journal n4:9871 --member-endpoint https://n4:9443
+ * steadfast-admin add-replica    --endpoint https://n1:9443 --id dr1 --journal dr1:9871 --member-endpoint https://dr1:9443
+ * steadfast-admin promote-replica --endpoint https://dr1:9443 --confirm dr1
  * </pre>
  *
  * Credentials: {@code --token} (or {@code STEADFAST_TOKEN}) for a user with the role {@code
@@ -49,7 +51,9 @@ import picocli.CommandLine;
       Admin.Finalize.class,
       Admin.AddMember.class,
       Admin.RemoveMember.class,
-      Admin.ReplaceMember.class
+      Admin.ReplaceMember.class,
+      Admin.AddReplica.class,
+      Admin.PromoteReplica.class
     },
     description = "Operator commands against Steadfast members.")
 public final class Admin implements Callable<Integer> {
@@ -430,10 +434,65 @@ public final class Admin implements Callable<Integer> {
     }
   }
 
+  /** Adds a disaster-recovery replica. */
+  @CommandLine.Command(
+      name = "add-replica",
+      description =
+          "add a disaster-recovery replica (started with join=true): it receives every entry and"
+              + " never votes or becomes primary by election")
+  static final class AddReplica extends MemberChange {
+    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+    NewMember member = new NewMember();
+
+    @Override
+    String query() {
+      return member.query() + "&replica=true";
+    }
+
+    @Override
+    String done() {
+      return member.id + " is a replica";
+    }
+  }
+
+  /** Promotes a replica after the primary site is lost. */
+  @CommandLine.Command(
+      name = "promote-replica",
+      description =
+          "on a replica whose primary site is lost: it stops and, started again, is the only"
+              + " voting member and primary; refused while a primary answers")
+  static final class PromoteReplica extends Connection implements Callable<Integer> {
+    @CommandLine.Option(
+        names = "--confirm",
+        required = true,
+        paramLabel = "ID",
+        description = "the replica's own id, to confirm which member is promoted")
+    String confirm = "";
+
+    @Override
+    public Integer call() throws Exception {
+      if (endpoints.size() != 1) {
+        err().println("name exactly one --endpoint: the replica's own");
+        return 1;
+      }
+      URI endpoint = endpoints.get(0);
+      HttpResponse<String> response =
+          send(
+              endpoint,
+              "POST",
+              "/steadfast/v1/admin/promote?confirm=" + MemberChange.encode(confirm));
+      if (response.statusCode() == 202) {
+        out().println(response.body());
+        return 0;
+      }
+      return refused(endpoint, response);
+    }
+  }
+
   /** Removes a member. */
   @CommandLine.Command(
       name = "remove-member",
-      description = "remove a member (not the primary: switch over first)")
+      description = "remove a member or a replica (not the primary: switch over first)")
   static final class RemoveMember extends MemberChange {
     @CommandLine.Option(names = "--id", required = true, description = "the member to remove")
     String id = "";

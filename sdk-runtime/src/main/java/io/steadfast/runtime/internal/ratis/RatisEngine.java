@@ -223,13 +223,22 @@ public final class RatisEngine implements AutoCloseable {
 
     List<RaftPeer> raftPeers =
         peers.stream().sorted(java.util.Comparator.comparing(Peer::id)).map(Peer::toRaft).toList();
-    // A joining node starts with no configuration at all (Ratis refuses a group that lacks the
-    // node itself): it waits, neither voting nor standing, until the leader's first message brings
-    // it the journal and with it the configuration.
+    // A joining node starts as a listener in a configuration of its own: it waits, neither voting
+    // nor standing, until the leader's first message brings it the journal and with it the
+    // configuration. Added as a member, the engine makes it a follower once the configuration
+    // naming it is stable; added as a replica, it stays a listener. Started as a follower outside
+    // the configuration instead, it would stand for election whenever it stopped hearing from a
+    // leader, and the engine shuts down a candidate that finds itself outside the configuration.
     boolean joining = peers.stream().noneMatch(p -> p.id().equals(nodeId));
     RaftGroup group =
         joining
-            ? RaftGroup.valueOf(groupId(cluster))
+            ? RaftGroup.valueOf(
+                groupId(cluster),
+                RaftPeer.newBuilder()
+                    .setId(nodeId.value())
+                    .setAddress(Peer.journal(own))
+                    .setStartupRole(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER)
+                    .build())
             : RaftGroup.valueOf(groupId(cluster), raftPeers);
     boolean existing = hasJournal(storage, cluster);
     // Mutual TLS between members: each side presents its certificate and accepts only one its
