@@ -149,6 +149,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                     stateMachine.resyncCopies(),
                     stateMachine::lastAppliedIndex,
                     stateMachine.core().application().supportedVersion())));
+    meters.replicaLag(this::largestReplicaLag);
     this.roles =
         new RoleTracker(
             id,
@@ -693,6 +694,20 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               + ", got "
               + endpoint);
     }
+  }
+
+  /** On the primary, the most committed entries a replica lacks; 0 elsewhere. */
+  private long largestReplicaLag() {
+    RatisEngine running = engine;
+    if (running == null || !isPrimary()) {
+      return 0;
+    }
+    return running.replicaLag().values().stream()
+        .map(RatisEngine.ReplicaLag::entries)
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(Long::longValue)
+        .max()
+        .orElse(0);
   }
 
   /** Whether this node is a disaster-recovery replica in the configuration in force. */

@@ -4,6 +4,7 @@ import static io.steadfast.runtime.ClusterTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
@@ -25,10 +26,12 @@ class ReplicaIT {
   @Test
   void aReplicaFollows_neverLeads_andIsPromotedWhenThePrimarySiteIsLost() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
         ClusterTestSupport.ledgerCluster(changes)
             .requestDeadline(Duration.ofSeconds(5))
             .auditEvery(Duration.ZERO)
+            .meterRegistry(registry)
             .start()) {
       List<NodeId> voters = List.copyOf(cluster.ids());
       Session<LedgerCommand, Long> session =
@@ -53,6 +56,13 @@ class ReplicaIT {
       assertThat((List<?>) status.get("members")).hasSize(3);
       assertThat(status.get("replicas")).asString().contains(replica.id().value(), "lagEntries");
       assertThat(replica.runtime().statusFields()).containsEntry("replica", true);
+      assertThat(
+              registry
+                  .get("steadfast.replica.lag")
+                  .tag("node", primary.id().value())
+                  .gauge()
+                  .value())
+          .isZero();
 
       // A switchover among the voters: the replica follows the new primary and never leads.
       NodeId next = voters.stream().filter(n -> !n.equals(primary.id())).findFirst().orElseThrow();

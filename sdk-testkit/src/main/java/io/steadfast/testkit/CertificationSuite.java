@@ -403,13 +403,20 @@ public abstract class CertificationSuite<C, R> {
 
   @Test
   @Order(47)
+  @DisplayName("TM-2 health probes answer within their budget")
+  public final void TM2_healthProbes() {
+    certify("TM-2");
+  }
+
+  @Test
+  @Order(48)
   @DisplayName("TM-3 convergence after faults")
   public final void TM3_convergence() {
     certify("TM-3");
   }
 
   @Test
-  @Order(48)
+  @Order(49)
   @DisplayName("AZ-1 commands refused to a principal without roles")
   public final void AZ1_authorization() {
     certify("AZ-1");

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * its history. UP-3 is the exception: it runs its own {@link UpgradeScenario} (old and new release
  * side by side) and depends on the pure rules other than the upgrade ones, plus UP-1.
  *
- * <p>TM-2 (heartbeats not blocked by a long apply or checkpoint) and RS-5 (effects through an
- * outbox) are not checked yet and are not listed here, so they are not part of any grant.
+ * <p>RS-5 (effects through an outbox) is not checked yet and is not listed here, so it is not part
+ * of any grant.
  *
  * <p>Thread-safe: the scenario is run under a lock.
  */
@@ -42,6 +42,15 @@ public final class ClusterRules {
   private static final String[] PURE_AND_UP1 =
       java.util.stream.Stream.concat(
               java.util.Arrays.stream(PURE), java.util.stream.Stream.of("UP-1"))
+          .toArray(String[]::new);
+
+  /**
+   * The pure rules and TM-3: the rules that judge the replicas' final states compare them, which
+   * means nothing while the replicas do not converge; they are blocked on that root cause.
+   */
+  private static final String[] PURE_AND_TM3 =
+      java.util.stream.Stream.concat(
+              java.util.Arrays.stream(PURE), java.util.stream.Stream.of("TM-3"))
           .toArray(String[]::new);
 
   /** Role callbacks in legal order. */
@@ -61,7 +70,7 @@ public final class ClusterRules {
               Level.CLUSTER_PROVEN,
               "a planned switchover under load loses nothing acknowledged, hands over an equal"
                   + " state, and never has two primaries in one epoch")
-          .dependingOn(PURE);
+          .dependingOn(PURE_AND_TM3);
 
   /** Failover. */
   public static final Rule RL3 =
@@ -71,7 +80,7 @@ public final class ClusterRules {
               "after the primary crashes (also inside apply or a checkpoint) a new primary"
                   + " continues from the last acknowledged position and the state equals the"
                   + " sequential reference")
-          .dependingOn(PURE);
+          .dependingOn(PURE_AND_TM3);
 
   /** Backups never write. */
   public static final Rule RL4 =
@@ -89,7 +98,7 @@ public final class ClusterRules {
               Level.CLUSTER_PROVEN,
               "a node that was down while the journal was purged past it catches up by installing a"
                   + " checkpoint and reaches the primary's fingerprint")
-          .dependingOn(PURE);
+          .dependingOn(PURE_AND_TM3);
 
   /** History check. */
   public static final Rule RL6 =
@@ -109,6 +118,15 @@ public final class ClusterRules {
               "every exit-point call (apply, checkpoint, restore, query, onRoleChange) returns"
                   + " within the application's declared budget; an overrun is reported with its"
                   + " stack")
+          .dependingOn(PURE);
+
+  /** Health probes. */
+  public static final Rule TM2 =
+      Rule.of(
+              "TM-2",
+              Level.CLUSTER_PROVEN,
+              "the heartbeat's health() probes run on every replica throughout the scenario, and"
+                  + " none throws or overruns its budget")
           .dependingOn(PURE);
 
   /** Convergence. */
@@ -153,7 +171,7 @@ public final class ClusterRules {
               Level.ADVANCED,
               "session expiry is decided from leader time, identically on every replica, and an"
                   + " expired session's next request is refused")
-          .dependingOn(PURE);
+          .dependingOn(PURE_AND_TM3);
 
   /** Authorization. */
   public static final Rule AZ1 =
@@ -175,7 +193,7 @@ public final class ClusterRules {
           .dependingOn(PURE_AND_UP1);
 
   private static final List<Rule> RULES =
-      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM3, RS1, RS2, RS3, RS4, AZ1, UP3);
+      List.of(RL1, RL2, RL3, RL4, RL5, RL6, TM1, TM2, TM3, RS1, RS2, RS3, RS4, AZ1, UP3);
 
   private ClusterRules() {}
 
@@ -195,6 +213,7 @@ public final class ClusterRules {
         check(RL5, shared, ClusterChecks::rejoin),
         check(RL6, shared, ClusterChecks::historyCheck),
         check(TM1, shared, ClusterChecks::budgets),
+        check(TM2, shared, ClusterChecks::healthProbes),
         check(TM3, shared, ClusterChecks::convergence),
         check(RS1, shared, SessionChecks::exactlyOnce),
         check(RS2, shared, SessionChecks::resumeAtPosition),

@@ -200,7 +200,15 @@ final class ObservedApplication<C, R> implements ResilientApplication<C, R> {
 
   @Override
   public Health health() {
-    return delegate.health();
+    timings.enter(ExitTimings.Exit.HEALTH);
+    try {
+      return delegate.health();
+    } catch (RuntimeException | Error e) {
+      timings.healthThrew(e);
+      throw e;
+    } finally {
+      timings.exit();
+    }
   }
 
   @Override

@@ -113,6 +113,17 @@ final class CheckpointChecks {
       Checkpoints.take(checkpointed.application());
       plain.apply(trace.entry(i));
       coverage.increment("checkpointsInterleaved");
+      String changed = StateGraph.firstDifference(checkpointed.application(), plain.application());
+      if (changed != null) {
+        return CheckOutcome.fail(
+                "taking a checkpoint changed the state later commands see, after entry #" + (i + 1),
+                Evidence.entry(context, i)
+                    + "\nwith a checkpoint after every entry against without: "
+                    + changed
+                    + "\ncheckpoint must only read the state (sort a copy, not the field; a"
+                    + " cache it fills belongs in a transient field)")
+            .with(coverage);
+      }
       if (!outcome.equals(trace.outcome(i))) {
         return CheckOutcome.fail(
                 "checkpointing changed the state: entry #" + (i + 1) + " gives another result",
@@ -141,6 +152,45 @@ final class CheckpointChecks {
         sweep.apply(trace.entry(applied++));
       }
       byte[] original = Checkpoints.take(sweep.application());
+      if (k > 1) {
+        // The same state by another history: restored half-way, then replayed to here.
+        int j = k / 2;
+        Replica<C, R> first = context.newReplica();
+        for (int i = 0; i < j; i++) {
+          first.apply(trace.entry(i));
+        }
+        Replica<C, R> resumed = context.newReplica();
+        resumed.restore(first.snapshot());
+        for (int i = j; i < k; i++) {
+          resumed.apply(trace.entry(i));
+        }
+        byte[] other = Checkpoints.take(resumed.application());
+        coverage.increment("historiesCompared");
+        if (!Arrays.equals(original, other)) {
+          return CheckOutcome.fail(
+                  "the same state reached by two histories gives different checkpoint bytes at "
+                      + sweep.position(),
+                  "replayed from the start to entry #"
+                      + k
+                      + ": "
+                      + original.length
+                      + " bytes ("
+                      + Fingerprint.of(original)
+                      + "); restored at entry #"
+                      + j
+                      + " and replayed to #"
+                      + k
+                      + ": "
+                      + other.length
+                      + " bytes ("
+                      + Fingerprint.of(other)
+                      + "), first difference at byte "
+                      + Evidence.firstDifference(original, other)
+                      + "\nthe encoding depends on history: sort what is unordered (a HashMap's"
+                      + " order depends on its capacity and on what was inserted and removed)")
+              .with(coverage);
+        }
+      }
       byte[] twice = Checkpoints.take(sweep.application());
       ResilientApplication<C, R> restored = context.newApplication();
       Checkpoints.restore(restored, original, restored.checkpointVersion(), sweep.position());

@@ -23,9 +23,11 @@ import org.jspecify.annotations.Nullable;
  * CP-3: restores checkpoints in a forked JVM with another default time zone, locale and charset.
  *
  * <p>A forked JVM is the only way to change the default charset (fixed at JVM start), and it also
- * gives a fresh class loader and fresh static state for free. The fork is started with the test's
- * own class path ({@code java.class.path}, which under Surefire is a manifest-only jar naming the
- * real class path) and the running JVM's {@code java} binary.
+ * gives a fresh class loader and fresh static state for free. The fork is started with the running
+ * JVM's {@code java} binary and a class path that loads what this JVM loads ({@link ForkClassPath}:
+ * {@code java.class.path}, which under Surefire is a manifest-only jar naming the real class path,
+ * plus the test runner's own class loaders and the code sources of the application, the codec and
+ * the testkit).
  */
 final class SelfContainedCheck<C, R> {
 
@@ -198,7 +200,10 @@ final class SelfContainedCheck<C, R> {
         List.of(
             java.toString(),
             "-cp",
-            System.getProperty("java.class.path"),
+            ForkClassPath.of(
+                ForkedRestore.class,
+                context.newApplication().getClass(),
+                context.codec().getClass()),
             "-Duser.timezone=" + ZONE,
             "-Duser.language=" + LANGUAGE,
             "-Duser.country=" + COUNTRY,

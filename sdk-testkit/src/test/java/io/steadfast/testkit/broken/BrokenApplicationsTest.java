@@ -79,6 +79,14 @@ class BrokenApplicationsTest {
   }
 
   @Test
+  void checkpointThatSortsTheLiveState_failsOnlyCp2_namingTheField() {
+    assertFailsExactly(SortsOnCheckpointSuite.class, "CP-2");
+    RuleResult cp2 = read(SortsOnCheckpointSuite.class).byRule().get("CP-2");
+    assertThat(cp2.summary()).contains("taking a checkpoint changed the state");
+    assertThat(cp2.counterexample()).contains("state.openedInOrder[");
+  }
+
+  @Test
   void droppedField_failsOnlyCp1() {
     assertFailsExactly(DroppedFieldSuite.class, "CP-1");
   }
@@ -351,6 +359,12 @@ class BrokenApplicationsTest {
   static final class DateClockSuite extends BrokenSuite {
     DateClockSuite() {
       super(BrokenLedgers.DateClock::new);
+    }
+  }
+
+  static final class SortsOnCheckpointSuite extends BrokenSuite {
+    SortsOnCheckpointSuite() {
+      super(BrokenLedgers.SortsOnCheckpoint::new);
     }
   }
 

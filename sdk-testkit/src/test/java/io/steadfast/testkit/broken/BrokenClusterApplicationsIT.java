@@ -54,6 +54,16 @@ class BrokenClusterApplicationsIT {
   }
 
   @Test
+  void roleCallbackComputingPastItsBudget_failsOnlyTm1_byItsOwnCpuTime() {
+    assertFailsExactly(BusyPromotionSuite.class, "TM-1", "BusyPromotion.onRoleChange");
+  }
+
+  @Test
+  void healthProbeThatSometimesThrows_failsOnlyTm2_withItsStack() {
+    assertFailsExactly(FlakyHealthSuite.class, "TM-2", "FlakyHealth.health");
+  }
+
+  @Test
   void resumePointThatDependsOnTheRole_neverConverges_andTm3NamesTheSessionTable() {
     var unused =
         EngineTestKit.engine("junit-jupiter")
@@ -65,6 +75,13 @@ class BrokenClusterApplicationsIT {
     assertThat(tm3.counterexample())
         .contains("at one position the application payloads agree")
         .contains("the session table");
+    // The rules that compare the replicas' final states are blocked on that root cause instead of
+    // failing one by one with "not converged".
+    for (String blocked : List.of("RL-2", "RL-3", "RL-5", "RS-4")) {
+      RuleResult result = read(RoleResumePointSuite.class).byRule().get(blocked);
+      assertThat(result.verdict()).as(blocked + " " + result.summary()).isEqualTo(Verdict.SKIPPED);
+      assertThat(result.summary()).contains("depends on TM-3 FAIL");
+    }
   }
 
   private static Certificate read(Class<?> suite) {
@@ -173,6 +190,76 @@ class BrokenClusterApplicationsIT {
           Thread.currentThread().interrupt();
         }
       }
+    }
+  }
+
+  /**
+   * TM-1: declares a 200 ms role-change budget, then on promotion computes for 400 ms of its own
+   * thread's CPU time (rebuilding a cache, say): an overrun however loaded the machine is.
+   */
+  static final class BusyPromotion extends Ledger {
+    private long sink;
+
+    @Override
+    public ExitPointBudgets budgets() {
+      return ExitPointBudgets.defaults().withRoleChange(Duration.ofMillis(200));
+    }
+
+    @Override
+    public void onRoleChange(RoleChange change) {
+      if (change.to() == Role.PRIMARY) {
+        java.lang.management.ThreadMXBean threads =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+        long until = threads.getCurrentThreadCpuTime() + 400_000_000L;
+        long x = sink;
+        while (threads.getCurrentThreadCpuTime() < until) {
+          for (int i = 0; i < 10_000; i++) {
+            x = x * 31 + i;
+          }
+        }
+        sink = x;
+      }
+    }
+  }
+
+  static final class BusyPromotionSuite extends BrokenApplicationsTest.BrokenSuite {
+    BusyPromotionSuite() {
+      super(BusyPromotion::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
+    }
+  }
+
+  /**
+   * TM-2: its health probe reads a cache that is empty every third probe and then throws a
+   * NullPointerException, never twice in a row, so the heartbeat never hands over and nothing else
+   * notices.
+   */
+  static final class FlakyHealth extends Ledger {
+    private final java.util.concurrent.atomic.AtomicLong probes =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public io.steadfast.api.Health health() {
+      java.util.Map<String, String> cache =
+          probes.incrementAndGet() % 3 == 2 ? java.util.Map.of() : java.util.Map.of("db", "ok");
+      return cache.get("db").equals("ok")
+          ? io.steadfast.api.Health.up()
+          : io.steadfast.api.Health.down("db");
+    }
+  }
+
+  static final class FlakyHealthSuite extends BrokenApplicationsTest.BrokenSuite {
+    FlakyHealthSuite() {
+      super(FlakyHealth::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
     }
   }
 

@@ -53,6 +53,48 @@ public final class BrokenLedgers {
     }
   }
 
+  /**
+   * CP-2: keeps the accounts in the order they were opened (for a statement that lists them so) and
+   * writes that list sorted, by sorting the field itself: every checkpoint reorders the live state,
+   * so a replica that checkpointed lists the accounts differently from one that did not.
+   */
+  static final class SortsOnCheckpoint extends Ledger {
+    private java.util.List<String> openedInOrder = new java.util.ArrayList<>();
+
+    @Override
+    public Receipt apply(LedgerCommand command, io.steadfast.api.ApplyContext context) {
+      Receipt receipt = super.apply(command, context);
+      if (command instanceof LedgerCommand.Open open && !openedInOrder.contains(open.account())) {
+        openedInOrder.add(open.account());
+      }
+      return receipt;
+    }
+
+    @Override
+    public void checkpoint(CheckpointWriter out) throws IOException {
+      super.checkpoint(out);
+      openedInOrder.sort(null);
+      out.writeInt(openedInOrder.size());
+      for (String account : openedInOrder) {
+        out.writeString(account);
+      }
+    }
+
+    @Override
+    public void restore(CheckpointReader in) throws IOException {
+      super.restore(in);
+      int count = in.readInt();
+      if (count < 0) {
+        throw new IOException("negative count: " + count);
+      }
+      java.util.List<String> restored = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        restored.add(in.readString());
+      }
+      openedInOrder = restored;
+    }
+  }
+
   /** CP-1: leaves the posting count out of the checkpoint; restore starts it at zero. */
   static final class DroppedField extends Ledger {
     @Override

@@ -119,6 +119,20 @@ public final class NodeMeters {
         .increment();
   }
 
+  /**
+   * Registers the gauge of how far this member's replicas are behind, read from {@code entries}
+   * when scraped: on the primary, the most committed entries any replica has not confirmed; 0
+   * elsewhere and with no replica.
+   */
+  public void replicaLag(java.util.function.LongSupplier entries) {
+    io.micrometer.core.instrument.Gauge.builder(
+            "steadfast.replica.lag", () -> (double) entries.getAsLong())
+        .description(
+            "on the primary: committed entries the furthest-behind disaster-recovery replica lacks")
+        .tag("node", node)
+        .register(registry);
+  }
+
   /** This member was re-synchronised ({@code done}) or could not be. */
   public void resynced(boolean done) {
     Counter.builder("steadfast.resyncs")
