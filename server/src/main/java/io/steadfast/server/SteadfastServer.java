@@ -122,9 +122,11 @@ public final class SteadfastServer {
       System.exit(0);
     }
     Running<C, R> running;
+    Path storage;
     try {
       ServerConfig config = ServerConfig.load(flags.config, System.getenv(), flags.set);
       running = start(config, applications, codec);
+      storage = Path.of(config.require("storage.dir"));
     } catch (ConfigurationException e) {
       System.err.println("steadfast-server: setting '" + e.setting() + "': " + e.getMessage());
       System.exit(CONFIGURATION_ERROR);
@@ -140,7 +142,14 @@ public final class SteadfastServer {
     // start-time repair runs.
     while (!running.awaitStop(Duration.ofSeconds(1))) {
       if (running.node().stopped()) {
-        LOG.error("{}: the member stopped itself; exiting for a restart", running.node().id());
+        if (java.nio.file.Files.exists(storage.resolve("PROMOTE-REPLICA"))) {
+          LOG.warn(
+              "{}: stopped for its promotion; exiting so that its supervisor starts it again,"
+                  + " promoted",
+              running.node().id());
+        } else {
+          LOG.error("{}: the member stopped itself; exiting for a restart", running.node().id());
+        }
         System.exit(MEMBER_FAILED);
       }
     }
