@@ -54,6 +54,10 @@ final class LoadDriver<C, R> implements AutoCloseable {
     volatile long lastAcked;
     volatile @Nullable C lastAckedCommand;
     volatile @Nullable Result lastAckedResult;
+
+    /** Where the user's script says it should resume now, if it says. */
+    volatile @Nullable ResumePoint expectedResume;
+
     volatile boolean unsettled;
 
     UserState(SessionId id, Principal principal) {
@@ -87,6 +91,7 @@ final class LoadDriver<C, R> implements AutoCloseable {
   private final AtomicLong queries = new AtomicLong();
   private final AtomicLong refusedAtDoor = new AtomicLong();
   private final AtomicLong inconclusiveProbes = new AtomicLong();
+  private final AtomicLong oracleChecks = new AtomicLong();
   private final Map<SessionId, UserState<C>> sessions = new ConcurrentHashMap<>();
   private final List<Probe> probes = new CopyOnWriteArrayList<>();
   private final List<String> errors = new CopyOnWriteArrayList<>();
@@ -187,6 +192,9 @@ final class LoadDriver<C, R> implements AutoCloseable {
       state.lastAckedResult = sent.result();
       state.lastAcked = sequence;
       last = sent.value();
+      if (last != null) {
+        state.expectedResume = script.resumePointAfter(command, last).orElse(null);
+      }
     }
   }
 
@@ -271,16 +279,23 @@ final class LoadDriver<C, R> implements AutoCloseable {
                 where + ": only " + calls.size() + " apply calls were seen for the session"));
       } else {
         ResumePoint expected = calls.get((int) sequence - 1).resumeAfter();
+        ResumePoint oracle = state.expectedResume;
+        if (oracle != null) {
+          oracleChecks.incrementAndGet();
+        }
         probes.add(
             new Probe(
                 "RS-2",
                 now,
-                expected.equals(point),
+                expected.equals(point) && (oracle == null || oracle.equals(point)),
                 where
                     + ": resume point "
                     + point
                     + ", recorded by the acknowledged command "
-                    + expected));
+                    + expected
+                    + (oracle == null
+                        ? ""
+                        : "; the user's script says it should resume at " + oracle)));
       }
     } catch (SteadfastException e) {
       inconclusiveProbes.incrementAndGet();
@@ -387,6 +402,11 @@ final class LoadDriver<C, R> implements AutoCloseable {
 
   long refusedAtDoor() {
     return refusedAtDoor.get();
+  }
+
+  /** RS-2 probes checked against the resume point the user's script expected. */
+  long oracleChecks() {
+    return oracleChecks.get();
   }
 
   long inconclusiveProbes() {

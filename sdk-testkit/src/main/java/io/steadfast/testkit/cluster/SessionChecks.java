@@ -96,19 +96,21 @@ final class SessionChecks {
             .filter(call -> call.resumeSet() != null && !call.resumeSet().isStart())
             .count();
     coverage.set("resumePointsSet", set);
-    if (!problems.isEmpty()) {
-      return CheckOutcome.fail(
-              problems.size() + " sessions resumed elsewhere", Evidence.lines(problems))
-          .with(coverage);
-    }
+    coverage.set("oracleChecks", history.load().oracleChecks());
     long acknowledged = history.load().acknowledged();
     if (set == 0 && acknowledged >= 20) {
+      // The root cause, before the probes it makes fail.
       return CheckOutcome.fail(
               "the application never recorded a resume point",
               acknowledged
                   + " commands were acknowledged and none of their apply calls set a"
                   + " resume point (ApplyContext.setResumePoint), so no session can resume at its"
                   + " position")
+          .with(coverage);
+    }
+    if (!problems.isEmpty()) {
+      return CheckOutcome.fail(
+              problems.size() + " sessions resumed elsewhere", Evidence.lines(problems))
           .with(coverage);
     }
     if (coverage.get("checksAfterFailover") == 0) {
@@ -121,7 +123,14 @@ final class SessionChecks {
                 + " after faults ("
                 + coverage.get("checksAfterFailover")
                 + " after failovers) equal what"
-                + " each session's last acknowledged command recorded")
+                + " each session's last acknowledged command recorded"
+                + (coverage.get("oracleChecks") > 0
+                    ? ", "
+                        + coverage.get("oracleChecks")
+                        + " of them also where the user's script says it should resume"
+                    : "; the workload gives no expected resume points"
+                        + " (UserScript.resumePointAfter), so a wrong one the application"
+                        + " recorded consistently is not caught"))
         .with(coverage);
   }
 

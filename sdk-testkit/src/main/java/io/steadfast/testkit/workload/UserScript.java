@@ -23,4 +23,21 @@ public interface UserScript<C, R> {
    *     after a command the application rejected
    */
   Optional<C> next(@Nullable R lastResult);
+
+  /**
+   * Where this user should resume after {@code command}, the last command {@link #next} returned,
+   * was accepted with {@code result}: the oracle rule RS-2 checks every resume point read after a
+   * fault against. Called on the test thread right after the acknowledgement, before the next
+   * {@link #next}; must not change what the script does. Not called for a rejected command (a
+   * rejection leaves the resume point as it was).
+   *
+   * <p>Empty by default: then RS-2 can only check that the resume point is the one the application
+   * recorded for the last acknowledged command, not that the application recorded the right one.
+   *
+   * @return the resume point the application should have recorded, or empty if the workload does
+   *     not say
+   */
+  default Optional<io.steadfast.api.session.ResumePoint> resumePointAfter(C command, R result) {
+    return Optional.empty();
+  }
 }

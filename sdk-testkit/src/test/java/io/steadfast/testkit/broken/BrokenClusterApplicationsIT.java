@@ -44,6 +44,12 @@ class BrokenClusterApplicationsIT {
   }
 
   @Test
+  void resumePointNotSetOnOnePath_failsOnlyRs2_againstTheWorkloadsOracle() {
+    assertFailsExactly(
+        StaleResumeOnDepositSuite.class, "RS-2", "the user's script says it should resume at");
+  }
+
+  @Test
   void roleCallbackThrowsOnSecondStart_failsOnlyRl1() {
     assertFailsExactly(SecondStartThrowsSuite.class, "RL-1", "threw");
   }
@@ -154,6 +160,32 @@ class BrokenClusterApplicationsIT {
     @Override
     public Receipt apply(LedgerCommand command, ApplyContext context) {
       return super.apply(command, new ForgetfulContext(context));
+    }
+  }
+
+  /**
+   * RS-2 against the workload's oracle: a deposit leaves the teller where the previous command put
+   * it (the deposit path forgot its setResumePoint), so a teller who comes back after a failover is
+   * shown another account or screen than the deposit just made. Consistent on every replica: only
+   * the oracle can tell.
+   */
+  static final class StaleResumeOnDeposit extends Ledger {
+    @Override
+    public Receipt apply(LedgerCommand command, ApplyContext context) {
+      return super.apply(
+          command,
+          command instanceof LedgerCommand.Deposit ? new ForgetfulContext(context) : context);
+    }
+  }
+
+  static final class StaleResumeOnDepositSuite extends BrokenApplicationsTest.BrokenSuite {
+    StaleResumeOnDepositSuite() {
+      super(StaleResumeOnDeposit::new);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
     }
   }
 

@@ -60,6 +60,18 @@ public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
       this.length = 8 + random.nextInt(24);
     }
 
+    /** The ledger puts the teller on the account and the screen of the command accepted. */
+    @Override
+    public Optional<io.steadfast.api.session.ResumePoint> resumePointAfter(
+        LedgerCommand command, Receipt result) {
+      return Optional.of(
+          io.steadfast.api.session.ResumePoint.of(
+              "account",
+              command.account(),
+              "screen",
+              command.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
+    }
+
     @Override
     public Optional<LedgerCommand> next(@Nullable Receipt last) {
       if (last != null) {
