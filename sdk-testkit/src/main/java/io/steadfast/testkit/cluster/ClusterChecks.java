@@ -497,6 +497,18 @@ final class ClusterChecks {
         || coverage.get("role_change.calls") == 0) {
       return unknown(history, "apply, checkpoint or onRoleChange was never called", coverage);
     }
+    List<ExitTimings.Overrun> undetermined =
+        timings.undetermined().stream().filter(o -> o.exit() != ExitTimings.Exit.HEALTH).toList();
+    if (!undetermined.isEmpty()) {
+      return unknown(
+          history,
+          undetermined.size()
+              + " exit-point calls took longer than their budget by the wall clock and this JVM"
+              + " does not tell their thread's CPU time or waiting, so the application's time"
+              + " cannot be told from the machine's load"
+              + summary,
+          coverage);
+    }
     List<ExitTimings.Overrun> disturbed =
         timings.disturbed().stream().filter(o -> o.exit() != ExitTimings.Exit.HEALTH).toList();
     coverage.set("disturbedCalls", disturbed.size());

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * the application overran ({@link Overrun#own()}); when they do not, the thread was ready to run
  * and the machine did not run it (other processes, garbage collection), and the call is counted as
  * disturbed, never held against the application. Time in blocking native calls (socket or file
- * reads) is neither CPU nor waiting and is counted as disturbance too.
+ * reads) is neither CPU nor waiting and is counted as disturbance too. Where the JVM does not tell
+ * a thread's CPU time or waiting, such a call cannot be judged, and TM-1 says so (UNKNOWN) rather
+ * than blame the application.
  *
  * <p>Thread-safe. {@link #close()} stops the watchdog.
  */
@@ -58,15 +60,17 @@ final class ExitTimings implements AutoCloseable {
       Duration budget,
       String stack) {
 
+    /** Whether the JVM told this call's CPU time and waiting, so that it can be judged. */
+    boolean judged() {
+      return cpuNanos >= 0 && waitedMillis >= 0;
+    }
+
     /**
      * Whether the application itself took longer than its budget: its CPU time and its waiting add
-     * up to more. Unknown accounting counts as the application's.
+     * up to more. False when not {@link #judged()}.
      */
     boolean own() {
-      if (cpuNanos < 0 || waitedMillis < 0) {
-        return true;
-      }
-      return cpuNanos + waitedMillis * 1_000_000 > budget.toNanos();
+      return judged() && cpuNanos + waitedMillis * 1_000_000 > budget.toNanos();
     }
 
     @Override
@@ -260,7 +264,12 @@ final class ExitTimings implements AutoCloseable {
 
   /** The calls longer than their budget only because the machine did not run their thread. */
   List<Overrun> disturbed() {
-    return overruns.stream().filter(o -> !o.own()).toList();
+    return overruns.stream().filter(o -> o.judged() && !o.own()).toList();
+  }
+
+  /** Calls longer than their budget by the wall clock whose CPU time or waiting is unknown. */
+  List<Overrun> undetermined() {
+    return overruns.stream().filter(o -> !o.judged()).toList();
   }
 
   @Override

@@ -117,6 +117,17 @@ final class SessionChecks {
       return ClusterChecks.unknown(
           history, "no session checked its resume point after a" + " failover", coverage);
     }
+    if (coverage.get("oracleChecks") == 0) {
+      return ClusterChecks.unknown(
+          history,
+          "the workload does not say where its users should resume (UserScript"
+              + ".resumePointAfter), so a resume point the application recorded wrongly but"
+              + " consistently cannot be told from a right one; "
+              + coverage.get("checks")
+              + " resume points read after faults equal what the last acknowledged command"
+              + " recorded",
+          coverage);
+    }
     return CheckOutcome.pass(
             coverage.get("checks")
                 + " resume points read from new primaries"
@@ -124,13 +135,9 @@ final class SessionChecks {
                 + coverage.get("checksAfterFailover")
                 + " after failovers) equal what"
                 + " each session's last acknowledged command recorded"
-                + (coverage.get("oracleChecks") > 0
-                    ? ", "
-                        + coverage.get("oracleChecks")
-                        + " of them also where the user's script says it should resume"
-                    : "; the workload gives no expected resume points"
-                        + " (UserScript.resumePointAfter), so a wrong one the application"
-                        + " recorded consistently is not caught"))
+                + ", "
+                + coverage.get("oracleChecks")
+                + " of them also where the user's script says it should resume")
         .with(coverage);
   }
 

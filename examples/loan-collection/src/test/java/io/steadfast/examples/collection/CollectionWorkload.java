@@ -1,6 +1,7 @@
 package io.steadfast.examples.collection;
 
 import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
 import io.steadfast.examples.collection.CollectionCommand.OpenDelinquentAccount;
 import io.steadfast.testkit.journal.Trace;
 import io.steadfast.testkit.workload.UserScript;
@@ -53,6 +54,7 @@ final class CollectionWorkload implements Workload<CollectionCommand, Collection
     int length = 20 + new SplittableRandom(seed ^ 0xC011EC7L).nextInt(25);
     return new UserScript<>() {
       private int steps;
+      private ResumePoint expected = ResumePoint.start();
 
       @Override
       public Optional<CollectionCommand> next(@Nullable CollectionResult last) {
@@ -65,6 +67,14 @@ final class CollectionWorkload implements Workload<CollectionCommand, Collection
                 : last != null ? workflow.next(last) : workflow.afterRejection("rejected");
         steps++;
         return Optional.of(command);
+      }
+
+      // The worklist rules applied to what this collector did, from the collector's own record.
+      @Override
+      public Optional<ResumePoint> resumePointAfter(
+          CollectionCommand command, CollectionResult result) {
+        expected = ResumePoints.after(expected, command, result);
+        return Optional.of(expected);
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.steadfast.examples.mortgage;
 
 import io.steadfast.api.session.Principal;
+import io.steadfast.api.session.ResumePoint;
 import io.steadfast.examples.mortgage.workload.Desk;
 import io.steadfast.examples.mortgage.workload.LoanWorkflow;
 import io.steadfast.testkit.workload.UserScript;
@@ -40,6 +41,7 @@ final class PipelineWorkload implements Workload<LoanCommand, LoanResult> {
     int length = 20 + new SplittableRandom(seed ^ 0x5EED).nextInt(40);
     return new UserScript<>() {
       private int steps;
+      private ResumePoint expected = ResumePoint.start();
 
       @Override
       public Optional<LoanCommand> next(@Nullable LoanResult last) {
@@ -52,6 +54,13 @@ final class PipelineWorkload implements Workload<LoanCommand, LoanResult> {
                 : last != null ? workflow.next(last) : workflow.afterRejection("rejected");
         steps++;
         return Optional.of(command);
+      }
+
+      // The screen rules applied to what this user did, from the user's own record.
+      @Override
+      public Optional<ResumePoint> resumePointAfter(LoanCommand command, LoanResult result) {
+        expected = ResumePoints.after(expected, command, result);
+        return Optional.of(expected);
       }
     };
   }
