@@ -28,7 +28,14 @@ final class HostCallCheck {
               + type.getName()
               + " has no code source to read (generated or loaded by a custom loader)");
     }
-    HostCallScan scan = HostCallScan.scan(type);
+    HostCallScan scan;
+    try {
+      scan = HostCallScan.scan(type);
+    } catch (IOException e) {
+      // The kit's own reading failed (a build rewriting the classes meanwhile, a file removed):
+      // nothing is known about the application's calls, which is not its failure.
+      return CheckOutcome.unknown("the class files could not be read: " + e.getMessage());
+    }
     List<HostCallScan.Finding> findings = scan.findings();
     Coverage coverage = new Coverage();
     coverage.set("methodsRead", scan.methodsRead());
