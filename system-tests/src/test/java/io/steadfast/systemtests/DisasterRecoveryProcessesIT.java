@@ -6,7 +6,6 @@ import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitLive;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
 import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
-import static io.steadfast.systemtests.SystemTestSupport.drive;
 import static io.steadfast.systemtests.SystemTestSupport.endpoint;
 import static io.steadfast.systemtests.SystemTestSupport.endpointArgs;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
@@ -26,18 +25,17 @@ import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.security.ClientCredentials;
 import io.steadfast.systemtests.SystemTestSupport.Result;
+import io.steadfast.systemtests.SystemTestSupport.Shift;
 import io.steadfast.systemtests.SystemTestSupport.User;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,24 +77,17 @@ class DisasterRecoveryProcessesIT {
       for (String id : members.ids()) {
         endpoints.put(NodeId.of(id), endpoint(members.httpPort(id)));
       }
-      List<User> users = new ArrayList<>();
-      ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
-      AtomicBoolean running = new AtomicBoolean(true);
-      List<Thread> threads = new ArrayList<>();
-      for (int u = 0; u < USERS; u++) {
-        User user = new User("officer-" + u);
-        users.add(user);
-        SteadfastClient<LoanCommand, LoanResult> client =
-            SteadfastClient.remote(
-                MortgageLoanApplication.codec(),
-                endpoints,
-                Duration.ofSeconds(20),
-                ClientCredentials.none().bearerToken(() -> token(key, user.name)));
-        Thread thread = new Thread(() -> drive(client, user, running, acks), user.name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-      }
+      Shift shift =
+          new Shift(
+              USERS,
+              user ->
+                  SteadfastClient.remote(
+                      MortgageLoanApplication.codec(),
+                      endpoints,
+                      Duration.ofSeconds(20),
+                      ClientCredentials.none().bearerToken(() -> token(key, user.name))));
+      List<User> users = shift.users;
+      ConcurrentLinkedQueue<Long> acks = shift.acks;
       awaitAcks(acks, 30, Duration.ofSeconds(60));
 
       Result added =
@@ -116,10 +107,7 @@ class DisasterRecoveryProcessesIT {
       assertThat(replica.get("replica")).isEqualTo(true);
       assertThat(JSONObjectUtils.getStringList(replica, "members")).containsExactlyElementsOf(site);
 
-      running.set(false);
-      for (Thread thread : threads) {
-        thread.join(60_000);
-      }
+      shift.stop();
       for (User user : users) {
         assertThat(user.errors).as(user.name + " errors").isEmpty();
       }

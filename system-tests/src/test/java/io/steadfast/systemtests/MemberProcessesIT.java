@@ -4,7 +4,6 @@ import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
 import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
-import static io.steadfast.systemtests.SystemTestSupport.drive;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
 import static io.steadfast.systemtests.SystemTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +21,7 @@ import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import io.steadfast.runtime.Session;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.security.ClientCredentials;
+import io.steadfast.systemtests.SystemTestSupport.Shift;
 import io.steadfast.systemtests.SystemTestSupport.User;
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -80,25 +79,17 @@ class MemberProcessesIT {
       awaitPrimary(members, Duration.ofSeconds(60));
       assertThat(proxy.running()).as("HAProxy runs (see haproxy.log)").isTrue();
       URI front = URI.create("http://127.0.0.1:" + ports[6]);
-      List<User> users = new ArrayList<>();
-      for (int u = 0; u < USERS; u++) {
-        users.add(new User("officer-" + u));
-      }
-      ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
-      AtomicBoolean running = new AtomicBoolean(true);
-      List<Thread> threads = new ArrayList<>();
-      for (User user : users) {
-        SteadfastClient<LoanCommand, LoanResult> client =
-            SteadfastClient.remote(
-                MortgageLoanApplication.codec(),
-                Map.of(NodeId.of("front"), front),
-                Duration.ofSeconds(20),
-                ClientCredentials.none().bearerToken(() -> token(key, user.name)));
-        Thread thread = new Thread(() -> drive(client, user, running, acks), user.name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-      }
+      Shift shift =
+          new Shift(
+              USERS,
+              user ->
+                  SteadfastClient.remote(
+                      MortgageLoanApplication.codec(),
+                      Map.of(NodeId.of("front"), front),
+                      Duration.ofSeconds(20),
+                      ClientCredentials.none().bearerToken(() -> token(key, user.name))));
+      List<User> users = shift.users;
+      ConcurrentLinkedQueue<Long> acks = shift.acks;
       List<String> report = new ArrayList<>();
       List<Long> outages = new ArrayList<>();
       String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE", "FLIP", "CATCHUP"};
@@ -153,10 +144,7 @@ class MemberProcessesIT {
         awaitAllReady(members, Duration.ofSeconds(60));
       }
       awaitAcks(acks, 30, Duration.ofSeconds(60));
-      running.set(false);
-      for (Thread thread : threads) {
-        thread.join(60_000);
-      }
+      shift.stop();
 
       // Every session: the journal's last number is what it sent; its resume point is its last
       // value.

@@ -244,6 +244,40 @@ final class SystemTestSupport {
     }
   }
 
+  /**
+   * Users, named {@code officer-0} and on, each driving its session ({@link #drive}) on a thread of
+   * its own until {@link #stop}.
+   */
+  static final class Shift {
+    final List<User> users = new ArrayList<>();
+    final ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** Starts {@code count} users, each with the client {@code clients} gives it. */
+    Shift(
+        int count,
+        java.util.function.Function<User, SteadfastClient<LoanCommand, LoanResult>> clients) {
+      for (int u = 0; u < count; u++) {
+        User user = new User("officer-" + u);
+        users.add(user);
+        SteadfastClient<LoanCommand, LoanResult> client = clients.apply(user);
+        Thread thread = new Thread(() -> drive(client, user, running, acks), user.name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+      }
+    }
+
+    /** Stops the users after their current command and waits for them (at most 60 s each). */
+    void stop() throws InterruptedException {
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join(60_000);
+      }
+    }
+  }
+
   /** What one user's session sent and was told. */
   static final class User {
     final String name;

@@ -6,7 +6,6 @@ import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
 import static io.steadfast.systemtests.SystemTestSupport.awaitReady;
 import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
-import static io.steadfast.systemtests.SystemTestSupport.drive;
 import static io.steadfast.systemtests.SystemTestSupport.endpoint;
 import static io.steadfast.systemtests.SystemTestSupport.endpointArgs;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
@@ -31,6 +30,7 @@ import io.steadfast.runtime.Session;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.security.ClientCredentials;
 import io.steadfast.systemtests.SystemTestSupport.Result;
+import io.steadfast.systemtests.SystemTestSupport.Shift;
 import io.steadfast.systemtests.SystemTestSupport.User;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -38,13 +38,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,23 +78,9 @@ class UpgradeProcessesIT {
       for (String id : members.ids()) {
         endpoints.put(NodeId.of(id), endpoint(members.httpPort(id)));
       }
-      List<User> users = new ArrayList<>();
-      ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
-      AtomicBoolean running = new AtomicBoolean(true);
-      List<Thread> threads = new ArrayList<>();
-      for (int u = 0; u < USERS; u++) {
-        User user = new User("officer-" + u);
-        users.add(user);
-        Thread thread =
-            new Thread(
-                () ->
-                    drive(
-                        client(endpoints, key, user.name, LoanRoles.OFFICER), user, running, acks),
-                user.name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-      }
+      Shift shift = new Shift(USERS, user -> client(endpoints, key, user.name, LoanRoles.OFFICER));
+      List<User> users = shift.users;
+      ConcurrentLinkedQueue<Long> acks = shift.acks;
       awaitAcks(acks, 30, Duration.ofSeconds(60));
       for (String id : members.ids()) {
         assertThat(versions(members, id)).as(id).isEqualTo(List.of(1, 1));
@@ -139,10 +123,7 @@ class UpgradeProcessesIT {
           .isEqualTo(new LoanResult.ClosingRescheduled(loan.id, loan.day(30), loan.day(40)));
       awaitAcks(acks, 20, Duration.ofSeconds(60));
 
-      running.set(false);
-      for (Thread thread : threads) {
-        thread.join(60_000);
-      }
+      shift.stop();
       for (User user : users) {
         assertThat(user.errors).as(user.name + " errors").isEmpty();
         assertThat(user.sent).as(user.name + " acknowledged").isPositive();
