@@ -29,11 +29,7 @@ class AuditIT {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-        ClusterTestSupport.ledgerCluster(changes)
-            .requestDeadline(Duration.ofSeconds(3))
-            .auditEvery(Duration.ZERO)
-            .meterRegistry(registry)
-            .start()) {
+        audited(changes).meterRegistry(registry).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("auditor", "clerk"));
       for (int i = 1; i <= 20; i++) {
@@ -112,11 +108,7 @@ class AuditIT {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-        ClusterTestSupport.ledgerCluster(changes)
-            .requestDeadline(Duration.ofSeconds(3))
-            .auditEvery(Duration.ZERO)
-            .meterRegistry(registry)
-            .start()) {
+        audited(changes).meterRegistry(registry).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("auditor", "clerk"));
       for (int i = 1; i <= 20; i++) {
@@ -169,11 +161,7 @@ class AuditIT {
   void aPrimaryThatDrifted_handsOver_andTheNextPrimaryResyncsIt() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-        ClusterTestSupport.ledgerCluster(changes)
-            .requestDeadline(Duration.ofSeconds(3))
-            .auditEvery(Duration.ZERO)
-            .resyncDiffering(true)
-            .start()) {
+        audited(changes).resyncDiffering(true).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("auditor", "clerk"));
       for (int i = 1; i <= 10; i++) {
@@ -207,11 +195,7 @@ class AuditIT {
   @Test
   void withoutAMajorityNothingIsResynced() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
-    try (EmbeddedCluster<LedgerCommand, Long> cluster =
-        ClusterTestSupport.ledgerCluster(changes)
-            .requestDeadline(Duration.ofSeconds(3))
-            .auditEvery(Duration.ZERO)
-            .start()) {
+    try (EmbeddedCluster<LedgerCommand, Long> cluster = audited(changes).start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("auditor", "clerk"));
       session.execute(new LedgerCommand.Deposit("acct", 1, "m-1"));
@@ -237,5 +221,12 @@ class AuditIT {
       assertThat(audit.resyncing()).isEmpty();
       assertThat(primary.isPrimary()).isTrue();
     }
+  }
+
+  /** The ledger cluster these tests audit by hand: no periodic audit, a short deadline. */
+  private static EmbeddedCluster.Builder<LedgerCommand, Long> audited(List<RoleChange> changes) {
+    return ClusterTestSupport.ledgerCluster(changes)
+        .requestDeadline(Duration.ofSeconds(3))
+        .auditEvery(Duration.ZERO);
   }
 }

@@ -1,21 +1,20 @@
 package io.steadfast.systemtests;
 
+import static io.steadfast.systemtests.SystemTestSupport.JWKS;
 import static io.steadfast.systemtests.SystemTestSupport.admin;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitLive;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
-import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
 import static io.steadfast.systemtests.SystemTestSupport.endpoint;
 import static io.steadfast.systemtests.SystemTestSupport.endpointArgs;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
+import static io.steadfast.systemtests.SystemTestSupport.freshDirectory;
+import static io.steadfast.systemtests.SystemTestSupport.signingKey;
 import static io.steadfast.systemtests.SystemTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.steadfast.api.NodeId;
 import io.steadfast.examples.mortgage.IntakeField;
@@ -28,7 +27,6 @@ import io.steadfast.systemtests.SystemTestSupport.Result;
 import io.steadfast.systemtests.SystemTestSupport.Shift;
 import io.steadfast.systemtests.SystemTestSupport.User;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,11 +54,9 @@ class DisasterRecoveryProcessesIT {
 
   @Test
   void theReplicaIsPromotedWhenThePrimarySiteIsLost_andUsersGoOnWhereTheyWere() throws Exception {
-    deleteTree(dir);
-    dir = Files.createDirectories(dir).toAbsolutePath();
-    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("system-test").generate();
-    Path jwks = dir.resolve("jwks.json");
-    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    dir = freshDirectory(dir);
+    ECKey key = signingKey(dir);
+    Path jwks = dir.resolve(JWKS);
     int[] ports = freePorts(10);
     try (MemberProcesses members = new MemberProcesses(dir, jwks, ports)) {
       List<String> site = List.copyOf(members.ids());

@@ -1,17 +1,16 @@
 package io.steadfast.systemtests;
 
+import static io.steadfast.systemtests.SystemTestSupport.JWKS;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
-import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
+import static io.steadfast.systemtests.SystemTestSupport.freshDirectory;
+import static io.steadfast.systemtests.SystemTestSupport.signingKey;
 import static io.steadfast.systemtests.SystemTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.steadfast.api.NodeId;
 import io.steadfast.examples.mortgage.IntakeField;
 import io.steadfast.examples.mortgage.LoanCommand;
@@ -65,11 +64,9 @@ class MemberProcessesIT {
 
   @Test
   void processesBehindHaProxy_throughKillTermAndStop_loseNothing_andConverge() throws Exception {
-    deleteTree(dir);
-    dir = Files.createDirectories(dir).toAbsolutePath();
-    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("system-test").generate();
-    Path jwks = dir.resolve("jwks.json");
-    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    dir = freshDirectory(dir);
+    ECKey key = signingKey(dir);
+    Path jwks = dir.resolve(JWKS);
     int[] ports = freePorts(7);
     try (MemberProcesses members = new MemberProcesses(dir, jwks, ports);
         HaProxy proxy = new HaProxy(dir, ports[6], members)) {

@@ -112,6 +112,33 @@ final class SystemTestSupport {
     return digests;
   }
 
+  /** The key set file's name in a run's directory ({@link #signingKey}). */
+  static final String JWKS = "jwks.json";
+
+  /** {@code dir} emptied (a former run's files deleted) and created, as an absolute path. */
+  static Path freshDirectory(Path dir) throws IOException {
+    deleteTree(dir);
+    return java.nio.file.Files.createDirectories(dir).toAbsolutePath();
+  }
+
+  /**
+   * A new key for the users' tokens; its public half is written to {@code dir}/{@value #JWKS} for
+   * the members' {@code auth.jwt.jwks}.
+   */
+  static ECKey signingKey(Path dir) throws IOException {
+    try {
+      ECKey key =
+          new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+              .keyID("system-test")
+              .generate();
+      java.nio.file.Files.writeString(
+          dir.resolve(JWKS), new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString());
+      return key;
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;

@@ -1,22 +1,21 @@
 package io.steadfast.systemtests;
 
+import static io.steadfast.systemtests.SystemTestSupport.JWKS;
 import static io.steadfast.systemtests.SystemTestSupport.admin;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
 import static io.steadfast.systemtests.SystemTestSupport.awaitReady;
-import static io.steadfast.systemtests.SystemTestSupport.deleteTree;
 import static io.steadfast.systemtests.SystemTestSupport.endpoint;
 import static io.steadfast.systemtests.SystemTestSupport.endpointArgs;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
+import static io.steadfast.systemtests.SystemTestSupport.freshDirectory;
+import static io.steadfast.systemtests.SystemTestSupport.signingKey;
 import static io.steadfast.systemtests.SystemTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
@@ -34,7 +33,6 @@ import io.steadfast.systemtests.SystemTestSupport.Shift;
 import io.steadfast.systemtests.SystemTestSupport.User;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -64,11 +62,9 @@ class UpgradeProcessesIT {
   @Test
   void releaseOneIsUpgradedMemberByMemberWhileServing_andFinalizeEnablesTheNewCommand()
       throws Exception {
-    deleteTree(dir);
-    dir = Files.createDirectories(dir).toAbsolutePath();
-    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("system-test").generate();
-    Path jwks = dir.resolve("jwks.json");
-    Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+    dir = freshDirectory(dir);
+    ECKey key = signingKey(dir);
+    Path jwks = dir.resolve(JWKS);
     try (MemberProcesses members = new MemberProcesses(dir, jwks, freePorts(6))) {
       for (String id : members.ids()) {
         members.start(id, MemberProcesses.RELEASE_1);

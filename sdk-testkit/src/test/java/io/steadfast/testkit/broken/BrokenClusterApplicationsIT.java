@@ -178,14 +178,9 @@ class BrokenClusterApplicationsIT {
     }
   }
 
-  static final class StaleResumeOnDepositSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class StaleResumeOnDepositSuite extends ClusterSuite {
     StaleResumeOnDepositSuite() {
       super(StaleResumeOnDeposit::new);
-    }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
     }
   }
 
@@ -254,14 +249,9 @@ class BrokenClusterApplicationsIT {
     }
   }
 
-  static final class BusyPromotionSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class BusyPromotionSuite extends ClusterSuite {
     BusyPromotionSuite() {
       super(BusyPromotion::new);
-    }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
     }
   }
 
@@ -284,14 +274,9 @@ class BrokenClusterApplicationsIT {
     }
   }
 
-  static final class FlakyHealthSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class FlakyHealthSuite extends ClusterSuite {
     FlakyHealthSuite() {
       super(FlakyHealth::new);
-    }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
     }
   }
 
@@ -316,47 +301,27 @@ class BrokenClusterApplicationsIT {
     }
   }
 
-  static final class RoleResumePointSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class RoleResumePointSuite extends ClusterSuite {
     RoleResumePointSuite() {
       super(RoleResumePoint::new);
     }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
-    }
   }
 
-  static final class ForgetsResumePointSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class ForgetsResumePointSuite extends ClusterSuite {
     ForgetsResumePointSuite() {
       super(ForgetsResumePoint::new);
     }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
-    }
   }
 
-  static final class SecondStartThrowsSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class SecondStartThrowsSuite extends ClusterSuite {
     SecondStartThrowsSuite() {
       super(SecondStartThrows::new);
     }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
-    }
   }
 
-  static final class SlowPromotionSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class SlowPromotionSuite extends ClusterSuite {
     SlowPromotionSuite() {
       super(SlowPromotion::new);
-    }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
     }
   }
 
@@ -369,6 +334,18 @@ class BrokenClusterApplicationsIT {
     @Override
     public void setResumePoint(ResumePoint point) {
       // forgotten: the bug under test
+    }
+  }
+
+  /** A ledger's suite with the cluster rules as well as the pure ones. */
+  abstract static class ClusterSuite extends BrokenApplicationsTest.BrokenSuite {
+    ClusterSuite(java.util.function.Supplier<Ledger> factory) {
+      super(factory);
+    }
+
+    @Override
+    protected SuiteSettings settings() {
+      return super.settings().withClusterRules(true);
     }
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import io.steadfast.testkit.certificate.Certificate;
 import io.steadfast.testkit.certificate.CertificateWriter;
 import io.steadfast.testkit.certificate.RuleResult;
-import io.steadfast.testkit.rule.SuiteSettings;
 import io.steadfast.testkit.rule.Verdict;
 import io.steadfast.testkit.sample.Ledger;
 import java.util.ArrayList;
@@ -79,14 +78,9 @@ class CertificationUnderLoadIT {
   }
 
   /** The correct sample ledger with the cluster rules. */
-  static final class CorrectUnderLoadSuite extends BrokenApplicationsTest.BrokenSuite {
+  static final class CorrectUnderLoadSuite extends BrokenClusterApplicationsIT.ClusterSuite {
     CorrectUnderLoadSuite() {
       super(Ledger::new);
-    }
-
-    @Override
-    protected SuiteSettings settings() {
-      return super.settings().withClusterRules(true);
     }
   }
 }

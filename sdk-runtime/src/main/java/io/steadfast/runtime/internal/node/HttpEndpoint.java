@@ -495,11 +495,8 @@ public final class HttpEndpoint implements AutoCloseable {
     if (!admin(exchange, caller)) {
       return;
     }
-    Map<String, String> parameters;
-    try {
-      parameters = parameters(exchange.getRequestURI().getRawQuery());
-    } catch (IllegalArgumentException e) {
-      refuse(exchange, 400, "malformed", e.getMessage(), Map.of());
+    Map<String, String> parameters = parametersOrRefuse(exchange);
+    if (parameters == null) {
       return;
     }
     String confirm = parameters.get("confirm");
@@ -528,18 +525,16 @@ public final class HttpEndpoint implements AutoCloseable {
 
   /**
    * {@code POST admin/members?add=<id>&journal=<host:port>[&endpoint=<uri>]}, {@code ?remove=<id>},
-   * or both {@code remove} and {@code add} to replace a member in one change; on the primary.
-   * Answers the new membership once committed.
+   * or both {@code remove} and {@code add} to replace a member in one change; with {@code
+   * replica=true}, {@code add} adds a disaster-recovery replica instead. On the primary. Answers
+   * the new membership once committed.
    */
   private void changeMembers(HttpExchange exchange, Caller caller) throws IOException {
     if (!admin(exchange, caller)) {
       return;
     }
-    Map<String, String> parameters;
-    try {
-      parameters = parameters(exchange.getRequestURI().getRawQuery());
-    } catch (IllegalArgumentException e) {
-      refuse(exchange, 400, "malformed", e.getMessage(), Map.of());
+    Map<String, String> parameters = parametersOrRefuse(exchange);
+    if (parameters == null) {
       return;
     }
     String add = parameters.get("add");
@@ -551,54 +546,51 @@ public final class HttpEndpoint implements AutoCloseable {
       refuse(exchange, 400, "malformed", "replica must be true or false, not " + replica, Map.of());
       return;
     }
-    if ("true".equals(replica)) {
-      if (add == null || remove != null) {
-        refuse(
-            exchange,
-            400,
-            "malformed",
-            "a replica is added alone: ?add=<id>&replica=true&journal=<host:port>&endpoint=<uri>",
-            Map.of());
-        return;
-      }
-      try {
-        node.addReplica(
-            io.steadfast.api.NodeId.of(add),
-            journal,
-            endpoint == null ? null : java.net.URI.create(endpoint));
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("members", node.memberList());
-        body.put("replicas", node.replicaIds());
-        reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(body)));
-      } catch (IllegalArgumentException e) {
-        refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
-      } catch (RuntimeException e) {
-        refuse(exchange, e);
-      }
-      return;
-    }
-    if (add == null && remove == null) {
+    boolean asReplica = "true".equals(replica);
+    if (asReplica ? add == null || remove != null : add == null && remove == null) {
       refuse(
           exchange,
           400,
           "malformed",
-          "name the change: ?add=<id>&journal=<host:port>&endpoint=<uri>, ?remove=<id>, or both",
+          asReplica
+              ? "a replica is added alone:"
+                  + " ?add=<id>&replica=true&journal=<host:port>&endpoint=<uri>"
+              : "name the change: ?add=<id>&journal=<host:port>&endpoint=<uri>, ?remove=<id>, or"
+                  + " both",
           Map.of());
       return;
     }
     try {
-      node.changeMembers(
-          remove == null ? null : io.steadfast.api.NodeId.of(remove),
-          add == null ? null : io.steadfast.api.NodeId.of(add),
-          journal,
-          endpoint == null ? null : java.net.URI.create(endpoint));
+      java.net.URI uri = endpoint == null ? null : java.net.URI.create(endpoint);
+      if (asReplica) {
+        node.addReplica(
+            io.steadfast.api.NodeId.of(java.util.Objects.requireNonNull(add)), journal, uri);
+      } else {
+        node.changeMembers(
+            remove == null ? null : io.steadfast.api.NodeId.of(remove),
+            add == null ? null : io.steadfast.api.NodeId.of(add),
+            journal,
+            uri);
+      }
       Map<String, Object> body = new java.util.LinkedHashMap<>();
       body.put("members", node.memberList());
+      body.put("replicas", node.replicaIds());
       reply(exchange, 200, "application/json", text(JSONObjectUtils.toJSONString(body)));
     } catch (IllegalArgumentException e) {
       refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
     } catch (RuntimeException e) {
       refuse(exchange, e);
+    }
+  }
+
+  /** The request's query parameters, or null after answering 400 when they are malformed. */
+  private @Nullable Map<String, String> parametersOrRefuse(HttpExchange exchange)
+      throws IOException {
+    try {
+      return parameters(exchange.getRequestURI().getRawQuery());
+    } catch (IllegalArgumentException e) {
+      refuse(exchange, 400, "malformed", e.getMessage(), Map.of());
+      return null;
     }
   }
 

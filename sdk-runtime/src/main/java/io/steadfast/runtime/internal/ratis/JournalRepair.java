@@ -69,10 +69,14 @@ public final class JournalRepair {
     }
   }
 
-  private record Segment(Path file, long start, long end, boolean open) {}
+  /** A journal segment file: its first index, its last (-1 while open), and whether it is open. */
+  record Segment(Path file, long start, long end, boolean open) {}
 
-  private record Scan(
-      int entries, long bytes, long lastIndex, long lastTerm, @Nullable String damage) {}
+  /**
+   * What reading a segment found: its sound entries, their bytes after the header, the last sound
+   * entry's index (-1 if none) and term, and the damage that stopped the reading, if any.
+   */
+  record Scan(int entries, long bytes, long lastIndex, long lastTerm, @Nullable String damage) {}
 
   private JournalRepair() {}
 
@@ -350,6 +354,11 @@ public final class JournalRepair {
 
   /** Reads a segment entry by entry; the damage, if any, with the sound prefix before it. */
   private static Scan scan(Segment segment) {
+    return scan(segment, entry -> {});
+  }
+
+  /** Reads {@code segment} entry by entry, showing each sound entry to {@code seen}. */
+  static Scan scan(Segment segment, java.util.function.Consumer<LogEntryProto> seen) {
     int[] entries = new int[1];
     long[] bytes = new long[1];
     long[] last = {-1, 0};
@@ -375,6 +384,7 @@ public final class JournalRepair {
             entries[0]++;
             last[0] = entry.getIndex();
             last[1] = entry.getTerm();
+            seen.accept(entry);
           });
     } catch (IOException | RuntimeException e) {
       damage = "unreadable after " + entries[0] + " sound entries (" + e.getMessage() + ")";
@@ -382,7 +392,8 @@ public final class JournalRepair {
     return new Scan(entries[0], bytes[0], last[0], last[1], damage);
   }
 
-  private static List<Segment> segments(Path current) throws IOException {
+  /** The segment files in {@code current}, by first index. */
+  static List<Segment> segments(Path current) throws IOException {
     List<Segment> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(current)) {
       files.forEach(

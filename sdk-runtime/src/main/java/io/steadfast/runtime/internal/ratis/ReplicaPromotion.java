@@ -7,8 +7,6 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,12 +14,7 @@ import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
-import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.server.raftlog.segmented.LogSegment;
-import org.apache.ratis.server.raftlog.segmented.LogSegmentPath;
 import org.apache.ratis.server.raftlog.segmented.SegmentedRaftLogOutputStream;
-import org.apache.ratis.thirdparty.com.google.protobuf.CodedOutputStream;
-import org.apache.ratis.util.SizeInBytes;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,10 +34,7 @@ public final class ReplicaPromotion {
   /** The file in a member's storage folder that asks for its promotion at the next start. */
   public static final String MARKER = "PROMOTE-REPLICA";
 
-  private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
-  private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)");
   private static final Pattern CHECKPOINT = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
-  private static final SizeInBytes MAX_ENTRY = SizeInBytes.valueOf("64MB");
 
   private ReplicaPromotion() {}
 
@@ -56,10 +46,6 @@ public final class ReplicaPromotion {
       super(message);
     }
   }
-
-  private record Segment(Path file, long start, boolean open) {}
-
-  private record Scan(long lastIndex, long lastTerm, long soundBytes) {}
 
   /**
    * Promotes the replica whose group folder is {@code group}.
@@ -73,29 +59,39 @@ public final class ReplicaPromotion {
    */
   public static String promote(Path group, RatisEngine.Peer self) throws IOException {
     Path current = group.resolve("current");
-    List<Segment> segments = segments(current);
-    LogEntryProto newestConfiguration = readStoredConfiguration(current);
+    List<JournalRepair.Segment> segments =
+        Files.isDirectory(current) ? JournalRepair.segments(current) : List.of();
+    LogEntryProto[] newestConfiguration = {readStoredConfiguration(current)};
     long lastIndex = -1;
     long lastTerm = -1;
     long firstIndex = segments.isEmpty() ? -1 : segments.get(0).start();
-    for (Segment segment : segments) {
-      LogEntryProto[] conf = {null};
-      Scan scan = scan(segment, conf);
-      if (conf[0] != null
-          && (newestConfiguration == null
-              || conf[0].getIndex() >= newestConfiguration.getIndex())) {
-        newestConfiguration = conf[0];
+    JournalRepair.Scan lastScan = null;
+    for (JournalRepair.Segment segment : segments) {
+      // The journal was checked by JournalRepair just before, so every segment reads whole.
+      lastScan =
+          JournalRepair.scan(
+              segment,
+              entry -> {
+                LogEntryProto newest = newestConfiguration[0];
+                if (entry.hasConfigurationEntry()
+                    && (newest == null || entry.getIndex() >= newest.getIndex())) {
+                  newestConfiguration[0] = entry;
+                }
+              });
+      if (lastScan.damage() != null) {
+        throw new IOException("cannot read " + segment.file() + ": " + lastScan.damage());
       }
-      if (scan.lastIndex() >= 0) {
-        lastIndex = scan.lastIndex();
-        lastTerm = scan.lastTerm();
+      if (lastScan.lastIndex() >= 0) {
+        lastIndex = lastScan.lastIndex();
+        lastTerm = lastScan.lastTerm();
       }
     }
-    if (newestConfiguration == null) {
+    LogEntryProto configuration = newestConfiguration[0];
+    if (configuration == null) {
       throw new RefusedException(
           self.id() + " holds no configuration: it never joined a cluster, nothing to promote");
     }
-    checkIsReplica(newestConfiguration.getConfigurationEntry(), self.id());
+    checkIsReplica(configuration.getConfigurationEntry(), self.id());
     if (lastIndex < 0) {
       // The journal was purged up to the newest checkpoint: continue after it.
       long[] checkpoint = newestCheckpoint(group.resolve("sm"));
@@ -105,10 +101,10 @@ public final class ReplicaPromotion {
       lastTerm = checkpoint[0];
       lastIndex = checkpoint[1];
     }
-    if (!segments.isEmpty()) {
-      Segment last = segments.get(segments.size() - 1);
+    if (!segments.isEmpty() && lastScan != null) {
+      JournalRepair.Segment last = segments.get(segments.size() - 1);
       if (last.open()) {
-        close(last, scan(last, new LogEntryProto[1]));
+        close(last, lastScan);
       }
     }
     long index = lastIndex + 1;
@@ -194,62 +190,17 @@ public final class ReplicaPromotion {
    * Closes the open segment as the engine would: cut after its last sound entry (the rest is the
    * engine's preallocated fill) and renamed to the closed form; removed when it holds no entry.
    */
-  private static void close(Segment open, Scan scan) throws IOException {
+  private static void close(JournalRepair.Segment open, JournalRepair.Scan scan)
+      throws IOException {
     if (scan.lastIndex() < 0) {
       Files.delete(open.file());
       return;
     }
     try (RandomAccessFile file = new RandomAccessFile(open.file().toFile(), "rw")) {
-      file.setLength(JournalRepair.HEADER_BYTES + scan.soundBytes());
+      file.setLength(JournalRepair.HEADER_BYTES + scan.bytes());
       file.getFD().sync();
     }
     Files.move(
         open.file(), open.file().resolveSibling("log_" + open.start() + "-" + scan.lastIndex()));
-  }
-
-  private static Scan scan(Segment segment, LogEntryProto[] newestConfiguration)
-      throws IOException {
-    long[] last = {-1, -1, 0};
-    try {
-      LogSegment.readSegmentFile(
-          segment.file().toFile(),
-          LogSegmentPath.matchLogSegment(segment.file()).getStartEnd(),
-          MAX_ENTRY,
-          RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION,
-          null,
-          (LogEntryProto entry) -> {
-            int size = entry.getSerializedSize();
-            last[2] += size + CodedOutputStream.computeUInt32SizeNoTag(size) + 4L;
-            last[0] = entry.getIndex();
-            last[1] = entry.getTerm();
-            if (entry.hasConfigurationEntry()) {
-              newestConfiguration[0] = entry;
-            }
-          });
-    } catch (RuntimeException e) {
-      throw new IOException("cannot read " + segment.file() + ": " + e.getMessage(), e);
-    }
-    return new Scan(last[0], last[1], last[2]);
-  }
-
-  private static List<Segment> segments(Path current) throws IOException {
-    List<Segment> found = new ArrayList<>();
-    if (!Files.isDirectory(current)) {
-      return found;
-    }
-    try (Stream<Path> listing = Files.list(current)) {
-      for (Path file : listing.toList()) {
-        String name = file.getFileName().toString();
-        Matcher closed = CLOSED.matcher(name);
-        Matcher open = OPEN.matcher(name);
-        if (closed.matches()) {
-          found.add(new Segment(file, Long.parseLong(closed.group(1)), false));
-        } else if (open.matches()) {
-          found.add(new Segment(file, Long.parseLong(open.group(1)), true));
-        }
-      }
-    }
-    found.sort(Comparator.comparingLong(Segment::start));
-    return found;
   }
 }

@@ -541,31 +541,25 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     try {
       Path file = resyncFolder().resolve("copy." + resync.round());
       Capture captured = capture(at);
-      if (captured.frozen() == null) {
-        CheckpointFile.write(
-            file,
-            captured.header(),
-            captured.runtimeState(),
-            out -> writePayload(out, captured.application()::checkpoint));
-        copy = CompletableFuture.completedFuture(file);
-      } else {
-        FrozenState frozen = captured.frozen();
-        copy =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    CheckpointFile.write(
-                        file,
-                        captured.header(),
-                        captured.runtimeState(),
-                        out -> writePayload(out, frozen));
-                    return file;
-                  } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                },
-                checkpointThread());
-      }
+      FrozenState frozen = captured.frozen();
+      // A frozen state is written on the checkpoint thread; otherwise here, as checkpoints are.
+      FrozenState payload = frozen != null ? frozen : captured.application()::checkpoint;
+      java.util.concurrent.Executor writer = frozen != null ? checkpointThread() : Runnable::run;
+      copy =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  CheckpointFile.write(
+                      file,
+                      captured.header(),
+                      captured.runtimeState(),
+                      out -> writePayload(out, payload));
+                  return file;
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              writer);
     } catch (IOException | RuntimeException e) {
       copy = CompletableFuture.failedFuture(e);
     }
@@ -834,11 +828,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
             file.toPath(),
             header,
             runtimeState,
-            out -> {
-              StreamCheckpointWriter writer = new StreamCheckpointWriter(new AbortOnClose(out));
-              payload.writeTo(writer);
-              writer.flush();
-            },
+            out -> writePayload(new AbortOnClose(out), payload),
             // Ratis sends the digest with the checkpoint when a backup installs it; it must exist
             // as soon as the checkpoint does, since Ratis may find the file by listing the folder.
             done -> {
