@@ -1461,6 +1461,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("commitIndex", status.commitIndex());
     fields.put("applyLag", status.applyLag());
     fields.put("journalStartIndex", status.journalStartIndex());
+    fields.put("journalEndIndex", status.journalEndIndex());
     fields.put("lastCheckpointIndex", status.lastCheckpointIndex());
     fields.put("openSessions", status.openSessions());
     fields.put("health", status.health().status().name());
@@ -1545,6 +1546,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             stateMachine.lastAppliedIndex(),
             running == null ? -1 : running.commitIndex(),
             running == null ? -1 : running.journalStartIndex(),
+            running == null ? -1 : running.journalEndIndex(),
             stateMachine.lastCheckpointIndex(),
             sessions,
             currentHealth(),

@@ -26,6 +26,7 @@ public final class NodeStatus {
   private final long appliedIndex;
   private final long commitIndex;
   private final long journalStartIndex;
+  private final long journalEndIndex;
   private final long lastCheckpointIndex;
   private final int openSessions;
   private final Health health;
@@ -46,6 +47,7 @@ public final class NodeStatus {
       long appliedIndex,
       long commitIndex,
       long journalStartIndex,
+      long journalEndIndex,
       long lastCheckpointIndex,
       int openSessions,
       Health health,
@@ -65,6 +67,7 @@ public final class NodeStatus {
     this.appliedIndex = v.appliedIndex();
     this.commitIndex = v.commitIndex();
     this.journalStartIndex = v.journalStartIndex();
+    this.journalEndIndex = v.journalEndIndex();
     this.lastCheckpointIndex = v.lastCheckpointIndex();
     this.openSessions = v.openSessions();
     this.health = Objects.requireNonNull(v.health());
@@ -127,6 +130,15 @@ public final class NodeStatus {
    */
   public long journalStartIndex() {
     return journalStartIndex;
+  }
+
+  /**
+   * The index of the last entry this node's journal holds, committed or not, or -1 when its engine
+   * is not running. On the primary it bounds every backup's journal: no backup holds an entry the
+   * primary of its epoch has not written.
+   */
+  public long journalEndIndex() {
+    return journalEndIndex;
   }
 
   /** The journal index of the newest checkpoint, or -1. */
@@ -206,6 +218,7 @@ public final class NodeStatus {
         appliedIndex,
         commitIndex,
         journalStartIndex,
+        journalEndIndex,
         lastCheckpointIndex,
         openSessions,
         health,
@@ -235,6 +248,8 @@ public final class NodeStatus {
         + commitIndex
         + ", journalStart="
         + journalStartIndex
+        + ", journalEnd="
+        + journalEndIndex
         + ", checkpoint="
         + lastCheckpointIndex
         + ", sessions="

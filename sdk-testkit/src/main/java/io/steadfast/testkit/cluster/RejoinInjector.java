@@ -31,16 +31,21 @@ final class RejoinInjector<C, R> implements FaultInjector {
         c.ids().stream().filter(id -> !id.equals(primary.id())).sorted().toList();
     NodeId lagging = backups.get(fault.choice() % backups.size());
     rejoin.node = lagging.value();
-    rejoin.behindIndex = c.node(lagging).status().appliedIndex();
     Position before = c.node(lagging).appliedPosition();
     long start = System.nanoTime();
     c.stop(lagging);
+    // The stopped backup's journal may run past what it had applied (entries written, not yet
+    // applied or committed). The primary's journal end, read once the backup is down, bounds it:
+    // the backup held nothing the primary of its epoch had not written. Waiting only for the
+    // purge past the applied index let the journal it still held meet the primary's, and it
+    // caught up by entries, never installing a checkpoint.
+    rejoin.behindIndex = primary.status().journalEndIndex();
     stage.history.event(
         "stopped "
             + lagging
-            + " at journal index "
+            + "; its journal ends at or before index "
             + rejoin.behindIndex
-            + "; waiting for the journal to be purged past it");
+            + " (the primary's end); waiting for the primary to purge past it");
     rejoin.logPurged =
         ScenarioStage.poll(Duration.ofSeconds(90), () -> stage.purgedPast(rejoin.behindIndex));
     if (!rejoin.logPurged) {

@@ -794,6 +794,16 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
+  /** The index of the last entry in the journal, committed or not, or -1. */
+  public long journalEndIndex() {
+    try {
+      TermIndex last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
+      return last == null ? -1 : last.getIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** The commit index as this node knows it. */
   public long commitIndex() {
     try {
