@@ -22,6 +22,9 @@ import java.util.Set;
  * @param checkpointReps repetitions of each offline measurement
  * @param liveCheckpoints checkpoints to observe per live size
  * @param footprintIdle idle time over which CPU is measured
+ * @param curveSessions session counts of the open-loop load curve
+ * @param curveWarmup time on schedule before each curve point is recorded
+ * @param curveMeasure the recorded window of each curve point
  */
 record Options(
     boolean quick,
@@ -36,10 +39,20 @@ record Options(
     List<Integer> liveCheckpointSizes,
     int checkpointReps,
     int liveCheckpoints,
-    Duration footprintIdle) {
+    Duration footprintIdle,
+    List<Integer> curveSessions,
+    Duration curveWarmup,
+    Duration curveMeasure) {
+
+  /** The first offered load of each curve; it doubles from there. */
+  static final double CURVE_FIRST_RATE = 250;
+
+  /** The highest offered load a curve tries. */
+  static final double CURVE_MAX_RATE = 256_000;
 
   static final List<String> SCENARIOS =
-      List.of("footprint", "throughput", "switchover", "failover", "catchup", "checkpoint");
+      List.of(
+          "footprint", "throughput", "curve", "switchover", "failover", "catchup", "checkpoint");
 
   static Options parse(String[] args) {
     boolean quick = false;
@@ -87,7 +100,10 @@ record Options(
           List.of(100_000),
           2,
           2,
-          Duration.ofSeconds(3));
+          Duration.ofSeconds(3),
+          List.of(1, 64, 1024),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(2));
     }
     return new Options(
         false,
@@ -102,11 +118,19 @@ record Options(
         List.of(10_000, 100_000, 1_000_000),
         3,
         3,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        List.of(1, 16, 64, 256, 1024),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(4));
   }
 
   boolean runs(String scenario) {
     return only.isEmpty() || only.contains(scenario);
+  }
+
+  /** The load-curve chart, beside {@code results.json}. */
+  Path chart() {
+    return out().resolveSibling("load-curve.svg");
   }
 
   private static Path defaultOut() {

@@ -75,6 +75,11 @@ public final class Report {
     targets.add(target);
   }
 
+  /** The targets recorded so far, in order. */
+  List<Map<String, Object>> targets() {
+    return List.copyOf(targets);
+  }
+
   /** Writes the table and the targets to standard output. */
   public void print() {
     String format = "%-12s %-44s %16s %16s %9s%n";

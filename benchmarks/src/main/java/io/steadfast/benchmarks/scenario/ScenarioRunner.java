@@ -109,6 +109,7 @@ public final class ScenarioRunner {
     }
     boolean clusters =
         options.runs("throughput")
+            || options.runs("curve")
             || options.runs("switchover")
             || options.runs("failover")
             || options.runs("catchup");
@@ -118,6 +119,9 @@ public final class ScenarioRunner {
           RawTarget raw = RawTarget.start()) {
         if (options.runs("throughput")) {
           throughput(sdk, raw);
+        }
+        if (options.runs("curve")) {
+          curve(sdk, raw);
         }
         if (options.runs("switchover")) {
           switchover(sdk, raw);
@@ -208,6 +212,54 @@ public final class ScenarioRunner {
         (double) elections,
         elections == 0);
     report.put("throughput", all);
+  }
+
+  private void curve(SdkTarget<?, ?> sdk, RawTarget raw) throws Exception {
+    say("curve: starting a third cluster, the SDK running the counter application");
+    try (SdkTarget<?, ?> counter = SdkTarget.counter()) {
+      say("curve: warming up all three systems at 64 sessions, closed loop (not measured)");
+      for (Target target : List.of(sdk, counter, raw)) {
+        ThroughputScenario.run(
+            target, 64, Duration.ZERO, options.throughputWarmup().multipliedBy(2));
+      }
+      Map<String, Target> systems = new LinkedHashMap<>();
+      systems.put("SDK mortgage", sdk);
+      systems.put("SDK counter", counter);
+      systems.put("raw Ratis", raw);
+      LoadCurve curve =
+          new LoadCurve(
+              options.curveSessions(),
+              Options.CURVE_FIRST_RATE,
+              Options.CURVE_MAX_RATE,
+              options.curveWarmup(),
+              options.curveMeasure(),
+              line -> say("%s", line));
+      Map<String, List<Map<String, Object>>> curves = curve.sweep(systems);
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("heldMeans", "achieved >= " + OpenLoopScenario.HELD + " x offered");
+      figures.put("latencyFrom", "when the command was due (corrected for coordinated omission)");
+      figures.put("sdk", curves.get("SDK mortgage"));
+      figures.put("sdkCounterApp", curves.get("SDK counter"));
+      figures.put("raw", curves.get("raw Ratis"));
+      report.put("curve", figures);
+      for (Map.Entry<String, List<Map<String, Object>>> c : curves.entrySet()) {
+        Map<String, Object> top = LoadCurve.capacity(c.getValue());
+        report.row(
+            "curve",
+            c.getKey() + " capacity (" + top.get("sessions") + " sessions)",
+            num(top, "achievedPerSecond"),
+            "ops/s");
+        report.row(
+            "curve",
+            c.getKey() + " CPU at capacity",
+            num(top, "processCpuMicrosPerCommand"),
+            "us/op");
+      }
+      LoadCurve.judge(
+          report, curves.get("SDK mortgage"), curves.get("SDK counter"), curves.get("raw Ratis"));
+      LoadCurve.chart(curves, options.chart());
+      say("curve: chart written to %s", options.chart().toAbsolutePath());
+    }
   }
 
   private void throughputRows(
