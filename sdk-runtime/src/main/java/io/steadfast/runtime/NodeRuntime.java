@@ -32,6 +32,7 @@ import io.steadfast.runtime.internal.node.HttpEndpoint;
 import io.steadfast.runtime.internal.node.NodeGateway;
 import io.steadfast.runtime.internal.node.PeerCheckpoints;
 import io.steadfast.runtime.internal.node.Queries;
+import io.steadfast.runtime.internal.node.ReplicationWatch;
 import io.steadfast.runtime.internal.node.RoleTracker;
 import io.steadfast.runtime.internal.node.SessionView;
 import io.steadfast.runtime.internal.node.StorageScrub;
@@ -313,7 +314,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               settings.healthInterval(),
               settings.probesBeforeHandOver(),
               stateMachine.core().application().budgets().health(),
-              meters);
+              meters,
+              new ReplicationWatch(id, new ReplicationHost(), System::nanoTime));
       heartbeat = beat;
       beat.start();
       if (settings.options().deadPrimaryProbe()) {
@@ -1956,6 +1958,46 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   }
 
   /** What the heartbeat sees of this node. */
+  /** The replication watch's view of this node, on the primary. */
+  private final class ReplicationHost implements ReplicationWatch.Host {
+    @Override
+    public boolean isPrimary() {
+      return NodeRuntime.this.isPrimary();
+    }
+
+    @Override
+    public long commitIndex() {
+      RatisEngine running = engine;
+      return running == null ? -1 : running.commitIndex();
+    }
+
+    @Override
+    public Map<NodeId, ReplicationWatch.Progress> followers() {
+      RatisEngine running = engine;
+      Map<NodeId, ReplicationWatch.Progress> out = new java.util.TreeMap<>();
+      if (running != null) {
+        running
+            .voterProgress()
+            .forEach(
+                (peer, p) ->
+                    out.put(
+                        peer, new ReplicationWatch.Progress(p.commitIndex(), p.sinceContact())));
+      }
+      return out;
+    }
+
+    @Override
+    public void handOver(NodeId target, String why) {
+      meters.replicationStalled(true);
+      NodeRuntime.this.handOver(target, RoleChange.Reason.HEALTH);
+    }
+
+    @Override
+    public void stallReported() {
+      meters.replicationStalled(false);
+    }
+  }
+
   private final class HeartbeatHost implements Heartbeat.Host {
     @Override
     public boolean isPrimary() {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A node's heartbeat on top of the engine's: probes the application's {@code health()} on a thread
  * of its own (so neither a long apply nor a hung probe delays it), moves an idle primary's leader
  * clock on when a session is due to expire, and makes a primary that stays {@code DOWN} for the
- * configured number of probes hand over to a healthy backup.
+ * configured number of probes hand over to a healthy backup. On the primary it also lets a {@link
+ * ReplicationWatch}, when given one, look at the followers at each beat.
  *
  * <p>Thread-safe; runs on one scheduler thread plus one probe thread.
  */
@@ -56,6 +58,7 @@ public final class Heartbeat implements AutoCloseable {
   private final ExitPointClock clock;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService prober;
+  private final @Nullable ReplicationWatch replication;
   private volatile Health health = Health.up();
   private int consecutiveDown;
 
@@ -66,8 +69,10 @@ public final class Heartbeat implements AutoCloseable {
       Duration interval,
       int probesBeforeHandOver,
       Duration budget,
-      NodeMeters meters) {
+      NodeMeters meters,
+      @Nullable ReplicationWatch replication) {
     this.node = node;
+    this.replication = replication;
     this.application = application;
     this.host = host;
     this.interval = interval;
@@ -102,6 +107,9 @@ public final class Heartbeat implements AutoCloseable {
         return;
       }
       host.tickIfIdle();
+      if (replication != null) {
+        var unused = replication.check();
+      }
       consecutiveDown = health.isDown() ? consecutiveDown + 1 : 0;
       if (consecutiveDown >= probesBeforeHandOver) {
         handOver();

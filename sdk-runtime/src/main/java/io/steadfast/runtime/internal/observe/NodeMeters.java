@@ -133,6 +133,20 @@ public final class NodeMeters {
         .register(registry);
   }
 
+  /**
+   * As primary, this member found a follower whose journal stopped advancing while it answered, and
+   * handed over ({@code handedOver}) or only reported it.
+   */
+  public void replicationStalled(boolean handedOver) {
+    Counter.builder("steadfast.replication.stalls")
+        .description(
+            "followers found answering but not advancing while this member was primary, by action")
+        .tag("node", node)
+        .tag("action", handedOver ? "handed-over" : "reported")
+        .register(registry)
+        .increment();
+  }
+
   /** This member was re-synchronised ({@code done}) or could not be. */
   public void resynced(boolean done) {
     Counter.builder("steadfast.resyncs")

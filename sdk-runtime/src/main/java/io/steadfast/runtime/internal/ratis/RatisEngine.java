@@ -639,9 +639,43 @@ public final class RatisEngine implements AutoCloseable {
    */
   public Map<NodeId, ReplicaLag> replicaLag() {
     Map<NodeId, ReplicaLag> lag = new java.util.TreeMap<>();
+    long commit = commitIndex();
+    followerProgress(replicas())
+        .forEach(
+            (id, progress) ->
+                lag.put(
+                    id,
+                    new ReplicaLag(
+                        progress.commitIndex() == null
+                            ? null
+                            : Math.max(0, commit - progress.commitIndex()),
+                        progress.sinceContact())));
+    return lag;
+  }
+
+  /**
+   * On the primary: what it knows of each voting member other than itself.
+   *
+   * @return by member: the commit index it last reported and the time since it last answered
+   *     (either null when not known)
+   */
+  public Map<NodeId, FollowerProgress> voterProgress() {
+    List<Peer> voters = members().stream().filter(p -> !p.id().equals(nodeId)).toList();
+    return followerProgress(voters);
+  }
+
+  /**
+   * A follower as the primary knows it.
+   *
+   * @param commitIndex the commit index it last reported, or null
+   * @param sinceContact since it last answered the primary, or null
+   */
+  public record FollowerProgress(@Nullable Long commitIndex, @Nullable Duration sinceContact) {}
+
+  private Map<NodeId, FollowerProgress> followerProgress(List<Peer> peers) {
+    Map<NodeId, FollowerProgress> out = new java.util.TreeMap<>();
     try {
       RaftServer.Division division = server.getDivision(group.getGroupId());
-      long commit = division.getRaftLog().getLastCommittedIndex();
       Map<String, Long> committed = new java.util.HashMap<>();
       for (org.apache.ratis.proto.RaftProtos.CommitInfoProto info : division.getCommitInfos()) {
         committed.put(info.getServer().getId().toStringUtf8(), info.getCommitIndex());
@@ -654,19 +688,18 @@ public final class RatisEngine implements AutoCloseable {
             .forEach(
                 f -> elapsed.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs()));
       }
-      for (Peer replica : replicas()) {
-        Long theirs = committed.get(replica.id().value());
-        Long millis = elapsed.get(replica.id().value());
-        lag.put(
-            replica.id(),
-            new ReplicaLag(
-                theirs == null ? null : Math.max(0, commit - theirs),
+      for (Peer peer : peers) {
+        Long millis = elapsed.get(peer.id().value());
+        out.put(
+            peer.id(),
+            new FollowerProgress(
+                committed.get(peer.id().value()),
                 millis == null ? null : Duration.ofMillis(millis)));
       }
     } catch (IOException e) {
-      // not running: no lag known
+      // not running: nothing known
     }
-    return lag;
+    return out;
   }
 
   /**

@@ -47,7 +47,8 @@ class HeartbeatTest {
             Duration.ofMillis(10),
             3,
             budget,
-            NodeMeters.NONE);
+            NodeMeters.NONE,
+            null);
     heartbeat.start();
     return heartbeat;
   }
