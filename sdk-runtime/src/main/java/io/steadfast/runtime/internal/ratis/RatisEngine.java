@@ -832,7 +832,8 @@ public final class RatisEngine implements AutoCloseable {
     try {
       TermIndex last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
       return last == null ? -1 : last.getIndex();
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) {
+      // Not running, or the journal already closed by a stop under way (Ratis asserts it is open).
       return -1;
     }
   }
