@@ -1957,7 +1957,6 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
   }
 
-  /** What the heartbeat sees of this node. */
   /** The replication watch's view of this node, on the primary. */
   private final class ReplicationHost implements ReplicationWatch.Host {
     @Override
@@ -1998,6 +1997,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
   }
 
+  /** What the heartbeat sees of this node. */
   private final class HeartbeatHost implements Heartbeat.Host {
     @Override
     public boolean isPrimary() {
