@@ -1,7 +1,5 @@
 package io.steadfast.benchmarks.scenario;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,11 +152,6 @@ final class LoadCurve {
           share,
           share >= 95);
     }
-  }
-
-  /** Writes the chart of {@code curves} to {@code file}. */
-  static void chart(Map<String, List<Map<String, Object>>> curves, Path file) throws IOException {
-    CurveChart.write(curves, file);
   }
 
   static double num(Map<?, ?> map, String key) {

@@ -128,9 +128,7 @@ final class OpenLoopScenario {
         "processCpuMicrosPerCommand",
         Report.round(completed > 0 ? cpu / 1e3 / completed : Double.NaN));
     out.put("errors", errors.get());
-    out.put(
-        "termChanges",
-        primaryAfter == primary ? target.term(primary) - term0 : target.term(primaryAfter) - term0);
+    out.put("termChanges", target.term(primaryAfter) - term0);
     return out;
   }
 

@@ -174,13 +174,7 @@ public final class ScenarioRunner {
     Map<String, Object> all = new LinkedHashMap<>();
     say("throughput: starting a third cluster, the SDK running the counter application");
     try (SdkTarget<?, ?> counter = SdkTarget.counter()) {
-      // Let the JIT compile every system's hot path under load first: otherwise the first phases
-      // (one session) share the CPU with the compiler threads and measure warm-up.
-      say("throughput: warming up all three systems at 64 sessions (not measured)");
-      for (Target target : List.of(sdk, counter, raw)) {
-        ThroughputScenario.run(
-            target, 64, Duration.ZERO, options.throughputWarmup().multipliedBy(2));
-      }
+      warmUp("throughput", List.of(sdk, counter, raw));
       for (int sessions : List.of(1, 64)) {
         say("throughput: %d session(s), SDK (mortgage)", sessions);
         Map<String, Object> s =
@@ -214,14 +208,22 @@ public final class ScenarioRunner {
     report.put("throughput", all);
   }
 
+  /**
+   * Lets the JIT compile every system's hot path under load first (64 sessions, closed loop, not
+   * measured): otherwise the first phases share the CPU with the compiler threads and measure
+   * warm-up.
+   */
+  private void warmUp(String scenario, List<Target> targets) throws InterruptedException {
+    say("%s: warming up all three systems at 64 sessions (not measured)", scenario);
+    for (Target target : targets) {
+      ThroughputScenario.run(target, 64, Duration.ZERO, options.throughputWarmup().multipliedBy(2));
+    }
+  }
+
   private void curve(SdkTarget<?, ?> sdk, RawTarget raw) throws Exception {
     say("curve: starting a third cluster, the SDK running the counter application");
     try (SdkTarget<?, ?> counter = SdkTarget.counter()) {
-      say("curve: warming up all three systems at 64 sessions, closed loop (not measured)");
-      for (Target target : List.of(sdk, counter, raw)) {
-        ThroughputScenario.run(
-            target, 64, Duration.ZERO, options.throughputWarmup().multipliedBy(2));
-      }
+      warmUp("curve", List.of(sdk, counter, raw));
       Map<String, Target> systems = new LinkedHashMap<>();
       systems.put("SDK mortgage", sdk);
       systems.put("SDK counter", counter);
@@ -257,7 +259,7 @@ public final class ScenarioRunner {
       }
       LoadCurve.judge(
           report, curves.get("SDK mortgage"), curves.get("SDK counter"), curves.get("raw Ratis"));
-      LoadCurve.chart(curves, options.chart());
+      CurveChart.write(curves, options.chart());
       say("curve: chart written to %s", options.chart().toAbsolutePath());
     }
   }

@@ -3,8 +3,10 @@ package io.steadfast.runtime.internal.node;
 import io.steadfast.api.NodeId;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -78,7 +80,7 @@ public final class ReplicationWatch {
   private final Map<NodeId, Seen> seen = new HashMap<>();
   private long lastHandOverNanos;
   private boolean handedOver;
-  private final Map<NodeId, Boolean> reported = new HashMap<>();
+  private final Set<NodeId> reported = new HashSet<>();
   private long stalls;
 
   public ReplicationWatch(NodeId node, Host host, LongSupplier nanos) {
@@ -127,7 +129,7 @@ public final class ReplicationWatch {
     }
     long theirs = seen.get(stalled).commitIndex();
     if (handedOver && now - lastHandOverNanos < QUIET.toNanos()) {
-      if (reported.put(stalled, Boolean.TRUE) == null) {
+      if (reported.add(stalled)) {
         stalls++;
         host.stallReported();
         LOG.error(
