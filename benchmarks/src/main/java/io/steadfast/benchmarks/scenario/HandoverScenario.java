@@ -49,6 +49,13 @@ final class HandoverScenario {
       Thread.sleep(random.nextInt(100));
       int victim = target.primary();
       long killed = System.nanoTime();
+      if (Boolean.getBoolean("steadfast.bench.trace")) {
+        System.err.println(
+            "kill "
+                + target.side().key()
+                + " at "
+                + java.time.LocalTime.now(java.time.ZoneOffset.UTC));
+      }
       Thread watcher =
           new Thread(
               () -> {

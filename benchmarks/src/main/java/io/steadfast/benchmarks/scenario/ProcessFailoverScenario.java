@@ -36,7 +36,8 @@ import java.util.Map;
  * the figures as JSON. {@code -Dsteadfast.bench.member-options="…"} adds JVM options to the member
  * processes (for example a log level: {@code
  * -Dorg.slf4j.simpleLogger.log.org.apache.ratis.server.impl=info}); {@code
- * -Dsteadfast.bench.keep=true} keeps their logs and storage.
+ * -Dsteadfast.bench.keep=true} keeps their logs and storage; {@code -Dsteadfast.bench.trace=true}
+ * prints the UTC time of each kill, to line the rounds up with the members' logs.
  */
 public final class ProcessFailoverScenario {
 

@@ -29,11 +29,15 @@ import org.slf4j.LoggerFactory;
  * never looks like a death.
  *
  * <p>Of the members other than the dead primary, in id order, the first starts the election at
- * once; each next one waits {@code stagger} more and starts only if no new primary is known by then
- * (the first may itself be down, or its journal shorter). Starting one candidate instead of letting
- * every backup time out together avoids split votes, which on loaded hosts doubled the time to a
- * new primary. At most one election is started per {@code quietPeriod}, so an asymmetric network
- * fault that refuses connections cannot make a member unseat primaries over and over.
+ * once; each next one waits {@code stagger} more (the shortest election timeout) and starts only if
+ * no new primary or election is known by then (the first may itself be down, or its journal
+ * shorter). The members notice the death at different times, up to tens of milliseconds apart on a
+ * busy host, so a shorter stagger (half the timeout, before 2026-12-05) let the second stand before
+ * the first one's vote request reached it: a split vote and a second round, the slowest failovers
+ * measured with member processes. Starting one candidate instead of letting every backup time out
+ * together avoids split votes, which on loaded hosts doubled the time to a new primary. At most one
+ * election is started per {@code quietPeriod}, so an asymmetric network fault that refuses
+ * connections cannot make a member unseat primaries over and over.
  *
  * <p>Thread-safe; one scheduler thread, checking every {@code interval}.
  */
@@ -110,7 +114,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
         host,
         DeadPrimaryWatch::tcpProbe,
         electionTimeoutMin.multipliedBy(2).dividedBy(3),
-        electionTimeoutMin.dividedBy(2),
+        electionTimeoutMin,
         Duration.ofSeconds(5),
         Duration.ofMillis(10));
   }

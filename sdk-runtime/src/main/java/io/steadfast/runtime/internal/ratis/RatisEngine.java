@@ -266,6 +266,7 @@ public final class RatisEngine implements AutoCloseable {
       server.close();
       throw e;
     }
+    LeaderPathPreload.startOnce(nodeId.value());
     return new RatisEngine(nodeId, group, server, settings.requestTimeout(), parameters);
   }
 
