@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads, links and initializes the engine's and the runtime's classes once per JVM, on one
- * background thread after a member has started.
+ * Loads and links the engine's and the runtime's classes once per JVM, on one background thread
+ * after a member has started.
  *
  * <p>A member that has only ever been a backup has never run the primary's code: when it wins an
  * election, the engine first loads, verifies and initializes a few hundred classes (leader state,
@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * milliseconds of one thread's CPU once after start, and nothing after.
  *
  * <p>Only the classes of the engine's server, gRPC and retry packages, the engine's utilities and
- * this runtime's own are loaded; none of them starts threads or touches files when initialized. A
- * class that cannot be loaded (an optional dependency missing) is skipped. Failure of any kind only
- * costs the head start, never the member.
+ * this runtime's own are loaded, and none is initialized (its static initializer runs where it is
+ * first used, as without the preload). A class that cannot be loaded (an optional dependency
+ * missing) is skipped. Failure of any kind only costs the head start, never the member.
  */
 final class LeaderPathPreload {
 
@@ -78,7 +78,11 @@ final class LeaderPathPreload {
     int skipped = 0;
     for (String name : classNames(loader)) {
       try {
-        Class.forName(name, true, loader);
+        // Loaded and linked (HotSpot verifies a class before it lists its methods), but not
+        // initialized: running static initializers here, in parallel with the engine's threads,
+        // could deadlock two classes whose initializers need each other.
+        Class<?> type = Class.forName(name, false, loader);
+        var unused = type.getDeclaredMethods();
         loaded++;
       } catch (ClassNotFoundException | LinkageError e) {
         skipped++;
