@@ -84,9 +84,7 @@ final class LeaderPathPreload {
         Class<?> type = Class.forName(name, false, loader);
         var unused = type.getDeclaredMethods();
         loaded++;
-      } catch (ClassNotFoundException | LinkageError e) {
-        skipped++;
-      } catch (RuntimeException e) {
+      } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
         skipped++;
       }
     }
