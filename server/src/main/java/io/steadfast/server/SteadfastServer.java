@@ -141,7 +141,7 @@ public final class SteadfastServer {
     // found in its journal) ends the process, so that its supervisor starts it again and the
     // start-time repair runs.
     while (!running.awaitStop(Duration.ofSeconds(1))) {
-      if (running.node().stopped()) {
+      if (running.stoppedItself()) {
         if (java.nio.file.Files.exists(storage.resolve("PROMOTE-REPLICA"))) {
           LOG.warn(
               "{}: stopped for its promotion; exiting so that its supervisor starts it again,"
@@ -169,6 +169,7 @@ public final class SteadfastServer {
     private final List<NodeId> others;
     private final Duration handover;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopRequested;
     private volatile @Nullable MemberMetrics metrics;
     private volatile @Nullable PeerStatus peerStatus;
 
@@ -191,6 +192,8 @@ public final class SteadfastServer {
 
     /** Hands over if primary (bounded), then stops the member. Idempotent. */
     public void stop() {
+      // Before the member closes: from here on its stop is asked for, not an error of its own.
+      stopRequested = true;
       if (stopped.getCount() == 0) {
         return;
       }
@@ -245,6 +248,16 @@ public final class SteadfastServer {
     private List<NodeId> candidates() {
       PeerStatus status = peerStatus;
       return status == null ? others : bestFirst(others, status::score);
+    }
+
+    /**
+     * Whether the member stopped without {@link #stop()} being called: an error it could not
+     * recover from while running (damage found in its journal, say), after which the process should
+     * end so that a supervisor starts it again. A stop that was asked for (the shutdown hook on
+     * SIGTERM) is not this, even while it is still closing the member.
+     */
+    public boolean stoppedItself() {
+      return !stopRequested && node.stopped();
     }
 
     /** Blocks until {@link #stop()} ran. */

@@ -37,6 +37,50 @@ class ServerStartIT {
     return -1;
   }
 
+  /**
+   * A stop that was asked for is never taken for the member stopping itself: on SIGTERM the
+   * launcher's main loop used to see the member stopped while the shutdown hook was still closing
+   * it, and logged "the member stopped itself" at ERROR for an ordinary graceful stop.
+   */
+  @Test
+  void stopAskedFor_isNotAStopOfItsOwn_butAClosedMemberIs() throws Exception {
+    SteadfastServer.Running<String, String> asked = startAlone("asked");
+    assertThat(asked.stoppedItself()).isFalse();
+    Thread stopping = new Thread(asked::stop, "stop-asked-for");
+    stopping.start();
+    // Sampled all through the stop, as the launcher's main loop does once a second.
+    while (stopping.isAlive()) {
+      assertThat(asked.stoppedItself()).as("while stop() closes the member").isFalse();
+      Thread.sleep(1);
+    }
+    assertThat(asked.node().stopped()).isTrue();
+    assertThat(asked.stoppedItself()).as("after stop()").isFalse();
+
+    SteadfastServer.Running<String, String> failed = startAlone("failed");
+    try {
+      // The member closes without stop(): what happens when it stops on an error of its own.
+      failed.node().close();
+      assertThat(failed.stoppedItself()).isTrue();
+    } finally {
+      failed.stop();
+    }
+  }
+
+  private SteadfastServer.Running<String, String> startAlone(String name) throws Exception {
+    Map<String, String> settings =
+        Map.of(
+            "node.id",
+            "n1",
+            "storage.dir",
+            dir.resolve(name).toString(),
+            "members",
+            "n1=127.0.0.1:" + freePort() + ":" + freePort(),
+            "commands.permit-unannotated",
+            "true");
+    return SteadfastServer.start(
+        ServerConfig.load(null, Map.of(), settings), AdminIT.Counter::new, AdminIT.TEXT);
+  }
+
   @Test
   void memberFromConfiguration_servesPrometheusMetrics_onLoopbackOnly() throws Exception {
     int raft = freePort();
