@@ -1,5 +1,6 @@
 package io.steadfast.systemtests;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -186,6 +187,68 @@ final class MemberProcesses implements AutoCloseable {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(id) + path))
         .header("Steadfast-Member", SECRET);
   }
+
+  /**
+   * One line per member for a failure message: whether its process runs (or its exit status), its
+   * readiness, and the role, primary and indexes from its status; under each member that is not
+   * ready, the last lines of its log. A test's assertion message is often all a CI run shows of a
+   * failure, so it is kept short.
+   */
+  String describe() {
+    StringBuilder out = new StringBuilder();
+    for (String id : ids()) {
+      Process process = processes.get(id);
+      out.append("\n  ").append(id).append(": ");
+      if (process == null) {
+        out.append("never started");
+        continue;
+      }
+      boolean ready = false;
+      if (!process.isAlive()) {
+        out.append("exited with status ").append(process.exitValue());
+      } else {
+        int probe = probe(id, "/steadfast/v1/health/ready");
+        ready = probe == 200;
+        out.append("ready ").append(probe);
+        try {
+          Map<String, Object> status = JSONObjectUtils.parse(get(id, "/steadfast/v1/status"));
+          for (String field :
+              List.of(
+                  "role",
+                  "primary",
+                  "epoch",
+                  "upMillis",
+                  "commitIndex",
+                  "appliedIndex",
+                  "health",
+                  "healthDetail",
+                  "storageRepairs")) {
+            out.append(", ").append(field).append(' ').append(status.get(field));
+          }
+        } catch (IOException | java.text.ParseException e) {
+          out.append(", no status: ").append(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          out.append(", interrupted");
+        }
+      }
+      if (ready) {
+        continue;
+      }
+      try {
+        List<String> lines = Files.readAllLines(log(id));
+        lines.stream()
+            .skip(Math.max(0, lines.size() - LOG_TAIL))
+            .forEach(line -> out.append("\n    | ").append(line));
+      } catch (IOException e) {
+        out.append("\n    | no log: ").append(e);
+      }
+    }
+    return out.toString();
+  }
+
+  /** How many of a member's last log lines {@link #describe} quotes. */
+  private static final int LOG_TAIL = 8;
 
   /** The one member answering 200 on /primary, if exactly one does. */
   String primary() {

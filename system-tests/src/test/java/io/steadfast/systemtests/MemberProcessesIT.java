@@ -89,6 +89,8 @@ class MemberProcessesIT {
       ConcurrentLinkedQueue<Long> acks = shift.acks;
       List<String> report = new ArrayList<>();
       List<Long> outages = new ArrayList<>();
+      // Per round, how long after the fault's restart all three members were ready again.
+      List<Long> readyAfter = new ArrayList<>();
       String[] faults = {"KILL", "TERM", "STOP", "CORRUPT", "TRUNCATE", "FLIP", "CATCHUP"};
       for (int round = 0; round < ROUNDS; round++) {
         awaitAcks(acks, 30, Duration.ofSeconds(60));
@@ -138,7 +140,7 @@ class MemberProcessesIT {
         }
         // Three of three again before the next fault: with one member still starting, stopping
         // another leaves no majority, and nothing can be acknowledged until it is back.
-        awaitAllReady(members, Duration.ofSeconds(60));
+        readyAfter.add(awaitAllReady(members, Duration.ofSeconds(60)));
       }
       awaitAcks(acks, 30, Duration.ofSeconds(60));
       shift.stop();
@@ -186,7 +188,9 @@ class MemberProcessesIT {
               + outages.get(outages.size() / 2)
               + " ms, max "
               + outages.get(outages.size() - 1)
-              + " ms; primaries by epoch "
+              + " ms; all ready again after (ms, per round) "
+              + readyAfter
+              + "; primaries by epoch "
               + primaries);
     }
   }
@@ -272,16 +276,20 @@ class MemberProcessesIT {
     return "cut " + open.getFileName() + " inside its last entry";
   }
 
-  private static void awaitAllReady(MemberProcesses members, Duration timeout)
+  /** Waits until every member is ready; returns how long that took in milliseconds. */
+  private static long awaitAllReady(MemberProcesses members, Duration timeout)
       throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    long end = start + timeout.toNanos();
     while (!members.ids().stream()
         .allMatch(id -> members.probe(id, "/steadfast/v1/health/ready") == 200)) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("not every member ready within " + timeout);
+        throw new AssertionError(
+            "not every member ready within " + timeout + ": " + members.describe());
       }
       Thread.sleep(50);
     }
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   /**
