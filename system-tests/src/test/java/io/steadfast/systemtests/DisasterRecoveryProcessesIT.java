@@ -179,7 +179,9 @@ class DisasterRecoveryProcessesIT {
       assertThat(grown.status()).as(grown.toString()).isZero();
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys("dr1", "n4");
-      assertThat(Set.copyOf(digests.values())).as("digests " + digests).hasSize(1);
+      assertThat(Set.copyOf(digests.values()))
+          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .hasSize(1);
       System.out.println(
           "disaster-recovery system test: "
               + acks.size()

@@ -111,15 +111,18 @@ final class MemberProcesses implements AutoCloseable {
   /** Starts (or restarts) member {@code id} as a new process running {@code mainClass}. */
   void start(String id, String mainClass) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
+    // The engine's INFO lines too: the logs stay in target/ for reading after a failure.
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dsteadfast.log.ratis=info"));
+    command.addAll(ClassDataArchive.options());
+    command.addAll(
+        List.of(
+            "-cp",
+            ClassDataArchive.memberClassPath(),
+            mainClass,
+            "--config",
+            configs.get(id).toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                java,
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                mainClass,
-                "--config",
-                configs.get(id).toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
     processes.put(id, builder.start());
@@ -220,6 +223,8 @@ final class MemberProcesses implements AutoCloseable {
                   "upMillis",
                   "commitIndex",
                   "appliedIndex",
+                  "journalEndIndex",
+                  "lastCheckpointIndex",
                   "health",
                   "healthDetail",
                   "storageRepairs")) {

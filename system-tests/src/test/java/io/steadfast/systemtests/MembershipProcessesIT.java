@@ -132,7 +132,9 @@ class MembershipProcessesIT {
       }
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys(members.ids());
-      assertThat(Set.copyOf(digests.values())).as("digests " + digests).hasSize(1);
+      assertThat(Set.copyOf(digests.values()))
+          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .hasSize(1);
       // The operator's audit agrees: every other member matches the primary.
       Result audit = admin(endpointArgs(members, ""), "audit");
       assertThat(audit.status()).as(audit.toString()).isZero();

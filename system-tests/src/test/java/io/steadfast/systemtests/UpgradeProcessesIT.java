@@ -125,7 +125,9 @@ class UpgradeProcessesIT {
         assertThat(user.sent).as(user.name + " acknowledged").isPositive();
       }
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
-      assertThat(Set.copyOf(digests.values())).as("digests " + digests).hasSize(1);
+      assertThat(Set.copyOf(digests.values()))
+          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .hasSize(1);
       System.out.println(
           "upgrade system test: "
               + acks.size()
