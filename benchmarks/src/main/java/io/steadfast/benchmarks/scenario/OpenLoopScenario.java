@@ -95,9 +95,10 @@ final class OpenLoopScenario {
     }
     threads.forEach(Thread::start);
     sleepUntil(windowStart);
-    long cpuAtWindowStart = os.getProcessCpuTime();
+    // This JVM (clients, and the members where they run here) plus any member processes.
+    long cpuAtWindowStart = os.getProcessCpuTime() + target.externalCpuNanos();
     sleepUntil(windowEnd);
-    long cpu = os.getProcessCpuTime() - cpuAtWindowStart;
+    long cpu = os.getProcessCpuTime() + target.externalCpuNanos() - cpuAtWindowStart;
     boolean drained = done.await(DRAIN_NANOS + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
     for (Thread thread : threads) {
       thread.interrupt();

@@ -54,6 +54,15 @@ record Options(
       List.of(
           "footprint", "throughput", "curve", "switchover", "failover", "catchup", "checkpoint");
 
+  /**
+   * Scenarios that run only when named in {@code --only}: {@code curve-processes} starts three
+   * member processes beside an embedded cluster and takes about 10 minutes.
+   */
+  static final List<String> OPT_IN = List.of("curve-processes");
+
+  /** Session counts of the process curve: each remote session holds its own HTTP client. */
+  static final List<Integer> PROCESS_CURVE_SESSIONS = List.of(1, 16, 64, 256);
+
   static Options parse(String[] args) {
     boolean quick = false;
     Set<String> only = Set.of();
@@ -78,12 +87,15 @@ record Options(
                     + args[i]
                     + "; options: --quick, --only "
                     + String.join(",", SCENARIOS)
-                    + ", --out FILE, --election-timeout MIN,MAX");
+                    + " (or, named only, "
+                    + String.join(",", OPT_IN)
+                    + "), --out FILE, --election-timeout MIN,MAX");
       }
     }
     for (String name : only) {
-      if (!SCENARIOS.contains(name)) {
-        throw new IllegalArgumentException("unknown scenario " + name + "; one of " + SCENARIOS);
+      if (!SCENARIOS.contains(name) && !OPT_IN.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown scenario " + name + "; one of " + SCENARIOS + " or " + OPT_IN);
       }
     }
     if (quick) {
@@ -125,12 +137,17 @@ record Options(
   }
 
   boolean runs(String scenario) {
-    return only.isEmpty() || only.contains(scenario);
+    return only.contains(scenario) || (only.isEmpty() && !OPT_IN.contains(scenario));
   }
 
   /** The load-curve chart, beside {@code results.json}. */
   Path chart() {
     return out().resolveSibling("load-curve.svg");
+  }
+
+  /** The chart of the embedded cluster against member processes, beside {@code results.json}. */
+  Path processChart() {
+    return out().resolveSibling("load-curve-processes.svg");
   }
 
   private static Path defaultOut() {

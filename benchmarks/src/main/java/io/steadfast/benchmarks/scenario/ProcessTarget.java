@@ -348,6 +348,19 @@ final class ProcessTarget implements Target {
     }
   }
 
+  /**
+   * The member processes' CPU time so far, summed. A member that was restarted counts only its
+   * current process; the scenarios that read this do not restart members while they measure.
+   */
+  @Override
+  public long externalCpuNanos() {
+    long sum = 0;
+    for (long cpu : cpuNanos()) {
+      sum += Math.max(0, cpu);
+    }
+    return sum;
+  }
+
   /** Each member process's CPU time so far in nanoseconds, -1 where unknown. */
   private long[] cpuNanos() {
     long[] cpu = new long[3];

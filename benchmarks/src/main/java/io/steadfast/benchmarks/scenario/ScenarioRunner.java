@@ -1,5 +1,6 @@
 package io.steadfast.benchmarks.scenario;
 
+import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,6 +139,9 @@ public final class ScenarioRunner {
     if (options.runs("checkpoint")) {
       checkpoint();
     }
+    if (options.runs("curve-processes")) {
+      curveProcesses();
+    }
     run.put("loadAverageAtEnd", Report.round(os.getSystemLoadAverage()));
     run.put("wallSeconds", Report.round((System.nanoTime() - begin) / 1e9));
     report.write(options.out());
@@ -261,6 +265,56 @@ public final class ScenarioRunner {
           report, curves.get("SDK mortgage"), curves.get("SDK counter"), curves.get("raw Ratis"));
       CurveChart.write(curves, options.chart());
       say("curve: chart written to %s", options.chart().toAbsolutePath());
+    }
+  }
+
+  /**
+   * The mortgage system's load curve twice in one run: as the embedded cluster (three members and
+   * the clients in this JVM, in-process clients) and as three member processes with remote clients
+   * over HTTP, as an operator runs it. Per-command CPU counts this JVM and the member processes.
+   * Session counts stop at {@link Options#PROCESS_CURVE_SESSIONS}'s largest, since every remote
+   * session holds its own HTTP client.
+   */
+  private void curveProcesses() throws Exception {
+    say("curve-processes: starting the embedded cluster and three member processes");
+    try (SdkTarget<?, ?> embedded = SdkTarget.start(MortgageLoanApplication::new, 5000);
+        ProcessTarget processes =
+            ProcessTarget.start(List.of("checkpoint.every=5000"), List.of())) {
+      warmUp("curve-processes", List.of(embedded, processes));
+      Map<String, Target> systems = new LinkedHashMap<>();
+      systems.put("embedded", embedded);
+      systems.put("processes", processes);
+      LoadCurve curve =
+          new LoadCurve(
+              Options.PROCESS_CURVE_SESSIONS,
+              Options.CURVE_FIRST_RATE,
+              Options.CURVE_MAX_RATE,
+              options.curveWarmup(),
+              options.curveMeasure(),
+              line -> say("%s", line));
+      Map<String, List<Map<String, Object>>> curves = curve.sweep(systems);
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("application", "mortgage, checkpoint every 5,000 entries on both");
+      figures.put("heldMeans", "achieved >= " + OpenLoopScenario.HELD + " x offered");
+      figures.put("cpu", "this JVM plus the member processes");
+      figures.put("embedded", curves.get("embedded"));
+      figures.put("processes", curves.get("processes"));
+      report.put("curveProcesses", figures);
+      for (Map.Entry<String, List<Map<String, Object>>> c : curves.entrySet()) {
+        Map<String, Object> top = LoadCurve.capacity(c.getValue());
+        report.row(
+            "curve-processes",
+            "SDK " + c.getKey() + " capacity (" + top.get("sessions") + " sessions)",
+            num(top, "achievedPerSecond"),
+            "ops/s");
+        report.row(
+            "curve-processes",
+            "SDK " + c.getKey() + " CPU at capacity (all members and clients)",
+            num(top, "processCpuMicrosPerCommand"),
+            "us/op");
+      }
+      CurveChart.write(curves, options.processChart());
+      say("curve-processes: chart written to %s", options.processChart().toAbsolutePath());
     }
   }
 

@@ -61,6 +61,15 @@ interface Target extends AutoCloseable {
   /** The term (epoch) {@code member} knows, or -1 if it is down. */
   long term(int member);
 
+  /**
+   * CPU time in nanoseconds used so far by this system's parts that run outside the benchmark's JVM
+   * (member processes), for per-command CPU figures that count every replica; 0 where everything
+   * runs in this JVM.
+   */
+  default long externalCpuNanos() {
+    return 0;
+  }
+
   /** A fingerprint of {@code member}'s whole replicated state. */
   String digest(int member);
 

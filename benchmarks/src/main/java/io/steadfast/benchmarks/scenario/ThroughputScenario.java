@@ -34,13 +34,13 @@ final class ThroughputScenario {
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean)
               java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-      long cpu0 = os.getProcessCpuTime();
+      long cpu0 = os.getProcessCpuTime() + target.externalCpuNanos();
       long start = System.nanoTime();
       load.startRecording();
       Thread.sleep(measure.toMillis());
       Latencies latencies = load.stopRecording();
       double seconds = (System.nanoTime() - start) / 1e9;
-      long cpu = os.getProcessCpuTime() - cpu0;
+      long cpu = os.getProcessCpuTime() + target.externalCpuNanos() - cpu0;
       long acks = load.acknowledged() - acks0;
       int primaryAfter = target.primary();
       long entries = target.commitIndex(primaryAfter) - commit0;
