@@ -180,7 +180,12 @@ class DisasterRecoveryProcessesIT {
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys("dr1", "n4");
       assertThat(Set.copyOf(digests.values()))
-          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .as(
+              () ->
+                  "digests "
+                      + digests
+                      + "; members:"
+                      + members.describe(SystemTestSupport.outliers(digests)))
           .hasSize(1);
       System.out.println(
           "disaster-recovery system test: "

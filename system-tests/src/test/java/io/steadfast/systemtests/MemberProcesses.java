@@ -198,7 +198,16 @@ final class MemberProcesses implements AutoCloseable {
    * failure, so it is kept short.
    */
   String describe() {
+    return describe(java.util.Set.of());
+  }
+
+  /**
+   * {@link #describe()}, quoting the log also of the members in {@code logsOf} (and of the primary
+   * when it is not empty), ready or not: for a member left behind, its log and the primary's.
+   */
+  String describe(java.util.Set<String> logsOf) {
     StringBuilder out = new StringBuilder();
+    String primary = logsOf.isEmpty() ? "" : primary();
     for (String id : ids()) {
       Process process = processes.get(id);
       out.append("\n  ").append(id).append(": ");
@@ -237,7 +246,7 @@ final class MemberProcesses implements AutoCloseable {
           out.append(", interrupted");
         }
       }
-      if (ready) {
+      if (ready && !logsOf.contains(id) && !id.equals(primary)) {
         continue;
       }
       try {

@@ -168,7 +168,12 @@ class MemberProcessesIT {
       // The members converge to one state.
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(Set.copyOf(digests.values()))
-          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .as(
+              () ->
+                  "digests "
+                      + digests
+                      + "; members:"
+                      + members.describe(SystemTestSupport.outliers(digests)))
           .hasSize(1);
       // At most one primary per epoch, across every process's role lines.
       Map<Long, Set<String>> primaries = new TreeMap<>();

@@ -133,7 +133,12 @@ class MembershipProcessesIT {
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys(members.ids());
       assertThat(Set.copyOf(digests.values()))
-          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .as(
+              () ->
+                  "digests "
+                      + digests
+                      + "; members:"
+                      + members.describe(SystemTestSupport.outliers(digests)))
           .hasSize(1);
       // The operator's audit agrees: every other member matches the primary.
       Result audit = admin(endpointArgs(members, ""), "audit");

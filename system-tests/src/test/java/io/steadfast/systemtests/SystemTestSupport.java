@@ -90,6 +90,28 @@ final class SystemTestSupport {
     }
   }
 
+  /**
+   * The members whose digest differs from the one most members have (ties: the greatest), for
+   * quoting their logs when the members did not converge.
+   */
+  static Set<String> outliers(Map<String, String> digests) {
+    Map<String, Long> counts = new TreeMap<>();
+    digests.values().forEach(d -> counts.merge(d, 1L, Long::sum));
+    String common =
+        counts.entrySet().stream()
+            .max(Map.Entry.comparingByValue())
+            .map(Map.Entry::getKey)
+            .orElse("");
+    Set<String> out = new java.util.TreeSet<>();
+    digests.forEach(
+        (id, digest) -> {
+          if (!digest.equals(common)) {
+            out.add(id);
+          }
+        });
+    return out;
+  }
+
   static Map<String, String> awaitConvergence(MemberProcesses members, Duration timeout)
       throws Exception {
     long end = System.nanoTime() + timeout.toNanos();

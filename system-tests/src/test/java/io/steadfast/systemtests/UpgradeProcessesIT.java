@@ -126,7 +126,12 @@ class UpgradeProcessesIT {
       }
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(Set.copyOf(digests.values()))
-          .as(() -> "digests " + digests + "; members:" + members.describe())
+          .as(
+              () ->
+                  "digests "
+                      + digests
+                      + "; members:"
+                      + members.describe(SystemTestSupport.outliers(digests)))
           .hasSize(1);
       System.out.println(
           "upgrade system test: "

@@ -248,7 +248,10 @@ public final class HttpEndpoint implements AutoCloseable {
   private void route(HttpExchange exchange) throws IOException {
     try (exchange) {
       exchange.setAttribute(DRAIN_ATTRIBUTE, 4L * security.maxRequestBytesValue());
-      if (OVERLOADED.get()) {
+      URI uri = exchange.getRequestURI();
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      String method = exchange.getRequestMethod();
+      if (OVERLOADED.get() && !isProbe(path, method)) {
         // Answered on the server's own thread: no draining there.
         exchange.setAttribute(DRAIN_ATTRIBUTE, 0L);
         refuse(
@@ -259,9 +262,6 @@ public final class HttpEndpoint implements AutoCloseable {
             Map.of());
         return;
       }
-      URI uri = exchange.getRequestURI();
-      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-      String method = exchange.getRequestMethod();
       if (!path.startsWith(PREFIX)) {
         refuse(exchange, 404, "not_found", "no route " + path, Map.of());
         return;
@@ -296,6 +296,21 @@ public final class HttpEndpoint implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("{}: request failed: {}", node.id(), e.toString());
     }
+  }
+
+  /**
+   * Whether a request is one of the probes (a GET of a route that needs no caller: {@code primary},
+   * {@code health/live}, {@code health/ready}, {@code replica}). Probes are answered even when
+   * every request slot is taken, on the server's own thread: they read a few fields and have no
+   * body, and a load balancer that got 503 from a busy primary's probe would take it out of service
+   * exactly when it is busiest.
+   */
+  private boolean isProbe(String path, String method) {
+    if (!"GET".equals(method) || !path.startsWith(PREFIX)) {
+      return false;
+    }
+    Route route = routes.get(path.substring(PREFIX.length()));
+    return route != null && !route.authenticated() && "GET".equals(route.method());
   }
 
   private static boolean allowed(HttpExchange exchange, String method, String expected)

@@ -23,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +127,7 @@ class HttpEndpointTest {
   }
 
   @Test
-  void requestsBeyondTheConcurrencyCap_are503AtOnce() throws Exception {
+  void requestsBeyondTheConcurrencyCap_are503AtOnce_butProbesAreStillAnswered() throws Exception {
     CompletableFuture<Outcome> never = new CompletableFuture<>();
     when(node.submit(any(), any())).thenReturn(never);
     URI base = start(NodeSecurity.loopback().insecure().maxConcurrentRequests(1));
@@ -150,6 +151,24 @@ class HttpEndpointTest {
     HttpResponse<String> second = post(base, OPEN, null);
     assertThat(second.statusCode()).isEqualTo(503);
     assertThat(second.body()).contains("\"error\":\"overloaded\"");
+    // The probes still answer the truth while every slot is taken: a load balancer must not take
+    // a busy primary out of service.
+    when(node.isPrimary()).thenReturn(true);
+    when(node.isReady()).thenReturn(true);
+    for (String probe : List.of("primary", "health/ready", "health/live")) {
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/steadfast/v1/" + probe)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(probe).isEqualTo(200);
+    }
+    when(node.isPrimary()).thenReturn(false);
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(base.resolve("/steadfast/v1/primary")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(503);
     never.complete(Outcome.unknownSession());
     assertThat(holding.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
