@@ -57,6 +57,12 @@ final class LoadCurve {
     int workerNumber = 10_000;
     for (int sessions : sessionCounts) {
       for (Map.Entry<String, Target> system : systems.entrySet()) {
+        // Every system settled first, not only this one: the systems share the machine, and one
+        // still busy after its own turn (member processes compile for a while after load) would
+        // slow the one measured.
+        for (Target any : systems.values()) {
+          any.awaitInSync(Duration.ofSeconds(60));
+        }
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
           workers.add(system.getValue().newWorker(workerNumber++));

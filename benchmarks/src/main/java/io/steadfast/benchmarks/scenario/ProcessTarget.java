@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SDK as an operator runs it: three member processes of the mortgage system, each launched
@@ -112,15 +113,31 @@ final class ProcessTarget implements Target {
       ProcessTarget target =
           new ProcessTarget(
               Files.createTempDirectory("steadfast-processes"), settings, javaOptions);
-      for (int i = 0; i < 3; i++) {
-        target.launch(i);
+      // Members must not outlive the benchmark, whichever way it ends.
+      Runtime.getRuntime().addShutdownHook(new Thread(target::destroyAll, "kill-member-processes"));
+      try {
+        for (int i = 0; i < 3; i++) {
+          target.launch(i);
+        }
+        target.primary();
+      } catch (RuntimeException e) {
+        target.close();
+        throw e;
       }
-      target.primary();
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Kills every member process at once, without waiting. */
+  private void destroyAll() {
+    for (Process process : processes) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
     }
   }
 
@@ -165,18 +182,35 @@ final class ProcessTarget implements Target {
 
   @Override
   public Worker newWorker(int n) {
-    String user = "officer-" + n;
-    Map<NodeId, URI> endpoints = new TreeMap<>();
-    for (String id : ids) {
-      endpoints.put(NodeId.of(id), URI.create("http://127.0.0.1:" + httpPorts.get(id)));
+    return new SdkWorker(client(), USER, 1000L + n);
+  }
+
+  /** The one officer every session belongs to, as one front-end serves many sessions. */
+  private static final String USER = "officer-bench";
+
+  private @Nullable SteadfastClient<LoanCommand, LoanResult> client;
+
+  /**
+   * The remote client all sessions share, made on first use: one HTTP client and one signed token
+   * (valid an hour), as an application's front-end would hold them. A client per session would
+   * leave hundreds of HTTP clients open (this JVM ran out of file descriptors at 256 sessions) and
+   * sign a token for every request, which is the client's cost, not the SDK's.
+   */
+  private synchronized SteadfastClient<LoanCommand, LoanResult> client() {
+    if (client == null) {
+      Map<NodeId, URI> endpoints = new TreeMap<>();
+      for (String id : ids) {
+        endpoints.put(NodeId.of(id), URI.create("http://127.0.0.1:" + httpPorts.get(id)));
+      }
+      String token = token(USER);
+      client =
+          SteadfastClient.remote(
+              MortgageLoanApplication.codec(),
+              endpoints,
+              Duration.ofSeconds(10),
+              ClientCredentials.none().bearerToken(() -> token));
     }
-    SteadfastClient<LoanCommand, LoanResult> client =
-        SteadfastClient.remote(
-            MortgageLoanApplication.codec(),
-            endpoints,
-            Duration.ofSeconds(10),
-            ClientCredentials.none().bearerToken(() -> token(user)));
-    return new SdkWorker(client, user, 1000L + n);
+    return client;
   }
 
   private String token(String user) {

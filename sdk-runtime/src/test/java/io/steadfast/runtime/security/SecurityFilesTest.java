@@ -135,11 +135,17 @@ class SecurityFilesTest {
   }
 
   @Test
-  void jwt_rotatedKeyFile_isReadAgain() throws Exception {
+  void jwt_rotatedKeyFile_isReadAgain_andTokensOfTheRemovedKeyAreRefusedThoughRemembered()
+      throws Exception {
     Path jwks = dir.resolve("rotating.json");
     TestTokens old = TestTokens.issuer(jwks);
     JwtAuthenticator jwt = JwtAuthenticator.jwks(jwks);
-    assertThat(jwt.authenticate(new Credentials(old.token("a"), List.of()))).isPresent();
+    String oldToken = old.token("a", "clerk");
+    // Verified once, then remembered: the same token again gives the same principal.
+    assertThat(jwt.authenticate(new Credentials(oldToken, List.of())))
+        .contains(Principal.of("a", "clerk"));
+    assertThat(jwt.authenticate(new Credentials(oldToken, List.of())))
+        .contains(Principal.of("a", "clerk"));
     TestTokens fresh = TestTokens.issuer(jwks);
     Files.setLastModifiedTime(jwks, FileTime.from(Instant.now().plusSeconds(5)));
     Await.until(
@@ -152,6 +158,9 @@ class SecurityFilesTest {
             return false;
           }
         });
+    // The old key is gone from the file: what it verified is forgotten with it.
+    assertThatThrownBy(() -> jwt.authenticate(new Credentials(oldToken, List.of())))
+        .isInstanceOf(NotAuthenticatedException.class);
   }
 
   @Test
