@@ -2,6 +2,7 @@ package io.steadfast.systemtests;
 
 import static io.steadfast.systemtests.SystemTestSupport.JWKS;
 import static io.steadfast.systemtests.SystemTestSupport.admin;
+import static io.steadfast.systemtests.SystemTestSupport.assertConverged;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitLive;
@@ -31,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -179,14 +179,7 @@ class DisasterRecoveryProcessesIT {
       assertThat(grown.status()).as(grown.toString()).isZero();
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys("dr1", "n4");
-      assertThat(Set.copyOf(digests.values()))
-          .as(
-              () ->
-                  "digests "
-                      + digests
-                      + "; members:"
-                      + members.describe(SystemTestSupport.outliers(digests)))
-          .hasSize(1);
+      assertConverged(members, digests);
       System.out.println(
           "disaster-recovery system test: "
               + acks.size()

@@ -1,6 +1,7 @@
 package io.steadfast.systemtests;
 
 import static io.steadfast.systemtests.SystemTestSupport.JWKS;
+import static io.steadfast.systemtests.SystemTestSupport.assertConverged;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
@@ -167,14 +168,7 @@ class MemberProcessesIT {
       }
       // The members converge to one state.
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
-      assertThat(Set.copyOf(digests.values()))
-          .as(
-              () ->
-                  "digests "
-                      + digests
-                      + "; members:"
-                      + members.describe(SystemTestSupport.outliers(digests)))
-          .hasSize(1);
+      assertConverged(members, digests);
       // At most one primary per epoch, across every process's role lines.
       Map<Long, Set<String>> primaries = new TreeMap<>();
       for (String id : members.ids()) {

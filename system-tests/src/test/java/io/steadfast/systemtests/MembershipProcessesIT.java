@@ -2,6 +2,7 @@ package io.steadfast.systemtests;
 
 import static io.steadfast.systemtests.SystemTestSupport.JWKS;
 import static io.steadfast.systemtests.SystemTestSupport.admin;
+import static io.steadfast.systemtests.SystemTestSupport.assertConverged;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitLive;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -132,14 +132,7 @@ class MembershipProcessesIT {
       }
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys(members.ids());
-      assertThat(Set.copyOf(digests.values()))
-          .as(
-              () ->
-                  "digests "
-                      + digests
-                      + "; members:"
-                      + members.describe(SystemTestSupport.outliers(digests)))
-          .hasSize(1);
+      assertConverged(members, digests);
       // The operator's audit agrees: every other member matches the primary.
       Result audit = admin(endpointArgs(members, ""), "audit");
       assertThat(audit.status()).as(audit.toString()).isZero();

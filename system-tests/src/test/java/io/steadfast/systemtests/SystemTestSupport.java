@@ -91,10 +91,20 @@ final class SystemTestSupport {
   }
 
   /**
-   * The members whose digest differs from the one most members have (ties: the greatest), for
-   * quoting their logs when the members did not converge.
+   * Asserts that {@code digests} (from {@link #awaitConvergence}) hold one state; if not, the
+   * message describes every member, quoting the logs of those that differ and of the primary.
    */
-  static Set<String> outliers(Map<String, String> digests) {
+  static void assertConverged(MemberProcesses members, Map<String, String> digests) {
+    org.assertj.core.api.Assertions.assertThat(Set.copyOf(digests.values()))
+        .as(() -> "digests " + digests + "; members:" + members.describe(outliers(digests)))
+        .hasSize(1);
+  }
+
+  /**
+   * The members whose digest differs from the one most members have (ties: the first in digest
+   * order), for quoting their logs when the members did not converge.
+   */
+  private static Set<String> outliers(Map<String, String> digests) {
     Map<String, Long> counts = new TreeMap<>();
     digests.values().forEach(d -> counts.merge(d, 1L, Long::sum));
     String common =

@@ -2,6 +2,7 @@ package io.steadfast.systemtests;
 
 import static io.steadfast.systemtests.SystemTestSupport.JWKS;
 import static io.steadfast.systemtests.SystemTestSupport.admin;
+import static io.steadfast.systemtests.SystemTestSupport.assertConverged;
 import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
@@ -38,7 +39,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -125,14 +125,7 @@ class UpgradeProcessesIT {
         assertThat(user.sent).as(user.name + " acknowledged").isPositive();
       }
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
-      assertThat(Set.copyOf(digests.values()))
-          .as(
-              () ->
-                  "digests "
-                      + digests
-                      + "; members:"
-                      + members.describe(SystemTestSupport.outliers(digests)))
-          .hasSize(1);
+      assertConverged(members, digests);
       System.out.println(
           "upgrade system test: "
               + acks.size()

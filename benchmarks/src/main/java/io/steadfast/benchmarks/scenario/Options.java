@@ -60,7 +60,7 @@ record Options(
    */
   static final List<String> OPT_IN = List.of("curve-processes");
 
-  /** Session counts of the process curve: each remote session holds its own HTTP client. */
+  /** Session counts of the process curve (256 is already far past the processes' capacity). */
   static final List<Integer> PROCESS_CURVE_SESSIONS = List.of(1, 16, 64, 256);
 
   static Options parse(String[] args) {

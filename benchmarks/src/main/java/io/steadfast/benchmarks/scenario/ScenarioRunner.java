@@ -232,15 +232,8 @@ public final class ScenarioRunner {
       systems.put("SDK mortgage", sdk);
       systems.put("SDK counter", counter);
       systems.put("raw Ratis", raw);
-      LoadCurve curve =
-          new LoadCurve(
-              options.curveSessions(),
-              Options.CURVE_FIRST_RATE,
-              Options.CURVE_MAX_RATE,
-              options.curveWarmup(),
-              options.curveMeasure(),
-              line -> say("%s", line));
-      Map<String, List<Map<String, Object>>> curves = curve.sweep(systems);
+      Map<String, List<Map<String, Object>>> curves =
+          sweepCurves("curve", options.curveSessions(), systems);
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("heldMeans", "achieved >= " + OpenLoopScenario.HELD + " x offered");
       figures.put("latencyFrom", "when the command was due (corrected for coordinated omission)");
@@ -248,19 +241,6 @@ public final class ScenarioRunner {
       figures.put("sdkCounterApp", curves.get("SDK counter"));
       figures.put("raw", curves.get("raw Ratis"));
       report.put("curve", figures);
-      for (Map.Entry<String, List<Map<String, Object>>> c : curves.entrySet()) {
-        Map<String, Object> top = LoadCurve.capacity(c.getValue());
-        report.row(
-            "curve",
-            c.getKey() + " capacity (" + top.get("sessions") + " sessions)",
-            num(top, "achievedPerSecond"),
-            "ops/s");
-        report.row(
-            "curve",
-            c.getKey() + " CPU at capacity",
-            num(top, "processCpuMicrosPerCommand"),
-            "us/op");
-      }
       LoadCurve.judge(
           report, curves.get("SDK mortgage"), curves.get("SDK counter"), curves.get("raw Ratis"));
       CurveChart.write(curves, options.chart());
@@ -269,11 +249,42 @@ public final class ScenarioRunner {
   }
 
   /**
+   * Sweeps the load curve of each system over {@code sessions} and adds each one's capacity and CPU
+   * per command at capacity to the report's {@code section}.
+   */
+  private Map<String, List<Map<String, Object>>> sweepCurves(
+      String section, List<Integer> sessions, Map<String, Target> systems)
+      throws InterruptedException {
+    LoadCurve curve =
+        new LoadCurve(
+            sessions,
+            Options.CURVE_FIRST_RATE,
+            Options.CURVE_MAX_RATE,
+            options.curveWarmup(),
+            options.curveMeasure(),
+            line -> say("%s", line));
+    Map<String, List<Map<String, Object>>> curves = curve.sweep(systems);
+    for (Map.Entry<String, List<Map<String, Object>>> c : curves.entrySet()) {
+      Map<String, Object> top = LoadCurve.capacity(c.getValue());
+      report.row(
+          section,
+          c.getKey() + " capacity (" + top.get("sessions") + " sessions)",
+          num(top, "achievedPerSecond"),
+          "ops/s");
+      report.row(
+          section,
+          c.getKey() + " CPU at capacity",
+          num(top, "processCpuMicrosPerCommand"),
+          "us/op");
+    }
+    return curves;
+  }
+
+  /**
    * The mortgage system's load curve twice in one run: as the embedded cluster (three members and
    * the clients in this JVM, in-process clients) and as three member processes with remote clients
    * over HTTP, as an operator runs it. Per-command CPU counts this JVM and the member processes.
-   * Session counts stop at {@link Options#PROCESS_CURVE_SESSIONS}'s largest, since every remote
-   * session holds its own HTTP client.
+   * Session counts are {@link Options#PROCESS_CURVE_SESSIONS}.
    */
   private void curveProcesses() throws Exception {
     say("curve-processes: starting the embedded cluster and three member processes");
@@ -284,15 +295,8 @@ public final class ScenarioRunner {
       Map<String, Target> systems = new LinkedHashMap<>();
       systems.put("embedded", embedded);
       systems.put("processes", processes);
-      LoadCurve curve =
-          new LoadCurve(
-              Options.PROCESS_CURVE_SESSIONS,
-              Options.CURVE_FIRST_RATE,
-              Options.CURVE_MAX_RATE,
-              options.curveWarmup(),
-              options.curveMeasure(),
-              line -> say("%s", line));
-      Map<String, List<Map<String, Object>>> curves = curve.sweep(systems);
+      Map<String, List<Map<String, Object>>> curves =
+          sweepCurves("curve-processes", Options.PROCESS_CURVE_SESSIONS, systems);
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("application", "mortgage, checkpoint every 5,000 entries on both");
       figures.put("heldMeans", "achieved >= " + OpenLoopScenario.HELD + " x offered");
@@ -300,19 +304,6 @@ public final class ScenarioRunner {
       figures.put("embedded", curves.get("embedded"));
       figures.put("processes", curves.get("processes"));
       report.put("curveProcesses", figures);
-      for (Map.Entry<String, List<Map<String, Object>>> c : curves.entrySet()) {
-        Map<String, Object> top = LoadCurve.capacity(c.getValue());
-        report.row(
-            "curve-processes",
-            "SDK " + c.getKey() + " capacity (" + top.get("sessions") + " sessions)",
-            num(top, "achievedPerSecond"),
-            "ops/s");
-        report.row(
-            "curve-processes",
-            "SDK " + c.getKey() + " CPU at capacity (all members and clients)",
-            num(top, "processCpuMicrosPerCommand"),
-            "us/op");
-      }
       CurveChart.write(curves, options.processChart());
       say("curve-processes: chart written to %s", options.processChart().toAbsolutePath());
     }
