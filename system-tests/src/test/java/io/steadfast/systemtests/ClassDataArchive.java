@@ -2,8 +2,6 @@ package io.steadfast.systemtests;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,13 +63,9 @@ final class ClassDataArchive {
       Files.deleteIfExists(FILE);
       Path dir = SystemTestSupport.freshDirectory(Path.of("target", "class-data-training"));
       SystemTestSupport.signingKey(dir);
-      int raft;
-      int http;
-      try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-          ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        raft = a.getLocalPort();
-        http = b.getLocalPort();
-      }
+      int[] ports = SystemTestSupport.freePorts(2);
+      int raft = ports[0];
+      int http = ports[1];
       Path config = dir.resolve("t1.properties");
       Files.writeString(
           config,
