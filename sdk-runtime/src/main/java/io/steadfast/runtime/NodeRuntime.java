@@ -36,6 +36,7 @@ import io.steadfast.runtime.internal.node.ReplicationWatch;
 import io.steadfast.runtime.internal.node.RoleTracker;
 import io.steadfast.runtime.internal.node.SessionView;
 import io.steadfast.runtime.internal.node.StorageScrub;
+import io.steadfast.runtime.internal.observe.AsyncPool;
 import io.steadfast.runtime.internal.observe.NodeMeters;
 import io.steadfast.runtime.internal.observe.NodeThreads;
 import io.steadfast.runtime.internal.ratis.JournalRepair;
@@ -205,6 +206,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         throw new IllegalStateException("node " + id + " was already started");
       }
       startedNanos = System.nanoTime();
+      AsyncPool.warnIfThreadPerTask(LOG);
       boolean restart = RatisEngine.hasJournal(settings.storage(), settings.cluster());
       if (settings.security().isInsecure()) {
         LOG.warn(

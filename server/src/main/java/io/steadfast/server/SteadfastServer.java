@@ -99,6 +99,7 @@ public final class SteadfastServer {
    */
   public static <C, R> void run(
       String[] args, Supplier<ResilientApplication<C, R>> applications, CommandCodec<C, R> codec) {
+    poolAsyncSteps();
     installLogging();
     Flags flags = new Flags();
     CommandLine line = new CommandLine(flags);
@@ -152,6 +153,24 @@ public final class SteadfastServer {
         }
         System.exit(MEMBER_FAILED);
       }
+    }
+  }
+
+  /** The JDK's system property for the common fork-join pool's parallelism. */
+  static final String POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+  /**
+   * Gives the common fork-join pool at least two threads unless the operator set its parallelism:
+   * below two (the JDK's default on two CPUs or fewer), every asynchronous step without an executor
+   * starts a thread of its own, and the engine's backups take such a step for every replicated
+   * entry. Runs first, before anything uses the pool; a JVM option {@code -D}{@value
+   * #POOL_PARALLELISM} wins.
+   */
+  static void poolAsyncSteps() {
+    if (System.getProperty(POOL_PARALLELISM) == null) {
+      System.setProperty(
+          POOL_PARALLELISM,
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
     }
   }
 

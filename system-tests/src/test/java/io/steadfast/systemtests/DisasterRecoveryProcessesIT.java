@@ -99,7 +99,7 @@ class DisasterRecoveryProcessesIT {
       assertThat(added.status()).as(added.toString()).isZero();
       assertThat(added.out()).contains("dr1 is a replica");
       awaitAcks(acks, 50, Duration.ofSeconds(60));
-      Map<String, Object> replica = status(members, "dr1");
+      Map<String, Object> replica = members.status("dr1");
       assertThat(replica.get("replica")).isEqualTo(true);
       assertThat(JSONObjectUtils.getStringList(replica, "members")).containsExactlyElementsOf(site);
 
@@ -109,11 +109,11 @@ class DisasterRecoveryProcessesIT {
       }
       // The replica holds everything the primary committed.
       String primary = awaitPrimary(members, Duration.ofSeconds(30));
-      long commit = ((Number) status(members, primary).get("commitIndex")).longValue();
-      Map<String, Object> lag = JSONObjectUtils.getJSONObject(status(members, primary), "replicas");
+      long commit = ((Number) members.status(primary).get("commitIndex")).longValue();
+      Map<String, Object> lag = JSONObjectUtils.getJSONObject(members.status(primary), "replicas");
       assertThat(lag).containsKey("dr1");
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (((Number) status(members, "dr1").get("appliedIndex")).longValue() < commit) {
+      while (((Number) members.status("dr1").get("appliedIndex")).longValue() < commit) {
         assertThat(System.nanoTime()).as("dr1 catching up to " + commit).isLessThan(end);
         Thread.sleep(50);
       }
@@ -144,7 +144,7 @@ class DisasterRecoveryProcessesIT {
       assertThat(members.awaitExit("dr1", Duration.ofSeconds(20))).isTrue();
       members.start("dr1");
       assertThat(awaitPrimary(members, Duration.ofSeconds(60))).isEqualTo("dr1");
-      Map<String, Object> after = status(members, "dr1");
+      Map<String, Object> after = members.status("dr1");
       assertThat(after.get("replica")).isEqualTo(false);
       assertThat(JSONObjectUtils.getStringList(after, "members")).containsExactly("dr1");
       assertThat(String.valueOf(after.get("storageRepairs"))).contains("promotion:");
@@ -186,9 +186,5 @@ class DisasterRecoveryProcessesIT {
               + " acknowledged before the site was lost; dr1 promoted; members "
               + members.ids());
     }
-  }
-
-  private static Map<String, Object> status(MemberProcesses members, String id) throws Exception {
-    return JSONObjectUtils.parse(members.get(id, "/steadfast/v1/status"));
   }
 }

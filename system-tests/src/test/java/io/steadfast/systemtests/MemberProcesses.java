@@ -28,6 +28,7 @@ final class MemberProcesses implements AutoCloseable {
   private final Path jwks;
   private final Map<String, Integer> raftPorts = new TreeMap<>();
   private final Map<String, Integer> httpPorts = new TreeMap<>();
+  private final Map<String, Integer> metricsPorts = new TreeMap<>();
   private final Map<String, Path> configs = new TreeMap<>();
   private final Map<String, Process> processes = new TreeMap<>();
   private final HttpClient http =
@@ -41,6 +42,7 @@ final class MemberProcesses implements AutoCloseable {
       httpPorts.put("n" + i, ports[2 + i]);
     }
     for (String id : httpPorts.keySet()) {
+      metricsPorts.put(id, SystemTestSupport.freePorts(1)[0]);
       writeConfig(id, false);
     }
   }
@@ -53,6 +55,7 @@ final class MemberProcesses implements AutoCloseable {
   void join(String id, int raftPort, int httpPort) throws IOException {
     raftPorts.put(id, raftPort);
     httpPorts.put(id, httpPort);
+    metricsPorts.put(id, SystemTestSupport.freePorts(1)[0]);
     writeConfig(id, true);
   }
 
@@ -60,6 +63,7 @@ final class MemberProcesses implements AutoCloseable {
   void forget(String id) {
     raftPorts.remove(id);
     httpPorts.remove(id);
+    metricsPorts.remove(id);
   }
 
   int raftPort(String id) {
@@ -93,6 +97,7 @@ final class MemberProcesses implements AutoCloseable {
             "auth.jwt.jwks=" + jwks,
             "security.member-secret=" + SECRET,
             "shutdown.handover-timeout=3000",
+            "metrics.bind=127.0.0.1:" + metricsPorts.get(id),
             ""));
     configs.put(id, config);
   }
@@ -112,7 +117,11 @@ final class MemberProcesses implements AutoCloseable {
   void start(String id, String mainClass) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     // The engine's INFO lines too: the logs stay in target/ for reading after a failure.
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dsteadfast.log.ratis=info"));
+    // Members see two CPUs wherever the tests run, as on the CI machine: what only two-core hosts
+    // meet (the common fork-join pool's default parallelism of 1) is then met on every machine.
+    List<String> command =
+        new ArrayList<>(
+            List.of(java, "-Xmx256m", "-XX:ActiveProcessorCount=2", "-Dsteadfast.log.ratis=info"));
     command.addAll(ClassDataArchive.options());
     command.addAll(
         List.of(
@@ -178,6 +187,36 @@ final class MemberProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * The value of the Prometheus sample {@code series} (its whole name before the value, labels
+   * included) on member {@code id}'s metrics port; fails if the member does not serve it.
+   */
+  double metric(String id, String series) throws IOException, InterruptedException {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + metricsPorts.get(id) + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : body.lines().toList()) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("member " + id + " has no metric " + series);
+  }
+
+  /** Member {@code id}'s status document, read as a member. */
+  Map<String, Object> status(String id) throws IOException, InterruptedException {
+    try {
+      return JSONObjectUtils.parse(get(id, "/steadfast/v1/status"));
+    } catch (java.text.ParseException e) {
+      throw new IOException("unreadable status of " + id + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The body of a GET on member {@code id} as a member (with the member secret). */
   String get(String id, String path) throws IOException, InterruptedException {
     return http.send(
@@ -223,7 +262,7 @@ final class MemberProcesses implements AutoCloseable {
         ready = probe == 200;
         out.append("ready ").append(probe);
         try {
-          Map<String, Object> status = JSONObjectUtils.parse(get(id, "/steadfast/v1/status"));
+          Map<String, Object> status = status(id);
           for (String field :
               List.of(
                   "role",
@@ -239,7 +278,7 @@ final class MemberProcesses implements AutoCloseable {
                   "storageRepairs")) {
             out.append(", ").append(field).append(' ').append(status.get(field));
           }
-        } catch (IOException | java.text.ParseException e) {
+        } catch (IOException e) {
           out.append(", no status: ").append(e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

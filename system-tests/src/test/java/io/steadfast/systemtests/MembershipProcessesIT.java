@@ -119,7 +119,7 @@ class MembershipProcessesIT {
       awaitAcks(acks, 20, Duration.ofSeconds(60));
       members.start("n4");
       awaitLive(members, "n4", Duration.ofSeconds(60));
-      Map<String, Object> status = JSONObjectUtils.parse(members.get("n4", "/steadfast/v1/status"));
+      Map<String, Object> status = members.status("n4");
       assertThat(JSONObjectUtils.getStringList(status, "members"))
           .containsExactlyElementsOf(members.ids());
       assertThat(status.get("member")).isEqualTo(true);

@@ -17,7 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
 import io.steadfast.examples.mortgage.LoanCommand;
@@ -145,7 +144,7 @@ class UpgradeProcessesIT {
 
   /** The active and the supported version member {@code id} reports. */
   private static List<Integer> versions(MemberProcesses members, String id) throws Exception {
-    Map<String, Object> status = JSONObjectUtils.parse(members.get(id, "/steadfast/v1/status"));
+    Map<String, Object> status = members.status(id);
     return List.of(
         ((Number) status.get("activeVersion")).intValue(),
         ((Number) status.get("supportedVersion")).intValue());

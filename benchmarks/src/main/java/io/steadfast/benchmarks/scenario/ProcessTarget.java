@@ -396,6 +396,10 @@ final class ProcessTarget implements Target {
   }
 
   /** Each member process's CPU time so far in nanoseconds, -1 where unknown. */
+  long[] cpuNanosEach() {
+    return cpuNanos();
+  }
+
   private long[] cpuNanos() {
     long[] cpu = new long[3];
     for (int i = 0; i < 3; i++) {
@@ -467,6 +471,27 @@ final class ProcessTarget implements Target {
       return lines.filter(line -> line.contains(text)).count();
     } catch (IOException e) {
       return -1;
+    }
+  }
+
+  /**
+   * Stops every member gracefully (SIGTERM) and waits up to 30 s for each to exit, so that what
+   * their JVMs write at exit (a flight recording, a class-data archive) is complete.
+   */
+  void terminate() {
+    for (int i = 0; i < 3; i++) {
+      if (running(i)) {
+        signal(i, "TERM");
+      }
+    }
+    for (Process process : processes) {
+      if (process != null) {
+        try {
+          process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 

@@ -209,6 +209,34 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
     }
   }
 
+  /**
+   * The threads that carry commands. The JDK's {@code HttpClient.sendAsync} completes every answer
+   * through {@code CompletableFuture}'s default executor, which starts a new thread per answer
+   * where the common fork-join pool has fewer than two threads (two CPUs or fewer): on a two-core
+   * front-end that was most of the client's CPU. A blocking {@code send} on a pooled thread takes
+   * no such step. Daemon threads, made on demand up to {@value #MAX_SENDERS} and ended after 30 s
+   * idle; beyond that many commands in flight at once, a command goes by {@code sendAsync}.
+   */
+  private static final java.util.concurrent.ThreadPoolExecutor SENDERS = senders();
+
+  /** The most threads carrying commands at once, for all remote clients of this JVM. */
+  static final int MAX_SENDERS = 512;
+
+  private static java.util.concurrent.ThreadPoolExecutor senders() {
+    java.util.concurrent.atomic.AtomicLong made = new java.util.concurrent.atomic.AtomicLong();
+    return new java.util.concurrent.ThreadPoolExecutor(
+        0,
+        MAX_SENDERS,
+        30,
+        java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "steadfast-client-send-" + made.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
   @Override
   public CompletableFuture<Outcome> send(Request request) {
     NodeId node = target();
@@ -218,18 +246,37 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
             .timeout(attempt)
             .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)))
             .build();
-    return http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(
-            response -> {
-              if (response.statusCode() == 200) {
-                try {
-                  return WireFormat.decodeOutcome(response.body());
-                } catch (IOException e) {
-                  throw new SteadfastException("unreadable outcome from " + node, e);
-                }
-              }
-              throw refusal(node, response);
-            });
+    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    try {
+      SENDERS.execute(
+          () -> {
+            try {
+              result.complete(
+                  outcome(node, http.send(post, HttpResponse.BodyHandlers.ofByteArray())));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              result.completeExceptionally(e);
+            } catch (IOException | RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException busy) {
+      return http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray())
+          .thenApply(response -> outcome(node, response));
+    }
+    return result;
+  }
+
+  /** The outcome an answer carries, or the refusal it states. */
+  private static Outcome outcome(NodeId node, HttpResponse<byte[]> response) {
+    if (response.statusCode() == 200) {
+      try {
+        return WireFormat.decodeOutcome(response.body());
+      } catch (IOException e) {
+        throw new SteadfastException("unreadable outcome from " + node, e);
+      }
+    }
+    throw refusal(node, response);
   }
 
   @Override

@@ -170,6 +170,36 @@ class RemoteRoutingTest {
         .isEqualTo(Outcome.Status.UNKNOWN_SESSION);
   }
 
+  /**
+   * Commands do not start a thread each. The JDK client's {@code sendAsync} completes every answer
+   * on {@code CompletableFuture}'s default executor, which starts a thread per task where the
+   * common pool has fewer than two threads (two CPUs or fewer, as on the CI machine): 200 commands
+   * started about 200 threads before the client sent on pooled threads.
+   */
+  @Test
+  void commands_doNotStartAThreadEach() throws Exception {
+    member(
+        "n1",
+        200,
+        WireFormat.encodeOutcome(
+            Outcome.applied(new Position(1, 1), new byte[] {1}, ResumePoint.start())));
+    RemoteRouting<Object, Object> routing = routing();
+    // The first command makes the client's own threads (its selector, a worker, a sender).
+    routing.send(REQUEST).get(5, TimeUnit.SECONDS);
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+    for (int i = 0; i < 200; i++) {
+      assertThat(routing.send(REQUEST).get(5, TimeUnit.SECONDS).position())
+          .isEqualTo(new Position(1, 1));
+    }
+    assertThat(threads.getTotalStartedThreadCount() - before)
+        .as(
+            "threads started for 200 commands (common pool parallelism %d)",
+            java.util.concurrent.ForkJoinPool.getCommonPoolParallelism())
+        .isLessThan(20);
+  }
+
   @Test
   void noMembers_isRefused() {
     members.clear();

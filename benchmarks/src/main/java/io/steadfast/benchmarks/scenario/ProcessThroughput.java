@@ -1,0 +1,57 @@
+package io.steadfast.benchmarks.scenario;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Closed-loop throughput of three member processes, for profiling the remote path: {@code
+ * --sessions N} (64), {@code --seconds S} (30), {@code --warmup S} (10), {@code --member-option
+ * OPT} (repeatable, for example a flight recording). Prints the throughput figures and each
+ * process's share of the CPU.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.ProcessThroughput \
+ *     --sessions 64 --seconds 30
+ * </pre>
+ */
+public final class ProcessThroughput {
+
+  private ProcessThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    int sessions = 64;
+    int seconds = 30;
+    int warmup = 10;
+    List<String> memberOptions = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--sessions" -> sessions = Integer.parseInt(args[++i]);
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--member-option" -> memberOptions.add(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    try (ProcessTarget processes =
+        ProcessTarget.start(List.of("checkpoint.every=5000"), memberOptions)) {
+      System.out.println("members in " + processes.directory());
+      // A first pass warms the members' JIT up; its figures are dropped.
+      ThroughputScenario.run(
+          processes, sessions, Duration.ofSeconds(1), Duration.ofSeconds(warmup));
+      long[] before = processes.cpuNanosEach();
+      Map<String, Object> figures =
+          ThroughputScenario.run(
+              processes, sessions, Duration.ofSeconds(0), Duration.ofSeconds(seconds));
+      long[] after = processes.cpuNanosEach();
+      System.out.println(figures);
+      long commands = ((Number) figures.get("commands")).longValue();
+      for (int i = 0; i < 3; i++) {
+        System.out.printf(
+            "member %d: %.0f µs of CPU per command%n", i, (after[i] - before[i]) / 1e3 / commands);
+      }
+      processes.terminate();
+    }
+  }
+}
