@@ -56,7 +56,7 @@ record Options(
 
   /**
    * Scenarios that run only when named in {@code --only}: {@code curve-processes} starts three
-   * member processes beside an embedded cluster and takes about 10 minutes.
+   * member processes beside an embedded cluster and takes about 7 minutes.
    */
   static final List<String> OPT_IN = List.of("curve-processes");
 

@@ -45,6 +45,7 @@ public final class ProcessFailoverScenario {
 
   /** Entry point; see the class comment. */
   public static void main(String[] args) throws Exception {
+    CommonPool.configure();
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
     }

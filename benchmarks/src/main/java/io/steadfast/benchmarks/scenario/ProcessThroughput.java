@@ -21,6 +21,7 @@ public final class ProcessThroughput {
   private ProcessThroughput() {}
 
   public static void main(String[] args) throws Exception {
+    CommonPool.configure();
     int sessions = 64;
     int seconds = 30;
     int warmup = 10;
