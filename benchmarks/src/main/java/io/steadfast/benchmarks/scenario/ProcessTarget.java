@@ -396,11 +396,7 @@ final class ProcessTarget implements Target {
   }
 
   /** Each member process's CPU time so far in nanoseconds, -1 where unknown. */
-  long[] cpuNanosEach() {
-    return cpuNanos();
-  }
-
-  private long[] cpuNanos() {
+  long[] cpuNanos() {
     long[] cpu = new long[3];
     for (int i = 0; i < 3; i++) {
       Process process = processes[i];

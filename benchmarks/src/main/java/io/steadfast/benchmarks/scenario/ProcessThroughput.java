@@ -41,11 +41,11 @@ public final class ProcessThroughput {
       // A first pass warms the members' JIT up; its figures are dropped.
       ThroughputScenario.run(
           processes, sessions, Duration.ofSeconds(1), Duration.ofSeconds(warmup));
-      long[] before = processes.cpuNanosEach();
+      long[] before = processes.cpuNanos();
       Map<String, Object> figures =
           ThroughputScenario.run(
               processes, sessions, Duration.ofSeconds(0), Duration.ofSeconds(seconds));
-      long[] after = processes.cpuNanosEach();
+      long[] after = processes.cpuNanos();
       System.out.println(figures);
       long commands = ((Number) figures.get("commands")).longValue();
       for (int i = 0; i < 3; i++) {
