@@ -480,10 +480,15 @@ final class ProcessTarget implements Target {
         signal(i, "TERM");
       }
     }
+    awaitExits(30);
+  }
+
+  /** Waits up to {@code seconds} for each member process to have ended. */
+  private void awaitExits(int seconds) {
     for (Process process : processes) {
       if (process != null) {
         try {
-          process.waitFor(30, TimeUnit.SECONDS);
+          process.waitFor(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -498,15 +503,7 @@ final class ProcessTarget implements Target {
         process.destroyForcibly();
       }
     }
-    for (Process process : processes) {
-      if (process != null) {
-        try {
-          process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    awaitExits(10);
     if (!Boolean.getBoolean("steadfast.bench.keep")) {
       deleteTree(dir);
     }
