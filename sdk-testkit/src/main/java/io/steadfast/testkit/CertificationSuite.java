@@ -276,6 +276,13 @@ public abstract class CertificationSuite<C, R> {
   }
 
   @Test
+  @Order(26)
+  @DisplayName("JR-6 calls outside the journal change nothing replicated")
+  public final void JR6_callbacksChangeNothingReplicated() {
+    certify("JR-6");
+  }
+
+  @Test
   @Order(11)
   @DisplayName("JR-4 malformed input is refused")
   public final void JR4_malformedInput() {

@@ -44,7 +44,7 @@ final class HostCallCheck {
       return CheckOutcome.pass(
               scan.methodsRead()
                   + " methods reachable from the exit points call no clock, unseeded random"
-                  + " source, default zone, locale or charset, identity hash or environment")
+                  + " source, default zone, locale or charset, identity hash, environment, file or network")
           .with(coverage);
     }
     HostCallScan.Finding first = findings.get(0);

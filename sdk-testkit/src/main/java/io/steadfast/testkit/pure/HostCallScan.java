@@ -32,9 +32,10 @@ import org.objectweb.asm.Opcodes;
 /**
  * A bytecode scan of the vendor's code reachable from the replicated exit points, for calls whose
  * answer depends on the host or the moment: clocks, unseeded randomness, the default time zone,
- * locale and charset, identity hashes and the environment. Such a call can pass every replay check
- * (all replicas run on the same day, in the same locale, on the test machine) and still make
- * replicas differ in production, so it is looked for in the code instead of in the results.
+ * locale and charset (formatting included), identity hashes, the environment, files and the
+ * network. Such a call can pass every replay check (all replicas run on the same day, in the same
+ * locale, on the test machine) and still make replicas differ in production, so it is looked for in
+ * the code instead of in the results.
  *
  * <p><b>What is scanned.</b> Starting from the application class's constructors, {@code apply},
  * {@code checkpoint}, {@code restore} and {@code freeze}, every method those call, transitively, in
@@ -178,6 +179,9 @@ final class HostCallScan {
     String why = FORBIDDEN.get(call.owner + "." + call.name + call.descriptor);
     if (why == null) {
       why = FORBIDDEN.get(call.owner + "." + call.name);
+    }
+    if (why == null) {
+      why = FORBIDDEN.get(call.owner + ".*");
     }
     if (why != null) {
       findings.add(
@@ -483,6 +487,45 @@ final class HostCallScan {
         "java/lang/System.identityHashCode", "an identity hash differs on every member and run");
     calls.put("java/lang/System.getenv", "reads the member's environment");
     calls.put("java/lang/System.getProperty", "reads the member's system properties");
+    String format =
+        "formats in the host's default locale (its digits and separators); pass Locale.ROOT";
+    calls.put(
+        "java/lang/String.format(Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/String;", format);
+    calls.put("java/lang/String.formatted", format);
+    calls.put("java/util/Formatter.<init>()V", format);
+    calls.put("java/util/Formatter.<init>(Ljava/lang/Appendable;)V", format);
+    for (String factory :
+        List.of("getInstance", "getNumberInstance", "getIntegerInstance", "getCurrencyInstance")) {
+      calls.put("java/text/NumberFormat." + factory + "()Ljava/text/NumberFormat;", format);
+    }
+    calls.put("java/text/NumberFormat.getPercentInstance()Ljava/text/NumberFormat;", format);
+    calls.put("java/text/DecimalFormat.<init>()V", format);
+    calls.put("java/text/DecimalFormat.<init>(Ljava/lang/String;)V", format);
+    calls.put("java/text/SimpleDateFormat.<init>()V", format + "; and its time zone");
+    calls.put(
+        "java/text/SimpleDateFormat.<init>(Ljava/lang/String;)V", format + "; and its time zone");
+    String io =
+        "reaches outside the replicated state; every member would see its own answer, a replay"
+            + " repeats it, and apply waits for it: bring the data in with the command";
+    calls.put("java/net/Socket.<init>", io);
+    calls.put("java/net/URL.openConnection", io);
+    calls.put("java/net/URL.openStream", io);
+    calls.put("java/net/http/HttpClient.send", io);
+    calls.put("java/net/http/HttpClient.sendAsync", io);
+    calls.put("java/net/InetAddress.getByName", io);
+    calls.put("java/net/InetAddress.getAllByName", io);
+    calls.put("java/net/InetAddress.getLocalHost", io);
+    calls.put("java/nio/channels/SocketChannel.open", io);
+    calls.put("java/nio/channels/FileChannel.open", io);
+    calls.put("java/io/FileInputStream.<init>", io);
+    calls.put("java/io/FileOutputStream.<init>", io);
+    calls.put("java/io/FileReader.<init>", io);
+    calls.put("java/io/FileWriter.<init>", io);
+    calls.put("java/io/RandomAccessFile.<init>", io);
+    calls.put("java/lang/ProcessBuilder.start", io);
+    calls.put("java/lang/Runtime.exec", io);
+    // Every static method of Files reads or writes the member's file system.
+    calls.put("java/nio/file/Files.*", io);
     return calls;
   }
 }

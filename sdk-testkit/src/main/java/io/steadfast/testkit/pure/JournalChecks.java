@@ -6,6 +6,7 @@ import io.steadfast.testkit.apply.Outcome;
 import io.steadfast.testkit.checkpoint.Fingerprint;
 import io.steadfast.testkit.journal.Replica;
 import io.steadfast.testkit.journal.Trace;
+import io.steadfast.testkit.journal.TraceEntry;
 import io.steadfast.testkit.rule.Capability;
 import io.steadfast.testkit.rule.CheckContext;
 import io.steadfast.testkit.rule.CheckOutcome;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /** JR-1 to JR-4: applying the journal. */
 final class JournalChecks {
@@ -99,7 +101,7 @@ final class JournalChecks {
   }
 
   /** JR-3. */
-  static <C, R> CheckOutcome failureAtomicity(CheckContext<C, R> context) {
+  static <C, R> CheckOutcome failureAtomicity(CheckContext<C, R> context) throws Exception {
     Trace<C, R> trace = context.trace();
     Coverage coverage = new Coverage();
     boolean declaredNone = context.capabilities().contains(Capability.NO_REJECTIONS);
@@ -154,7 +156,11 @@ final class JournalChecks {
             .with(coverage);
       }
     }
-    if (coverage.get("rejections") == 0) {
+    CheckOutcome derived = derivedRejections(context, coverage);
+    if (derived != null) {
+      return derived.with(coverage);
+    }
+    if (coverage.get("rejections") == 0 && coverage.get("derivedRejections") == 0) {
       return CheckOutcome.unknown(
               "no command of the trace was rejected, so failure atomicity was not exercised;"
                   + " give the workload invalidCommands() or declare NO_REJECTIONS")
@@ -163,8 +169,114 @@ final class JournalChecks {
     return CheckOutcome.pass(
             coverage.get("rejections")
                 + " rejected commands left the state unchanged and were"
-                + " rejected identically on a second instance")
+                + " rejected identically on a second instance; so did "
+                + coverage.get("derivedRejections")
+                + " rejected variants of accepted commands (a zero, minus one, empty or null"
+                + " field; "
+                + coverage.get("derivedCommands")
+                + " variants tried)")
         .with(coverage);
+  }
+
+  /**
+   * Positions of the trace whose accepted command is varied (JR-3), drawn at random; the first,
+   * middle and last acceptance of each command type are added to them.
+   */
+  static final int DERIVED_POSITIONS = 24;
+
+  /**
+   * JR-3's second half: at sampled positions, copies of the accepted command with one field set to
+   * a boundary value ({@link BoundaryVariants}) are applied to the state before it; each one that
+   * is rejected must leave the state and the session table as they were. Reaches rejection paths
+   * the workload never takes.
+   */
+  private static <C, R> @Nullable CheckOutcome derivedRejections(
+      CheckContext<C, R> context, Coverage coverage) throws Exception {
+    Trace<C, R> trace = context.trace();
+    java.util.TreeSet<Integer> positions =
+        new java.util.TreeSet<>(
+            Sampling.upTo(
+                trace.size(), DERIVED_POSITIONS, context.settings().seed() ^ 0x4A52_2D33L));
+    // Every command type the trace accepted, at its first, middle and last acceptance, so that a
+    // rare type is varied too.
+    java.util.Map<String, List<Integer>> byType = new java.util.TreeMap<>();
+    for (int i = 0; i < trace.size(); i++) {
+      if (!trace.outcome(i).isRejected()) {
+        byType
+            .computeIfAbsent(trace.entry(i).command().getClass().getName(), k -> new ArrayList<>())
+            .add(i);
+      }
+    }
+    for (List<Integer> accepted : byType.values()) {
+      positions.add(accepted.get(0));
+      positions.add(accepted.get(accepted.size() / 2));
+      positions.add(accepted.get(accepted.size() - 1));
+    }
+    Replica<C, R> replica = context.newReplica();
+    for (int i = 0; i < trace.size(); i++) {
+      TraceEntry<C> entry = trace.entry(i);
+      if (positions.contains(i)
+          && !trace.outcome(i).isRejected()
+          && entry.command().getClass().isRecord()
+          && !context.workload().isQuery(entry.command())) {
+        List<BoundaryVariants.Variant<C>> variants =
+            BoundaryVariants.of(entry.command(), context.codec());
+        Replica.Snapshot before = replica.snapshot();
+        for (BoundaryVariants.Variant<C> variant : variants) {
+          Replica<C, R> probe = context.newReplica();
+          probe.restore(before);
+          Fingerprint start = probe.fingerprint();
+          Outcome<R> outcome;
+          try {
+            outcome =
+                probe.apply(
+                    new TraceEntry<>(
+                        entry.position(),
+                        entry.sessionId(),
+                        entry.principal(),
+                        entry.timestamp(),
+                        variant.command(),
+                        entry.user(),
+                        true));
+          } catch (Error error) {
+            // An application fault, not a rejection: the runtime records it as such.
+            coverage.increment("derivedFaults");
+            continue;
+          }
+          coverage.increment("derivedCommands");
+          if (!outcome.isRejected()) {
+            continue;
+          }
+          coverage.increment("derivedRejections");
+          Fingerprint after = probe.fingerprint();
+          if (!after.equals(start) || !probe.resumePoints().equals(before.resumePoints())) {
+            Replica<C, R> untouched = context.newReplica();
+            untouched.restore(before);
+            String field = StateGraph.firstDifference(probe.application(), untouched.application());
+            return CheckOutcome.fail(
+                "a rejected variant of entry #"
+                    + (i + 1)
+                    + " ("
+                    + variant.change()
+                    + ") changed the state",
+                Evidence.entry(context, i)
+                    + "\nthe same command with "
+                    + variant.change()
+                    + ": "
+                    + outcome
+                    + "\nfingerprint before "
+                    + start
+                    + ", after "
+                    + after
+                    + (field == null ? "" : "\nchanged: " + field)
+                    + "\n(apply changed the state before it threw; validate everything first, then"
+                    + " change)");
+          }
+        }
+      }
+      replica.apply(entry);
+    }
+    return null;
   }
 
   /** JR-4. */

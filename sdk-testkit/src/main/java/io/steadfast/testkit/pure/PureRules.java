@@ -174,11 +174,21 @@ public final class PureRules {
               Level.RESILIENT,
               "the code reachable from apply, checkpoint, restore, freeze and the constructors calls"
                   + " no clock, unseeded random source, default zone, locale or charset, identity"
-                  + " hash or environment")
+                  + " hash, environment, file or network")
           .dependingOn("HV-1");
 
+  /** Calls outside the journal change nothing replicated. */
+  public static final Rule JR6 =
+      Rule.of(
+              "JR-6",
+              Level.RESILIENT,
+              "query, onRoleChange, onResume and health change neither the replicated state nor"
+                  + " what apply does next")
+          .dependingOn(with(HARNESS, "CP-1"));
+
   private static final List<Rule> RULES =
-      List.of(HV1, HV2, HV3, HV4, JR1, JR5, JR4, JR3, CP1, CP2, CP3, CP5, CP6, CP7, JR2, UP1, UP2);
+      List.of(
+          HV1, HV2, HV3, HV4, JR1, JR5, JR4, JR3, CP1, JR6, CP2, CP3, CP5, CP6, CP7, JR2, UP1, UP2);
 
   private PureRules() {}
 
@@ -199,6 +209,7 @@ public final class PureRules {
         check(JR4, JournalChecks::malformedInput),
         verifyingWaiver(JR3, JournalChecks::failureAtomicity),
         check(CP1, CheckpointChecks::roundTrip),
+        check(JR6, CallbackChecks::check),
         check(CP2, CheckpointChecks::canonical),
         check(CP3, new SelfContainedCheck<C, R>()::check),
         check(CP5, CheckpointChecks::versions),

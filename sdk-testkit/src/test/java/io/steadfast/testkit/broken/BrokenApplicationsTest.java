@@ -61,6 +61,15 @@ class BrokenApplicationsTest {
   }
 
   @Test
+  void feeReadFromAFileInApply_failsOnlyJr5_namingTheCall() {
+    assertFailsExactly(FeeFromFileSuite.class, "JR-5");
+    RuleResult jr5 = read(FeeFromFileSuite.class).byRule().get("JR-5");
+    assertThat(jr5.summary())
+        .contains("FeeFromFile.withdrawalFee calls java.nio.file.Files.readString")
+        .contains("bring the data in with the command");
+  }
+
+  @Test
   void correctLedger_passesJr5_althoughBrokenSubclassesShareItsCode() {
     var unused =
         EngineTestKit.engine("junit-jupiter")
@@ -87,6 +96,54 @@ class BrokenApplicationsTest {
   }
 
   @Test
+  void queryThatCountsLookupsInTheState_failsOnlyJr6() {
+    assertFailsExactly(CountsLookupsSuite.class, "JR-6");
+    RuleResult jr6 = read(CountsLookupsSuite.class).byRule().get("JR-6");
+    assertThat(jr6.summary()).startsWith("query changed the replicated state");
+  }
+
+  @Test
+  void promotionThatClosesAccounts_failsOnlyJr6_namingTheCallbackAndTheField() {
+    assertFailsExactly(TidiesOnPromotionSuite.class, "JR-6");
+    RuleResult jr6 = read(TidiesOnPromotionSuite.class).byRule().get("JR-6");
+    assertThat(jr6.summary())
+        .startsWith("onRoleChange(BACKUP -> PRIMARY, FAILOVER) changed the replicated state");
+    assertThat(jr6.counterexample()).contains("state.accounts");
+  }
+
+  @Test
+  void onResumeThatChangesAccounts_failsOnlyJr6() {
+    assertFailsExactly(CountsReturnsSuite.class, "JR-6");
+    RuleResult jr6 = read(CountsReturnsSuite.class).byRule().get("JR-6");
+    assertThat(jr6.summary()).startsWith("onResume(").contains("changed the replicated state");
+  }
+
+  @Test
+  void resumePointThatDependsOnTheRole_failsOnlyJr6_beforeAnyClusterRuns() {
+    assertFailsExactly(RoleResumePointSuite.class, "JR-6");
+    RuleResult jr6 = read(RoleResumePointSuite.class).byRule().get("JR-6");
+    assertThat(jr6.summary()).startsWith("apply gives another outcome on a node that is primary");
+    assertThat(jr6.counterexample()).contains("desk=front").contains("desk=back");
+  }
+
+  @Test
+  void correctLedgerWithLookups_passesJr6() {
+    var unused =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(CorrectLookupsSuite.class))
+            .execute();
+    Certificate certificate = read(CorrectLookupsSuite.class);
+    RuleResult jr6 = certificate.byRule().get("JR-6");
+    assertThat(jr6.verdict())
+        .as(jr6.summary() + "\n" + jr6.counterexample())
+        .isEqualTo(Verdict.PASS);
+    assertThat(jr6.coverage().get("queries")).isPositive();
+    assertThat(jr6.coverage().get("roleCallbacks")).isPositive();
+    assertThat(jr6.coverage().get("resumeCallbacks")).isPositive();
+    assertThat(certificate.granted()).contains("Resilient");
+  }
+
+  @Test
   void droppedField_failsOnlyCp1() {
     assertFailsExactly(DroppedFieldSuite.class, "CP-1");
   }
@@ -94,6 +151,14 @@ class BrokenApplicationsTest {
   @Test
   void halfMutatingReject_failsOnlyJr3() {
     assertFailsExactly(HalfMutatingSuite.class, "JR-3");
+  }
+
+  @Test
+  void rejectionPathTheWorkloadNeverTakes_failsOnlyJr3_byVaryingAcceptedCommands() {
+    assertFailsExactly(CountsRefusedTransfersSuite.class, "JR-3");
+    RuleResult jr3 = read(CountsRefusedTransfersSuite.class).byRule().get("JR-3");
+    assertThat(jr3.summary()).contains("a rejected variant of entry #").contains("amount = ");
+    assertThat(jr3.counterexample()).contains("postings");
   }
 
   @Test
@@ -347,6 +412,60 @@ class BrokenApplicationsTest {
   static final class CorrectUpgradeSuite extends UpgradeSuite {
     CorrectUpgradeSuite() {
       super(LedgerV2::new);
+    }
+  }
+
+  /** A suite whose tellers also look balances up (queries). */
+  abstract static class LookupSuite extends BrokenSuite {
+    LookupSuite(Supplier<Ledger> factory) {
+      super(factory);
+    }
+
+    @Override
+    protected Workload<LedgerCommand, Receipt> workload() {
+      return new LookupWorkload();
+    }
+  }
+
+  static final class CountsLookupsSuite extends LookupSuite {
+    CountsLookupsSuite() {
+      super(BrokenLedgers.CountsLookups::new);
+    }
+  }
+
+  static final class CorrectLookupsSuite extends LookupSuite {
+    CorrectLookupsSuite() {
+      super(Ledger::new);
+    }
+  }
+
+  static final class FeeFromFileSuite extends BrokenSuite {
+    FeeFromFileSuite() {
+      super(BrokenLedgers.FeeFromFile::new);
+    }
+  }
+
+  static final class CountsRefusedTransfersSuite extends BrokenSuite {
+    CountsRefusedTransfersSuite() {
+      super(BrokenLedgers.CountsRefusedTransfers::new);
+    }
+  }
+
+  static final class TidiesOnPromotionSuite extends BrokenSuite {
+    TidiesOnPromotionSuite() {
+      super(BrokenLedgers.TidiesOnPromotion::new);
+    }
+  }
+
+  static final class CountsReturnsSuite extends BrokenSuite {
+    CountsReturnsSuite() {
+      super(BrokenLedgers.CountsReturns::new);
+    }
+  }
+
+  static final class RoleResumePointSuite extends BrokenSuite {
+    RoleResumePointSuite() {
+      super(BrokenLedgers.RoleResumePoint::new);
     }
   }
 

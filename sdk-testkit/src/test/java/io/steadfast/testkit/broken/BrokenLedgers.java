@@ -223,4 +223,130 @@ public final class BrokenLedgers {
       return FEE;
     }
   }
+
+  /**
+   * JR-6: counts how often each account's balance was looked at, in the checkpointed state. A query
+   * runs on the primary only, so the primary's count differs from every backup's.
+   */
+  static final class CountsLookups extends Ledger {
+    private final java.util.TreeMap<String, Long> lookups = new java.util.TreeMap<>();
+
+    @Override
+    public Receipt query(LedgerCommand request, io.steadfast.api.QueryContext context) {
+      Receipt receipt = super.query(request, context);
+      lookups.merge(receipt.account(), 1L, Long::sum);
+      return receipt;
+    }
+
+    @Override
+    public void checkpoint(CheckpointWriter out) throws IOException {
+      super.checkpoint(out);
+      out.writeInt(lookups.size());
+      for (Map.Entry<String, Long> entry : lookups.entrySet()) {
+        out.writeString(entry.getKey());
+        out.writeLong(entry.getValue());
+      }
+    }
+
+    @Override
+    public void restore(CheckpointReader in) throws IOException {
+      super.restore(in);
+      lookups.clear();
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        lookups.put(in.readString(), in.readLong());
+      }
+    }
+  }
+
+  /**
+   * JR-6: a new primary tidies up, closing the accounts nothing was ever posted to, in {@code
+   * onRoleChange}. Only the member that became primary does it, so its state leaves the backups'.
+   */
+  static final class TidiesOnPromotion extends Ledger {
+    @Override
+    public void onRoleChange(io.steadfast.api.role.RoleChange change) {
+      if (change.to() == io.steadfast.api.role.Role.PRIMARY) {
+        accounts.values().removeIf(account -> account.postings() == 0);
+      }
+    }
+  }
+
+  /**
+   * JR-6: counts, per teller, the sessions that came back after a failover, in {@code onResume},
+   * which only the primary is called with.
+   */
+  static final class CountsReturns extends Ledger {
+    @Override
+    public void onResume(io.steadfast.api.session.SessionResumed resumed) {
+      String owner = resumed.principal().user();
+      accounts.replaceAll(
+          (id, account) ->
+              account.owner().equals(owner)
+                  ? new Account(
+                      account.owner(),
+                      account.balance(),
+                      account.limit(),
+                      account.postings(),
+                      account.lastActivity() + 1)
+                  : account);
+    }
+  }
+
+  /**
+   * JR-6: records in the resume point whether the replica applying the command is the primary, so
+   * the session tables of the primary and the backups never agree.
+   */
+  static final class RoleResumePoint extends Ledger {
+    private volatile boolean primary;
+
+    @Override
+    public void onRoleChange(io.steadfast.api.role.RoleChange change) {
+      primary = change.to() == io.steadfast.api.role.Role.PRIMARY;
+    }
+
+    @Override
+    public Receipt apply(LedgerCommand command, ApplyContext context) {
+      Receipt receipt = super.apply(command, context);
+      context.setResumePoint(
+          io.steadfast.api.session.ResumePoint.of(
+              "account", command.account(), "desk", primary ? "front" : "back"));
+      return receipt;
+    }
+  }
+
+  /**
+   * JR-3: records a transfer of a zero or negative amount as an attempt on the account (one more
+   * posting) and then refuses it. The tellers never type such an amount, so the trace has no such
+   * rejection; JR-3 finds it by varying the transfers it has.
+   */
+  static final class CountsRefusedTransfers extends Ledger {
+    @Override
+    protected Receipt transfer(LedgerCommand.Transfer transfer, Account from, long now) {
+      if (transfer.amount() > 0) {
+        return super.transfer(transfer, from, now);
+      }
+      accounts.put(
+          transfer.account(),
+          new Account(from.owner(), from.balance(), from.limit(), from.postings() + 1, now));
+      throw new IllegalArgumentException("amount must be positive: " + transfer.amount());
+    }
+  }
+
+  /**
+   * JR-5: reads the withdrawal fee from a file on the member in apply, falling back to none when
+   * the file is missing (as it is in the test run, so every replay agrees). In production each
+   * member reads its own copy, whenever it applies.
+   */
+  static final class FeeFromFile extends Ledger {
+    @Override
+    protected long withdrawalFee(ApplyContext context) {
+      try {
+        return Long.parseLong(
+            java.nio.file.Files.readString(java.nio.file.Path.of("withdrawal-fee.txt")).trim());
+      } catch (IOException | NumberFormatException e) {
+        return 0;
+      }
+    }
+  }
 }

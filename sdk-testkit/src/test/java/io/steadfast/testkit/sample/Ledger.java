@@ -1,6 +1,7 @@
 package io.steadfast.testkit.sample;
 
 import io.steadfast.api.ApplyContext;
+import io.steadfast.api.QueryContext;
 import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
@@ -47,6 +48,10 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
 
   @Override
   public Receipt apply(LedgerCommand command, ApplyContext context) {
+    if (command instanceof LedgerCommand.Balance balance) {
+      // A read: answered without changing anything, the resume point included.
+      return receipt(balance.account(), find(balance.account()));
+    }
     long now = now(context);
     context.setResumePoint(
         ResumePoint.of(
@@ -88,6 +93,14 @@ public class Ledger implements ResilientApplication<LedgerCommand, Receipt> {
     }
     accounts.remove(close.account());
     return new Receipt(close.account(), account.owner(), 0, account.postings(), false);
+  }
+
+  @Override
+  public Receipt query(LedgerCommand request, QueryContext context) {
+    if (request instanceof LedgerCommand.Balance balance) {
+      return receipt(balance.account(), find(balance.account()));
+    }
+    throw new IllegalArgumentException("not a read: " + request.getClass().getSimpleName());
   }
 
   /** What a withdrawal costs on top of its amount: nothing in this release. */

@@ -21,6 +21,9 @@ public sealed interface LedgerCommand {
   /** Moves money between two accounts. */
   record Transfer(String account, String to, long amount) implements LedgerCommand {}
 
+  /** Reads an account; answered by {@code query} on the cluster, never journaled there. */
+  record Balance(String account) implements LedgerCommand {}
+
   /** Closes an account whose balance is zero. */
   record Close(String account) implements LedgerCommand {}
 }

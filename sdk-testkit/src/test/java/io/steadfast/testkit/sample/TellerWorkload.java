@@ -36,6 +36,11 @@ public final class TellerWorkload implements Workload<LedgerCommand, Receipt> {
         new LedgerCommand.Deposit(account(0, 0), -5));
   }
 
+  @Override
+  public boolean isQuery(LedgerCommand command) {
+    return command instanceof LedgerCommand.Balance;
+  }
+
   /** The id of teller {@code user}'s account number {@code n}: spread out, like real ids. */
   static String account(int user, int n) {
     int mixed = (user * 7_919 + n * 104_729 + 1) * 0x9E37_79B1;
