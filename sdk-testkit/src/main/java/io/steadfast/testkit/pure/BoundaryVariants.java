@@ -32,6 +32,8 @@ final class BoundaryVariants {
   private BoundaryVariants() {}
 
   /** The variants of {@code command}; empty if it is not a record. */
+  // A variant puts null into one constructor argument on purpose (JSpecify mode sees the array).
+  @SuppressWarnings("NullAway")
   static <C, R> List<Variant<C>> of(C command, CommandCodec<C, R> codec) {
     Class<?> type = command.getClass();
     if (!type.isRecord()) {
