@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,13 +56,7 @@ final class CallbackChecks {
     for (int i = 0; i < trace.size(); i++) {
       principals.putIfAbsent(trace.entry(i).sessionId(), trace.entry(i).principal());
     }
-    ExecutorService callbacks =
-        Executors.newSingleThreadExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "steadfast-check-JR-6-callback");
-              thread.setDaemon(true);
-              return thread;
-            });
+    ExecutorService callbacks = CheckThreads.single("steadfast-check-JR-6-callback");
     try {
       Replica<C, R> replica = context.newReplica();
       List<Replica.Snapshot> probes = new ArrayList<>();

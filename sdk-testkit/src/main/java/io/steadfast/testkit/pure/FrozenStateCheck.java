@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * CP-7: a frozen state writes what {@code checkpoint} wrote when it was frozen, however much was
@@ -44,13 +43,7 @@ final class FrozenStateCheck {
     Coverage coverage = new Coverage();
     Replica<C, R> replica = context.newReplica();
     ResilientApplication<C, R> application = replica.application();
-    ExecutorService checkpointThread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "steadfast-check-CP-7-writer");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService checkpointThread = CheckThreads.single("steadfast-check-CP-7-writer");
     try {
       int applied = 0;
       for (int k : ks) {
