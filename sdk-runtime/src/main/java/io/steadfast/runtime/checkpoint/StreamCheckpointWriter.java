@@ -1,6 +1,7 @@
 package io.steadfast.runtime.checkpoint;
 
 import io.steadfast.api.checkpoint.CheckpointWriter;
+import io.steadfast.runtime.internal.checkpoint.BlockOutputStream;
 import java.io.DataOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * A {@link CheckpointWriter} over an {@link OutputStream}: big-endian numbers, UTF-8 text with a
  * length prefix, decimals as unscaled bytes and scale.
  *
- * <p>Not thread-safe. Never closes the underlying stream.
+ * <p>Not thread-safe. Never closes the underlying stream. Buffers up to 64 KiB: call {@link #flush}
+ * when done, before the underlying stream is read or closed.
  */
 public final class StreamCheckpointWriter implements CheckpointWriter {
 
@@ -21,7 +23,7 @@ public final class StreamCheckpointWriter implements CheckpointWriter {
 
   /** Writes to {@code out}. */
   public StreamCheckpointWriter(OutputStream out) {
-    this.out = new DataOutputStream(out);
+    this.out = new DataOutputStream(new BlockOutputStream(out));
     this.unclosable =
         new FilterOutputStream(this.out) {
           @Override

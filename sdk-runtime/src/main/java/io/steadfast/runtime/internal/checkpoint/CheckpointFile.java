@@ -4,7 +4,6 @@ import io.steadfast.api.Position;
 import io.steadfast.api.checkpoint.CheckpointException;
 import io.steadfast.api.checkpoint.CheckpointException.Problem;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -114,9 +113,9 @@ public final class CheckpointFile {
             StandardOpenOption.WRITE);
     try (channel;
         OutputStream file = new DigestOutputStream(new SteadyChannelStream(channel), md5);
-        CheckedOutputStream checked =
-            new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc);
-        DataOutputStream out = new DataOutputStream(checked)) {
+        // Blocks gathered first, so that the CRC, the MD5 and the channel see whole blocks.
+        CheckedOutputStream checked = new CheckedOutputStream(file, crc);
+        DataOutputStream out = new DataOutputStream(new BlockOutputStream(checked))) {
       out.write(MAGIC);
       out.writeInt(header.formatVersion());
       out.writeInt(header.applicationVersion());
@@ -293,7 +292,7 @@ public final class CheckpointFile {
   public static Opened open(Path file, int maxApplicationVersion) throws IOException {
     CheckpointHeader header = verify(file, maxApplicationVersion);
     long size = Files.size(file);
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    InputStream in = new BlockInputStream(Files.newInputStream(file));
     try {
       DataInputStream data = new DataInputStream(in);
       data.skipNBytes(HEADER_BYTES - 4);
