@@ -1,6 +1,8 @@
 package io.steadfast.benchmarks.codec;
 
+import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.benchmarks.fixture.MortgageFixtures;
+import io.steadfast.codec.binary.BinaryCodec;
 import io.steadfast.codec.jackson.JacksonCodec;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
@@ -21,9 +23,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of the default codec ({@link JacksonCodec}) on the mortgage example's commands and
- * results: what a session pays to encode each command, what {@code submit} (authorization) and
- * {@code apply} each pay to decode it, and what apply pays to encode the result.
+ * The cost of the default codec ({@link JacksonCodec}) and of the compact {@link BinaryCodec} on
+ * the mortgage example's commands and results: what a session pays to encode each command, what
+ * {@code submit} (authorization) and {@code apply} each pay to decode it, and what apply pays to
+ * encode the result.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CommandCodecBenchmark}. Commands:
  * {@code intake} (one typed field, ~70 bytes), {@code submit} (a whole loan request with decimals,
@@ -40,7 +43,11 @@ public class CommandCodecBenchmark {
   @Param({"intake", "submit", "appraisal"})
   public String command;
 
-  private final JacksonCodec<LoanCommand, LoanResult> codec = MortgageLoanApplication.codec();
+  /** {@code json}: the example's {@link JacksonCodec}; {@code binary}: {@link BinaryCodec}. */
+  @Param({"json", "binary"})
+  public String format;
+
+  private CommandCodec<LoanCommand, LoanResult> codec = MortgageLoanApplication.codec();
   private LoanCommand value;
   private byte[] encoded;
   private LoanResult result;
@@ -49,6 +56,12 @@ public class CommandCodecBenchmark {
   /** Picks the command and encodes it once for the decode benchmarks. */
   @Setup
   public void setUp() {
+    codec =
+        switch (format) {
+          case "json" -> MortgageLoanApplication.codec();
+          case "binary" -> BinaryCodec.of(LoanCommand.class, LoanResult.class);
+          default -> throw new IllegalArgumentException("unknown format " + format);
+        };
     value =
         switch (command) {
           case "intake" -> MortgageFixtures.intakeField(7);

@@ -1,7 +1,11 @@
 package io.steadfast.benchmarks.scenario;
 
+import io.steadfast.codec.binary.BinaryCodec;
+import io.steadfast.examples.mortgage.LoanCommand;
+import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -143,6 +147,9 @@ public final class ScenarioRunner {
     if (options.runs("curve-processes")) {
       curveProcesses();
     }
+    if (options.runs("curve-codec")) {
+      curveCodec();
+    }
     run.put("loadAverageAtEnd", Report.round(os.getSystemLoadAverage()));
     run.put("wallSeconds", Report.round((System.nanoTime() - begin) / 1e9));
     report.write(options.out());
@@ -282,6 +289,35 @@ public final class ScenarioRunner {
           "us/op");
     }
     return curves;
+  }
+
+  /** Session counts of the codec comparison. */
+  private static final List<Integer> CODEC_CURVE_SESSIONS = List.of(64, 256, 1024);
+
+  /**
+   * The mortgage example's load curve twice in one run, on two embedded clusters taking turns at
+   * each session count: one with the example's JSON codec, one with {@link BinaryCodec}. Nothing
+   * else differs, so the difference is what the codec costs end to end.
+   */
+  private void curveCodec() throws Exception {
+    say("curve-codec: starting two SDK clusters, JSON and binary codec");
+    try (SdkTarget<?, ?> json = SdkTarget.start();
+        SdkTarget<?, ?> binary =
+            SdkTarget.start(BinaryCodec.of(LoanCommand.class, LoanResult.class))) {
+      warmUp("curve-codec", List.of(json, binary));
+      Map<String, Target> systems = new LinkedHashMap<>();
+      systems.put("SDK mortgage, JSON", json);
+      systems.put("SDK mortgage, binary", binary);
+      Map<String, List<Map<String, Object>>> curves =
+          sweepCurves("curve-codec", CODEC_CURVE_SESSIONS, systems);
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("json", curves.get("SDK mortgage, JSON"));
+      figures.put("binary", curves.get("SDK mortgage, binary"));
+      report.put("curveCodec", figures);
+      Path chart = options.chart().resolveSibling("load-curve-codec.svg");
+      CurveChart.write(curves, chart);
+      say("curve-codec: chart written to %s", chart.toAbsolutePath());
+    }
   }
 
   /**

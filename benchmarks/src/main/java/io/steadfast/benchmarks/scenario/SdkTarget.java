@@ -58,6 +58,19 @@ final class SdkTarget<C, R> implements Target {
         installs);
   }
 
+  /**
+   * The mortgage application with another codec than the example's JSON, and the runtime's default
+   * checkpoint interval.
+   */
+  static SdkTarget<LoanCommand, LoanResult> start(
+      io.steadfast.api.codec.CommandCodec<LoanCommand, LoanResult> codec) {
+    Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
+    return new SdkTarget<>(
+        cluster(MortgageLoanApplication::new, codec, RUNTIME_DEFAULT, installs),
+        (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n),
+        installs);
+  }
+
   /** The counter application. */
   static SdkTarget<byte[], Long> counter() {
     Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();

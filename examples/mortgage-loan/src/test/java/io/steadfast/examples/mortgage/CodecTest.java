@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.steadfast.api.MalformedCommandException;
+import io.steadfast.codec.binary.BinaryCodec;
 import io.steadfast.codec.jackson.JacksonCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -74,6 +75,23 @@ class CodecTest {
         new LoanResult.Pipeline(LoanStage.APPROVED, List.of(loan), 3),
         new LoanResult.Schedule(
             id, Amortization.schedule(money("200000.00"), money("6.000"), 360).subList(0, 3)));
+  }
+
+  /** The example's types are all within what the compact codec supports, and survive it. */
+  @Test
+  void binaryCodec_roundTripsEveryCommandAndResult_inFewerBytes() {
+    BinaryCodec<LoanCommand, LoanResult> binary =
+        BinaryCodec.of(LoanCommand.class, LoanResult.class);
+    for (LoanCommand command : everyCommand()) {
+      byte[] bytes = binary.encodeCommand(command);
+      assertThat(binary.decodeCommand(bytes)).isEqualTo(command);
+      assertThat(bytes.length).as("%s", command).isLessThan(CODEC.encodeCommand(command).length);
+    }
+    for (LoanResult result : everyResult()) {
+      byte[] bytes = binary.encodeResult(result);
+      assertThat(binary.decodeResult(bytes)).isEqualTo(result);
+      assertThat(bytes.length).as("%s", result).isLessThan(CODEC.encodeResult(result).length);
+    }
   }
 
   @Test
