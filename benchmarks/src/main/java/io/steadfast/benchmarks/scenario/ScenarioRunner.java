@@ -229,7 +229,7 @@ public final class ScenarioRunner {
   private static final int PROCESS_WARMUP_S = 150;
 
   private void warmUp(String scenario, List<Target> targets) throws InterruptedException {
-    say("%s: warming up all three systems at 64 sessions (not measured)", scenario);
+    say("%s: warming up every system at 64 sessions (not measured)", scenario);
     for (Target target : targets) {
       ThroughputScenario.run(target, 64, Duration.ZERO, options.throughputWarmup().multipliedBy(2));
     }
