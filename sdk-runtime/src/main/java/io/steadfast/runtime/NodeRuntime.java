@@ -728,6 +728,13 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
    * @return what happens next, for the operator
    */
   String requestPromotion(NodeId confirm) {
+    String next = recordPromotion(confirm);
+    stopForPromotion();
+    return next;
+  }
+
+  /** {@link #requestPromotion} without the stop. */
+  private String recordPromotion(NodeId confirm) {
     RatisEngine running = engine;
     if (running == null || stopped) {
       throw new IllegalStateException("node " + id + " is not running");
@@ -811,8 +818,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             + " to be committed; whatever the lost primary committed after the last entry this"
             + " replica received is lost.";
     LOG.warn("{}: PROMOTION requested: {}", id, next);
-    NodeThreads.thread("promote", id.value(), () -> stop(false)).start();
     return next;
+  }
+
+  @Override
+  public void stopForPromotion() {
+    NodeThreads.thread("promote", id.value(), () -> stop(false)).start();
   }
 
   /**
@@ -924,7 +935,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   @Override
   public String promote(NodeId confirm) {
     try {
-      return requestPromotion(confirm);
+      return recordPromotion(confirm);
     } catch (ConfigurationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

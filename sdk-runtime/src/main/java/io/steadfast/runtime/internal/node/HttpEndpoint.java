@@ -526,11 +526,19 @@ public final class HttpEndpoint implements AutoCloseable {
     }
     try {
       String next = node.promote(io.steadfast.api.NodeId.of(confirm));
-      reply(
-          exchange,
-          202,
-          "application/json",
-          text(JSONObjectUtils.toJSONString(Map.of("promoting", node.id().value(), "next", next))));
+      // Answer first: the stop closes this endpoint (and a member process then exits), and an
+      // operator whose request got no answer cannot tell a promotion from a crash.
+      try {
+        reply(
+            exchange,
+            202,
+            "application/json",
+            text(
+                JSONObjectUtils.toJSONString(
+                    Map.of("promoting", node.id().value(), "next", next))));
+      } finally {
+        node.stopForPromotion();
+      }
     } catch (IllegalArgumentException e) {
       refuse(exchange, 409, "refused", String.valueOf(e.getMessage()), Map.of());
     } catch (RuntimeException e) {

@@ -165,12 +165,17 @@ public interface NodeGateway<C, R> {
       io.steadfast.api.NodeId replica, @Nullable String journal, java.net.@Nullable URI endpoint);
 
   /**
-   * Asks for this replica's promotion; it stops and is promoted when started again.
+   * Records this replica's promotion; it is promoted when started again. The caller then calls
+   * {@link #stopForPromotion()}, after it has answered whoever asked: stopping first would close
+   * the endpoint under the answer.
    *
    * @return what happens next, for the operator
    * @throws IllegalArgumentException if refused (not a replica, the primary site is up, another id)
    */
   String promote(io.steadfast.api.NodeId confirm);
+
+  /** Stops this member on a thread of its own, after {@link #promote} recorded the promotion. */
+  void stopForPromotion();
 
   /** The ids of the replicas in force. */
   java.util.List<String> replicaIds();
