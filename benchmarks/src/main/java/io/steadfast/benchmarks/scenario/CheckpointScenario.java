@@ -36,6 +36,15 @@ import java.util.Map;
  * session's slowest command bounds the apply stall a checkpoint causes (it includes one ordinary
  * command's latency). The runtime's own clock of the apply thread's share of each checkpoint is
  * reported beside it. The first {@value #WARM_UP_COMMANDS} commands warm up and are not counted.
+ *
+ * <p><b>Windows</b>, for the largest live size: one warm cluster with no automatic checkpoint, one
+ * session sending commands back to back, and its latencies sorted into three windows that take
+ * turns: <i>quiet</i> (no checkpoint being written, as long as the last checkpoint window),
+ * <i>together</i> (all three members asked to checkpoint at the same moment, until each has
+ * finished) and <i>staggered</i> (the members asked one after another, each when the one before has
+ * finished). Comparing the windows at p99, p99.9 and max separates what a checkpoint costs a
+ * command from what the machine's scheduling costs it anyway, and shows what spreading the
+ * replicas' writes would gain.
  */
 final class CheckpointScenario {
 
@@ -49,6 +58,7 @@ final class CheckpointScenario {
     Map<String, Object> out = new LinkedHashMap<>();
     Map<String, Object> offline = new LinkedHashMap<>();
     Map<String, Object> live = new LinkedHashMap<>();
+    Map<String, Object> windows = new LinkedHashMap<>();
     Path dir = Files.createTempDirectory("steadfast-checkpoint-scenario-");
     try {
       for (int size : offlineSizes) {
@@ -58,6 +68,10 @@ final class CheckpointScenario {
         if (liveSizes.contains(size)) {
           System.out.printf("  checkpoint live: %,d records%n", size);
           live.put(Integer.toString(size), live(result.payload, checkpoints));
+          if (size == liveSizes.get(liveSizes.size() - 1)) {
+            System.out.printf("  checkpoint windows: %,d records%n", size);
+            windows.put(Integer.toString(size), windows(result.payload, checkpoints));
+          }
         }
       }
     } finally {
@@ -65,6 +79,7 @@ final class CheckpointScenario {
     }
     out.put("offline", offline);
     out.put("live", live);
+    out.put("windows", windows);
     return out;
   }
 
@@ -184,6 +199,93 @@ final class CheckpointScenario {
       target.close();
     }
     return out;
+  }
+
+  private static Map<String, Object> windows(byte[] payload, int rounds) throws Exception {
+    SdkTarget<?, ?> target = SdkTarget.start(() -> restored(payload), 1_000_000_000L);
+    Map<String, Object> out = new LinkedHashMap<>();
+    try {
+      Worker probe = target.newWorker(2);
+      for (int i = 0; i < WARM_UP_COMMANDS * 5; i++) {
+        probe.executeNext();
+      }
+      Latencies quiet = new Latencies();
+      Latencies together = new Latencies();
+      Latencies staggered = new Latencies();
+      long windowNanos = Duration.ofSeconds(2).toNanos();
+      for (int round = 0; round < rounds; round++) {
+        run(probe, quiet, windowNanos);
+        long t0 = System.nanoTime();
+        long[] before = checkpointIndexes(target);
+        for (int member = 0; member < target.size(); member++) {
+          target.checkpointNow(member);
+        }
+        runUntil(probe, together, target, before, -1);
+        long togetherNanos = System.nanoTime() - t0;
+        run(probe, quiet, togetherNanos);
+        for (int member = 0; member < target.size(); member++) {
+          long[] now = checkpointIndexes(target);
+          target.checkpointNow(member);
+          runUntil(probe, staggered, target, now, member);
+        }
+        windowNanos = Math.max(windowNanos, togetherNanos);
+      }
+      out.put("rounds", rounds);
+      out.put("quiet", windowSummary(quiet));
+      out.put("together", windowSummary(together));
+      out.put("staggered", windowSummary(staggered));
+    } finally {
+      target.close();
+    }
+    return out;
+  }
+
+  private static Map<String, Object> windowSummary(Latencies latencies) {
+    Map<String, Object> out = new LinkedHashMap<>(latencies.summary());
+    out.put("p999Ms", Report.round(latencies.percentileMillis(99.9)));
+    return out;
+  }
+
+  private static long[] checkpointIndexes(SdkTarget<?, ?> target) {
+    long[] out = new long[target.size()];
+    for (int member = 0; member < out.length; member++) {
+      out[member] = target.lastCheckpointIndex(member);
+    }
+    return out;
+  }
+
+  private static void run(Worker probe, Latencies into, long nanos) throws Exception {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() < end) {
+      long t0 = System.nanoTime();
+      probe.executeNext();
+      into.add(System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * Sends commands until every member ({@code only} = -1) or member {@code only} has a newer
+   * checkpoint than {@code before}; at most 60 s.
+   */
+  private static void runUntil(
+      Worker probe, Latencies into, SdkTarget<?, ?> target, long[] before, int only)
+      throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < end) {
+      long t0 = System.nanoTime();
+      probe.executeNext();
+      into.add(System.nanoTime() - t0);
+      boolean done = true;
+      for (int member = 0; member < before.length; member++) {
+        if ((only < 0 || only == member) && target.lastCheckpointIndex(member) <= before[member]) {
+          done = false;
+        }
+      }
+      if (done) {
+        return;
+      }
+    }
+    throw new IllegalStateException("a requested checkpoint did not finish within 60 s");
   }
 
   private static MortgageLoanApplication restored(byte[] payload) {

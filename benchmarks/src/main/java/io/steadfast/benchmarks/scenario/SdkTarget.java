@@ -232,6 +232,21 @@ final class SdkTarget<C, R> implements Target {
   }
 
   /** The newest checkpoint's journal index on {@code member}, or -1. */
+  /**
+   * Asks {@code member} to write a checkpoint now, as {@code POST /steadfast/v1/admin/checkpoint}
+   * does (reached by reflection, like {@link #journaled}).
+   */
+  void checkpointNow(int member) {
+    try {
+      java.lang.reflect.Method runtime = SteadfastNode.class.getDeclaredMethod("runtime");
+      runtime.setAccessible(true);
+      ((io.steadfast.runtime.internal.node.NodeGateway<?, ?>) runtime.invoke(node(member)))
+          .checkpointNow();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot ask member " + member + " for a checkpoint", e);
+    }
+  }
+
   long lastCheckpointIndex(int member) {
     return status(member).lastCheckpointIndex();
   }
