@@ -139,6 +139,9 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             settings.engine().checkpointEvery(),
             new Authorizer(settings.options().permitUnannotated()),
             meters);
+    List<NodeId> peerIds = new ArrayList<>(settings.peers().keySet());
+    peerIds.sort(java.util.Comparator.comparing(NodeId::value));
+    this.stateMachine.staggerCheckpoints(peerIds.indexOf(id), peerIds.size());
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(
