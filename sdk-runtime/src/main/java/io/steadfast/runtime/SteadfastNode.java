@@ -453,9 +453,9 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * Commands between automatic checkpoints. Default 20,000. A journal entry without commands (a
      * hand-over, a tick) counts as one. The checkpoint is written in the background when the
      * application supports {@link ResilientApplication#freeze()}; a node that restarts replays at
-     * most about this many commands from its own journal before it catches up with the primary.
-     * The members of a cluster take theirs apart: member k of n (by sorted id) takes its first one
-     * k/n of the interval early, so that they do not all write at once.
+     * most about this many commands from its own journal before it catches up with the primary. The
+     * members of a cluster take theirs apart: member k of n (by sorted id) takes its first one k/n
+     * of the interval early, so that they do not all write at once.
      */
     public Builder<C, R> checkpointEvery(long commands) {
       options = options.withCheckpointEvery(commands);
