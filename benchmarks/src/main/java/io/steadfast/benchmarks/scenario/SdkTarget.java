@@ -51,11 +51,7 @@ final class SdkTarget<C, R> implements Target {
   /** The mortgage application, instances from {@code applications}. */
   static SdkTarget<LoanCommand, LoanResult> start(
       Supplier<ResilientApplication<LoanCommand, LoanResult>> applications, long checkpointEvery) {
-    Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
-    return new SdkTarget<>(
-        cluster(applications, MortgageLoanApplication.codec(), checkpointEvery, installs),
-        (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n),
-        installs);
+    return start(applications, MortgageLoanApplication.codec(), checkpointEvery);
   }
 
   /**
@@ -64,9 +60,16 @@ final class SdkTarget<C, R> implements Target {
    */
   static SdkTarget<LoanCommand, LoanResult> start(
       io.steadfast.api.codec.CommandCodec<LoanCommand, LoanResult> codec) {
+    return start(MortgageLoanApplication::new, codec, RUNTIME_DEFAULT);
+  }
+
+  private static SdkTarget<LoanCommand, LoanResult> start(
+      Supplier<ResilientApplication<LoanCommand, LoanResult>> applications,
+      io.steadfast.api.codec.CommandCodec<LoanCommand, LoanResult> codec,
+      long checkpointEvery) {
     Map<NodeId, AtomicInteger> installs = new ConcurrentHashMap<>();
     return new SdkTarget<>(
-        cluster(MortgageLoanApplication::new, codec, RUNTIME_DEFAULT, installs),
+        cluster(applications, codec, checkpointEvery, installs),
         (client, n) -> new SdkWorker(client, "officer-" + n, 1000L + n),
         installs);
   }

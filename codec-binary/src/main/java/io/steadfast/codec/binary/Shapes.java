@@ -379,52 +379,45 @@ final class Shapes {
         }
       };
 
-  private static final Shape INT =
-      new Scalar("int") {
-        @Override
-        void write(Out out, Object value, int depth) {
-          out.writeSignedVarLong((Integer) value);
-        }
+  /**
+   * A signed integer type written as a zig-zag variable-length number; read back only within {@code
+   * min} to {@code max}, boxed by {@code box}.
+   */
+  private static final class SignedScalar extends Scalar {
+    private final long min;
+    private final long max;
+    private final java.util.function.LongFunction<Object> box;
 
-        @Override
-        Object read(In in, int depth) {
-          long value = in.readSignedVarLong("an int");
-          if (value != (int) value) {
-            throw new Malformed("int out of range: " + value);
-          }
-          return (int) value;
-        }
-      };
+    SignedScalar(String name, long min, long max, java.util.function.LongFunction<Object> box) {
+      super(name);
+      this.min = min;
+      this.max = max;
+      this.box = box;
+    }
+
+    @Override
+    void write(Out out, Object value, int depth) {
+      out.writeSignedVarLong(((Number) value).longValue());
+    }
+
+    @Override
+    Object read(In in, int depth) {
+      long value = in.readSignedVarLong(name());
+      if (value < min || value > max) {
+        throw new Malformed(name() + " out of range: " + value);
+      }
+      return box.apply(value);
+    }
+  }
+
+  private static final Shape INT =
+      new SignedScalar("int", Integer.MIN_VALUE, Integer.MAX_VALUE, v -> (int) v);
 
   private static final Shape LONG =
-      new Scalar("long") {
-        @Override
-        void write(Out out, Object value, int depth) {
-          out.writeSignedVarLong((Long) value);
-        }
-
-        @Override
-        Object read(In in, int depth) {
-          return in.readSignedVarLong("a long");
-        }
-      };
+      new SignedScalar("long", Long.MIN_VALUE, Long.MAX_VALUE, v -> v);
 
   private static final Shape SHORT =
-      new Scalar("short") {
-        @Override
-        void write(Out out, Object value, int depth) {
-          out.writeSignedVarLong((Short) value);
-        }
-
-        @Override
-        Object read(In in, int depth) {
-          long value = in.readSignedVarLong("a short");
-          if (value != (short) value) {
-            throw new Malformed("short out of range: " + value);
-          }
-          return (short) value;
-        }
-      };
+      new SignedScalar("short", Short.MIN_VALUE, Short.MAX_VALUE, v -> (short) v);
 
   private static final Shape BYTE =
       new Scalar("byte") {

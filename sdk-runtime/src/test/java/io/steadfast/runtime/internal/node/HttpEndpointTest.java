@@ -240,14 +240,7 @@ class HttpEndpointTest {
             })
         .when(node)
         .stopForPromotion();
-    URI base = start(adminOrClerk());
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(base.resolve("/steadfast/v1/admin/promote?confirm=n1"))
-                .header("Authorization", "Bearer admin")
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = promoteN1(start(adminOrClerk()));
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(response.body()).contains("\"next\":\"n1 stops now\"");
     // The answer is on its way before the stop, so the stop may come a moment after it arrives.
@@ -255,16 +248,18 @@ class HttpEndpointTest {
         "the member stopped for its promotion", Duration.ofSeconds(5), () -> stops.get() == 1);
 
     when(node.promote(NodeId.of("n1"))).thenThrow(new IllegalArgumentException("not a replica"));
-    URI again = start(adminOrClerk());
-    HttpResponse<String> refused =
-        http.send(
-            HttpRequest.newBuilder(again.resolve("/steadfast/v1/admin/promote?confirm=n1"))
-                .header("Authorization", "Bearer admin")
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused = promoteN1(start(adminOrClerk()));
     assertThat(refused.statusCode()).isEqualTo(409);
     assertThat(stops).as("a refused promotion stops nothing").hasValue(1);
+  }
+
+  private HttpResponse<String> promoteN1(URI base) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(base.resolve("/steadfast/v1/admin/promote?confirm=n1"))
+            .header("Authorization", "Bearer admin")
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Token "admin" is an admin ("ops"); any other token is alice, a clerk. */
