@@ -1741,7 +1741,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return running.submit(request, settings.requestDeadline());
+    CompletableFuture<Outcome> submitted = running.submit(request, settings.requestDeadline());
+    if (submitted.isCompletedExceptionally()) {
+      // Refused before journaling (queue full, closed): nothing will apply it here.
+      stateMachine.decodedAtDoor().forget(request.session(), request.sequence());
+    }
+    return submitted;
   }
 
   /**
@@ -1785,10 +1790,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     if (request.kind() == Request.Kind.COMMAND && record.isPresent()) {
       // An undecodable payload refuses the request before it is journaled, whatever the codec
       // threw.
-      Object command =
-          CommandDecoding.decode(settings.codec(), Objects.requireNonNull(request.payload()));
+      byte[] payload = Objects.requireNonNull(request.payload());
+      Object command = CommandDecoding.decode(settings.codec(), payload);
       ReplicatedCore.checkVersion(command, stateMachine.core().activeVersion());
       authorizer.check(owner.get(), command);
+      // Passed: apply here takes this object rather than decoding the same bytes again.
+      stateMachine.decodedAtDoor().keep(session, request.sequence(), payload, command);
     }
   }
 
@@ -2111,6 +2118,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           return;
         }
         primaryReady = false;
+        stateMachine.decodedAtDoor().clear();
         if (roles.role() == Role.PRIMARY && !stopped && !shuttingDown) {
           // A hand-over this primary announced in its own epoch explains the step-down; anything
           // else is a deposition (another node was elected while this one was cut off or stalled).

@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Closed-loop throughput of three member processes, for profiling the remote path: {@code
  * --sessions N} (64), {@code --seconds S} (30), {@code --warmup S} (10), {@code --member-option
- * OPT} (repeatable, for example a flight recording). Prints the throughput figures and each
- * process's share of the CPU.
+ * OPT} (repeatable, for example a flight recording), {@code --member-property KEY=VALUE}
+ * (repeatable, a launcher property of docs/operations.md, for example {@code
+ * group-commit=256,1048576,1}). Prints the throughput figures and each process's share of the CPU.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.ProcessThroughput \
@@ -26,17 +27,18 @@ public final class ProcessThroughput {
     int seconds = 30;
     int warmup = 10;
     List<String> memberOptions = new ArrayList<>();
+    List<String> properties = new ArrayList<>(List.of("checkpoint.every=5000"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--sessions" -> sessions = Integer.parseInt(args[++i]);
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--member-option" -> memberOptions.add(args[++i]);
+        case "--member-property" -> properties.add(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    try (ProcessTarget processes =
-        ProcessTarget.start(List.of("checkpoint.every=5000"), memberOptions)) {
+    try (ProcessTarget processes = ProcessTarget.start(properties, memberOptions)) {
       System.out.println("members in " + processes.directory());
       // A first pass warms the members' JIT up; its figures are dropped.
       ThroughputScenario.run(

@@ -61,6 +61,7 @@ public final class ReplicatedCore<C, R> {
   private final ExitPointClock applyClock;
   private final SessionTable sessions = new SessionTable();
   private final Authorizer authorizer;
+  private final DecodedAtDoor door;
   private final MessageDigest sha256;
 
   private long commandIndex;
@@ -94,6 +95,20 @@ public final class ReplicatedCore<C, R> {
       CommandCodec<C, R> codec,
       Authorizer authorizer,
       NodeMeters meters) {
+    this(application, codec, authorizer, meters, new DecodedAtDoor());
+  }
+
+  /**
+   * As above, taking the commands this node's door already decoded from {@code door} instead of
+   * decoding them again.
+   */
+  public ReplicatedCore(
+      ResilientApplication<C, R> application,
+      CommandCodec<C, R> codec,
+      Authorizer authorizer,
+      NodeMeters meters,
+      DecodedAtDoor door) {
+    this.door = Objects.requireNonNull(door, "door");
     this.application = Objects.requireNonNull(application, "application");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
@@ -342,7 +357,9 @@ public final class ReplicatedCore<C, R> {
     }
     C command;
     try {
-      command = CommandDecoding.decode(codec, payload);
+      @SuppressWarnings("unchecked") // kept by this node's door, decoded by this codec
+      C decoded = (C) door.take(id, sequence, payload);
+      command = decoded != null ? decoded : CommandDecoding.decode(codec, payload);
     } catch (MalformedCommandException e) {
       // Nothing applied, the number stays free, as for a refusal at the door.
       return Outcome.malformed(Position.ZERO, messageOf(e), record.resumePoint());

@@ -8,6 +8,7 @@ import io.steadfast.api.checkpoint.FrozenState;
 import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.runtime.checkpoint.StreamCheckpointReader;
 import io.steadfast.runtime.checkpoint.StreamCheckpointWriter;
+import io.steadfast.runtime.internal.apply.DecodedAtDoor;
 import io.steadfast.runtime.internal.apply.ReplicatedCore;
 import io.steadfast.runtime.internal.audit.Fingerprints;
 import io.steadfast.runtime.internal.audit.ResyncCopies;
@@ -130,6 +131,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
 
   private @Nullable ExecutorService checkpointThread;
   private final Authorizer authorizer;
+  private final DecodedAtDoor decodedAtDoor = new DecodedAtDoor();
   private final NodeMeters meters;
   private volatile boolean checkpointRequested;
   private volatile Function<byte[], byte[]> peerHandler =
@@ -166,7 +168,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     this.applications = applications;
     this.codec = codec;
     this.hooks = hooks;
-    this.core = new ReplicatedCore<>(applications.get(), codec, authorizer, meters);
+    this.core = new ReplicatedCore<>(applications.get(), codec, authorizer, meters, decodedAtDoor);
     this.checkpointClock =
         new ExitPointClock(
             "checkpoint",
@@ -405,7 +407,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    */
   ReplicatedCore<C, R> restore(Path file) throws IOException {
     ResilientApplication<C, R> application = applications.get();
-    ReplicatedCore<C, R> fresh = new ReplicatedCore<>(application, codec, authorizer, meters);
+    ReplicatedCore<C, R> fresh =
+        new ReplicatedCore<>(application, codec, authorizer, meters, decodedAtDoor);
     long started = System.nanoTime();
     try (CheckpointFile.Opened opened =
         CheckpointFile.open(file, application.checkpointVersion())) {
@@ -518,6 +521,13 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     return CompletableFuture.completedFuture(
         Message.valueOf(ByteString.copyFrom(WireFormat.encodeOutcomes(outcomes))));
+  }
+
+  /**
+   * The commands this node's door decoded, for its own apply (every core of the node shares it).
+   */
+  public DecodedAtDoor decodedAtDoor() {
+    return decodedAtDoor;
   }
 
   /** The copies of its state this member keeps for members being re-synchronised. */
