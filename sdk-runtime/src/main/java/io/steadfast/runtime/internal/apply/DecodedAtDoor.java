@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  * contract), so using the kept object gives the same outcome as decoding again, and whether a
  * command was found here never shows in replicated state. Backups never hold anything.
  *
- * <p>Bounded: at most {@link #MAX_HELD} commands; past that, new ones are not kept (apply decodes
- * them). What a request that never reached apply leaves behind is dropped when this node stops
- * being primary ({@link #clear()}), when the same session and sequence is decoded again, or when it
- * is refused before journaling ({@link #forget}). Thread-safe: the door runs on the sessions'
- * threads, apply on the apply thread.
+ * <p>Bounded: about {@link #MAX_HELD} commands (the size check and the insertion are not one step,
+ * so sessions keeping at the same moment may pass it by one each); past that, new ones are not kept
+ * (apply decodes them). What a request that never reached apply leaves behind is dropped when this
+ * node stops being primary ({@link #clear()}), when the same session and sequence is decoded again,
+ * or when it is refused before journaling ({@link #forget}). Thread-safe: the door runs on the
+ * sessions' threads, apply on the apply thread.
  */
 public final class DecodedAtDoor {
 
