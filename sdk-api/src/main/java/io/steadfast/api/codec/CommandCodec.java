@@ -6,8 +6,10 @@ import io.steadfast.api.MalformedCommandException;
  * Turns an application's commands and results into bytes and back.
  *
  * <p><b>Implemented by the runtime</b> (a Jackson default) <b>or by applications</b> with their own
- * encoding. Must be thread-safe and deterministic: equal values always encode to equal bytes, on
- * every node and in every locale.
+ * encoding. Must be thread-safe and deterministic: equal values always encode to equal bytes, and
+ * equal bytes always decode to equal values, on every node and in every locale. The primary decodes
+ * a command once, when it checks it before journaling, and applies that same object; the other
+ * members decode the journaled bytes themselves.
  *
  * @param <C> the command type
  * @param <R> the result type
