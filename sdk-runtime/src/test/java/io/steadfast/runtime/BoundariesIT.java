@@ -12,7 +12,6 @@ import io.steadfast.api.CommandRejectedException;
 import io.steadfast.api.IndeterminateOutcomeException;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.ResultUnavailableException;
-import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.role.Role;
 import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
@@ -54,33 +53,13 @@ class BoundariesIT {
   private EmbeddedCluster<LedgerCommand, Long> cluster;
 
   /** The ledger's codec, except that a payload naming "explode" makes decoding throw a bug. */
-  static final class ExplodingCodec implements CommandCodec<LedgerCommand, Long> {
-    @Override
-    public Class<LedgerCommand> commandType() {
-      return LedgerCommand.class;
-    }
-
-    @Override
-    public byte[] encodeCommand(LedgerCommand command) {
-      return CODEC.encodeCommand(command);
-    }
-
+  static final class ExplodingCodec extends io.steadfast.runtime.testapp.ForwardingLedgerCodec {
     @Override
     public LedgerCommand decodeCommand(byte[] bytes) {
       if (new String(bytes, StandardCharsets.UTF_8).contains("explode")) {
         throw new IllegalStateException("codec defect");
       }
-      return CODEC.decodeCommand(bytes);
-    }
-
-    @Override
-    public byte[] encodeResult(Long result) {
-      return CODEC.encodeResult(result);
-    }
-
-    @Override
-    public Long decodeResult(byte[] bytes) {
-      return CODEC.decodeResult(bytes);
+      return super.decodeCommand(bytes);
     }
   }
 

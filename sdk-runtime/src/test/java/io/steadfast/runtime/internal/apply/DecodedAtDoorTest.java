@@ -2,7 +2,6 @@ package io.steadfast.runtime.internal.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steadfast.api.codec.CommandCodec;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
@@ -12,6 +11,7 @@ import io.steadfast.runtime.internal.journal.JournalEntry;
 import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.observe.NodeMeters;
+import io.steadfast.runtime.testapp.ForwardingLedgerCodec;
 import io.steadfast.runtime.testapp.LedgerApplication;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.time.Duration;
@@ -21,38 +21,17 @@ import org.junit.jupiter.api.Test;
 
 class DecodedAtDoorTest {
 
-  private static final JacksonCodec<LedgerCommand, Long> JSON =
-      JacksonCodec.of(LedgerCommand.class, Long.class);
+  private static final JacksonCodec<LedgerCommand, Long> JSON = ForwardingLedgerCodec.JSON;
   private static final SessionId S = SessionId.of("s1");
 
   /** Counts the commands it decodes. */
-  private static final class Counting implements CommandCodec<LedgerCommand, Long> {
+  private static final class Counting extends ForwardingLedgerCodec {
     final AtomicInteger decodes = new AtomicInteger();
-
-    @Override
-    public Class<LedgerCommand> commandType() {
-      return LedgerCommand.class;
-    }
-
-    @Override
-    public byte[] encodeCommand(LedgerCommand command) {
-      return JSON.encodeCommand(command);
-    }
 
     @Override
     public LedgerCommand decodeCommand(byte[] bytes) {
       decodes.incrementAndGet();
-      return JSON.decodeCommand(bytes);
-    }
-
-    @Override
-    public byte[] encodeResult(Long result) {
-      return JSON.encodeResult(result);
-    }
-
-    @Override
-    public Long decodeResult(byte[] bytes) {
-      return JSON.decodeResult(bytes);
+      return super.decodeCommand(bytes);
     }
   }
 
