@@ -84,6 +84,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SteadfastNode.class);
 
+  /**
+   * How long a crash waits for a role callback that is already running (it cannot be killed inside
+   * the JVM) before the node counts as stopped; see {@link RoleTracker#kill}.
+   */
+  private static final Duration CRASHED_CALLBACK_WAIT = Duration.ofSeconds(10);
+
   private final NodeSettings<C, R> settings;
   private final NodeId id;
   private final NodeMeters meters;
@@ -1923,7 +1929,11 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       if (graceful) {
         roles.change(Role.ENDED, RoleChange.Reason.END, primaryEpoch, appliedPosition());
       }
-      roles.shutdown(graceful ? Duration.ofSeconds(5) : Duration.ZERO);
+      if (graceful) {
+        roles.shutdown(Duration.ofSeconds(5));
+      } else {
+        roles.kill(CRASHED_CALLBACK_WAIT);
+      }
       LOG.info("{}: {}", id, graceful ? "stopped" : "crashed");
     }
   }

@@ -142,6 +142,32 @@ public final class RoleTracker {
         });
   }
 
+  /**
+   * Stops the role thread as a killed process would: deliveries not yet started are dropped, and
+   * the one running is interrupted. A thread cannot be killed inside a JVM, so this then waits for
+   * that callback to return, at most {@code wait}: otherwise a callback that computes past its
+   * interrupt would still be running when the node's next incarnation delivers its first change,
+   * and the application would see two callbacks of one node at once, which a real process never
+   * shows.
+   */
+  public void kill(Duration wait) {
+    List<Runnable> dropped = roleThread.shutdownNow();
+    if (!dropped.isEmpty()) {
+      LOG.debug("{}: {} role deliveries dropped by the crash", node, dropped.size());
+    }
+    try {
+      if (roleThread.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.warn(
+        "{}: a role callback was still running {} after the crash; it may overlap the next start",
+        node,
+        wait);
+  }
+
   /** Stops the role thread after pending deliveries, waiting at most {@code wait}. */
   public void shutdown(Duration wait) {
     roleThread.shutdown();

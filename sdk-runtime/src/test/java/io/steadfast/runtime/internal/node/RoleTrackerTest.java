@@ -80,4 +80,40 @@ class RoleTrackerTest {
     assertThat(roles.role()).isEqualTo(Role.PRIMARY);
     assertThat(delivered).hasSize(2);
   }
+
+  @Test
+  void kill_dropsQueuedDeliveries_andReturnsOnlyAfterTheRunningCallbackEnds() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              RoleChange change = call.getArgument(0);
+              if (change.to() == Role.PRIMARY) {
+                running.set(true);
+                started.countDown();
+                // Computes past its interrupt, as a CPU-bound callback does.
+                long until = System.nanoTime() + 300_000_000L;
+                while (System.nanoTime() < until) {
+                  Thread.onSpinWait();
+                }
+                running.set(false);
+              }
+              return null;
+            })
+        .when(application)
+        .onRoleChange(org.mockito.ArgumentMatchers.any());
+    roles.change(Role.BACKUP, RoleChange.Reason.START, 0, Position.ZERO);
+    roles.change(Role.PRIMARY, RoleChange.Reason.START, 1, Position.ZERO);
+    assertThat(started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    roles.change(Role.BACKUP, RoleChange.Reason.SWITCHOVER, 1, Position.ZERO);
+
+    roles.kill(Duration.ofSeconds(10));
+
+    assertThat(running).as("the callback still running after kill returned").isFalse();
+    assertThat(delivered)
+        .as("the demotion queued behind it is dropped, as a killed process never runs it")
+        .extracting(RoleChange::to)
+        .containsExactly(Role.BACKUP, Role.PRIMARY);
+  }
 }
