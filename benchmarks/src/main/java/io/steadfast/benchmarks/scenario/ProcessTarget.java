@@ -15,6 +15,7 @@ import io.steadfast.api.NodeId;
 import io.steadfast.examples.mortgage.LoanCommand;
 import io.steadfast.examples.mortgage.LoanResult;
 import io.steadfast.examples.mortgage.MortgageLoanApplication;
+import io.steadfast.examples.mortgage.MortgageServer;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.security.ClientCredentials;
 import java.io.IOException;
@@ -45,10 +46,10 @@ import org.jspecify.annotations.Nullable;
  * crash is {@code kill -9}.
  *
  * <p>The processes run from this JVM's class path (the benchmarks jar holds the launcher) with
- * {@code -Xmx256m}; their logs and storage are in a fresh temporary folder, kept when {@code
- * steadfast.bench.keep} is set.
+ * {@code -Xmx256m} unless the extra JVM options name another (the last {@code -Xmx} wins); their
+ * logs and storage are in a fresh temporary folder, kept when {@code steadfast.bench.keep} is set.
  */
-final class ProcessTarget implements Target {
+final class ProcessTarget implements CheckpointTarget {
 
   private static final String SECRET = "benchmark-member-secret-0123456789abcdef";
 
@@ -61,11 +62,13 @@ final class ProcessTarget implements Target {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
   private final List<String> javaOptions;
+  private final String mainClass;
 
-  private ProcessTarget(Path dir, List<String> settings, List<String> javaOptions)
+  private ProcessTarget(Path dir, List<String> settings, List<String> javaOptions, String mainClass)
       throws IOException, JOSEException {
     this.dir = dir;
     this.javaOptions = List.copyOf(javaOptions);
+    this.mainClass = mainClass;
     this.key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
@@ -109,17 +112,26 @@ final class ProcessTarget implements Target {
    * @param javaOptions extra JVM options for every member
    */
   static ProcessTarget start(List<String> settings, List<String> javaOptions) {
+    return start(settings, javaOptions, MortgageServer.class.getName(), Duration.ofSeconds(20));
+  }
+
+  /**
+   * Starts three members running {@code mainClass} (a mortgage member's main, such as {@link
+   * BookServer}) and waits up to {@code ready} for a primary.
+   */
+  static ProcessTarget start(
+      List<String> settings, List<String> javaOptions, String mainClass, Duration ready) {
     try {
       ProcessTarget target =
           new ProcessTarget(
-              Files.createTempDirectory("steadfast-processes"), settings, javaOptions);
+              Files.createTempDirectory("steadfast-processes"), settings, javaOptions, mainClass);
       // Members must not outlive the benchmark, whichever way it ends.
       Runtime.getRuntime().addShutdownHook(new Thread(target::destroyAll, "kill-member-processes"));
       try {
         for (int i = 0; i < 3; i++) {
           target.launch(i);
         }
-        target.primary();
+        target.primary(ready);
       } catch (RuntimeException e) {
         target.close();
         throw e;
@@ -155,7 +167,7 @@ final class ProcessTarget implements Target {
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-cp",
             System.getProperty("java.class.path"),
-            "io.steadfast.examples.mortgage.MortgageServer",
+            mainClass,
             "--config",
             configs.get(ids.get(member)).toString()));
     try {
@@ -232,10 +244,14 @@ final class ProcessTarget implements Target {
 
   @Override
   public int primary() {
+    return primary(Duration.ofSeconds(20));
+  }
+
+  private int primary(Duration timeout) {
     int[] found = {-1};
     Polling.await(
         "a ready primary among the member processes",
-        Duration.ofSeconds(20),
+        timeout,
         5,
         () -> (found[0] = readyPrimary()) >= 0);
     return found[0];
@@ -304,6 +320,35 @@ final class ProcessTarget implements Target {
     return value instanceof Number n ? n.longValue() : -1;
   }
 
+  /** The newest checkpoint's journal index on {@code member} (its status), or -1. */
+  @Override
+  public long lastCheckpointIndex(int member) {
+    return number(member, "lastCheckpointIndex");
+  }
+
+  /** Asks {@code member} to write a checkpoint now ({@code POST admin/checkpoint}). */
+  @Override
+  public void checkpointNow(int member) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request(member, "/steadfast/v1/admin/checkpoint")
+                  .timeout(Duration.ofSeconds(10))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException(
+            "member " + member + " refused a checkpoint: " + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public long[] journaled(int member) {
     return new long[] {-1, -1};
@@ -362,7 +407,7 @@ final class ProcessTarget implements Target {
    */
   @Override
   public void awaitInSync(Duration timeout) {
-    Target.super.awaitInSync(timeout);
+    CheckpointTarget.super.awaitInSync(timeout);
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < end) {
       long[] before = cpuNanos();

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * (150–300 ms election timeout, group commit on), running the mortgage application or, to isolate
  * the runtime's own cost, the {@link CounterApplication}.
  */
-final class SdkTarget<C, R> implements Target {
+final class SdkTarget<C, R> implements CheckpointTarget {
 
   private final EmbeddedCluster<C, R> cluster;
   private final List<NodeId> ids;
@@ -234,12 +234,12 @@ final class SdkTarget<C, R> implements Target {
     return running(member) ? status(member).epoch() : -1;
   }
 
-  /** The newest checkpoint's journal index on {@code member}, or -1. */
   /**
    * Asks {@code member} to write a checkpoint now, as {@code POST /steadfast/v1/admin/checkpoint}
    * does (reached by reflection, like {@link #journaled}).
    */
-  void checkpointNow(int member) {
+  @Override
+  public void checkpointNow(int member) {
     try {
       java.lang.reflect.Method runtime = SteadfastNode.class.getDeclaredMethod("runtime");
       runtime.setAccessible(true);
@@ -250,7 +250,8 @@ final class SdkTarget<C, R> implements Target {
     }
   }
 
-  long lastCheckpointIndex(int member) {
+  @Override
+  public long lastCheckpointIndex(int member) {
     return status(member).lastCheckpointIndex();
   }
 
