@@ -57,9 +57,12 @@ record Options(
   /**
    * Scenarios that run only when named in {@code --only}: {@code curve-processes} starts three
    * member processes beside an embedded cluster and takes about 7 minutes; {@code curve-codec}
-   * compares the mortgage example's JSON codec with the binary codec on two embedded clusters.
+   * compares the mortgage example's JSON codec with the binary codec on two embedded clusters;
+   * {@code checkpoint-processes} measures checkpoints of a 1M-loan book (100k with {@code --quick})
+   * with one replica per member process ({@link ProcessCheckpoint}, about 4 minutes).
    */
-  static final List<String> OPT_IN = List.of("curve-processes", "curve-codec");
+  static final List<String> OPT_IN =
+      List.of("curve-processes", "curve-codec", "checkpoint-processes");
 
   /** Session counts of the process curve (256 is already far past the processes' capacity). */
   static final List<Integer> PROCESS_CURVE_SESSIONS = List.of(1, 16, 64, 256);

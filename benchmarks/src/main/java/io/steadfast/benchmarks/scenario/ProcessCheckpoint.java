@@ -13,12 +13,13 @@ import java.util.Map;
  * sending commands back to back, the scenario measures that session's latencies in the quiet,
  * together and staggered windows of {@link CheckpointScenario} for {@code --rounds R} rounds (5).
  * {@code --heap SIZE} sets each member's {@code -Xmx} (4g); {@code --member-option OPT} and {@code
- * --member-property KEY=VALUE} are repeatable, as for {@link ProcessThroughput} (a GC log, say).
- * Prints the figures as one JSON-like map.
+ * --member-property KEY=VALUE} are repeatable, as for {@link ProcessThroughput} (a GC log, or the
+ * collector's pause target of docs/operations.md, say). Prints the figures as one map; {@code
+ * ScenarioRunner --only checkpoint-processes} runs the same with the pause target and reports it.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.ProcessCheckpoint \
- *     --records 1000000 --rounds 5
+ *     --records 1000000 --rounds 5 --member-option -XX:MaxGCPauseMillis=50
  * </pre>
  *
  * <p>This is the same question as the embedded scenario's windows, without the benchmark's one JVM
@@ -36,7 +37,7 @@ public final class ProcessCheckpoint {
     int warmup = 60;
     String heap = "4g";
     List<String> memberOptions = new ArrayList<>();
-    List<String> properties = new ArrayList<>(List.of("checkpoint.every=1000000000"));
+    List<String> properties = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--records" -> records = Integer.parseInt(args[++i]);
@@ -48,21 +49,43 @@ public final class ProcessCheckpoint {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    System.out.println(
+        run(records, rounds, Duration.ofSeconds(warmup), heap, memberOptions, properties));
+  }
+
+  /**
+   * Starts the three members, warms them up for {@code warmup}, measures {@code rounds} rounds of
+   * windows and stops them.
+   *
+   * @param memberOptions extra JVM options of every member
+   * @param properties extra launcher settings of every member ({@code key=value})
+   * @return the figures: the book, the options, start-up time, and {@code windows}
+   */
+  static Map<String, Object> run(
+      int records,
+      int rounds,
+      Duration warmup,
+      String heap,
+      List<String> memberOptions,
+      List<String> properties)
+      throws Exception {
     List<String> options = new ArrayList<>();
     options.add("-Xmx" + heap);
     options.add("-D" + BookServer.RECORDS + "=" + records);
     options.addAll(memberOptions);
+    List<String> settings = new ArrayList<>(List.of("checkpoint.every=1000000000"));
+    settings.addAll(properties);
     long start = System.nanoTime();
     try (ProcessTarget processes =
-        ProcessTarget.start(
-            properties, options, BookServer.class.getName(), Duration.ofMinutes(5))) {
+        ProcessTarget.start(settings, options, BookServer.class.getName(), Duration.ofMinutes(5))) {
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("records", records);
-      figures.put("heap", heap);
+      figures.put("memberOptions", options);
+      figures.put("memberSettings", settings);
       figures.put("startMs", Report.round((System.nanoTime() - start) / 1e6));
       System.out.println("members in " + processes.directory());
       Worker warm = processes.newWorker(1);
-      long end = System.nanoTime() + Duration.ofSeconds(warmup).toNanos();
+      long end = System.nanoTime() + warmup.toNanos();
       long warmCommands = 0;
       while (System.nanoTime() < end) {
         warm.executeNext();
@@ -70,14 +93,16 @@ public final class ProcessCheckpoint {
       }
       figures.put("warmUpCommands", warmCommands);
       processes.awaitInSync(Duration.ofSeconds(60));
+      long epochBefore = processes.term(processes.primary());
       figures.put("windows", CheckpointScenario.windows(processes, rounds));
+      figures.put("epochsDuringWindows", processes.term(processes.primary()) - epochBefore);
       List<Long> checkpoints = new ArrayList<>();
       for (int member = 0; member < processes.size(); member++) {
         checkpoints.add(processes.lastCheckpointIndex(member));
       }
       figures.put("lastCheckpointIndexes", checkpoints);
-      System.out.println(figures);
       processes.terminate();
+      return figures;
     }
   }
 }

@@ -18,8 +18,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StreamCheckpointWriter implements CheckpointWriter {
 
+  /** Bytes of one string or decimal encoded in place; longer ones are encoded into a new array. */
+  private static final int SCRATCH = 1024;
+
   private final DataOutputStream out;
   private final OutputStream unclosable;
+  private final byte[] scratch = new byte[SCRATCH];
 
   /** Writes to {@code out}. */
   public StreamCheckpointWriter(OutputStream out) {
@@ -53,14 +57,76 @@ public final class StreamCheckpointWriter implements CheckpointWriter {
     out.writeLong(value);
   }
 
+  /**
+   * Encodes a string of up to {@value #SCRATCH} UTF-8 bytes here instead of in a new array: a
+   * checkpoint writes millions of short strings, and each array was garbage for the collector while
+   * commands go on. The bytes are exactly those of {@link String#getBytes} with UTF-8 (an unpaired
+   * surrogate becomes {@code '?'}).
+   */
   @Override
   public void writeString(String value) throws IOException {
-    writeBytes(value.getBytes(StandardCharsets.UTF_8));
+    int length = value.length();
+    if (length > SCRATCH) {
+      writeBytes(value.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    int n = 0;
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        if (n + 1 > SCRATCH) {
+          writeBytes(value.getBytes(StandardCharsets.UTF_8));
+          return;
+        }
+        scratch[n++] = (byte) c;
+        continue;
+      }
+      if (n + 4 > SCRATCH) {
+        writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (c < 0x800) {
+        scratch[n++] = (byte) (0xC0 | c >> 6);
+        scratch[n++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        int point = Character.toCodePoint(c, value.charAt(++i));
+        scratch[n++] = (byte) (0xF0 | point >> 18);
+        scratch[n++] = (byte) (0x80 | (point >> 12 & 0x3F));
+        scratch[n++] = (byte) (0x80 | (point >> 6 & 0x3F));
+        scratch[n++] = (byte) (0x80 | (point & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        scratch[n++] = '?';
+      } else {
+        scratch[n++] = (byte) (0xE0 | c >> 12);
+        scratch[n++] = (byte) (0x80 | (c >> 6 & 0x3F));
+        scratch[n++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    out.writeInt(n);
+    out.write(scratch, 0, n);
   }
 
+  /**
+   * The unscaled value's two's-complement bytes, as {@link java.math.BigInteger#toByteArray} gives
+   * them, then the scale. An unscaled value that fits in a long is encoded here without the array.
+   */
   @Override
   public void writeDecimal(BigDecimal value) throws IOException {
-    writeBytes(value.unscaledValue().toByteArray());
+    java.math.BigInteger unscaled = value.unscaledValue();
+    int bits = unscaled.bitLength();
+    if (bits < Long.SIZE) {
+      long v = unscaled.longValue();
+      int n = bits / 8 + 1;
+      for (int i = 0; i < n; i++) {
+        scratch[i] = (byte) (v >> (8 * (n - 1 - i)));
+      }
+      out.writeInt(n);
+      out.write(scratch, 0, n);
+    } else {
+      writeBytes(unscaled.toByteArray());
+    }
     out.writeInt(value.scale());
   }
 
