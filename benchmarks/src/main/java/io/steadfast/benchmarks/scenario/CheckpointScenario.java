@@ -220,9 +220,9 @@ final class CheckpointScenario {
     for (int i = 0; i < WARM_UP_COMMANDS * 5; i++) {
       probe.executeNext();
     }
-    Latencies quiet = new Latencies();
-    Latencies together = new Latencies();
-    Latencies staggered = new Latencies();
+    Window quiet = new Window();
+    Window together = new Window();
+    Window staggered = new Window();
     long windowNanos = Duration.ofSeconds(2).toNanos();
     for (int round = 0; round < rounds; round++) {
       run(probe, quiet, windowNanos);
@@ -248,10 +248,37 @@ final class CheckpointScenario {
     return out;
   }
 
-  private static Map<String, Object> windowSummary(Latencies latencies) {
-    Map<String, Object> out = new LinkedHashMap<>(latencies.summary());
-    out.put("p999Ms", Report.round(latencies.percentileMillis(99.9)));
+  private static Map<String, Object> windowSummary(Window window) {
+    Map<String, Object> out = new LinkedHashMap<>(window.latencies.summary());
+    out.put("p999Ms", Report.round(window.latencies.percentileMillis(99.9)));
+    out.put("slowestStartedAt", String.valueOf(window.slowestAt));
     return out;
+  }
+
+  /**
+   * One kind of window's latencies, and when its slowest command was sent (wall clock, to find it
+   * in the members' GC logs and logs).
+   */
+  private static final class Window {
+    final Latencies latencies = new Latencies();
+    long slowestNanos = -1;
+    java.time.@org.jspecify.annotations.Nullable Instant slowestAt;
+
+    void add(java.time.Instant sent, long nanos) {
+      latencies.add(nanos);
+      if (nanos > slowestNanos) {
+        slowestNanos = nanos;
+        slowestAt = sent;
+      }
+    }
+  }
+
+  /** Sends one command and adds its latency to {@code into}. */
+  private static void timed(Worker probe, Window into) throws Exception {
+    java.time.Instant sent = java.time.Instant.now();
+    long t0 = System.nanoTime();
+    probe.executeNext();
+    into.add(sent, System.nanoTime() - t0);
   }
 
   private static long[] checkpointIndexes(CheckpointTarget target) {
@@ -262,12 +289,10 @@ final class CheckpointScenario {
     return out;
   }
 
-  private static void run(Worker probe, Latencies into, long nanos) throws Exception {
+  private static void run(Worker probe, Window into, long nanos) throws Exception {
     long end = System.nanoTime() + nanos;
     while (System.nanoTime() < end) {
-      long t0 = System.nanoTime();
-      probe.executeNext();
-      into.add(System.nanoTime() - t0);
+      timed(probe, into);
     }
   }
 
@@ -277,15 +302,13 @@ final class CheckpointScenario {
    * Target#readyPollMillis()} (each question is an HTTP request to a member process).
    */
   private static void runUntil(
-      Worker probe, Latencies into, CheckpointTarget target, long[] before, int only)
+      Worker probe, Window into, CheckpointTarget target, long[] before, int only)
       throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     long poll = Duration.ofMillis(target.readyPollMillis()).toNanos();
     long asked = System.nanoTime();
     while (System.nanoTime() < end) {
-      long t0 = System.nanoTime();
-      probe.executeNext();
-      into.add(System.nanoTime() - t0);
+      timed(probe, into);
       if (System.nanoTime() - asked < poll) {
         continue;
       }
