@@ -121,4 +121,48 @@ class SessionTableTest {
     }
     return out.toByteArray();
   }
+
+  @Test
+  void get_findsExactlyTheOpenSessions_afterOpensClosesExpiriesAndARestore() throws IOException {
+    java.util.Random random = new java.util.Random(7);
+    java.util.TreeMap<SessionId, Long> model = new java.util.TreeMap<>();
+    SessionTable current = table;
+    long now = 0;
+    for (int step = 0; step < 5_000; step++) {
+      now += random.nextInt(20);
+      SessionId session = id(random.nextInt(200));
+      switch (random.nextInt(5)) {
+        case 0, 1 -> {
+          if (!model.containsKey(session) && !current.isExpired(session)) {
+            current.open(session, CLERK, 50 + random.nextInt(500), now);
+            model.put(session, now);
+          }
+        }
+        case 2 -> {
+          current.close(session, now);
+          model.remove(session);
+        }
+        case 3 -> {
+          for (SessionId gone : current.expire(now)) {
+            assertThat(model.remove(gone)).as("expired %s was open", gone).isNotNull();
+          }
+        }
+        default -> {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          current.writeTo(new DataOutputStream(bytes));
+          SessionTable restored = new SessionTable();
+          restored.readFrom(
+              new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+              CheckpointFile.FORMAT_VERSION);
+          current = restored;
+        }
+      }
+      for (int i = 0; i < 200; i++) {
+        assertThat(current.get(id(i)).isPresent())
+            .as("step %d: session %s", step, id(i))
+            .isEqualTo(model.containsKey(id(i)));
+      }
+      assertThat(current.size()).isEqualTo(model.size());
+    }
+  }
 }
