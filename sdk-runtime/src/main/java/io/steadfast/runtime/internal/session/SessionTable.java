@@ -10,7 +10,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +44,19 @@ public final class SessionTable {
   /** The longest idle time-to-live a session may be opened with. */
   public static final Duration MAX_TTL = Duration.ofDays(366);
 
-  private record Deadline(long atMillis, SessionId session) {}
-
-  private static final Comparator<Deadline> BY_TIME =
-      Comparator.comparingLong(Deadline::atMillis).thenComparing(Deadline::session);
+  /**
+   * A session's deadline, ordered by time, then session. Comparable itself rather than through a
+   * composed {@code Comparator}: every command moves its session's deadline (a removal and an
+   * insertion, each a dozen comparisons with 1,024 sessions), and the composed comparator's lambdas
+   * showed in the apply thread's profile.
+   */
+  private record Deadline(long atMillis, SessionId session) implements Comparable<Deadline> {
+    @Override
+    public int compareTo(Deadline other) {
+      int byTime = Long.compare(atMillis, other.atMillis);
+      return byTime != 0 ? byTime : session.compareTo(other.session);
+    }
+  }
 
   private final TreeMap<SessionId, SessionRecord> open = new TreeMap<>();
 
@@ -61,9 +69,9 @@ public final class SessionTable {
    */
   private final HashMap<SessionId, SessionRecord> byId = new HashMap<>();
 
-  private final TreeSet<Deadline> deadlines = new TreeSet<>(BY_TIME);
+  private final TreeSet<Deadline> deadlines = new TreeSet<>();
   private final TreeMap<SessionId, Tombstone> ended = new TreeMap<>();
-  private final TreeSet<Deadline> endings = new TreeSet<>(BY_TIME);
+  private final TreeSet<Deadline> endings = new TreeSet<>();
 
   /** The open session {@code id}, if any. */
   public Optional<SessionRecord> get(SessionId id) {
