@@ -7,6 +7,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -109,12 +110,12 @@ public final class StreamCheckpointWriter implements CheckpointWriter {
   }
 
   /**
-   * The unscaled value's two's-complement bytes, as {@link java.math.BigInteger#toByteArray} gives
-   * them, then the scale. An unscaled value that fits in a long is encoded here without the array.
+   * The unscaled value's two's-complement bytes, as {@link BigInteger#toByteArray} gives them, then
+   * the scale. An unscaled value that fits in a long is encoded here without the array.
    */
   @Override
   public void writeDecimal(BigDecimal value) throws IOException {
-    java.math.BigInteger unscaled = value.unscaledValue();
+    BigInteger unscaled = value.unscaledValue();
     int bits = unscaled.bitLength();
     if (bits < Long.SIZE) {
       long v = unscaled.longValue();
