@@ -329,24 +329,7 @@ final class ProcessTarget implements CheckpointTarget {
   /** Asks {@code member} to write a checkpoint now ({@code POST admin/checkpoint}). */
   @Override
   public void checkpointNow(int member) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              request(member, "/steadfast/v1/admin/checkpoint")
-                  .timeout(Duration.ofSeconds(10))
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
-        throw new IllegalStateException(
-            "member " + member + " refused a checkpoint: " + response.body());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    post(member, "admin/checkpoint", "checkpoint");
   }
 
   @Override
@@ -455,17 +438,27 @@ final class ProcessTarget implements CheckpointTarget {
 
   @Override
   public void switchoverTo(int member) {
-    int from = primary();
+    post(primary(), "admin/switchover?to=" + ids.get(member), "switchover");
+  }
+
+  /**
+   * Sends an admin {@code POST} to {@code member} with the member secret.
+   *
+   * @throws IllegalStateException naming {@code what} and the member's answer if it is not a
+   *     success (a checkpoint is accepted with 202)
+   */
+  private void post(int member, String path, String what) {
     try {
       HttpResponse<String> response =
           http.send(
-              request(from, "/steadfast/v1/admin/switchover?to=" + ids.get(member))
+              request(member, "/steadfast/v1/" + path)
                   .timeout(Duration.ofSeconds(10))
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("switchover refused: " + response.body());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException(
+            what + " refused by member " + member + ": " + response.body());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
