@@ -59,34 +59,34 @@ public final class StreamCheckpointWriter implements CheckpointWriter {
   }
 
   /**
-   * Encodes a string of up to {@value #SCRATCH} UTF-8 bytes here instead of in a new array: a
-   * checkpoint writes millions of short strings, and each array was garbage for the collector while
-   * commands go on. The bytes are exactly those of {@link String#getBytes} with UTF-8 (an unpaired
-   * surrogate becomes {@code '?'}).
+   * Encodes a string of up to about {@value #SCRATCH} UTF-8 bytes in place instead of in a new
+   * array: a checkpoint writes millions of short strings, and each array was garbage for the
+   * collector while commands go on. The bytes are exactly those of {@link String#getBytes} with
+   * UTF-8 (an unpaired surrogate becomes {@code '?'}).
    */
   @Override
   public void writeString(String value) throws IOException {
-    int length = value.length();
-    if (length > SCRATCH) {
+    int n = encodeInScratch(value);
+    if (n < 0) {
       writeBytes(value.getBytes(StandardCharsets.UTF_8));
-      return;
+    } else {
+      out.writeInt(n);
+      out.write(scratch, 0, n);
     }
+  }
+
+  /** UTF-8 of {@code value} into {@link #scratch}: its length, or -1 if it might not fit. */
+  private int encodeInScratch(String value) {
+    int length = value.length();
     int n = 0;
     for (int i = 0; i < length; i++) {
+      if (n + 4 > SCRATCH) {
+        return -1;
+      }
       char c = value.charAt(i);
       if (c < 0x80) {
-        if (n + 1 > SCRATCH) {
-          writeBytes(value.getBytes(StandardCharsets.UTF_8));
-          return;
-        }
         scratch[n++] = (byte) c;
-        continue;
-      }
-      if (n + 4 > SCRATCH) {
-        writeBytes(value.getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      if (c < 0x800) {
+      } else if (c < 0x800) {
         scratch[n++] = (byte) (0xC0 | c >> 6);
         scratch[n++] = (byte) (0x80 | (c & 0x3F));
       } else if (Character.isHighSurrogate(c)
@@ -105,8 +105,7 @@ public final class StreamCheckpointWriter implements CheckpointWriter {
         scratch[n++] = (byte) (0x80 | (c & 0x3F));
       }
     }
-    out.writeInt(n);
-    out.write(scratch, 0, n);
+    return n;
   }
 
   /**

@@ -37,19 +37,15 @@ class StreamCheckpointWriterTest {
       values.add(randomString(random));
     }
 
-    ByteArrayOutputStream actual = new ByteArrayOutputStream();
-    StreamCheckpointWriter writer = new StreamCheckpointWriter(actual);
-    ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    DataOutputStream reference = new DataOutputStream(expected);
-    for (String value : values) {
-      writer.writeString(value);
-      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-      reference.writeInt(bytes.length);
-      reference.write(bytes);
-    }
-    writer.flush();
-
-    assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
+    assertThat(ours(values, StreamCheckpointWriter::writeString))
+        .isEqualTo(
+            reference(
+                values,
+                (out, value) -> {
+                  byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                  out.writeInt(bytes.length);
+                  out.write(bytes);
+                }));
   }
 
   @Test
@@ -83,26 +79,53 @@ class StreamCheckpointWriterTest {
               random.nextBoolean() ? unscaled : unscaled.negate(), random.nextInt(21) - 5));
     }
 
-    ByteArrayOutputStream actual = new ByteArrayOutputStream();
-    StreamCheckpointWriter writer = new StreamCheckpointWriter(actual);
-    ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    DataOutputStream reference = new DataOutputStream(expected);
-    for (BigDecimal value : values) {
-      writer.writeDecimal(value);
-      byte[] bytes = value.unscaledValue().toByteArray();
-      reference.writeInt(bytes.length);
-      reference.write(bytes);
-      reference.writeInt(value.scale());
-    }
-    writer.flush();
+    byte[] actual = ours(values, StreamCheckpointWriter::writeDecimal);
 
-    assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
+    assertThat(actual)
+        .isEqualTo(
+            reference(
+                values,
+                (out, value) -> {
+                  byte[] bytes = value.unscaledValue().toByteArray();
+                  out.writeInt(bytes.length);
+                  out.write(bytes);
+                  out.writeInt(value.scale());
+                }));
     StreamCheckpointReader reader =
-        new StreamCheckpointReader(
-            new ByteArrayInputStream(actual.toByteArray()), 1, Position.ZERO);
+        new StreamCheckpointReader(new ByteArrayInputStream(actual), 1, Position.ZERO);
     for (BigDecimal value : values) {
       assertThat(reader.readDecimal()).isEqualTo(value);
     }
+  }
+
+  /** Writes one value to {@code to}. */
+  @FunctionalInterface
+  private interface Write<W, T> {
+    void accept(W to, T value) throws IOException;
+  }
+
+  /** The bytes the writer under test gives {@code values}. */
+  private static <T> byte[] ours(List<T> values, Write<StreamCheckpointWriter, T> write)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StreamCheckpointWriter writer = new StreamCheckpointWriter(bytes);
+    for (T value : values) {
+      write.accept(writer, value);
+    }
+    writer.flush();
+    return bytes.toByteArray();
+  }
+
+  /** The bytes of the format as first written, through a plain {@link DataOutputStream}. */
+  private static <T> byte[] reference(List<T> values, Write<DataOutputStream, T> write)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    for (T value : values) {
+      write.accept(out, value);
+    }
+    out.flush();
+    return bytes.toByteArray();
   }
 
   private static String randomString(Random random) {
