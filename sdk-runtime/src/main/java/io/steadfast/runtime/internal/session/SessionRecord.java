@@ -18,6 +18,13 @@ public final class SessionRecord {
   private ResumePoint resumePoint;
   private long lastActivityMillis;
 
+  /**
+   * The time under which {@link SessionTable} files this record among its deadlines: at most {@link
+   * #expiresAtMillis()}, because activity moves the deadline later without re-filing it. Not
+   * replicated state (a restored table files every record at its exact deadline); never written.
+   */
+  long filedAtMillis;
+
   SessionRecord(
       Principal principal,
       long ttlMillis,

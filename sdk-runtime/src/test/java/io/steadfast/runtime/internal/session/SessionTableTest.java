@@ -165,4 +165,97 @@ class SessionTableTest {
       assertThat(current.size()).isEqualTo(model.size());
     }
   }
+
+  /**
+   * Activity moves a deadline without re-filing it; expiry must still take exactly the sessions
+   * past their real deadline, in (deadline, session) order, and a replica that restores checkpoints
+   * at random points (and so files every record exactly) must expire the same and hold the same
+   * bytes as one that never restores.
+   */
+  @Test
+  void expire_matchesTheRealDeadlines_whereverActivityLeftARecordFiled() throws IOException {
+    java.util.Random random = new java.util.Random(11);
+    record Live(long lastActivity, long ttl) {
+      long expiresAt() {
+        return lastActivity + ttl;
+      }
+    }
+    java.util.TreeMap<SessionId, Live> model = new java.util.TreeMap<>();
+    SessionTable steady = table;
+    SessionTable restoring = new SessionTable();
+    long now = 0;
+    for (int step = 0; step < 20_000; step++) {
+      now += random.nextInt(4) == 0 ? random.nextInt(200) : 0; // batches share their leader time
+      SessionId session = id(random.nextInt(100));
+      switch (random.nextInt(8)) {
+        case 0 -> {
+          if (!model.containsKey(session) && !steady.isExpired(session)) {
+            long ttl = 50L + random.nextInt(400);
+            steady.open(session, CLERK, ttl, now);
+            restoring.open(session, CLERK, ttl, now);
+            model.put(session, new Live(now, ttl));
+          }
+        }
+        case 1 -> {
+          steady.close(session, now);
+          restoring.close(session, now);
+          model.remove(session);
+        }
+        case 2, 3, 4 -> {
+          Live live = model.get(session);
+          if (live != null) {
+            long sequence = steady.get(session).orElseThrow().lastSequence() + 1;
+            Outcome outcome =
+                Outcome.applied(new Position(1, sequence), new byte[0], ResumePoint.start());
+            for (SessionTable t : java.util.List.of(steady, restoring)) {
+              t.record(
+                  session,
+                  t.get(session).orElseThrow(),
+                  sequence,
+                  sequence,
+                  outcome,
+                  ResumePoint.start(),
+                  now);
+            }
+            model.put(session, new Live(now, live.ttl()));
+          }
+        }
+        case 5 -> {
+          if (model.containsKey(session)) {
+            steady.touch(session, steady.get(session).orElseThrow(), now);
+            restoring.touch(session, restoring.get(session).orElseThrow(), now);
+            model.put(session, new Live(now, model.get(session).ttl()));
+          }
+        }
+        case 6 -> {
+          long at = now;
+          java.util.List<SessionId> expected =
+              model.entrySet().stream()
+                  .filter(e -> e.getValue().expiresAt() < at)
+                  .sorted(
+                      java.util.Map.Entry.<SessionId, Live>comparingByValue(
+                              java.util.Comparator.comparingLong(Live::expiresAt))
+                          .thenComparing(java.util.Map.Entry.comparingByKey()))
+                  .map(java.util.Map.Entry::getKey)
+                  .toList();
+          assertThat(steady.expire(now)).as("step %d", step).isEqualTo(expected);
+          assertThat(restoring.expire(now)).as("step %d", step).isEqualTo(expected);
+          expected.forEach(model::remove);
+        }
+        default -> restoring = restored(restoring);
+      }
+      assertThat(bytes(steady)).as("step %d", step).isEqualTo(bytes(restoring));
+      long realNext =
+          model.values().stream().mapToLong(Live::expiresAt).min().orElse(Long.MAX_VALUE);
+      assertThat(steady.nextExpiryMillis()).as("step %d", step).isLessThanOrEqualTo(realNext);
+      assertThat(restoring.nextExpiryMillis()).as("step %d", step).isLessThanOrEqualTo(realNext);
+    }
+  }
+
+  private static SessionTable restored(SessionTable from) throws IOException {
+    SessionTable restored = new SessionTable();
+    restored.readFrom(
+        new DataInputStream(new ByteArrayInputStream(bytes(from))), CheckpointFile.FORMAT_VERSION);
+    return restored;
+  }
 }
