@@ -6,12 +6,9 @@ import io.steadfast.api.role.RoleChange;
 import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.ResumePoint;
 import io.steadfast.api.session.SessionId;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +47,7 @@ public final class WireFormat {
   /** Encodes a journal entry. */
   public static byte[] encode(JournalEntry entry) {
     return write(
+        estimate(entry),
         out -> {
           out.writeByte(FORMAT);
           if (entry instanceof JournalEntry.Batch batch) {
@@ -87,7 +85,7 @@ public final class WireFormat {
    * @throws IOException if the bytes are not a journal entry of a known format
    */
   public static JournalEntry decode(byte[] bytes) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    ByteReader in = new ByteReader(bytes);
     byte format = in.readByte();
     if (format != FORMAT) {
       throw new IOException("unknown journal entry format " + format);
@@ -131,14 +129,31 @@ public final class WireFormat {
     }
   }
 
-  private static void writeMembers(DataOutputStream out, List<NodeId> members) throws IOException {
+  /**
+   * About the encoded size of {@code entry}, so that a batch is written into one array without
+   * growing it: its payloads and session ids (ASCII by {@link SessionId}'s rule) and each request's
+   * fixed fields.
+   */
+  private static int estimate(JournalEntry entry) {
+    if (!(entry instanceof JournalEntry.Batch batch)) {
+      return 64;
+    }
+    long size = 16;
+    for (Request request : batch.requests()) {
+      byte[] payload = request.payload();
+      size += 32 + request.session().value().length() + (payload == null ? 64 : payload.length);
+    }
+    return (int) Math.min(size, 1 << 20);
+  }
+
+  private static void writeMembers(DataOutput out, List<NodeId> members) throws IOException {
     out.writeByte(members.size());
     for (NodeId member : members) {
       writeString(out, member.value());
     }
   }
 
-  private static List<NodeId> readMembers(DataInputStream in) throws IOException {
+  private static List<NodeId> readMembers(DataInput in) throws IOException {
     int count = in.readUnsignedByte();
     if (count > MAX_MEMBERS) {
       throw new IOException(
@@ -162,7 +177,7 @@ public final class WireFormat {
 
   /** Decodes what {@link #encodeRequest} wrote. */
   public static Request decodeRequest(byte[] bytes) throws IOException {
-    return readRequest(new DataInputStream(new ByteArrayInputStream(bytes)));
+    return readRequest(new ByteReader(bytes));
   }
 
   /** Encodes one outcome on its own. */
@@ -172,7 +187,7 @@ public final class WireFormat {
 
   /** Decodes what {@link #encodeOutcome} wrote. */
   public static Outcome decodeOutcome(byte[] bytes) throws IOException {
-    return readOutcome(new DataInputStream(new ByteArrayInputStream(bytes)));
+    return readOutcome(new ByteReader(bytes));
   }
 
   /** Encodes the outcomes of one batch, in request order. */
@@ -188,7 +203,7 @@ public final class WireFormat {
 
   /** Decodes the outcomes of one batch. */
   public static List<Outcome> decodeOutcomes(byte[] bytes) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    ByteReader in = new ByteReader(bytes);
     int count = count(in);
     List<Outcome> outcomes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -312,6 +327,9 @@ public final class WireFormat {
 
   /** Reads text. */
   public static String readString(DataInput in) throws IOException {
+    if (in instanceof ByteReader reader) {
+      return reader.readUtf8(checkedLength(in));
+    }
     return new String(readBytes(in), StandardCharsets.UTF_8);
   }
 
@@ -323,18 +341,34 @@ public final class WireFormat {
 
   /** Reads bytes written by {@link #writeBytes}. */
   public static byte[] readBytes(DataInput in) throws IOException {
+    byte[] bytes = new byte[checkedLength(in)];
+    in.readFully(bytes);
+    return bytes;
+  }
+
+  /** Reads a length and checks it against the format's bound and the bytes left. */
+  private static int checkedLength(DataInput in) throws IOException {
     int length = in.readInt();
     if (length < 0 || length > MAX_BYTES) {
       throw new IOException("byte array length out of range: " + length);
     }
     // Never allocate more than the input still holds: a 5-byte body must not claim 64 MiB.
-    if (in instanceof DataInputStream stream && length > stream.available()) {
-      throw new IOException(
-          "byte array length " + length + " exceeds the " + stream.available() + " bytes left");
+    int left = bytesLeft(in);
+    if (length > left) {
+      throw new IOException("byte array length " + length + " exceeds the " + left + " bytes left");
     }
-    byte[] bytes = new byte[length];
-    in.readFully(bytes);
-    return bytes;
+    return length;
+  }
+
+  /** What an in-memory input still holds; {@link Integer#MAX_VALUE} for another input. */
+  private static int bytesLeft(DataInput in) throws IOException {
+    if (in instanceof ByteReader reader) {
+      return reader.remaining();
+    }
+    if (in instanceof DataInputStream stream) {
+      return stream.available();
+    }
+    return Integer.MAX_VALUE;
   }
 
   /**
@@ -347,24 +381,28 @@ public final class WireFormat {
     if (count < 0 || count > MAX_ITEMS) {
       throw new IOException("item count out of range: " + count);
     }
-    if (in instanceof DataInputStream stream && count > stream.available()) {
-      throw new IOException(
-          "item count " + count + " exceeds the " + stream.available() + " bytes left");
+    int left = bytesLeft(in);
+    if (count > left) {
+      throw new IOException("item count " + count + " exceeds the " + left + " bytes left");
     }
     return count;
   }
 
   private interface Writer {
-    void write(DataOutputStream out) throws IOException;
+    void write(DataOutput out) throws IOException;
   }
 
   private static byte[] write(Writer writer) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    return write(256, writer);
+  }
+
+  private static byte[] write(int estimate, Writer writer) {
+    ByteWriter out = new ByteWriter(estimate);
+    try {
       writer.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException("in-memory write failed", e);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 }
