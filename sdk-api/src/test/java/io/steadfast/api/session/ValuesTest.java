@@ -62,4 +62,20 @@ class ValuesTest {
     }
     assertThatThrownBy(() -> new SessionId(null)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void sessionId_acceptsEachCharacterExactlyAsTheDocumentedPattern() {
+    java.util.regex.Pattern documented = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]");
+    for (char c = 0; c < Character.MAX_VALUE; c++) {
+      String one = "a" + c;
+      boolean accepted;
+      try {
+        SessionId.of(one);
+        accepted = true;
+      } catch (IllegalArgumentException e) {
+        accepted = false;
+      }
+      assertThat(accepted).as("U+%04X", (int) c).isEqualTo(documented.matcher("" + c).matches());
+    }
+  }
 }
