@@ -2057,8 +2057,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     @Override
     public void tickIfIdle() {
       GroupCommitter running = committer;
-      // Journal an empty entry only when a session is due to expire: an idle cluster then writes
-      // nothing, and the state (and its fingerprint) changes only when a session really expires.
+      // Journal an empty entry only when a session may be due to expire: an idle cluster then
+      // writes nothing once its sessions are gone. The time read is a lower bound (the session
+      // table files deadlines lazily), so one such entry may only re-file sessions that were
+      // active since; the next then expires them.
       if (running != null && settings.clock().millis() > stateMachine.core().nextExpiryMillis()) {
         running.tickIfIdle(settings.healthInterval());
       }
