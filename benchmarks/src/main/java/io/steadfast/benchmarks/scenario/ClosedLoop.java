@@ -1,0 +1,65 @@
+package io.steadfast.benchmarks.scenario;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The closed loop used to compare two builds of the per-command path: the counter application on an
+ * embedded cluster of three, {@code --sessions} sessions each sending its next command when the
+ * last is answered, measured for {@code --seconds} after {@code --warmup} seconds, {@code --rounds}
+ * times in one JVM (the first round of a JVM still includes JIT compilation; compare later rounds).
+ *
+ * <p>{@code java -Xmx4g -Dsteadfast.log.level=error -Dsteadfast.log.ratis=error -cp
+ * benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.ClosedLoop --sessions 1024
+ * --seconds 20 --rounds 2}. Each round prints one line starting with {@code RESULT}: commands per
+ * second, latency, and the process CPU per command (three replicas and the client together). Run
+ * the two builds alternately, several JVMs each: on a two-core machine one run's spread is as wide
+ * as most single changes.
+ */
+public final class ClosedLoop {
+
+  private ClosedLoop() {}
+
+  /** Runs the loop; see the class comment for the arguments. */
+  public static void main(String[] args) throws InterruptedException {
+    int sessions = 1024;
+    int seconds = 20;
+    int warmup = 5;
+    int rounds = 2;
+    for (int i = 0; i < args.length; i += 2) { // each argument is a name and its value
+      String value = i + 1 < args.length ? args[i + 1] : "";
+      switch (args[i]) {
+        case "--sessions" -> sessions = positive(args[i], value);
+        case "--seconds" -> seconds = positive(args[i], value);
+        case "--warmup" -> warmup = positive(args[i], value);
+        case "--rounds" -> rounds = positive(args[i], value);
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; known: --sessions N, --seconds N, --warmup N, --rounds N");
+      }
+    }
+    try (SdkTarget<byte[], Long> target = SdkTarget.counter()) {
+      for (int round = 1; round <= rounds; round++) {
+        Map<String, Object> result =
+            ThroughputScenario.run(
+                target, sessions, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds));
+        System.out.println("RESULT round " + round + " " + result);
+      }
+    }
+  }
+
+  private static int positive(String name, String value) {
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        name + " needs a positive whole number, got '" + value + "'");
+  }
+}
