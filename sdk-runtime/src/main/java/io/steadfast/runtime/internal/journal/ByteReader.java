@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the wire format from a byte array: a {@link DataInput} without the locks and the copies of
@@ -78,34 +79,34 @@ public final class ByteReader implements DataInput {
 
   @Override
   public short readShort() throws IOException {
-    return (short) readUnsignedShort();
+    return (short) bigEndian(2);
   }
 
   @Override
   public int readUnsignedShort() throws IOException {
-    int at = take(2);
-    return ((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF);
+    return (int) bigEndian(2);
   }
 
   @Override
   public char readChar() throws IOException {
-    return (char) readUnsignedShort();
+    return (char) bigEndian(2);
   }
 
   @Override
   public int readInt() throws IOException {
-    int at = take(4);
-    return ((bytes[at] & 0xFF) << 24)
-        | ((bytes[at + 1] & 0xFF) << 16)
-        | ((bytes[at + 2] & 0xFF) << 8)
-        | (bytes[at + 3] & 0xFF);
+    return (int) bigEndian(4);
   }
 
   @Override
   public long readLong() throws IOException {
-    int at = take(8);
+    return bigEndian(8);
+  }
+
+  /** The next {@code count} bytes (at most 8) as an unsigned big-endian number. */
+  private long bigEndian(int count) throws EOFException {
+    int at = take(count);
     long value = 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < count; i++) {
       value = (value << 8) | (bytes[at + i] & 0xFF);
     }
     return value;
@@ -126,8 +127,7 @@ public final class ByteReader implements DataInput {
    * format; here because {@link DataInput} has it), or {@code null} at the end.
    */
   @Override
-  @SuppressWarnings("JdkObsolete") // DataInput's own contract, kept for completeness
-  public @org.jspecify.annotations.Nullable String readLine() {
+  public @Nullable String readLine() {
     if (remaining() == 0) {
       return null;
     }

@@ -70,30 +70,29 @@ public final class ByteWriter extends OutputStream implements DataOutput {
 
   @Override
   public void writeShort(int v) {
-    int at = reserve(2);
-    bytes[at] = (byte) (v >>> 8);
-    bytes[at + 1] = (byte) v;
+    bigEndian(v, 2);
   }
 
   @Override
   public void writeChar(int v) {
-    writeShort(v);
+    bigEndian(v, 2);
   }
 
   @Override
   public void writeInt(int v) {
-    int at = reserve(4);
-    bytes[at] = (byte) (v >>> 24);
-    bytes[at + 1] = (byte) (v >>> 16);
-    bytes[at + 2] = (byte) (v >>> 8);
-    bytes[at + 3] = (byte) v;
+    bigEndian(v, 4);
   }
 
   @Override
   public void writeLong(long v) {
-    int at = reserve(8);
-    for (int i = 0; i < 8; i++) {
-      bytes[at + i] = (byte) (v >>> (56 - 8 * i));
+    bigEndian(v, 8);
+  }
+
+  /** The low {@code count} bytes (at most 8) of {@code v}, most significant first. */
+  private void bigEndian(long v, int count) {
+    int at = reserve(count);
+    for (int i = 0; i < count; i++) {
+      bytes[at + i] = (byte) (v >>> (8 * (count - 1 - i)));
     }
   }
 

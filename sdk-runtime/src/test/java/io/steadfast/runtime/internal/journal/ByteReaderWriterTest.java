@@ -19,33 +19,37 @@ import org.junit.jupiter.api.Test;
 /** The array reader and writer against the JDK's data streams they replace on the wire. */
 class ByteReaderWriterTest {
 
-  /** One value written through {@link DataOutput} and read back through {@link DataInput}. */
-  private interface Op {
+  private interface Writing {
     void write(DataOutput out) throws IOException;
+  }
 
+  private interface Reading {
     Object read(DataInput in) throws IOException;
   }
+
+  /** One value written through {@link DataOutput} and read back through {@link DataInput}. */
+  private record Op(Writing write, Reading read) {}
 
   private static Op randomOp(Random random) {
     long value = random.nextLong();
     return switch (random.nextInt(11)) {
-      case 0 -> op(out -> out.writeBoolean(value % 2 == 0), DataInput::readBoolean);
-      case 1 -> op(out -> out.writeByte((int) value), DataInput::readByte);
-      case 2 -> op(out -> out.writeByte((int) value), DataInput::readUnsignedByte);
-      case 3 -> op(out -> out.writeShort((int) value), DataInput::readShort);
-      case 4 -> op(out -> out.writeShort((int) value), DataInput::readUnsignedShort);
-      case 5 -> op(out -> out.writeChar((int) value), DataInput::readChar);
-      case 6 -> op(out -> out.writeInt((int) value), DataInput::readInt);
-      case 7 -> op(out -> out.writeLong(value), DataInput::readLong);
-      case 8 -> op(out -> out.writeDouble(Double.longBitsToDouble(value)), DataInput::readLong);
+      case 0 -> new Op(out -> out.writeBoolean(value % 2 == 0), DataInput::readBoolean);
+      case 1 -> new Op(out -> out.writeByte((int) value), DataInput::readByte);
+      case 2 -> new Op(out -> out.writeByte((int) value), DataInput::readUnsignedByte);
+      case 3 -> new Op(out -> out.writeShort((int) value), DataInput::readShort);
+      case 4 -> new Op(out -> out.writeShort((int) value), DataInput::readUnsignedShort);
+      case 5 -> new Op(out -> out.writeChar((int) value), DataInput::readChar);
+      case 6 -> new Op(out -> out.writeInt((int) value), DataInput::readInt);
+      case 7 -> new Op(out -> out.writeLong(value), DataInput::readLong);
+      case 8 -> new Op(out -> out.writeDouble(Double.longBitsToDouble(value)), DataInput::readLong);
       case 9 -> {
         String text = "é-" + value + "-\u20ac";
-        yield op(out -> out.writeUTF(text), DataInput::readUTF);
+        yield new Op(out -> out.writeUTF(text), DataInput::readUTF);
       }
       default -> {
         byte[] bytes = new byte[random.nextInt(700)];
         random.nextBytes(bytes);
-        yield op(
+        yield new Op(
             out -> {
               out.writeInt(bytes.length);
               out.write(bytes);
@@ -55,28 +59,6 @@ class ByteReaderWriterTest {
               in.readFully(read);
               return List.of(read.length, java.util.Arrays.hashCode(read));
             });
-      }
-    };
-  }
-
-  private interface Writing {
-    void write(DataOutput out) throws IOException;
-  }
-
-  private interface Reading {
-    Object read(DataInput in) throws IOException;
-  }
-
-  private static Op op(Writing writing, Reading reading) {
-    return new Op() {
-      @Override
-      public void write(DataOutput out) throws IOException {
-        writing.write(out);
-      }
-
-      @Override
-      public Object read(DataInput in) throws IOException {
-        return reading.read(in);
       }
     };
   }
@@ -93,8 +75,8 @@ class ByteReaderWriterTest {
       ByteArrayOutputStream jdkBytes = new ByteArrayOutputStream();
       DataOutputStream jdk = new DataOutputStream(jdkBytes);
       for (Op op : ops) {
-        op.write(ours);
-        op.write(jdk);
+        op.write().write(ours);
+        op.write().write(jdk);
       }
       byte[] written = ours.toByteArray();
       assertThat(written).as("round %d", round).isEqualTo(jdkBytes.toByteArray());
@@ -102,7 +84,7 @@ class ByteReaderWriterTest {
       ByteReader reader = new ByteReader(written);
       DataInputStream reference = new DataInputStream(new ByteArrayInputStream(written));
       for (Op op : ops) {
-        assertThat(op.read(reader)).isEqualTo(op.read(reference));
+        assertThat(op.read().read(reader)).isEqualTo(op.read().read(reference));
         assertThat(reader.remaining()).isEqualTo(reference.available());
       }
       assertThat(reader.remaining()).isZero();
