@@ -49,6 +49,14 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   private final Map<NodeId, InetSocketAddress> addresses = new TreeMap<>();
   private final Map<NodeId, InetSocketAddress> httpAddresses = new TreeMap<>();
   private final Map<NodeId, SteadfastNode<C, R>> nodes = new TreeMap<>();
+
+  /**
+   * The engine side of every node in {@link #nodes}, in id order: a copy replaced whenever a node
+   * joins or leaves (under this object's lock), read without it. Every session's every request
+   * reads it to find the primary; with many sessions the lock was contended on each request.
+   */
+  private volatile List<NodeRuntime<C, R>> runtimes = List.of();
+
   // Nodes restarted with another release of the application (rolling upgrades); guarded by this.
   private final Map<NodeId, Supplier<ResilientApplication<C, R>>> releases = new TreeMap<>();
   private final Path storage;
@@ -105,13 +113,19 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     node.runtime().fallback(new Routing.Cluster<C, R>(this::runtimes));
     settings.onNode().accept(node);
     nodes.put(id, node);
+    nodesChanged();
     node.start();
     return node;
   }
 
   /** The engine side of every node, for routing. */
-  private synchronized List<NodeRuntime<C, R>> runtimes() {
-    return nodes.values().stream().map(SteadfastNode::runtime).toList();
+  private List<NodeRuntime<C, R>> runtimes() {
+    return runtimes;
+  }
+
+  /** Called with this object's lock held after {@link #nodes} changed. */
+  private void nodesChanged() {
+    runtimes = nodes.values().stream().map(SteadfastNode::runtime).toList();
   }
 
   /** Every node, running or not, by id. */
@@ -231,6 +245,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       addresses.remove(id);
       httpAddresses.remove(id);
       nodes.remove(id);
+      nodesChanged();
       throw e;
     }
   }
@@ -245,6 +260,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     SteadfastNode<C, R> node;
     synchronized (this) {
       node = nodes.remove(id);
+      nodesChanged();
       addresses.remove(id);
       httpAddresses.remove(id);
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,8 +35,11 @@ import org.jspecify.annotations.Nullable;
  * outcome or its deadline passes, across redirects, failovers and switchovers. The runtime applies
  * a request at most once; a retry returns the original outcome.
  *
- * <p>One request at a time: methods are synchronized, and a request whose outcome stayed unknown
- * ({@link IndeterminateOutcomeException}) must be settled with {@link #retry()} before the next.
+ * <p>One request at a time: a call waits for the session's lock, and a request whose outcome stayed
+ * unknown ({@link IndeterminateOutcomeException}) must be settled with {@link #retry()} before the
+ * next. The lock is a {@link ReentrantLock}, not a monitor, so a virtual thread waiting for an
+ * outcome (for up to the request deadline) does not pin its carrier thread on JDK 21 to 23; a
+ * session may be driven from virtual threads as well as from platform threads.
  *
  * @param <C> the command type
  * @param <R> the result type
@@ -62,6 +66,12 @@ public final class Session<C, R> {
   private final Duration deadline;
   private long lastSequence;
   private @Nullable Request unsettled;
+
+  /**
+   * Held by every call that reads or changes the numbering, for the whole of its network wait: one
+   * request at a time. Not {@code synchronized}: see the class comment.
+   */
+  private final ReentrantLock lock = new ReentrantLock();
 
   /** Whether some attempt of the unsettled request may have reached the journal. */
   private boolean unsettledMayBeJournaled;
@@ -92,8 +102,13 @@ public final class Session<C, R> {
   }
 
   /** The number of the last request sent (0 before the first). */
-  public synchronized long lastSequence() {
-    return lastSequence;
+  public long lastSequence() {
+    lock.lock();
+    try {
+      return lastSequence;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -106,29 +121,34 @@ public final class Session<C, R> {
    *     #retry()}
    * @throws IllegalStateException if an earlier request is still unsettled
    */
-  public synchronized R execute(C command) {
-    if (unsettled != null) {
-      throw new IllegalStateException(
-          "session "
-              + id
-              + ": request "
-              + unsettled.sequence()
-              + " has no known outcome yet; settle it with retry() first");
-    }
-    byte[] payload = codec.encodeCommand(command);
-    Request request = Request.command(id, lastSequence + 1, payload);
-    lastSequence = request.sequence();
-    unsettled = request;
-    unsettledMayBeJournaled = false;
+  public R execute(C command) {
+    lock.lock();
     try {
-      return settle(request);
-    } catch (NotAuthorizedException | MalformedCommandException | NotPrimaryException refused) {
-      if (isUnsettled(request) && !unsettledMayBeJournaled) {
-        // Refused at the door and no attempt could have been journaled: the number is free again.
-        unsettled = null;
-        lastSequence--;
+      if (unsettled != null) {
+        throw new IllegalStateException(
+            "session "
+                + id
+                + ": request "
+                + unsettled.sequence()
+                + " has no known outcome yet; settle it with retry() first");
       }
-      throw refused;
+      byte[] payload = codec.encodeCommand(command);
+      Request request = Request.command(id, lastSequence + 1, payload);
+      lastSequence = request.sequence();
+      unsettled = request;
+      unsettledMayBeJournaled = false;
+      try {
+        return settle(request);
+      } catch (NotAuthorizedException | MalformedCommandException | NotPrimaryException refused) {
+        if (isUnsettled(request) && !unsettledMayBeJournaled) {
+          // Refused at the door and no attempt could have been journaled: the number is free again.
+          unsettled = null;
+          lastSequence--;
+        }
+        throw refused;
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -137,11 +157,16 @@ public final class Session<C, R> {
    *
    * @throws IllegalStateException if there is nothing to settle
    */
-  public synchronized R retry() {
-    if (unsettled == null) {
-      throw new IllegalStateException("session " + id + " has no unsettled request");
+  public R retry() {
+    lock.lock();
+    try {
+      if (unsettled == null) {
+        throw new IllegalStateException("session " + id + " has no unsettled request");
+      }
+      return settle(unsettled);
+    } finally {
+      lock.unlock();
     }
-    return settle(unsettled);
   }
 
   /** The audit view of this session: replaying a client's retry, for tests and tools. */
@@ -150,8 +175,13 @@ public final class Session<C, R> {
   }
 
   /** See {@link SessionAudit#resend}. */
-  synchronized R resend(long sequence, C command) {
-    return result(deliver(Request.command(id, sequence, codec.encodeCommand(command))));
+  R resend(long sequence, C command) {
+    lock.lock();
+    try {
+      return result(deliver(Request.command(id, sequence, codec.encodeCommand(command))));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -212,20 +242,25 @@ public final class Session<C, R> {
    * Opens the session in the journal. Opening one that is open (or that its owner closed) for the
    * same principal continues its numbering from the journal's last request.
    */
-  synchronized void open(Duration ttl) {
-    Outcome outcome = deliver(Request.open(id, principal, ttl));
-    switch (outcome.status()) {
-      case APPLIED -> lastSequence = outcome.lastSequence();
-      case EXPIRED -> throw new SessionExpiredException(id);
-      case LIMIT -> throw new SessionLimitException(id, outcome.message());
-      default ->
-          throw new SteadfastException(
-              "session "
-                  + id
-                  + " could not be opened: "
-                  + outcome.errorType()
-                  + " "
-                  + outcome.message());
+  void open(Duration ttl) {
+    lock.lock();
+    try {
+      Outcome outcome = deliver(Request.open(id, principal, ttl));
+      switch (outcome.status()) {
+        case APPLIED -> lastSequence = outcome.lastSequence();
+        case EXPIRED -> throw new SessionExpiredException(id);
+        case LIMIT -> throw new SessionLimitException(id, outcome.message());
+        default ->
+            throw new SteadfastException(
+                "session "
+                    + id
+                    + " could not be opened: "
+                    + outcome.errorType()
+                    + " "
+                    + outcome.message());
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -236,10 +271,15 @@ public final class Session<C, R> {
    *
    * @throws SessionExpiredException if the session had expired
    */
-  public synchronized void close() {
-    Outcome outcome = deliver(Request.close(id, lastSequence));
-    if (outcome.status() == Outcome.Status.EXPIRED) {
-      throw new SessionExpiredException(id);
+  public void close() {
+    lock.lock();
+    try {
+      Outcome outcome = deliver(Request.close(id, lastSequence));
+      if (outcome.status() == Outcome.Status.EXPIRED) {
+        throw new SessionExpiredException(id);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -33,11 +33,14 @@ final class Load implements AutoCloseable {
    * @param admit asked with the running count before each command; the thread stops at false
    */
   Load(List<Worker> workers, long thinkMillis, LongPredicate admit) {
+    this(workers, thinkMillis, admit, LoadThreads.PLATFORM);
+  }
+
+  /** As above, with the workers on threads of the given kind. */
+  Load(List<Worker> workers, long thinkMillis, LongPredicate admit, LoadThreads kind) {
     int n = 0;
     for (Worker worker : workers) {
-      Thread thread = new Thread(() -> loop(worker, thinkMillis, admit), "load-" + n++);
-      thread.setDaemon(true);
-      threads.add(thread);
+      threads.add(kind.unstarted(() -> loop(worker, thinkMillis, admit), "load-" + n++));
     }
     threads.forEach(Thread::start);
   }

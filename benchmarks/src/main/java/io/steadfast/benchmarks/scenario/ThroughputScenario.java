@@ -18,12 +18,27 @@ final class ThroughputScenario {
 
   static Map<String, Object> run(Target target, int sessions, Duration warmup, Duration measure)
       throws InterruptedException {
+    return run(target, sessions, warmup, measure, LoadThreads.PLATFORM, false);
+  }
+
+  /**
+   * As above, with the sessions on threads of the given kind, and with {@code byThread} the CPU per
+   * command of each group of live threads ({@link ThreadCpuTimes}) under {@code cpuByThread}.
+   */
+  static Map<String, Object> run(
+      Target target,
+      int sessions,
+      Duration warmup,
+      Duration measure,
+      LoadThreads threads,
+      boolean byThread)
+      throws InterruptedException {
     List<Worker> workers = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
       workers.add(target.newWorker(100 + i));
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    try (Load load = new Load(workers, 0)) {
+    try (Load load = new Load(workers, 0, count -> true, threads)) {
       Thread.sleep(warmup.toMillis());
       int primary = target.primary();
       long term0 = target.term(primary);
@@ -35,10 +50,12 @@ final class ThroughputScenario {
           (com.sun.management.OperatingSystemMXBean)
               java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime() + target.externalCpuNanos();
+      ThreadCpuTimes threads0 = byThread ? ThreadCpuTimes.now() : null;
       long start = System.nanoTime();
       load.startRecording();
       Thread.sleep(measure.toMillis());
       Latencies latencies = load.stopRecording();
+      ThreadCpuTimes threads1 = byThread ? ThreadCpuTimes.now() : null;
       double seconds = (System.nanoTime() - start) / 1e9;
       long cpu = os.getProcessCpuTime() + target.externalCpuNanos() - cpu0;
       long acks = load.acknowledged() - acks0;
@@ -64,6 +81,9 @@ final class ThroughputScenario {
       out.put("errors", load.errors() - errors0);
       out.put("termChanges", target.term(primaryAfter) - term0);
       out.put("primaryChanged", primaryAfter != primary);
+      if (threads0 != null && threads1 != null) {
+        out.put("cpuByThread", threads1.perCommandSince(threads0, acks));
+      }
     }
     return out;
   }

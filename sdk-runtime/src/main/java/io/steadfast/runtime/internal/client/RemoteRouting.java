@@ -49,6 +49,15 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   private final Duration attempt;
   private volatile int current;
 
+  /**
+   * Guards the three fields below and serializes {@link #primaryMoved}, which waits on the network
+   * (up to 300 ms per member) while holding it: a lock rather than this object's monitor, so the
+   * wait neither blocks the routing's other updates nor pins a virtual thread's carrier on JDK 21
+   * to 23.
+   */
+  private final java.util.concurrent.locks.ReentrantLock movedLock =
+      new java.util.concurrent.locks.ReentrantLock();
+
   /** When the other members were last asked who is primary (nanoTime), and what was found. */
   private long movedCheckedAt;
 
@@ -453,40 +462,45 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
    * last 100 ms are reused, so many waiting sessions cost the members a few requests a second.
    */
   @Override
-  public synchronized boolean primaryMoved() {
-    long now = System.nanoTime();
-    if (movedChecked && now - movedCheckedAt < MOVED_CHECK_EVERY_NANOS) {
-      return movedLastAnswer;
-    }
-    movedChecked = true;
-    movedCheckedAt = now;
-    movedLastAnswer = false;
-    NodeId target = target();
-    List<NodeId> order = directory.order();
-    for (NodeId other : order) {
-      if (other.equals(target)) {
-        continue;
+  public boolean primaryMoved() {
+    movedLock.lock();
+    try {
+      long now = System.nanoTime();
+      if (movedChecked && now - movedCheckedAt < MOVED_CHECK_EVERY_NANOS) {
+        return movedLastAnswer;
       }
-      HttpRequest probe =
-          access
-              .sign(HttpRequest.newBuilder(endpoint(other).resolve("/steadfast/v1/primary")))
-              .timeout(Duration.ofMillis(300))
-              .GET()
-              .build();
-      try {
-        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          current = order.indexOf(other);
-          movedLastAnswer = true;
-          return true;
+      movedChecked = true;
+      movedCheckedAt = now;
+      movedLastAnswer = false;
+      NodeId target = target();
+      List<NodeId> order = directory.order();
+      for (NodeId other : order) {
+        if (other.equals(target)) {
+          continue;
         }
-      } catch (IOException e) {
-        // that member is down or slow: ask the next
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+        HttpRequest probe =
+            access
+                .sign(HttpRequest.newBuilder(endpoint(other).resolve("/steadfast/v1/primary")))
+                .timeout(Duration.ofMillis(300))
+                .GET()
+                .build();
+        try {
+          if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            current = order.indexOf(other);
+            movedLastAnswer = true;
+            return true;
+          }
+        } catch (IOException e) {
+          // that member is down or slow: ask the next
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
+      return false;
+    } finally {
+      movedLock.unlock();
     }
-    return false;
   }
 
   /** The endpoint of a known member (or of one known a moment ago: a removed member's stays). */
