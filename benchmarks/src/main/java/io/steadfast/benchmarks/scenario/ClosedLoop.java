@@ -32,7 +32,7 @@ public final class ClosedLoop {
     int seconds = 20;
     int warmup = 10;
     int rounds = 3;
-    LoadThreads threads = LoadThreads.PLATFORM;
+    LoadThreads threads = LoadThreads.chosen();
     boolean byThread = false;
     for (int i = 0; i < args.length; i += 2) { // each argument is a name and its value
       String value = i + 1 < args.length ? args[i + 1] : "";

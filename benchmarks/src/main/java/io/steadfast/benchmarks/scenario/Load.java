@@ -33,7 +33,7 @@ final class Load implements AutoCloseable {
    * @param admit asked with the running count before each command; the thread stops at false
    */
   Load(List<Worker> workers, long thinkMillis, LongPredicate admit) {
-    this(workers, thinkMillis, admit, LoadThreads.PLATFORM);
+    this(workers, thinkMillis, admit, LoadThreads.chosen());
   }
 
   /** As above, with the workers on threads of the given kind. */

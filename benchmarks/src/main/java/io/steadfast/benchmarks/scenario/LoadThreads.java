@@ -14,6 +14,18 @@ enum LoadThreads {
   PLATFORM,
   VIRTUAL;
 
+  private static volatile LoadThreads chosen = PLATFORM;
+
+  /** The kind this run's loads use. */
+  static LoadThreads chosen() {
+    return chosen;
+  }
+
+  /** Sets the kind every later load of this run uses. */
+  static void choose(LoadThreads kind) {
+    chosen = kind;
+  }
+
   /** The kind named {@code platform} or {@code virtual}. */
   static LoadThreads named(String name) {
     return switch (name) {
@@ -27,8 +39,16 @@ enum LoadThreads {
 
   /** A thread that will run {@code task}, not yet started. */
   Thread unstarted(Runnable task, String name) {
+    return unstarted(task, name, 0);
+  }
+
+  /**
+   * As above; a platform thread gets {@code stackBytes} of stack (0 for the JVM's default), a
+   * virtual thread's stack grows as it needs.
+   */
+  Thread unstarted(Runnable task, String name, long stackBytes) {
     if (this == PLATFORM) {
-      Thread thread = new Thread(task, name);
+      Thread thread = new Thread(null, task, name, stackBytes);
       thread.setDaemon(true);
       return thread;
     }

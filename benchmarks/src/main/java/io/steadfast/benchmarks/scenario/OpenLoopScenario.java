@@ -70,27 +70,26 @@ final class OpenLoopScenario {
       Worker worker = workers.get(i);
       long first = start + Math.round(i * 1e9 / rate);
       Thread thread =
-          new Thread(
-              null,
-              () -> {
-                try {
-                  drive(
-                      worker,
-                      first,
-                      period,
-                      windowStart,
-                      windowEnd,
-                      recorder,
-                      completedInWindow,
-                      owed,
-                      errors);
-                } finally {
-                  done.countDown();
-                }
-              },
-              "open-loop-" + i,
-              256 * 1024);
-      thread.setDaemon(true);
+          LoadThreads.chosen()
+              .unstarted(
+                  () -> {
+                    try {
+                      drive(
+                          worker,
+                          first,
+                          period,
+                          windowStart,
+                          windowEnd,
+                          recorder,
+                          completedInWindow,
+                          owed,
+                          errors);
+                    } finally {
+                      done.countDown();
+                    }
+                  },
+                  "open-loop-" + i,
+                  256 * 1024);
       threads.add(thread);
     }
     threads.forEach(Thread::start);

@@ -85,6 +85,7 @@ record Options(
               Duration.ofMillis(Long.parseLong(bounds[0].trim())),
               Duration.ofMillis(Long.parseLong(bounds[1].trim())));
         }
+        case "--load-threads" -> LoadThreads.choose(LoadThreads.named(args[++i]));
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
@@ -93,7 +94,8 @@ record Options(
                     + String.join(",", SCENARIOS)
                     + " (or, named only, "
                     + String.join(",", OPT_IN)
-                    + "), --out FILE, --election-timeout MIN,MAX");
+                    + "), --out FILE, --election-timeout MIN,MAX,"
+                    + " --load-threads platform|virtual");
       }
     }
     for (String name : only) {

@@ -32,7 +32,8 @@ import java.util.Map;
  * <p>Without {@code --quick} the full run takes about 10 minutes. {@code --only a,b} runs some
  * scenarios ({@code footprint, throughput, switchover, failover, catchup, checkpoint}); those of
  * {@link Options#OPT_IN} ({@code curve-processes}, {@code curve-codec}, {@code
- * checkpoint-processes}) run only when named.
+ * checkpoint-processes}) run only when named. {@code --load-threads virtual} (JDK 21 or later) runs
+ * every session of the load, for the SDK and raw Ratis alike, on a virtual thread.
  */
 public final class ScenarioRunner {
 
@@ -110,6 +111,7 @@ public final class ScenarioRunner {
         "electionTimeoutMs",
         ElectionTimeout.min().toMillis() + "-" + ElectionTimeout.max().toMillis());
     run.put("transport", "gRPC over loopback, all nodes in this JVM");
+    run.put("loadThreads", LoadThreads.chosen().name().toLowerCase(java.util.Locale.ROOT));
     report.put("run", run);
 
     if (options.runs("footprint")) {

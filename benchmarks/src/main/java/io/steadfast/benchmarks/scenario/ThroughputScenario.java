@@ -18,7 +18,7 @@ final class ThroughputScenario {
 
   static Map<String, Object> run(Target target, int sessions, Duration warmup, Duration measure)
       throws InterruptedException {
-    return run(target, sessions, warmup, measure, LoadThreads.PLATFORM, false);
+    return run(target, sessions, warmup, measure, LoadThreads.chosen(), false);
   }
 
   /**
