@@ -423,6 +423,12 @@ final class ProcessTarget implements CheckpointTarget {
     return sum;
   }
 
+  /** The process id of member {@code member}'s current process, -1 when it is not running. */
+  long pid(int member) {
+    Process process = processes[member];
+    return process == null ? -1 : process.pid();
+  }
+
   /** Each member process's CPU time so far in nanoseconds, -1 where unknown. */
   long[] cpuNanos() {
     long[] cpu = new long[3];

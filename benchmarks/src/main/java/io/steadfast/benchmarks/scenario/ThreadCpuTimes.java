@@ -70,7 +70,7 @@ final class ThreadCpuTimes {
     return out;
   }
 
-  private static String group(String threadName) {
+  static String group(String threadName) {
     return threadName
         .replaceAll("n\\d+", "n*")
         .replaceAll("group-[0-9A-F]+", "group")

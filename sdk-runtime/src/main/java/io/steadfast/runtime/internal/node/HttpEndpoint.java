@@ -45,6 +45,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,8 +105,10 @@ import org.slf4j.LoggerFactory;
  * 401, unless the node was told {@code insecure}, which trusts the principal a request names.
  *
  * <p>Bounds: bodies over the cap answer 413 unread; at most {@code maxConcurrentRequests} requests
- * in progress (the rest answer 503 at once); 8 worker threads. Every refusal is JSON: {@code
- * {"status":…,"error":"…","message":"…"}} plus fields that name the problem.
+ * in progress, from arrival to answer (the rest answer 503 at once); 8 worker threads read, check
+ * and answer them, and a session request waiting for its outcome (at most 30 s) holds none. Every
+ * refusal is JSON: {@code {"status":…,"error":"…","message":"…"}} plus fields that name the
+ * problem.
  */
 public final class HttpEndpoint implements AutoCloseable {
 
@@ -112,6 +116,15 @@ public final class HttpEndpoint implements AutoCloseable {
   public static final String PREFIX = "/steadfast/v1/";
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
   private static final ThreadLocal<Boolean> OVERLOADED = ThreadLocal.withInitial(() -> false);
+
+  /**
+   * Set by a handler that answers later, from another thread ({@link #request}): the exchange is
+   * then neither closed nor its slot freed when the handler returns, but when it is answered.
+   */
+  private static final ThreadLocal<Boolean> DEFERRED = ThreadLocal.withInitial(() -> false);
+
+  /** How long a session request waits for its outcome before the node answers 503. */
+  private static final int REQUEST_TIMEOUT_SECONDS = 30;
 
   /** How much of an unread request body is drained before answering: four times the cap. */
   private static final String DRAIN_ATTRIBUTE = "steadfast.drainBytes";
@@ -121,6 +134,10 @@ public final class HttpEndpoint implements AutoCloseable {
   private final @Nullable X509ExtendedTrustManager memberTrust;
   private final HttpServer server;
   private final ExecutorService workers;
+
+  /** Runs deferred answers on the workers; on the calling thread once they are shut down. */
+  private final java.util.concurrent.Executor answering;
+
   private final Semaphore slots;
   private final Map<String, Route> routes;
 
@@ -180,6 +197,14 @@ public final class HttpEndpoint implements AutoCloseable {
       this.server = HttpServer.create(address, 64);
     }
     this.workers = Executors.newFixedThreadPool(8, NodeThreads.factory("http", node.id().value()));
+    this.answering =
+        task -> {
+          try {
+            workers.execute(task);
+          } catch (RejectedExecutionException closing) {
+            task.run(); // the endpoint is closing: answer (or fail to) and free the slot at once
+          }
+        };
     this.routes =
         Map.ofEntries(
             Map.entry("requests", new Route("POST", true, this::request)),
@@ -226,10 +251,15 @@ public final class HttpEndpoint implements AutoCloseable {
       try {
         workers.execute(
             () -> {
+              boolean deferred = false;
               try {
                 exchange.run();
+                deferred = DEFERRED.get();
               } finally {
-                slots.release();
+                DEFERRED.remove();
+                if (!deferred) {
+                  slots.release();
+                }
               }
             });
       } catch (RejectedExecutionException closing) {
@@ -245,8 +275,18 @@ public final class HttpEndpoint implements AutoCloseable {
     }
   }
 
-  private void route(HttpExchange exchange) throws IOException {
-    try (exchange) {
+  private void route(HttpExchange exchange) {
+    try {
+      routeOpen(exchange);
+    } finally {
+      if (!DEFERRED.get()) {
+        exchange.close();
+      }
+    }
+  }
+
+  private void routeOpen(HttpExchange exchange) {
+    try {
       exchange.setAttribute(DRAIN_ATTRIBUTE, 4L * security.maxRequestBytesValue());
       URI uri = exchange.getRequestURI();
       String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -361,16 +401,49 @@ public final class HttpEndpoint implements AutoCloseable {
                 request.session(), principal, java.util.Objects.requireNonNull(request.ttl()));
       }
     }
-    try {
-      Outcome outcome = node.submit(request, owner).get(30, TimeUnit.SECONDS);
-      reply(exchange, 200, "application/octet-stream", WireFormat.encodeOutcome(outcome));
-    } catch (ExecutionException e) {
-      refuse(exchange, e.getCause() == null ? e : e.getCause());
-    } catch (TimeoutException e) {
-      refuse(exchange, 503, "timeout", "no outcome within 30 s", Map.of());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      refuse(exchange, 503, "interrupted", "interrupted", Map.of());
+    // The worker does not wait for the outcome: it is answered when the command is decided, from
+    // a worker again (never from the thread that completes the outcome, which is the engine's).
+    // A blocked worker per command capped the commands in the node at the number of workers, and
+    // so the commands group commit could put in one journal entry.
+    CompletableFuture<Outcome> outcome =
+        node.submit(request, owner).copy().orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    DEFERRED.set(true);
+    var unused =
+        outcome.whenCompleteAsync((decided, error) -> answer(exchange, decided, error), answering);
+  }
+
+  /** Answers a deferred request with its outcome or refusal, ends it and frees its slot. */
+  private void answer(HttpExchange exchange, @Nullable Outcome outcome, @Nullable Throwable error) {
+    try (exchange) {
+      if (error == null) {
+        reply(
+            exchange,
+            200,
+            "application/octet-stream",
+            WireFormat.encodeOutcome(java.util.Objects.requireNonNull(outcome)));
+      } else {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+            && cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        if (cause instanceof TimeoutException) {
+          refuse(
+              exchange,
+              503,
+              "timeout",
+              "no outcome within " + REQUEST_TIMEOUT_SECONDS + " s",
+              Map.of());
+        } else {
+          refuse(exchange, cause);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("{}: connection ended before the answer: {}", node.id(), e.toString());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: answering a request failed: {}", node.id(), e.toString());
+    } finally {
+      slots.release();
     }
   }
 

@@ -174,6 +174,56 @@ class HttpEndpointTest {
   }
 
   @Test
+  void requestsWaitingForTheirOutcome_holdNoWorker_andFreeTheirSlotsWhenAnswered()
+      throws Exception {
+    // More requests than the endpoint has worker threads (8) wait for their outcomes at once: all
+    // of them reach the node. A worker blocked per waiting request let only 8 in, which capped
+    // what group commit could put in one journal entry.
+    CompletableFuture<Outcome> pending = new CompletableFuture<>();
+    when(node.submit(any(), any())).thenReturn(pending);
+    int requests = 20;
+    URI base = start(NodeSecurity.loopback().insecure().maxConcurrentRequests(requests));
+    List<CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      answers.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests"))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(COMMAND)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    io.steadfast.runtime.testapp.Await.until(
+        requests + " waiting requests to reach the node",
+        Duration.ofSeconds(5),
+        () ->
+            org.mockito.Mockito.mockingDetails(node).getInvocations().stream()
+                    .filter(call -> call.getMethod().getName().equals("submit"))
+                    .count()
+                == requests);
+    assertThat(answers).noneMatch(CompletableFuture::isDone);
+    pending.complete(Outcome.unknownSession());
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      assertThat(answer.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    // Every slot was given back with its answer: as many again are served, none refused 503.
+    for (int i = 0; i < requests; i++) {
+      assertThat(post(base, COMMAND, null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aRequestWhoseOutcomeFails_isAnsweredWithTheRefusal() throws Exception {
+    when(node.submit(any(), any()))
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new io.steadfast.api.NotPrimaryException(NodeId.of("n1"), NodeId.of("n2"))));
+    URI base = start(NodeSecurity.loopback().insecure());
+    HttpResponse<String> response = post(base, COMMAND, null);
+    assertThat(response.statusCode()).isEqualTo(421);
+    assertThat(response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER)).contains("n2");
+  }
+
+  @Test
   void checkpoint_isRefusedToAUserWithoutTheAdminRole_andServedToAnAdmin() throws Exception {
     when(node.newestCheckpoint()).thenReturn(Optional.empty());
     URI base = start(adminOrClerk());
