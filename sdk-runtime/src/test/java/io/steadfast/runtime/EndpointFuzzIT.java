@@ -8,6 +8,7 @@ import io.steadfast.api.session.Principal;
 import io.steadfast.api.session.SessionId;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
+import io.steadfast.runtime.internal.node.BatchFormat;
 import io.steadfast.runtime.security.JwtAuthenticator;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import io.steadfast.runtime.testapp.TestTokens;
@@ -46,6 +47,7 @@ class EndpointFuzzIT {
   private static final List<String> ROUTES =
       List.of(
           "/steadfast/v1/requests",
+          "/steadfast/v1/requests/batch",
           "/steadfast/v1/primary",
           "/steadfast/v1/status",
           "/steadfast/v1/checkpoint",
@@ -102,10 +104,14 @@ class EndpointFuzzIT {
     for (int i = 0; i < CASES; i++) {
       String route = ROUTES.get(random.nextInt(ROUTES.size()));
       String method = METHODS.get(random.nextInt(METHODS.size()));
-      byte[] body = body(random, seeds);
+      byte[] body =
+          route.endsWith("/batch") && random.nextBoolean()
+              ? batchBody(random, seeds)
+              : body(random, seeds);
       // A valid token only with bodies that cannot open a session: every request here must be
       // refused, so none may move the journal.
-      boolean opens = body.length > 0 && body[0] == (byte) Request.Kind.OPEN.ordinal();
+      boolean opens =
+          (body.length > 0 && body[0] == (byte) Request.Kind.OPEN.ordinal()) || opensInBatch(body);
       String authorization =
           switch (random.nextInt(4)) {
             case 0 -> null;
@@ -130,7 +136,7 @@ class EndpointFuzzIT {
             .as(what + " body " + response.body())
             .containsKeys("status", "error", "message");
       }
-      if (response.statusCode() != 200 || !route.equals("/steadfast/v1/requests")) {
+      if (response.statusCode() != 200 || !route.startsWith("/steadfast/v1/requests")) {
         assertThat(node.appliedPosition().index()).as(what + ": journaled").isEqualTo(before);
       }
     }
@@ -142,6 +148,29 @@ class EndpointFuzzIT {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  /** One to three seed requests as a batch, sometimes with a byte or two changed. */
+  private static byte[] batchBody(SplittableRandom random, List<byte[]> seeds) {
+    List<byte[]> requests = new java.util.ArrayList<>();
+    for (int n = random.nextInt(1, 4); n > 0; n--) {
+      requests.add(seeds.get(random.nextInt(seeds.size())));
+    }
+    byte[] bytes = BatchFormat.encodeRequests(requests);
+    for (int m = random.nextInt(0, 3); m > 0; m--) {
+      bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+    }
+    return bytes;
+  }
+
+  /** Whether a body reads as a batch that opens a session. */
+  private static boolean opensInBatch(byte[] body) {
+    try {
+      return BatchFormat.decodeRequests(body, Integer.MAX_VALUE).stream()
+          .anyMatch(request -> request.kind() == Request.Kind.OPEN);
+    } catch (java.io.IOException unreadable) {
+      return false;
+    }
   }
 
   private static byte[] body(SplittableRandom random, List<byte[]> seeds) {

@@ -14,6 +14,7 @@ import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.node.Access;
+import io.steadfast.runtime.internal.node.BatchFormat;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import io.steadfast.runtime.internal.node.SessionView;
 import java.io.ByteArrayInputStream;
@@ -219,12 +220,13 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   }
 
   /**
-   * The threads that carry commands. The JDK's {@code HttpClient.sendAsync} completes every answer
-   * through {@code CompletableFuture}'s default executor, which starts a new thread per answer
-   * where the common fork-join pool has fewer than two threads (two CPUs or fewer): on a two-core
-   * front-end that was most of the client's CPU. A blocking {@code send} on a pooled thread takes
-   * no such step. Daemon threads, made on demand up to {@value #MAX_SENDERS} and ended after 30 s
-   * idle; beyond that many commands in flight at once, a command goes by {@code sendAsync}.
+   * The threads that carry commands, for all remote clients of this JVM: each client uses at most
+   * {@value #MAX_CARRIERS} at a time, and one per request while it talks to a member without the
+   * batch route. A blocking {@code send} on a pooled thread, because the JDK's {@code
+   * HttpClient.sendAsync} completes every answer through {@code CompletableFuture}'s default
+   * executor, which starts a new thread per answer where the common fork-join pool has fewer than
+   * two threads (two CPUs or fewer). Daemon threads, made on demand up to {@value #MAX_SENDERS} and
+   * ended after 30 s idle.
    */
   private static final java.util.concurrent.ThreadPoolExecutor SENDERS = senders();
 
@@ -246,34 +248,207 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
         });
   }
 
+  /**
+   * Commands waiting to be carried, oldest first. A session has at most one request out, so this
+   * holds at most one per open session of this client.
+   */
+  private final java.util.ArrayDeque<Pending> waiting = new java.util.ArrayDeque<>();
+
+  /** Guards {@link #waiting} and {@link #carriers}. */
+  private final java.util.concurrent.locks.ReentrantLock waitingLock =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  /** Threads carrying batches of this client now, at most {@value #MAX_CARRIERS}. */
+  private int carriers;
+
+  /** Members that answered 404 to a batch (an older version): sent one request per exchange. */
+  private final Set<NodeId> singleOnly = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * The most exchanges of session requests this client has out at once. While they are out, the
+   * commands of its other sessions gather and go together in the next: one exchange and one pass
+   * through the member's HTTP stack for many commands, and a primary that receives them together
+   * puts them in one journal entry.
+   */
+  static final int MAX_CARRIERS = 2;
+
+  /** The most requests in one batch ({@link HttpEndpoint#MAX_BATCH} is what a member takes). */
+  static final int MAX_BATCH = 32;
+
+  /** The most bytes of requests in one batch (one request over it still goes, alone). */
+  static final int MAX_BATCH_BYTES = 256 * 1024;
+
+  /** A request waiting to be carried, and where its outcome goes. */
+  private record Pending(Request request, byte[] encoded, CompletableFuture<Outcome> result) {}
+
+  /**
+   * Queues the request for the next exchange with the member believed primary; the requests of this
+   * client's sessions that wait at the same moment go together, up to {@value #MAX_BATCH} in one
+   * batch ({@code POST /steadfast/v1/requests/batch}), a lone one by itself ({@code POST
+   * /steadfast/v1/requests}). Each request's outcome or refusal is its own, as if it had gone
+   * alone.
+   */
   @Override
   public CompletableFuture<Outcome> send(Request request) {
-    NodeId node = target();
+    Pending pending =
+        new Pending(request, WireFormat.encodeRequest(request), new CompletableFuture<>());
+    boolean start;
+    waitingLock.lock();
+    try {
+      waiting.add(pending);
+      start = carriers < MAX_CARRIERS;
+      if (start) {
+        carriers++;
+      }
+    } finally {
+      waitingLock.unlock();
+    }
+    if (start) {
+      try {
+        SENDERS.execute(this::carry);
+      } catch (java.util.concurrent.RejectedExecutionException busy) {
+        Thread extra = new Thread(this::carry, "steadfast-client-send-extra");
+        extra.setDaemon(true);
+        extra.start();
+      }
+    }
+    return pending.result();
+  }
+
+  /** Carries batches until nothing waits. */
+  private void carry() {
+    while (true) {
+      List<Pending> batch = new java.util.ArrayList<>();
+      waitingLock.lock();
+      try {
+        int bytes = 0;
+        while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+          Pending next = waiting.peek();
+          if (!batch.isEmpty() && bytes + next.encoded().length > MAX_BATCH_BYTES) {
+            break;
+          }
+          bytes += next.encoded().length;
+          batch.add(waiting.poll());
+        }
+        if (batch.isEmpty()) {
+          carriers--;
+          return;
+        }
+      } finally {
+        waitingLock.unlock();
+      }
+      NodeId node = target();
+      if (batch.size() == 1) {
+        carryOne(node, batch.get(0));
+      } else if (singleOnly.contains(node)) {
+        carryApart(node, batch);
+      } else {
+        carryBatch(node, batch);
+      }
+    }
+  }
+
+  /**
+   * Sends each request in an exchange of its own, at the same time, on pooled threads (inline where
+   * the pool is full), and returns once all are answered.
+   */
+  private void carryApart(NodeId node, List<Pending> batch) {
+    for (Pending pending : batch.subList(1, batch.size())) {
+      try {
+        SENDERS.execute(() -> carryOne(node, pending));
+      } catch (java.util.concurrent.RejectedExecutionException busy) {
+        carryOne(node, pending);
+      }
+    }
+    carryOne(node, batch.get(0));
+    for (Pending pending : batch) {
+      try {
+        pending.result().join();
+      } catch (RuntimeException answeredWithARefusal) {
+        // each session reads its own outcome or refusal
+      }
+    }
+  }
+
+  /** Sends one request in an exchange of its own and completes it. */
+  private void carryOne(NodeId node, Pending pending) {
     HttpRequest post =
         access
             .sign(HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests")))
             .timeout(attempt)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(request)))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(pending.encoded()))
             .build();
-    CompletableFuture<Outcome> result = new CompletableFuture<>();
     try {
-      SENDERS.execute(
-          () -> {
-            try {
-              result.complete(
-                  outcome(node, http.send(post, HttpResponse.BodyHandlers.ofByteArray())));
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              result.completeExceptionally(e);
-            } catch (IOException | RuntimeException e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException busy) {
-      return http.sendAsync(post, HttpResponse.BodyHandlers.ofByteArray())
-          .thenApply(response -> outcome(node, response));
+      pending
+          .result()
+          .complete(outcome(node, http.send(post, HttpResponse.BodyHandlers.ofByteArray())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pending.result().completeExceptionally(e);
+    } catch (IOException | RuntimeException e) {
+      pending.result().completeExceptionally(e);
     }
-    return result;
+  }
+
+  /** Sends requests in one batch and completes each with its own answer. */
+  private void carryBatch(NodeId node, List<Pending> batch) {
+    HttpRequest post =
+        access
+            .sign(HttpRequest.newBuilder(endpoint(node).resolve("/steadfast/v1/requests/batch")))
+            .timeout(attempt)
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    BatchFormat.encodeRequests(batch.stream().map(Pending::encoded).toList())))
+            .build();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      batch.forEach(pending -> pending.result().completeExceptionally(e));
+      return;
+    } catch (IOException | RuntimeException e) {
+      batch.forEach(pending -> pending.result().completeExceptionally(e));
+      return;
+    }
+    if (response.statusCode() == 404) {
+      // A member of an older version, without the batch route: one exchange per request there.
+      singleOnly.add(node);
+      carryApart(node, batch);
+      return;
+    }
+    if (response.statusCode() != 200) {
+      RuntimeException refused =
+          refusal(
+              node,
+              response.statusCode(),
+              response.body(),
+              response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER).orElse(null));
+      batch.forEach(pending -> pending.result().completeExceptionally(refused));
+      return;
+    }
+    List<BatchFormat.Item> items;
+    try {
+      items = BatchFormat.decodeItems(response.body(), batch.size());
+    } catch (IOException e) {
+      SteadfastException unreadable =
+          new SteadfastException("unreadable batch answer from " + node, e);
+      batch.forEach(pending -> pending.result().completeExceptionally(unreadable));
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      BatchFormat.Item item = items.get(i);
+      CompletableFuture<Outcome> result = batch.get(i).result();
+      try {
+        if (item.status() == 200) {
+          result.complete(WireFormat.decodeOutcome(item.body()));
+        } else {
+          result.completeExceptionally(refusal(node, item.status(), item.body(), null));
+        }
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(new SteadfastException("unreadable outcome from " + node, e));
+      }
+    }
   }
 
   /** The outcome an answer carries, or the refusal it states. */
@@ -380,7 +555,20 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
 
   /** The typed exception a refusal stands for, read from its JSON body. */
   static RuntimeException refusal(NodeId node, HttpResponse<byte[]> response) {
-    String text = new String(response.body(), StandardCharsets.UTF_8);
+    return refusal(
+        node,
+        response.statusCode(),
+        response.body(),
+        response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER).orElse(null));
+  }
+
+  /**
+   * The typed exception a refusal stands for: its status, its JSON body and the primary a 421 names
+   * (in the header, or for an item of a batch, in the body's {@code primary}).
+   */
+  static RuntimeException refusal(
+      NodeId node, int status, byte[] answer, @org.jspecify.annotations.Nullable String primary) {
+    String text = new String(answer, StandardCharsets.UTF_8);
     Map<String, Object> body;
     try {
       body = text.isEmpty() ? Map.of() : JSONObjectUtils.parse(text, 64 * 1024);
@@ -388,10 +576,17 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
       body = Map.of();
     }
     String message = String.valueOf(body.getOrDefault("message", text));
-    switch (response.statusCode()) {
+    switch (status) {
       case 421 -> {
-        NodeId suggested =
-            response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER).map(NodeId::of).orElse(null);
+        Object named = primary != null ? primary : body.get("primary");
+        NodeId suggested = null;
+        if (named instanceof String id) {
+          try {
+            suggested = NodeId.of(id);
+          } catch (IllegalArgumentException unreadable) {
+            // not a node id: no suggestion
+          }
+        }
         return new NotPrimaryException(node, suggested);
       }
       case 401 -> {
@@ -423,8 +618,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
         return new MalformedCommandException(message);
       }
       default -> {
-        return new SteadfastException(
-            "node " + node + " answered " + response.statusCode() + ": " + message);
+        return new SteadfastException("node " + node + " answered " + status + ": " + message);
       }
     }
   }

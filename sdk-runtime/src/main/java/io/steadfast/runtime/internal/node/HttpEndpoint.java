@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.steadfast.api.MalformedCommandException;
+import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.SteadfastException;
 import io.steadfast.api.session.NotAuthenticatedException;
@@ -67,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /steadfast/v1/requests}: one session request (binary); answers its outcome, or
  *       421 with header {@value #PRIMARY_HEADER} naming the primary when this node is not it.
+ *   <li>{@code POST /steadfast/v1/requests/batch}: up to {@value #MAX_BATCH} session requests of
+ *       one caller ({@link BatchFormat}); answers each one's status and body in the order sent,
+ *       once the last is decided.
  *   <li>{@code POST /steadfast/v1/query}: the application's read-only query, linearizable, on the
  *       primary; with {@code ?consistency=stale}, from the applied state of any ready member
  *       (primary or caught-up backup), 503 elsewhere; the caller's own principal only.
@@ -208,6 +212,7 @@ public final class HttpEndpoint implements AutoCloseable {
     this.routes =
         Map.ofEntries(
             Map.entry("requests", new Route("POST", true, this::request)),
+            Map.entry("requests/batch", new Route("POST", true, this::requestBatch)),
             Map.entry("query", new Route("POST", true, this::query)),
             Map.entry("status", new Route("GET", true, this::status)),
             Map.entry("checkpoint", new Route("GET", true, this::checkpoint)),
@@ -380,36 +385,66 @@ public final class HttpEndpoint implements AutoCloseable {
       refuse(exchange, 400, "malformed", "unreadable request: " + e.getMessage(), Map.of());
       return;
     }
-    String owner = null;
-    if (caller instanceof User user) {
-      Principal principal = user.principal();
-      owner = principal.user();
-      if (request.kind() == Request.Kind.OPEN) {
-        Principal named = java.util.Objects.requireNonNull(request.principal());
-        if (!named.user().equals(owner)) {
-          refuse(
-              exchange,
-              403,
-              "not_authorized",
-              "authenticated as " + owner + " but the request opens a session for " + named.user(),
-              Map.of("user", owner, "what", "open as " + named.user(), "requiredRoles", List.of()));
-          return;
-        }
-        // The roles are the authenticator's, never the client's.
-        request =
-            Request.open(
-                request.session(), principal, java.util.Objects.requireNonNull(request.ttl()));
-      }
+    Admission admission = admit(request, caller);
+    Refusal refused = admission.refusal();
+    if (refused != null) {
+      refuse(exchange, refused);
+      return;
     }
     // The worker does not wait for the outcome: it is answered when the command is decided, from
     // a worker again (never from the thread that completes the outcome, which is the engine's).
     // A blocked worker per command capped the commands in the node at the number of workers, and
     // so the commands group commit could put in one journal entry.
-    CompletableFuture<Outcome> outcome =
-        node.submit(request, owner).copy().orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    CompletableFuture<Outcome> outcome = submit(admission);
     DEFERRED.set(true);
     var unused =
         outcome.whenCompleteAsync((decided, error) -> answer(exchange, decided, error), answering);
+  }
+
+  /**
+   * What a request becomes at the door: the request to submit and the owner its session must have
+   * (null for a member, which acts for anyone), or the refusal.
+   */
+  private record Admission(
+      @Nullable Request request, @Nullable String owner, @Nullable Refusal refusal) {}
+
+  /**
+   * Checks a decoded request against its caller: a user acts only as itself, opens sessions only
+   * for itself and with the roles its authenticator gave, never the ones the request names.
+   */
+  private static Admission admit(Request request, Caller caller) {
+    if (!(caller instanceof User user)) {
+      return new Admission(request, null, null);
+    }
+    Principal principal = user.principal();
+    String owner = principal.user();
+    if (request.kind() != Request.Kind.OPEN) {
+      return new Admission(request, owner, null);
+    }
+    Principal named = java.util.Objects.requireNonNull(request.principal());
+    if (!named.user().equals(owner)) {
+      return new Admission(
+          null,
+          null,
+          new Refusal(
+              403,
+              "not_authorized",
+              "authenticated as " + owner + " but the request opens a session for " + named.user(),
+              Map.of(
+                  "user", owner, "what", "open as " + named.user(), "requiredRoles", List.of())));
+    }
+    // The roles are the authenticator's, never the client's.
+    return new Admission(
+        Request.open(request.session(), principal, java.util.Objects.requireNonNull(request.ttl())),
+        owner,
+        null);
+  }
+
+  /** Submits an admitted request; its outcome, failed with a timeout after 30 s. */
+  private CompletableFuture<Outcome> submit(Admission admission) {
+    return node.submit(java.util.Objects.requireNonNull(admission.request()), admission.owner())
+        .copy()
+        .orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** Answers a deferred request with its outcome or refusal, ends it and frees its slot. */
@@ -422,21 +457,7 @@ public final class HttpEndpoint implements AutoCloseable {
             "application/octet-stream",
             WireFormat.encodeOutcome(java.util.Objects.requireNonNull(outcome)));
       } else {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-            && cause.getCause() != null) {
-          cause = cause.getCause();
-        }
-        if (cause instanceof TimeoutException) {
-          refuse(
-              exchange,
-              503,
-              "timeout",
-              "no outcome within " + REQUEST_TIMEOUT_SECONDS + " s",
-              Map.of());
-        } else {
-          refuse(exchange, cause);
-        }
+        refuse(exchange, refusalOf(error));
       }
     } catch (IOException e) {
       LOG.debug("{}: connection ended before the answer: {}", node.id(), e.toString());
@@ -446,6 +467,103 @@ public final class HttpEndpoint implements AutoCloseable {
       slots.release();
     }
   }
+
+  /**
+   * {@code POST /steadfast/v1/requests/batch}: several session requests of one caller in one
+   * exchange, as a remote client sends the commands of its sessions that wait at the same moment.
+   * Each is admitted, submitted and answered as if it had come alone; the exchange is answered when
+   * the last is decided, with each one's status and body (the outcome, or the JSON refusal it would
+   * have had) in the order sent. Each request takes one of the endpoint's request slots; a batch
+   * for which not enough are free is refused whole (503 {@code overloaded}), as is an unreadable
+   * one (400), one of more than {@value #MAX_BATCH} requests (413) or one over the body cap (413).
+   */
+  private void requestBatch(HttpExchange exchange, Caller caller) throws IOException {
+    byte[] body = body(exchange);
+    if (body == null) {
+      return;
+    }
+    List<Request> requests;
+    try {
+      requests = BatchFormat.decodeRequests(body, MAX_BATCH);
+    } catch (BatchFormat.TooManyException e) {
+      refuse(
+          exchange,
+          413,
+          "batch_too_large",
+          e.getMessage() == null ? "too many requests" : e.getMessage(),
+          Map.of("maxRequests", MAX_BATCH));
+      return;
+    } catch (IOException | RuntimeException e) {
+      refuse(exchange, 400, "malformed", "unreadable batch: " + e.getMessage(), Map.of());
+      return;
+    }
+    int extra = requests.size() - 1;
+    if (extra > 0 && !slots.tryAcquire(extra)) {
+      refuse(
+          exchange,
+          503,
+          "overloaded",
+          security.maxConcurrentRequestsValue()
+              + " requests in progress; a batch of "
+              + requests.size()
+              + " does not fit; try again",
+          Map.of());
+      return;
+    }
+    List<Refusal> refusals = new ArrayList<>(requests.size());
+    List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(requests.size());
+    try {
+      for (Request request : requests) {
+        Admission admission = admit(request, caller);
+        refusals.add(admission.refusal());
+        outcomes.add(
+            admission.refusal() == null
+                ? submit(admission)
+                : CompletableFuture.completedFuture(Outcome.unknownSession()));
+      }
+    } catch (RuntimeException e) {
+      slots.release(extra);
+      throw e;
+    }
+    DEFERRED.set(true);
+    var unused =
+        CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+            .whenCompleteAsync(
+                (done, error) -> answerBatch(exchange, refusals, outcomes, extra + 1), answering);
+  }
+
+  /** Answers a deferred batch, item by item in the order sent; ends it and frees its slots. */
+  private void answerBatch(
+      HttpExchange exchange,
+      List<@Nullable Refusal> refusals,
+      List<CompletableFuture<Outcome>> outcomes,
+      int slotsHeld) {
+    try (exchange) {
+      List<BatchFormat.Item> items = new ArrayList<>(outcomes.size());
+      for (int i = 0; i < outcomes.size(); i++) {
+        Refusal refused = refusals.get(i);
+        if (refused == null) {
+          try {
+            items.add(new BatchFormat.Item(200, WireFormat.encodeOutcome(outcomes.get(i).join())));
+            continue;
+          } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            refused = refusalOf(e);
+          }
+        }
+        items.add(new BatchFormat.Item(refused.status(), refused.json()));
+      }
+      reply(exchange, 200, BatchFormat.CONTENT_TYPE, BatchFormat.encodeItems(items));
+    } catch (IOException e) {
+      LOG.debug("{}: connection ended before the answer: {}", node.id(), e.toString());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: answering a batch failed: {}", node.id(), e.toString());
+    } finally {
+      slots.release(slotsHeld);
+    }
+  }
+
+  /** The most session requests one batch may carry. */
+  public static final int MAX_BATCH = 64;
 
   private void query(HttpExchange exchange, Caller caller) throws IOException {
     String consistency = exchange.getRequestURI().getRawQuery();
@@ -1019,15 +1137,58 @@ public final class HttpEndpoint implements AutoCloseable {
     refuse(exchange, 401, "not_authenticated", String.valueOf(why.getMessage()), Map.of());
   }
 
+  /** A refusal: the status, a stable error code, a message, fields that name the problem. */
+  private record Refusal(
+      int status, String error, String message, Map<String, ?> fields, @Nullable String primary) {
+
+    Refusal(int status, String error, String message, Map<String, ?> fields) {
+      this(status, error, message, fields, null);
+    }
+
+    /** The JSON body: status, error, message, the fields and, for 421, the primary if known. */
+    byte[] json() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", status);
+      body.put("error", error);
+      body.put("message", message);
+      body.putAll(fields);
+      if (primary != null) {
+        body.put("primary", primary);
+      }
+      return text(JSONObjectUtils.toJSONString(body));
+    }
+  }
+
   private void refuse(HttpExchange exchange, Throwable cause) throws IOException {
-    if (cause instanceof NotPrimaryException notPrimary) {
-      notPrimary
-          .suggestedPrimary()
-          .ifPresent(p -> exchange.getResponseHeaders().add(PRIMARY_HEADER, p.value()));
-      refuse(exchange, 421, "not_primary", String.valueOf(notPrimary.getMessage()), Map.of());
+    refuse(exchange, refusalOf(cause));
+  }
+
+  private static void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
+    if (refusal.primary() != null) {
+      exchange.getResponseHeaders().add(PRIMARY_HEADER, refusal.primary());
+    }
+    reply(exchange, refusal.status(), "application/json", refusal.json());
+  }
+
+  /** The refusal a failed submission stands for. */
+  private static Refusal refusalOf(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof TimeoutException) {
+      return new Refusal(
+          503, "timeout", "no outcome within " + REQUEST_TIMEOUT_SECONDS + " s", Map.of());
+    } else if (cause instanceof NotPrimaryException notPrimary) {
+      return new Refusal(
+          421,
+          "not_primary",
+          String.valueOf(notPrimary.getMessage()),
+          Map.of(),
+          notPrimary.suggestedPrimary().map(NodeId::value).orElse(null));
     } else if (cause instanceof NotAuthorizedException refused) {
-      refuse(
-          exchange,
+      return new Refusal(
           403,
           "not_authorized",
           String.valueOf(refused.getMessage()),
@@ -1039,25 +1200,23 @@ public final class HttpEndpoint implements AutoCloseable {
               "requiredRoles",
               List.copyOf(new TreeSet<>(refused.requiredRoles()))));
     } else if (cause instanceof UnknownSessionException unknown) {
-      refuse(
-          exchange,
+      return new Refusal(
           404,
           "unknown_session",
           String.valueOf(unknown.getMessage()),
           Map.of("session", unknown.session().value()));
     } else if (cause instanceof SessionLimitException limit) {
-      refuse(
-          exchange,
+      return new Refusal(
           409,
           "session_limit",
           String.valueOf(limit.getMessage()),
           Map.of("session", limit.session().value()));
     } else if (cause instanceof MalformedCommandException malformed) {
-      refuse(exchange, 400, "malformed", String.valueOf(malformed.getMessage()), Map.of());
+      return new Refusal(400, "malformed", String.valueOf(malformed.getMessage()), Map.of());
     } else if (cause instanceof SteadfastException steadfast) {
-      refuse(exchange, 503, "unavailable", String.valueOf(steadfast.getMessage()), Map.of());
+      return new Refusal(503, "unavailable", String.valueOf(steadfast.getMessage()), Map.of());
     } else {
-      refuse(exchange, 503, "unavailable", String.valueOf(cause), Map.of());
+      return new Refusal(503, "unavailable", String.valueOf(cause), Map.of());
     }
   }
 
@@ -1065,12 +1224,7 @@ public final class HttpEndpoint implements AutoCloseable {
   static void refuse(
       HttpExchange exchange, int status, String error, String message, Map<String, ?> fields)
       throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", status);
-    body.put("error", error);
-    body.put("message", message);
-    body.putAll(fields);
-    reply(exchange, status, "application/json", text(JSONObjectUtils.toJSONString(body)));
+    refuse(exchange, new Refusal(status, error, message, fields));
   }
 
   private static byte[] text(String message) {

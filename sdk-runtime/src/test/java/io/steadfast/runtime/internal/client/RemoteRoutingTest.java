@@ -17,6 +17,7 @@ import io.steadfast.runtime.internal.journal.Outcome;
 import io.steadfast.runtime.internal.journal.Request;
 import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.node.Access;
+import io.steadfast.runtime.internal.node.BatchFormat;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +37,12 @@ import org.junit.jupiter.api.Test;
 
 /** The remote client's routing against real HTTP servers on loopback that answer as members do. */
 class RemoteRoutingTest {
+
+  static {
+    // As HttpEndpoint does: without it the JDK server's answers wait ~40 ms for a delayed
+    // acknowledgement (it writes headers and body apart), when this class runs alone.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   private final List<HttpServer> servers = new ArrayList<>();
   private final Map<NodeId, URI> members = new TreeMap<>();
@@ -198,6 +205,154 @@ class RemoteRoutingTest {
             "threads started for 200 commands (common pool parallelism %d)",
             java.util.concurrent.ForkJoinPool.getCommonPoolParallelism())
         .isLessThan(20);
+  }
+
+  /**
+   * A member that holds lone requests until {@code release} opens, answers batches item by item
+   * (session {@code s-refused}: 403; {@code s-moved}: 421 naming n2; others: applied at their
+   * sequence), or, with {@code batchRoute} false, answers 404 to a batch as an older member does.
+   * Records each exchange's path and batch size.
+   */
+  private List<String> batchingMember(
+      java.util.concurrent.CountDownLatch release, boolean batchRoute) throws IOException {
+    List<String> exchanges = java.util.Collections.synchronizedList(new ArrayList<>());
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            byte[] answer;
+            int status = 200;
+            if (path.endsWith("/requests/batch")) {
+              if (!batchRoute) {
+                exchanges.add(path);
+                status = 404;
+                answer = "{\"error\":\"not_found\"}".getBytes(StandardCharsets.UTF_8);
+              } else {
+                List<Request> requests = BatchFormat.decodeRequests(body, 64);
+                exchanges.add(path + " " + requests.size());
+                List<BatchFormat.Item> items = new ArrayList<>();
+                for (Request request : requests) {
+                  items.add(item(request));
+                }
+                answer = BatchFormat.encodeItems(items);
+              }
+            } else {
+              exchanges.add(path);
+              try {
+                release.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              BatchFormat.Item item = item(WireFormat.decodeRequest(body));
+              status = item.status();
+              answer = item.body();
+            }
+            exchange.sendResponseHeaders(status, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(answer);
+            }
+          }
+        });
+    server.start();
+    servers.add(server);
+    members.put(NodeId.of("n1"), URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+    return exchanges;
+  }
+
+  private static BatchFormat.Item item(Request request) {
+    return switch (request.session().value()) {
+      case "s-refused" ->
+          new BatchFormat.Item(
+              403,
+              "{\"status\":403,\"error\":\"not_authorized\",\"user\":\"eve\",\"what\":\"X\"}"
+                  .getBytes(StandardCharsets.UTF_8));
+      case "s-moved" ->
+          new BatchFormat.Item(
+              421,
+              "{\"status\":421,\"error\":\"not_primary\",\"primary\":\"n2\"}"
+                  .getBytes(StandardCharsets.UTF_8));
+      default ->
+          new BatchFormat.Item(
+              200,
+              WireFormat.encodeOutcome(
+                  Outcome.applied(
+                      new Position(1, request.sequence()), new byte[0], ResumePoint.start())));
+    };
+  }
+
+  private static Request command(String session, long sequence) {
+    return Request.command(SessionId.of(session), sequence, new byte[] {1});
+  }
+
+  /**
+   * While the client's exchanges are out, the commands of its other sessions gather and go in one
+   * batch; each gets its own outcome or refusal.
+   */
+  @Test
+  void commandsThatWaitTogether_goInOneBatch_eachWithItsOwnAnswer() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<String> exchanges = batchingMember(release, true);
+    RemoteRouting<Object, Object> routing = routing();
+    var first = routing.send(command("s-a", 1));
+    io.steadfast.runtime.testapp.Await.until(
+        "the first exchange", Duration.ofSeconds(5), () -> exchanges.size() == 1);
+    var second = routing.send(command("s-b", 1));
+    io.steadfast.runtime.testapp.Await.until(
+        "the second exchange", Duration.ofSeconds(5), () -> exchanges.size() == 2);
+    // Both carriers are out: these wait, and then go together.
+    List<java.util.concurrent.CompletableFuture<Outcome>> gathered = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      gathered.add(routing.send(command("s-" + i, 10 + i)));
+    }
+    var refused = routing.send(command("s-refused", 1));
+    var moved = routing.send(command("s-moved", 1));
+    release.countDown();
+
+    assertThat(first.get(5, TimeUnit.SECONDS).position()).isEqualTo(new Position(1, 1));
+    assertThat(second.get(5, TimeUnit.SECONDS).position()).isEqualTo(new Position(1, 1));
+    for (int i = 1; i <= 8; i++) {
+      assertThat(gathered.get(i - 1).get(5, TimeUnit.SECONDS).position())
+          .isEqualTo(new Position(1, 10 + i));
+    }
+    assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(NotAuthorizedException.class);
+    assertThatThrownBy(() -> moved.get(5, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            NotPrimaryException.class,
+            e -> assertThat(e.suggestedPrimary()).contains(NodeId.of("n2")));
+    assertThat(exchanges)
+        .containsExactly(
+            "/steadfast/v1/requests", "/steadfast/v1/requests", "/steadfast/v1/requests/batch 10");
+  }
+
+  @Test
+  void aMemberWithoutTheBatchRoute_isSentOneRequestPerExchange() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<String> exchanges = batchingMember(release, false);
+    RemoteRouting<Object, Object> routing = routing();
+    var first = routing.send(command("s-a", 1));
+    var second = routing.send(command("s-b", 1));
+    io.steadfast.runtime.testapp.Await.until(
+        "two exchanges out", Duration.ofSeconds(5), () -> exchanges.size() == 2);
+    List<java.util.concurrent.CompletableFuture<Outcome>> gathered = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      gathered.add(routing.send(command("s-" + i, i)));
+    }
+    release.countDown();
+    first.get(5, TimeUnit.SECONDS);
+    second.get(5, TimeUnit.SECONDS);
+    for (int i = 1; i <= 5; i++) {
+      assertThat(gathered.get(i - 1).get(5, TimeUnit.SECONDS).position())
+          .isEqualTo(new Position(1, i));
+    }
+    assertThat(exchanges).filteredOn(path -> path.endsWith("/batch")).hasSize(1);
+    assertThat(exchanges).filteredOn(path -> path.endsWith("/requests")).hasSize(7);
   }
 
   @Test

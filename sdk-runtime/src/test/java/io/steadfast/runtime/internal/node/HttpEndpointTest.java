@@ -223,6 +223,109 @@ class HttpEndpointTest {
     assertThat(response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER)).contains("n2");
   }
 
+  private HttpResponse<byte[]> postBatch(URI base, byte[] body, String token) throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests/batch"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static byte[] batch(Request... requests) {
+    return BatchFormat.encodeRequests(
+        java.util.Arrays.stream(requests).map(WireFormat::encodeRequest).toList());
+  }
+
+  private static NodeSecurity aliceOnly() {
+    return NodeSecurity.loopback()
+        .authenticator(
+            credentials ->
+                credentials
+                    .bearerToken()
+                    .filter("alice-token"::equals)
+                    .map(t -> Principal.of("alice", "clerk")));
+  }
+
+  @Test
+  void aBatch_answersEachRequestAsIfItHadComeAlone_inTheOrderSent() throws Exception {
+    Request second = Request.command(SessionId.of("s-2"), 4, new byte[] {2});
+    Request forBob =
+        Request.open(SessionId.of("s-3"), Principal.of("bob", "admin"), Duration.ofMinutes(1));
+    CompletableFuture<Outcome> later = new CompletableFuture<>();
+    when(node.submit(org.mockito.ArgumentMatchers.argThat(r -> isFor(r, "s-1")), eq("alice")))
+        .thenReturn(later);
+    when(node.submit(org.mockito.ArgumentMatchers.argThat(r -> isFor(r, "s-2")), eq("alice")))
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new io.steadfast.api.NotPrimaryException(NodeId.of("n1"), NodeId.of("n2"))));
+    URI base = start(aliceOnly());
+
+    CompletableFuture<HttpResponse<byte[]>> answer =
+        http.sendAsync(
+            HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests/batch"))
+                .header("Authorization", "Bearer alice-token")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(batch(COMMAND, forBob, second)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    // The batch is answered once its last request is decided, not before.
+    io.steadfast.runtime.testapp.Await.until(
+        "both admitted requests to reach the node",
+        Duration.ofSeconds(5),
+        () ->
+            org.mockito.Mockito.mockingDetails(node).getInvocations().stream()
+                    .filter(call -> call.getMethod().getName().equals("submit"))
+                    .count()
+                == 2);
+    assertThat(answer).isNotDone();
+    Outcome applied =
+        Outcome.applied(
+            new io.steadfast.api.Position(9, 1),
+            new byte[] {7},
+            io.steadfast.api.session.ResumePoint.start());
+    later.complete(applied);
+
+    HttpResponse<byte[]> response = answer.get(5, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<BatchFormat.Item> items = BatchFormat.decodeItems(response.body(), 3);
+    assertThat(items.get(0).status()).isEqualTo(200);
+    assertThat(WireFormat.decodeOutcome(items.get(0).body()).position())
+        .isEqualTo(new io.steadfast.api.Position(9, 1));
+    // A user opens sessions only for itself: refused at the door, never submitted.
+    assertThat(items.get(1).status()).isEqualTo(403);
+    assertThat(new String(items.get(1).body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("opens a session for bob");
+    assertThat(items.get(2).status()).isEqualTo(421);
+    assertThat(new String(items.get(2).body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"primary\":\"n2\"");
+    verify(node, never()).submit(org.mockito.ArgumentMatchers.argThat(r -> isFor(r, "s-3")), any());
+  }
+
+  private static boolean isFor(Request request, String session) {
+    return request != null && request.session().value().equals(session);
+  }
+
+  @Test
+  void badBatches_areRefusedWhole_andNothingReachesTheNode() throws Exception {
+    URI base = start(aliceOnly().maxConcurrentRequests(2));
+    assertThat(postBatch(base, batch(COMMAND), null).statusCode()).isEqualTo(401);
+    assertThat(postBatch(base, new byte[] {0, 0, 0, 1, 0, 0}, "alice-token").statusCode())
+        .isEqualTo(400);
+    Request[] tooMany = new Request[HttpEndpoint.MAX_BATCH + 1];
+    java.util.Arrays.fill(tooMany, COMMAND);
+    HttpResponse<byte[]> large = postBatch(base, batch(tooMany), "alice-token");
+    assertThat(large.statusCode()).isEqualTo(413);
+    assertThat(new String(large.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("batch_too_large");
+    // Each request of a batch takes a request slot: three do not fit in two.
+    HttpResponse<byte[]> crowded = postBatch(base, batch(COMMAND, COMMAND, COMMAND), "alice-token");
+    assertThat(crowded.statusCode()).isEqualTo(503);
+    assertThat(new String(crowded.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("overloaded");
+    verify(node, never()).submit(any(), any());
+  }
+
   @Test
   void checkpoint_isRefusedToAUserWithoutTheAdminRole_andServedToAnAdmin() throws Exception {
     when(node.newestCheckpoint()).thenReturn(Optional.empty());
