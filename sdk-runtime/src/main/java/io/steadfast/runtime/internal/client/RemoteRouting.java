@@ -221,8 +221,8 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
 
   /**
    * The threads that carry commands, for all remote clients of this JVM: each client uses at most
-   * {@value #MAX_CARRIERS} at a time, and one per request while it talks to a member without the
-   * batch route. A blocking {@code send} on a pooled thread, because the JDK's {@code
+   * {@value #MAX_OUT} per member at a time, and one per request while it talks to a member without
+   * the batch route. A blocking {@code send} on a pooled thread, because the JDK's {@code
    * HttpClient.sendAsync} completes every answer through {@code CompletableFuture}'s default
    * executor, which starts a new thread per answer where the common fork-join pool has fewer than
    * two threads (two CPUs or fewer). Daemon threads, made on demand up to {@value #MAX_SENDERS} and
@@ -249,28 +249,30 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   }
 
   /**
-   * Commands waiting to be carried, oldest first. A session has at most one request out, so this
-   * holds at most one per open session of this client.
+   * Commands waiting to be carried, oldest first. A session has at most one request out (and one
+   * more when it gave up on a member that stopped answering), so this stays within twice the
+   * client's open sessions.
    */
   private final java.util.ArrayDeque<Pending> waiting = new java.util.ArrayDeque<>();
 
-  /** Guards {@link #waiting} and {@link #carriers}. */
+  /** Guards {@link #waiting} and {@link #out}. */
   private final java.util.concurrent.locks.ReentrantLock waitingLock =
       new java.util.concurrent.locks.ReentrantLock();
 
-  /** Threads carrying batches of this client now, at most {@value #MAX_CARRIERS}. */
-  private int carriers;
+  /** Exchanges of session requests in progress, by member: at most {@value #MAX_OUT} each. */
+  private final Map<NodeId, Integer> out = new java.util.HashMap<>();
 
   /** Members that answered 404 to a batch (an older version): sent one request per exchange. */
   private final Set<NodeId> singleOnly = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
-   * The most exchanges of session requests this client has out at once. While they are out, the
-   * commands of its other sessions gather and go together in the next: one exchange and one pass
-   * through the member's HTTP stack for many commands, and a primary that receives them together
-   * puts them in one journal entry.
+   * The most exchanges of session requests this client has out to one member at once. While they
+   * are out, the commands of its other sessions gather and go together in the next: one exchange
+   * and one pass through the member's HTTP stack for many commands, and a primary that receives
+   * them together puts them in one journal entry. Counted per member, so that exchanges hanging on
+   * a member that froze never hold back the requests sent on to the new primary.
    */
-  static final int MAX_CARRIERS = 2;
+  static final int MAX_OUT = 2;
 
   /** The most requests in one batch ({@link HttpEndpoint#MAX_BATCH} is what a member takes). */
   static final int MAX_BATCH = 32;
@@ -280,6 +282,9 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
 
   /** A request waiting to be carried, and where its outcome goes. */
   private record Pending(Request request, byte[] encoded, CompletableFuture<Outcome> result) {}
+
+  /** Requests taken for one exchange with one member. */
+  private record Exchange(NodeId node, List<Pending> batch) {}
 
   /**
    * Queues the request for the next exchange with the member believed primary; the requests of this
@@ -292,22 +297,20 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   public CompletableFuture<Outcome> send(Request request) {
     Pending pending =
         new Pending(request, WireFormat.encodeRequest(request), new CompletableFuture<>());
-    boolean start;
+    Exchange next;
     waitingLock.lock();
     try {
       waiting.add(pending);
-      start = carriers < MAX_CARRIERS;
-      if (start) {
-        carriers++;
-      }
+      next = nextExchange(null);
     } finally {
       waitingLock.unlock();
     }
-    if (start) {
+    if (next != null) {
+      Exchange first = next;
       try {
-        SENDERS.execute(this::carry);
+        SENDERS.execute(() -> carry(first));
       } catch (java.util.concurrent.RejectedExecutionException busy) {
-        Thread extra = new Thread(this::carry, "steadfast-client-send-extra");
+        Thread extra = new Thread(() -> carry(first), "steadfast-client-send-extra");
         extra.setDaemon(true);
         extra.start();
       }
@@ -315,35 +318,55 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
     return pending.result();
   }
 
-  /** Carries batches until nothing waits. */
-  private void carry() {
-    while (true) {
-      List<Pending> batch = new java.util.ArrayList<>();
-      waitingLock.lock();
+  /**
+   * Under {@link #waitingLock}: ends the exchange {@code done} (if any) and takes the next batch
+   * for the member believed primary, if anything waits and fewer than {@value #MAX_OUT} exchanges
+   * are out to it; null otherwise.
+   */
+  private @org.jspecify.annotations.Nullable Exchange nextExchange(
+      @org.jspecify.annotations.Nullable NodeId done) {
+    if (done != null) {
+      out.merge(done, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+    NodeId node = target();
+    if (waiting.isEmpty() || out.getOrDefault(node, 0) >= MAX_OUT) {
+      return null;
+    }
+    List<Pending> batch = new java.util.ArrayList<>();
+    int bytes = 0;
+    while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+      Pending next = waiting.peek();
+      if (!batch.isEmpty() && bytes + next.encoded().length > MAX_BATCH_BYTES) {
+        break;
+      }
+      bytes += next.encoded().length;
+      batch.add(waiting.poll());
+    }
+    out.merge(node, 1, Integer::sum);
+    return new Exchange(node, batch);
+  }
+
+  /** Carries exchanges, this one and then whatever waits, until nothing does. */
+  private void carry(Exchange first) {
+    Exchange exchange = first;
+    while (exchange != null) {
+      NodeId node = exchange.node();
+      List<Pending> batch = exchange.batch();
       try {
-        int bytes = 0;
-        while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
-          Pending next = waiting.peek();
-          if (!batch.isEmpty() && bytes + next.encoded().length > MAX_BATCH_BYTES) {
-            break;
-          }
-          bytes += next.encoded().length;
-          batch.add(waiting.poll());
-        }
-        if (batch.isEmpty()) {
-          carriers--;
-          return;
+        if (batch.size() == 1) {
+          carryOne(node, batch.get(0));
+        } else if (singleOnly.contains(node)) {
+          carryApart(node, batch);
+        } else {
+          carryBatch(node, batch);
         }
       } finally {
-        waitingLock.unlock();
-      }
-      NodeId node = target();
-      if (batch.size() == 1) {
-        carryOne(node, batch.get(0));
-      } else if (singleOnly.contains(node)) {
-        carryApart(node, batch);
-      } else {
-        carryBatch(node, batch);
+        waitingLock.lock();
+        try {
+          exchange = nextExchange(node);
+        } finally {
+          waitingLock.unlock();
+        }
       }
     }
   }
