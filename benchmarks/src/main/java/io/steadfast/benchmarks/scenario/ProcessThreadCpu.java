@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -87,18 +86,7 @@ final class ProcessThreadCpu {
           sum[0] += user + system;
           sum[1] += user;
         });
-    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
-    sums.entrySet().stream()
-        .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
-        .filter(e -> commands > 0 && e.getValue()[0] * MICROS_PER_TICK / commands >= 0.1)
-        .forEach(
-            e ->
-                out.put(
-                    e.getKey(),
-                    Map.of(
-                        "total", Report.round(e.getValue()[0] * MICROS_PER_TICK / commands),
-                        "user", Report.round(e.getValue()[1] * MICROS_PER_TICK / commands))));
-    return out;
+    return ThreadCpuTimes.perCommand(sums, MICROS_PER_TICK, commands);
   }
 
   /** User and system clock ticks of one thread, or null when it has ended. */

@@ -56,17 +56,27 @@ final class ThreadCpuTimes {
           sum[0] += after.cpuNanos() - (start == null ? 0 : start.cpuNanos());
           sum[1] += after.userNanos() - (start == null ? 0 : start.userNanos());
         });
+    return perCommand(sums, 1e-3, commands);
+  }
+
+  /**
+   * Per-command figures of summed {total, user} times by group, largest first, as {@code {"total":
+   * µs, "user": µs}}; {@code micros} is a microsecond per unit of the sums; groups under 0.1 µs are
+   * left out. Shared with {@link ProcessThreadCpu}.
+   */
+  static Map<String, Map<String, Double>> perCommand(
+      Map<String, long[]> sums, double micros, long commands) {
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     sums.entrySet().stream()
         .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
-        .filter(e -> commands > 0 && e.getValue()[0] / 1e3 / commands >= 0.1)
+        .filter(e -> commands > 0 && e.getValue()[0] * micros / commands >= 0.1)
         .forEach(
             e ->
                 out.put(
                     e.getKey(),
                     Map.of(
-                        "total", Report.round(e.getValue()[0] / 1e3 / commands),
-                        "user", Report.round(e.getValue()[1] / 1e3 / commands))));
+                        "total", Report.round(e.getValue()[0] * micros / commands),
+                        "user", Report.round(e.getValue()[1] * micros / commands))));
     return out;
   }
 

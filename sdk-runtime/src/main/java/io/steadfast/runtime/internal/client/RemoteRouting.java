@@ -281,7 +281,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   static final int MAX_BATCH_BYTES = 256 * 1024;
 
   /** A request waiting to be carried, and where its outcome goes. */
-  private record Pending(Request request, byte[] encoded, CompletableFuture<Outcome> result) {}
+  private record Pending(byte[] encoded, CompletableFuture<Outcome> result) {}
 
   /** Requests taken for one exchange with one member. */
   private record Exchange(NodeId node, List<Pending> batch) {}
@@ -295,8 +295,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
    */
   @Override
   public CompletableFuture<Outcome> send(Request request) {
-    Pending pending =
-        new Pending(request, WireFormat.encodeRequest(request), new CompletableFuture<>());
+    Pending pending = new Pending(WireFormat.encodeRequest(request), new CompletableFuture<>());
     Exchange next;
     waitingLock.lock();
     try {
