@@ -45,10 +45,13 @@ public final class SteadfastClient<C, R> {
 
   /**
    * A client that reaches the cluster over HTTP(S): {@code members} maps each node to its endpoint
-   * ({@code https://host:port} with TLS, {@code http://host:port} without). Requests start at any
-   * member and follow the primary; each is retried with its original number until {@code deadline}.
-   * The members decide who the client is from {@code credentials}: a session can be opened only for
-   * the authenticated user, with the roles the member's authenticator gives.
+   * ({@code https://host:port} with TLS, {@code http://host:port} without), or a name of your
+   * choosing that is no member's id to the address of a load balancer in front of the members.
+   * Requests start at any member and follow the primary; each is retried with its original number
+   * until {@code deadline}. A client given members' addresses learns of members added later; one
+   * given a load balancer's keeps sending through it. The members decide who the client is from
+   * {@code credentials}: a session can be opened only for the authenticated user, with the roles
+   * the member's authenticator gives.
    *
    * @throws ConfigurationException if an endpoint's scheme does not match the credentials' TLS
    */

@@ -75,9 +75,9 @@ class MemberProcessesIT {
     dir = freshDirectory(dir);
     ECKey key = signingKey(dir);
     Path jwks = dir.resolve(JWKS);
-    int[] ports = freePorts(7);
+    int[] ports = freePorts(8);
     try (MemberProcesses members = new MemberProcesses(dir, jwks, ports);
-        HaProxy proxy = new HaProxy(dir, ports[6], members)) {
+        HaProxy proxy = new HaProxy(dir, ports[6], ports[7], members)) {
       for (String id : members.ids()) {
         members.start(id);
       }
@@ -153,7 +153,14 @@ class MemberProcessesIT {
         // reported, and a member that is not ready in time is described.
         readyAfter.add(awaitAllReady(members, Duration.ofMinutes(2)));
       }
+      // The clients still go through the proxy after every fault: a client given the proxy's
+      // address keeps it when it learns the membership (the members' own addresses would work on
+      // this machine, and a client that turned to them would pass every other check here).
+      long throughProxy = proxy.answered();
       awaitAcks(acks, 30, Duration.ofSeconds(60));
+      assertThat(proxy.answered() - throughProxy)
+          .as("answers passed by HAProxy while the last 30 commands were acknowledged")
+          .isPositive();
       shift.stop();
 
       // Every session: the journal's last number is what it sent; its resume point is its last

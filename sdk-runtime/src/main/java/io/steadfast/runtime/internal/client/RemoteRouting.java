@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -131,7 +132,8 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
    * Asks a member for the membership in force ({@code GET /steadfast/v1/members}), in the
    * background, and uses the answer from then on: members added since the client was built become
    * reachable, removed ones are no longer tried. At most once a second; members that serve no
-   * endpoint of this client's scheme are left out, and an answer with none is ignored.
+   * endpoint of this client's scheme are left out, and an answer with none is ignored. A client
+   * given a load balancer's address rather than the members' keeps it (see {@link #adopt}).
    */
   public void learnMembers() {
     NodeId from;
@@ -178,8 +180,15 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
                 });
   }
 
-  private synchronized void adopt(Map<NodeId, URI> learned) {
-    if (learned.equals(directory.members())) {
+  /**
+   * Uses a learned membership from now on, unless none of the addresses this client has belongs to
+   * a member: then they are a gateway to the cluster (a load balancer in front of the members), and
+   * a gateway stays. Members behind it may not be reachable from here, and the operator chose to
+   * route clients through it.
+   */
+  synchronized void adopt(Map<NodeId, URI> learned) {
+    if (learned.equals(directory.members())
+        || Collections.disjoint(directory.members().keySet(), learned.keySet())) {
       return;
     }
     NodeId target = target();

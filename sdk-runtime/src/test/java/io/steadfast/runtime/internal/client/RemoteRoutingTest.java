@@ -396,6 +396,37 @@ class RemoteRoutingTest {
   }
 
   @Test
+  void aLoadBalancersAddress_isKept_whenTheMembershipIsLearned() throws Exception {
+    // The client was given one address, a load balancer's; the members it lists are behind it.
+    members.put(NodeId.of("front"), URI.create("http://127.0.0.1:1"));
+    RemoteRouting<Object, Object> routing = routing();
+    Map<NodeId, URI> behind =
+        Map.of(
+            NodeId.of("n1"), URI.create("http://10.0.0.1:9443"),
+            NodeId.of("n2"), URI.create("http://10.0.0.2:9443"));
+
+    routing.adopt(behind);
+
+    assertThat(routing.members()).containsOnlyKeys(NodeId.of("front"));
+  }
+
+  @Test
+  void membersAddresses_followTheLearnedMembership() throws Exception {
+    members.put(NodeId.of("n1"), URI.create("http://127.0.0.1:1"));
+    members.put(NodeId.of("n2"), URI.create("http://127.0.0.1:2"));
+    RemoteRouting<Object, Object> routing = routing();
+    Map<NodeId, URI> grown =
+        Map.of(
+            NodeId.of("n1"), URI.create("http://127.0.0.1:1"),
+            NodeId.of("n2"), URI.create("http://127.0.0.1:2"),
+            NodeId.of("n3"), URI.create("http://127.0.0.1:3"));
+
+    routing.adopt(grown);
+
+    assertThat(routing.members()).isEqualTo(grown);
+  }
+
+  @Test
   void noMembers_isRefused() {
     members.clear();
     assertThatThrownBy(this::routing).isInstanceOf(IllegalArgumentException.class);
