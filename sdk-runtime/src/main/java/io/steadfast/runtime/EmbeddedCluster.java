@@ -569,6 +569,15 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How much journal an automatic checkpoint also waits for, as a multiple of the last
+     * checkpoint's size; see {@link SteadfastNode.Builder#checkpointJournalRatio}.
+     */
+    public Builder<C, R> checkpointJournalRatio(double ratio) {
+      options = options.withCheckpointJournalRatio(ratio);
+      return this;
+    }
+
     /** Journal segment size; see {@link SteadfastNode.Builder#segmentSize}. */
     public Builder<C, R> segmentSize(long bytes) {
       options = options.withSegmentSize(bytes);

@@ -38,6 +38,7 @@ final class NodeOptions<C, R> {
   private Duration requestTimeout = Duration.ofSeconds(3);
   private Duration requestDeadline = Duration.ofSeconds(10);
   private long checkpointEvery = 20_000;
+  private double checkpointJournalRatio = 1.0;
   private long segmentSize = 8L * 1024 * 1024;
   private GroupCommitter.Limits groupCommit = GROUP_COMMIT;
   private Clock clock = Clock.systemUTC();
@@ -76,6 +77,7 @@ final class NodeOptions<C, R> {
     next.requestTimeout = requestTimeout;
     next.requestDeadline = requestDeadline;
     next.checkpointEvery = checkpointEvery;
+    next.checkpointJournalRatio = checkpointJournalRatio;
     next.segmentSize = segmentSize;
     next.groupCommit = groupCommit;
     next.clock = clock;
@@ -125,6 +127,14 @@ final class NodeOptions<C, R> {
       throw new ConfigurationException("checkpointEvery", "must be positive: " + commands);
     }
     return with(o -> o.checkpointEvery = commands);
+  }
+
+  NodeOptions<C, R> withCheckpointJournalRatio(double ratio) {
+    if (!(ratio >= 0 && ratio <= 1000)) {
+      throw new ConfigurationException(
+          "checkpointJournalRatio", "must be between 0 and 1000: " + ratio);
+    }
+    return with(o -> o.checkpointJournalRatio = ratio);
   }
 
   NodeOptions<C, R> withSegmentSize(long bytes) {
@@ -321,6 +331,11 @@ final class NodeOptions<C, R> {
   /** The engine's share of these options. */
   EngineSettings engine() {
     return new EngineSettings(
-        electionMin, electionMax, requestTimeout, checkpointEvery, segmentSize);
+        electionMin,
+        electionMax,
+        requestTimeout,
+        checkpointEvery,
+        segmentSize,
+        checkpointJournalRatio);
   }
 }

@@ -143,6 +143,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
             settings.codec(),
             new Hooks(),
             settings.engine().checkpointEvery(),
+            settings.engine().checkpointJournalRatio(),
             new Authorizer(settings.options().permitUnannotated()),
             meters);
     List<NodeId> peerIds = new ArrayList<>(settings.peers().keySet());

@@ -450,15 +450,34 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     }
 
     /**
-     * Commands between automatic checkpoints. Default 20,000. A journal entry without commands (a
-     * hand-over, a tick) counts as one. The checkpoint is written in the background when the
-     * application supports {@link ResilientApplication#freeze()}; a node that restarts replays at
-     * most about this many commands from its own journal before it catches up with the primary. The
-     * members of a cluster take theirs apart: member k of n (by sorted id) takes its first one k/n
-     * of the interval early, so that they do not all write at once.
+     * Commands between automatic checkpoints, at least. Default 20,000. A journal entry without
+     * commands (a hand-over, a tick) counts as one. The checkpoint is written in the background
+     * when the application supports {@link ResilientApplication#freeze()}. The members of a cluster
+     * take theirs apart: member k of n (by sorted id) takes its first one k/n of the interval
+     * early, so that they do not all write at once. A large state also waits for {@link
+     * #checkpointJournalRatio}.
      */
     public Builder<C, R> checkpointEvery(long commands) {
       options = options.withCheckpointEvery(commands);
+      return this;
+    }
+
+    /**
+     * How much journal an automatic checkpoint also waits for, as a multiple of the last
+     * checkpoint's size in bytes. Default 1: the next checkpoint is written once {@link
+     * #checkpointEvery} commands have been applied <em>and</em> the journal entries applied since
+     * the last checkpoint add up to at least its size. Writing a checkpoint rewrites the whole
+     * state, so with a count alone its cost per command grows with the state (a growing loan book
+     * spent more CPU writing checkpoints than applying commands); with the ratio, the bytes written
+     * for checkpoints stay about the bytes journaled. A node that restarts replays at most about
+     * {@code max(checkpointEvery commands, ratio x checkpoint size)} of its own journal before it
+     * catches up, and keeps about that much journal on disk. 0 checkpoints every {@code
+     * checkpointEvery} commands whatever the size; at most 1,000.
+     *
+     * @throws ConfigurationException if {@code ratio} is negative, above 1,000 or not a number
+     */
+    public Builder<C, R> checkpointJournalRatio(double ratio) {
+      options = options.withCheckpointJournalRatio(ratio);
       return this;
     }
 

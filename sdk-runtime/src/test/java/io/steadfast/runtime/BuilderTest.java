@@ -113,6 +113,12 @@ class BuilderTest {
     assertThatThrownBy(() -> complete().checkpointEvery(0))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("checkpointEvery: must be positive: 0");
+    assertThatThrownBy(() -> complete().checkpointJournalRatio(-0.5))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("checkpointJournalRatio: must be between 0 and 1000: -0.5");
+    assertThatThrownBy(() -> complete().checkpointJournalRatio(Double.NaN))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("checkpointJournalRatio");
     assertThatThrownBy(() -> complete().segmentSize(1024))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("segmentSize");

@@ -4,6 +4,8 @@ import static io.steadfast.runtime.ClusterTestSupport.await;
 import static io.steadfast.runtime.ClusterTestSupport.awaitConvergence;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.steadfast.api.session.Principal;
 import io.steadfast.runtime.testapp.LedgerCommand;
 import java.time.Duration;
@@ -12,9 +14,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The members of one cluster take their automatic checkpoints a third of the interval apart, not at
- * the same entry: on a shared machine, three writes at once made single commands wait several times
- * longer than one write at a time.
+ * When members take their automatic checkpoints: a third of the interval apart, not at the same
+ * entry (on a shared machine, three writes at once made single commands wait several times longer
+ * than one write at a time), and less often as the state grows (each checkpoint rewrites it all).
  */
 class CheckpointStaggerIT {
 
@@ -46,5 +48,77 @@ class CheckpointStaggerIT {
           .as("checkpoint indexes %s", checkpointedAt)
           .isEqualTo(3);
     }
+  }
+
+  /**
+   * A ledger whose state grows with every command (each operation's name is kept): checkpoints
+   * every 20 commands when the count alone decides; with the default journal ratio, each waits
+   * until the journal since the last one is as large as that checkpoint, so a growing state is
+   * rewritten less and less often, and the bytes rewritten stay about the bytes journaled.
+   */
+  @Test
+  void aGrowingState_isCheckpointedOnceTheJournalHasGrownByItsSize() throws Exception {
+    Written byCount = checkpointsOfAGrowingLedger(0);
+    Written byJournal = checkpointsOfAGrowingLedger(1);
+
+    // 600 commands, one per entry, every 20: about 30 checkpoints a member, each of the whole
+    // state so far.
+    assertThat(byCount.files()).as("checkpoints by count: %s", byCount).isGreaterThan(3 * 20);
+    assertThat(byJournal.files())
+        .as("checkpoints by count and journal: %s, by count alone: %s", byJournal, byCount)
+        .isLessThan(byCount.files() / 2);
+    assertThat(byJournal.bytes())
+        .as("bytes written by count and journal: %s, by count alone: %s", byJournal, byCount)
+        .isLessThan(byCount.bytes() / 3);
+  }
+
+  /** How many checkpoint files the three members wrote, and their bytes together. */
+  private record Written(long files, long bytes) {}
+
+  private static Written checkpointsOfAGrowingLedger(double journalRatio) throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(ClusterTestSupport.newChangeLog())
+            .checkpointEvery(20)
+            .checkpointJournalRatio(journalRatio)
+            .meterRegistry(meters)
+            .start()) {
+      Session<LedgerCommand, Long> session =
+          cluster.client().openSession(Principal.of("writer", "clerk"));
+      for (int i = 0; i < 600; i++) {
+        session.execute(new LedgerCommand.Deposit("acct-" + i, 1, "operation-number-" + i));
+      }
+      awaitConvergence(cluster);
+      // The members' last checkpoint writes may still be under way: wait until the count stops
+      // changing between two looks 200 ms apart, up to the deadline.
+      long[] last = {-1};
+      await(
+          "checkpoint writes to finish",
+          Duration.ofSeconds(20),
+          () -> {
+            long now = written(meters).files();
+            boolean settled = now == last[0];
+            last[0] = now;
+            if (!settled) {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return settled;
+          });
+      return written(meters);
+    }
+  }
+
+  private static Written written(SimpleMeterRegistry meters) {
+    long files = 0;
+    double bytes = 0;
+    for (DistributionSummary summary : meters.find("steadfast.checkpoint.size").summaries()) {
+      files += summary.count();
+      bytes += summary.totalAmount();
+    }
+    return new Written(files, (long) bytes);
   }
 }

@@ -71,7 +71,11 @@ public final class ServerConfig {
         "election.dead-primary-probe",
         "false to wait out the election timeout even when the primary's port refuses (default true)");
     keys.put("request.deadline", "milliseconds a request may take (default 10000)");
-    keys.put("checkpoint.every", "commands between checkpoints (default 20000)");
+    keys.put("checkpoint.every", "commands between checkpoints, at least (default 20000)");
+    keys.put(
+        "checkpoint.journal-ratio",
+        "journal bytes a checkpoint also waits for, as a multiple of the last checkpoint's size"
+            + " (0 = count commands only; default 1)");
     keys.put("segment.size", "journal segment bytes (default 8388608)");
     keys.put(
         "group-commit", "maxRequests,maxBytes,inFlight per journal entry (default 256,1048576,2)");
@@ -155,6 +159,25 @@ public final class ServerConfig {
   /** A positive whole number. */
   public Optional<Long> positive(String key) {
     return get(key).map(v -> parsePositive(key, v));
+  }
+
+  /** A decimal number from {@code min} to {@code max}. */
+  public Optional<Double> decimal(String key, double min, double max) {
+    return get(key)
+        .map(
+            v -> {
+              double parsed;
+              try {
+                parsed = Double.parseDouble(v.trim());
+              } catch (NumberFormatException e) {
+                throw new ConfigurationException(key, "must be a number: " + v);
+              }
+              if (!(parsed >= min && parsed <= max)) {
+                throw new ConfigurationException(
+                    key, "must be between " + min + " and " + max + ": " + v);
+              }
+              return parsed;
+            });
   }
 
   /** A duration given in milliseconds. */

@@ -353,6 +353,7 @@ public final class SteadfastServer {
             v -> builder.electionTimeout(Duration.ofMillis(v.get(0)), Duration.ofMillis(v.get(1))));
     config.millis("request.deadline").ifPresent(builder::requestDeadline);
     config.positive("checkpoint.every").ifPresent(builder::checkpointEvery);
+    config.decimal("checkpoint.journal-ratio", 0, 1000).ifPresent(builder::checkpointJournalRatio);
     config.positive("segment.size").ifPresent(builder::segmentSize);
     config.millis("storage.repair-wait").ifPresent(builder::repairWait);
     config

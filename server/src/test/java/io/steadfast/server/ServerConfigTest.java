@@ -55,6 +55,7 @@ class ServerConfigTest {
             Map.of(
                 "members", "n1=127.0.0.1:9001",
                 "checkpoint.every", "-5",
+                "checkpoint.journal-ratio", "lots",
                 "election.timeout", "150",
                 "security.insecure", "yes"));
     assertThatThrownBy(config::members)
@@ -64,6 +65,10 @@ class ServerConfigTest {
         .isInstanceOfSatisfying(
             ConfigurationException.class,
             e -> assertThat(e.setting()).isEqualTo("checkpoint.every"));
+    assertThatThrownBy(() -> config.decimal("checkpoint.journal-ratio", 0, 1000))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> assertThat(e.setting()).isEqualTo("checkpoint.journal-ratio"));
     assertThatThrownBy(() -> config.numbers("election.timeout", "-", 2))
         .isInstanceOfSatisfying(
             ConfigurationException.class,

@@ -11,10 +11,13 @@ import java.time.Duration;
  * @param checkpointEvery commands between automatic checkpoints (an entry without commands counts
  *     one)
  * @param segmentSizeBytes journal segment size; purging after a checkpoint drops whole segments
+ * @param checkpointJournalRatio how many times the last checkpoint's size the journal must have
+ *     grown by before the next automatic checkpoint (0: count commands only)
  */
 public record EngineSettings(
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
     Duration requestTimeout,
     long checkpointEvery,
-    long segmentSizeBytes) {}
+    long segmentSizeBytes,
+    double checkpointJournalRatio) {}

@@ -126,6 +126,20 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   /** Commands (entries without commands count one) applied since the last checkpoint began. */
   private long sinceCheckpoint;
 
+  /** Bytes of journal entries applied since the last checkpoint began; on the apply thread. */
+  private long journalSinceCheckpoint;
+
+  /**
+   * The size of the newest checkpoint this node wrote or restored, in bytes; 0 before any. Written
+   * by the checkpoint thread, read on the apply thread.
+   */
+  private volatile long checkpointBytes;
+
+  private final double journalRatio;
+
+  /** This member's share of an interval its first checkpoint comes early (0 to under 1). */
+  private double staggerShare;
+
   /** The background write of the last checkpoint begun; done when none is under way. */
   private volatile CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
 
@@ -150,6 +164,8 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
    * @param hooks where engine events go
    * @param checkpointEvery commands between automatic checkpoints (an entry without commands counts
    *     one)
+   * @param journalRatio how many times the last checkpoint's size in journal bytes must also have
+   *     been applied before the next automatic checkpoint (0: the count alone decides)
    * @param authorizer the rules every core of this node enforces
    * @param meters where exit-point durations and checkpoint writes are recorded
    */
@@ -159,12 +175,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       CommandCodec<C, R> codec,
       NodeHooks hooks,
       long checkpointEvery,
+      double journalRatio,
       Authorizer authorizer,
       NodeMeters meters) {
     this.meters = meters;
     this.authorizer = authorizer;
     this.nodeId = nodeId;
     this.checkpointEvery = checkpointEvery;
+    this.journalRatio = journalRatio;
     this.applications = applications;
     this.codec = codec;
     this.hooks = hooks;
@@ -185,6 +203,17 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   }
 
   /**
+   * Whether the next automatic checkpoint is due: {@code checkpointEvery} commands applied since
+   * the last one, and journal entries of at least {@code journalRatio} times its size. Rewriting
+   * the whole state costs in proportion to its size; waiting for as many journal bytes keeps that
+   * cost per command about that of journaling the command, however large the state grows.
+   */
+  private boolean checkpointDue() {
+    return sinceCheckpoint >= checkpointEvery
+        && journalSinceCheckpoint >= journalRatio * checkpointBytes;
+  }
+
+  /**
    * Spreads the members' automatic checkpoints: member {@code rank} of {@code members} takes its
    * first one {@code rank / members} of the interval early, and every {@code checkpointEvery}
    * commands after that, so the members of one cluster write a third of an interval apart instead
@@ -196,6 +225,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   public void staggerCheckpoints(int rank, int members) {
     if (members > 1 && rank > 0 && rank < members) {
       sinceCheckpoint = checkpointEvery / members * rank;
+      staggerShare = (double) rank / members;
     }
   }
 
@@ -389,6 +419,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       setLastAppliedTermIndex(latest.getTermIndex());
       lastCheckpointIndex = latest.getIndex();
       previousCheckpointIndex = latest.getIndex();
+      checkpointBytes = java.nio.file.Files.size(file);
+      // The first checkpoint after a restore waits for less journal on the members the stagger
+      // moves early, as their count does.
+      journalSinceCheckpoint = (long) (journalRatio * checkpointBytes * staggerShare);
     } finally {
       stateLock.writeLock().unlock();
     }
@@ -506,11 +540,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     sinceCheckpoint +=
         journalEntry instanceof JournalEntry.Batch batch ? Math.max(1, batch.requests().size()) : 1;
-    if ((sinceCheckpoint >= checkpointEvery || checkpointRequested)
-        && writing.isDone()
-        && !closing
-        && !failStopped) {
+    journalSinceCheckpoint += entry.getStateMachineLogEntry().getLogData().size();
+    if ((checkpointDue() || checkpointRequested) && writing.isDone() && !closing && !failStopped) {
       sinceCheckpoint = 0;
+      journalSinceCheckpoint = 0;
       checkpointRequested = false;
       beginCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
     }
@@ -662,6 +695,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       // the copy again.
       if (writing.isDone() && !closing) {
         sinceCheckpoint = 0;
+        journalSinceCheckpoint = 0;
         checkpointRequested = false;
         beginCheckpoint(at);
       } else {
@@ -861,6 +895,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
               MD5FileUtil.saveMD5File(file, md5[0]);
             });
     publish(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5[0]), at));
+    checkpointBytes = written.size();
     meters.checkpointWritten(System.nanoTime() - started, written.size());
     LOG.debug("{}: checkpoint {} written, {} bytes", nodeId, file.getName(), written.size());
   }
