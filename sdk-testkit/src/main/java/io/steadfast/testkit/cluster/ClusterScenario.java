@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * seeded {@link FaultSchedule} injected one fault at a time while they work. Then the load stops,
  * the replicas must converge, and the final states are fingerprinted.
  *
- * <p>The cluster checkpoints every {@value #CHECKPOINT_EVERY} journal entries with 64 KiB journal
- * segments, so that checkpoints (and crashes during them) happen often and a node left behind soon
- * finds the journal purged past it. Leader time starts at {@link Trace#START}, as in the pure
- * rules' traces.
+ * <p>The cluster checkpoints every {@value #CHECKPOINT_EVERY} journal entries (by the count alone,
+ * whatever the state's size) with 64 KiB journal segments, so that checkpoints (and crashes during
+ * them) happen often and a node left behind soon finds the journal purged past it. Leader time
+ * starts at {@link Trace#START}, as in the pure rules' traces.
  *
  * <p>Used from one thread.
  */
@@ -90,6 +90,9 @@ final class ClusterScenario<C, R> {
                           context.newApplication(), stage.codec, observations, timings, hooks))
               .codec(stage.codec)
               .checkpointEvery(CHECKPOINT_EVERY)
+              // By the count alone, however large the application's state: the point is to
+              // checkpoint often.
+              .checkpointJournalRatio(0)
               .segmentSize(SEGMENT_BYTES)
               .requestDeadline(DEADLINE)
               .clock(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), Trace.START)))

@@ -84,6 +84,7 @@ final class UpgradeScenario<C, R> {
               .application(previous)
               .codec(stage.codec)
               .checkpointEvery(ClusterScenario.CHECKPOINT_EVERY)
+              .checkpointJournalRatio(0)
               .requestDeadline(DEADLINE)
               .clock(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), Trace.START)))
               .start();
