@@ -108,6 +108,15 @@ class CheckpointStaggerIT {
             }
             return settled;
           });
+      // Each member shows the journal it has applied since its last checkpoint began (one whose
+      // checkpoint began at the last entry shows none; the staggered members cannot all have).
+      double since = 0;
+      for (io.micrometer.core.instrument.Gauge gauge :
+          meters.find("steadfast.checkpoint.journal.since").gauges()) {
+        since += gauge.value();
+      }
+      assertThat(meters.find("steadfast.checkpoint.journal.since").gauges()).hasSize(3);
+      assertThat(since).as("journal bytes since the members' last checkpoints").isPositive();
       return written(meters);
     }
   }

@@ -120,6 +120,20 @@ public final class NodeMeters {
   }
 
   /**
+   * Registers the gauge of the journal bytes this member applied since its last checkpoint began,
+   * read from {@code bytes} when scraped: an automatic checkpoint waits for at least the last
+   * checkpoint's size times the journal ratio.
+   */
+  public void journalSinceCheckpoint(java.util.function.LongSupplier bytes) {
+    io.micrometer.core.instrument.Gauge.builder(
+            "steadfast.checkpoint.journal.since", () -> (double) bytes.getAsLong())
+        .description("journal bytes applied since the last checkpoint began")
+        .baseUnit("bytes")
+        .tag("node", node)
+        .register(registry);
+  }
+
+  /**
    * Registers the gauge of how far this member's replicas are behind, read from {@code entries}
    * when scraped: on the primary, the most committed entries any replica has not confirmed; 0
    * elsewhere and with no replica.

@@ -126,8 +126,11 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   /** Commands (entries without commands count one) applied since the last checkpoint began. */
   private long sinceCheckpoint;
 
-  /** Bytes of journal entries applied since the last checkpoint began; on the apply thread. */
-  private long journalSinceCheckpoint;
+  /**
+   * Bytes of journal entries applied since the last checkpoint began; written on the apply thread
+   * (once per entry), read by the metrics.
+   */
+  private volatile long journalSinceCheckpoint;
 
   /**
    * The size of the newest checkpoint this node wrote or restored, in bytes; 0 before any. Written
@@ -183,6 +186,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     this.nodeId = nodeId;
     this.checkpointEvery = checkpointEvery;
     this.journalRatio = journalRatio;
+    meters.journalSinceCheckpoint(() -> journalSinceCheckpoint);
     this.applications = applications;
     this.codec = codec;
     this.hooks = hooks;
@@ -540,7 +544,9 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     sinceCheckpoint +=
         journalEntry instanceof JournalEntry.Batch batch ? Math.max(1, batch.requests().size()) : 1;
-    journalSinceCheckpoint += entry.getStateMachineLogEntry().getLogData().size();
+    long journalSince =
+        journalSinceCheckpoint + entry.getStateMachineLogEntry().getLogData().size();
+    journalSinceCheckpoint = journalSince; // only this thread writes it
     if ((checkpointDue() || checkpointRequested) && writing.isDone() && !closing && !failStopped) {
       sinceCheckpoint = 0;
       journalSinceCheckpoint = 0;
