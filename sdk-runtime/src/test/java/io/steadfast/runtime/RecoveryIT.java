@@ -32,6 +32,7 @@ class RecoveryIT {
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
         ClusterTestSupport.ledgerCluster(changes)
             .checkpointEvery(100)
+            .checkpointJournalRatio(0)
             .segmentSize(64 * 1024)
             .start()) {
       write(cluster, "warm", 150);
@@ -79,6 +80,7 @@ class RecoveryIT {
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
         ClusterTestSupport.ledgerCluster(changes)
             .checkpointEvery(100)
+            .checkpointJournalRatio(0)
             .segmentSize(64 * 1024)
             .start()) {
       // Every frozen write now waits at the gate: commands must still be acknowledged meanwhile.
@@ -157,6 +159,7 @@ class RecoveryIT {
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
         ClusterTestSupport.ledgerCluster(changes)
             .checkpointEvery(100)
+            .checkpointJournalRatio(0)
             .segmentSize(64 * 1024)
             .start()) {
       NodeId victim = stopBackupWithCheckpoint(cluster);
@@ -179,6 +182,7 @@ class RecoveryIT {
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
         ClusterTestSupport.ledgerCluster(changes)
             .checkpointEvery(100)
+            .checkpointJournalRatio(0)
             .segmentSize(64 * 1024)
             .start()) {
       NodeId victim = stopBackupWithCheckpoint(cluster);

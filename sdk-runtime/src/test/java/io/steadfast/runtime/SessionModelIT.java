@@ -106,6 +106,7 @@ class SessionModelIT {
         ClusterTestSupport.ledgerCluster(ClusterTestSupport.newChangeLog())
             .requestDeadline(Duration.ofSeconds(10))
             .checkpointEvery(50)
+            .checkpointJournalRatio(0)
             .start()) {
       SteadfastClient<LedgerCommand, Long> client = cluster.client();
       List<User> users = new ArrayList<>();

@@ -208,7 +208,10 @@ class SessionsIT {
   void retry_afterTwoFailoversAndFullRestart_returnsOriginalResultAndChangesNothing() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-        ClusterTestSupport.ledgerCluster(changes).checkpointEvery(50).start()) {
+        ClusterTestSupport.ledgerCluster(changes)
+            .checkpointEvery(50)
+            .checkpointJournalRatio(0)
+            .start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("retrier", "clerk"));
       LedgerCommand.Deposit original = new LedgerCommand.Deposit("retry-acct", 7, "retry-1");

@@ -33,7 +33,10 @@ class UpgradeIT {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     LedgerApplication.CODE_VERSION.set(1);
     try (EmbeddedCluster<LedgerCommand, Long> cluster =
-        ClusterTestSupport.ledgerCluster(changes).checkpointEvery(10).start()) {
+        ClusterTestSupport.ledgerCluster(changes)
+            .checkpointEvery(10)
+            .checkpointJournalRatio(0)
+            .start()) {
       Session<LedgerCommand, Long> session =
           cluster.client().openSession(Principal.of("upgrader", "clerk"));
       assertThat(session.execute(new LedgerCommand.Deposit("acct", 100, "u-1"))).isEqualTo(100L);
