@@ -36,22 +36,19 @@ public final class ResumePoint {
    * @throws IllegalArgumentException if a key is blank or a key or value is null
    */
   public static ResumePoint of(Map<String, String> fields) {
-    TreeMap<String, String> copy = new TreeMap<>();
-    fields.forEach(
-        (key, value) -> {
-          if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("resume point key must not be blank: '" + key + "'");
-          }
-          if (value == null) {
-            throw new IllegalArgumentException(
-                "resume point value must not be null for key " + key);
-          }
-          copy.put(key, value);
-        });
+    fields.forEach(ResumePoint::check);
+    // From a map sorted by the keys' natural order (another resume point's fields, a TreeMap) the
+    // copy is built in one pass, without comparing keys.
+    TreeMap<String, String> copy = new TreeMap<>(fields);
     return copy.isEmpty() ? START : new ResumePoint(copy);
   }
 
-  /** A resume point from alternating keys and values: {@code of("loan", "4711", "screen", "x")}. */
+  /**
+   * A resume point from alternating keys and values: {@code of("loan", "4711", "screen", "x")}.
+   *
+   * @throws IllegalArgumentException if the strings do not come in pairs, or a key is blank or a
+   *     key or value is null
+   */
   public static ResumePoint of(String... keysAndValues) {
     if (keysAndValues.length % 2 != 0) {
       throw new IllegalArgumentException(
@@ -59,16 +56,32 @@ public final class ResumePoint {
     }
     TreeMap<String, String> map = new TreeMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
+      check(keysAndValues[i], keysAndValues[i + 1]);
       map.put(keysAndValues[i], keysAndValues[i + 1]);
     }
-    return of(map);
+    return map.isEmpty() ? START : new ResumePoint(map);
   }
 
-  /** A copy with {@code key} set to {@code value}. */
+  /**
+   * A copy with {@code key} set to {@code value}.
+   *
+   * @throws IllegalArgumentException if {@code key} is blank or {@code key} or {@code value} is
+   *     null
+   */
   public ResumePoint with(String key, String value) {
+    check(key, value);
     TreeMap<String, String> copy = new TreeMap<>(fields);
     copy.put(key, value);
-    return of(copy);
+    return new ResumePoint(copy);
+  }
+
+  private static void check(String key, String value) {
+    if (key == null || key.isBlank()) {
+      throw new IllegalArgumentException("resume point key must not be blank: '" + key + "'");
+    }
+    if (value == null) {
+      throw new IllegalArgumentException("resume point value must not be null for key " + key);
+    }
   }
 
   /** All fields, sorted by key. */

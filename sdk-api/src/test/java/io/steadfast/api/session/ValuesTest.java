@@ -26,6 +26,49 @@ class ValuesTest {
   }
 
   @Test
+  void resumePoint_fromAMapInAnotherOrder_isInNaturalOrder_andLeavesTheOriginalAlone() {
+    java.util.TreeMap<String, String> reversed =
+        new java.util.TreeMap<>(java.util.Comparator.<String>reverseOrder());
+    reversed.put("a", "1");
+    reversed.put("c", "3");
+    reversed.put("b", "2");
+    ResumePoint point = ResumePoint.of(reversed);
+    assertThat(point.fields().keySet()).containsExactly("a", "b", "c");
+    ResumePoint changed = point.with("b", "two").with("d", "4");
+    assertThat(changed.fields())
+        .containsExactly(
+            Map.entry("a", "1"), Map.entry("b", "two"), Map.entry("c", "3"), Map.entry("d", "4"));
+    assertThat(point.get("b")).contains("2");
+    assertThat(point.get("d")).isEmpty();
+  }
+
+  @Test
+  @SuppressWarnings("NullAway") // nulls passed on purpose
+  void resumePoint_refusesBlankOrNullKeysAndNullValues_everyWayItIsMade() {
+    Map<String, String> nullValue = new java.util.HashMap<>();
+    nullValue.put("screen", null);
+    assertThatThrownBy(() -> ResumePoint.of(nullValue))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("screen");
+    assertThatThrownBy(() -> ResumePoint.of(Map.of(" ", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank");
+    assertThatThrownBy(() -> ResumePoint.of((String) null, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank");
+    assertThatThrownBy(() -> ResumePoint.of("screen", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("screen");
+    ResumePoint point = ResumePoint.of("loan", "L-1");
+    assertThatThrownBy(() -> point.with("", "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank");
+    assertThatThrownBy(() -> point.with("screen", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("screen");
+  }
+
+  @Test
   void principal_sortsRolesAndRejectsBlankNames() {
     Principal p = Principal.of("alice", "underwriter", "officer");
     assertThat(p.roles()).containsExactly("officer", "underwriter");
