@@ -471,8 +471,8 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * spent more CPU writing checkpoints than applying commands); with the ratio, the bytes written
      * for checkpoints stay about the bytes journaled. A node that restarts replays at most about
      * {@code max(checkpointEvery commands, ratio x checkpoint size)} of its own journal before it
-     * catches up, and keeps about that much journal on disk. 0 checkpoints every {@code
-     * checkpointEvery} commands whatever the size; at most 1,000.
+     * catches up; the journal on disk reaches back to the checkpoint before the newest, about twice
+     * that. 0 checkpoints every {@code checkpointEvery} commands whatever the size; at most 1,000.
      *
      * @throws ConfigurationException if {@code ratio} is negative, above 1,000 or not a number
      */
