@@ -97,6 +97,8 @@ final class LoanBook {
     page[slot] = loan;
     if (old == null) {
       size++;
+    } else if (old.stage() == loan.stage()) {
+      return; // indexed under that stage already
     } else {
       stage(old.stage()).remove(number);
     }

@@ -70,6 +70,26 @@ class LoanBookTest {
   }
 
   @Test
+  void stageIndex_followsEachLoan_whetherItsStageChangesOrNot() {
+    LoanBook book = bookOf(3);
+    LoanStage submitted = book.get("L-000001").stage();
+    // Another stage: the loan moves from one index to the other.
+    Loan checked = book.get("L-000001").withCreditReport(new Loan.CreditReport(700, "olivia", DAY));
+    assertThat(checked.stage()).isNotEqualTo(submitted);
+    book.put(checked);
+    assertThat(book.countInStage(submitted)).isEqualTo(2);
+    assertThat(book.countInStage(checked.stage())).isEqualTo(1);
+    // The same stage, new content: still indexed once there, and listed with the new content.
+    Loan rechecked = checked.withCreditReport(new Loan.CreditReport(640, "olivia", DAY));
+    assertThat(rechecked.stage()).isEqualTo(checked.stage());
+    book.put(rechecked);
+    assertThat(book.countInStage(checked.stage())).isEqualTo(1);
+    assertThat(book.inStage(checked.stage(), 10).get(0).creditReport())
+        .isEqualTo(rechecked.creditReport());
+    assertThat(book.size()).isEqualTo(3);
+  }
+
+  @Test
   void frozenSnapshot_isUnaffectedByLaterChanges_whileTheBookSeesThem() {
     LoanBook book = bookOf(3000);
     LoanBook.Snapshot frozen = book.freeze();
