@@ -481,9 +481,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       return CompletableFuture.failedFuture(
           new IllegalStateException(nodeId + " is stopping after a failure"));
     }
+    ByteString logData = entry.getStateMachineLogEntry().getLogData();
     JournalEntry journalEntry;
     try {
-      journalEntry = WireFormat.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      journalEntry = WireFormat.decode(logData.toByteArray());
     } catch (IOException | RuntimeException e) {
       // Not an entry this runtime writes (a foreign client on the engine's port, or a runtime of
       // another version). Every replica sees the same bytes and skips them the same way, so the
@@ -544,14 +545,10 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
     }
     sinceCheckpoint +=
         journalEntry instanceof JournalEntry.Batch batch ? Math.max(1, batch.requests().size()) : 1;
-    long journalSince =
-        journalSinceCheckpoint + entry.getStateMachineLogEntry().getLogData().size();
+    long journalSince = journalSinceCheckpoint + logData.size();
     journalSinceCheckpoint = journalSince; // only this thread writes it
     if ((checkpointDue() || checkpointRequested) && writing.isDone() && !closing && !failStopped) {
-      sinceCheckpoint = 0;
-      journalSinceCheckpoint = 0;
-      checkpointRequested = false;
-      beginCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
+      startCheckpoint(TermIndex.valueOf(entry.getTerm(), entry.getIndex()));
     }
     if (trx.getServerRole() != org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
       // Only the leader answers the submitter; backups keep the outcomes in their session tables
@@ -700,10 +697,7 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
       // A checkpoint at once, so that a restart replays from the re-synced state and never needs
       // the copy again.
       if (writing.isDone() && !closing) {
-        sinceCheckpoint = 0;
-        journalSinceCheckpoint = 0;
-        checkpointRequested = false;
-        beginCheckpoint(at);
+        startCheckpoint(at);
       } else {
         checkpointRequested = true;
       }
@@ -827,6 +821,14 @@ public final class StateMachineAdapter<C, R> extends BaseStateMachine {
   @Override
   public long takeSnapshot() {
     return previousCheckpointIndex;
+  }
+
+  /** Counts afresh towards the next automatic checkpoint and begins one at {@code at}. */
+  private void startCheckpoint(TermIndex at) {
+    sinceCheckpoint = 0;
+    journalSinceCheckpoint = 0;
+    checkpointRequested = false;
+    beginCheckpoint(at);
   }
 
   /**
