@@ -51,6 +51,30 @@ final class OpenLoopScenario {
   static Map<String, Object> point(
       Target target, List<Worker> workers, double rate, Duration warmup, Duration measure)
       throws InterruptedException {
+    return point(target, workers, rate, warmup, measure, (due, finished) -> {});
+  }
+
+  /** Told of each command due in the recorded window, on the session's thread, once it is done. */
+  @FunctionalInterface
+  interface Observer {
+    /**
+     * Called once per command due in the window.
+     *
+     * @param due when the command was due ({@link System#nanoTime()})
+     * @param finished when its answer came
+     */
+    void completed(long due, long finished);
+  }
+
+  /** As {@link #point(Target, List, double, Duration, Duration)}, telling {@code observer}. */
+  static Map<String, Object> point(
+      Target target,
+      List<Worker> workers,
+      double rate,
+      Duration warmup,
+      Duration measure,
+      Observer observer)
+      throws InterruptedException {
     int sessions = workers.size();
     long period = Math.max(1, Math.round(sessions * 1e9 / rate));
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
@@ -83,7 +107,8 @@ final class OpenLoopScenario {
                           recorder,
                           completedInWindow,
                           owed,
-                          errors);
+                          errors,
+                          observer);
                     } finally {
                       done.countDown();
                     }
@@ -146,7 +171,8 @@ final class OpenLoopScenario {
       Recorder recorder,
       AtomicLong completedInWindow,
       AtomicLong owed,
-      AtomicLong errors) {
+      AtomicLong errors,
+      Observer observer) {
     long due = first;
     long drainLimit = windowEnd + DRAIN_NANOS;
     while (due < windowEnd) {
@@ -172,6 +198,7 @@ final class OpenLoopScenario {
       long finished = System.nanoTime();
       if (due >= windowStart) {
         recorder.recordValue(finished - due);
+        observer.completed(due, finished);
       }
       if (finished >= windowStart && finished < windowEnd) {
         completedInWindow.incrementAndGet();

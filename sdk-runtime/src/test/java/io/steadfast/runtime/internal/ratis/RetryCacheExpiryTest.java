@@ -1,0 +1,92 @@
+package io.steadfast.runtime.internal.ratis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.steadfast.api.NodeId;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ratis keeps each request's reply in its retry cache for 60 s by default. The engine never sends a
+ * request twice under one call id, so it keeps them about a second: they are let go long before the
+ * default would.
+ */
+class RetryCacheExpiryTest {
+
+  @TempDir Path storage;
+
+  @Test
+  void repliesLeaveTheRetryCacheWithinSeconds() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    NodeId id = NodeId.of("n1");
+    InetSocketAddress own = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    EngineSettings settings =
+        new EngineSettings(
+            Duration.ofMillis(150),
+            Duration.ofMillis(300),
+            Duration.ofSeconds(3),
+            1_000_000,
+            8L * 1024 * 1024,
+            0);
+    try (RatisEngine engine =
+        RatisEngine.start(
+            id,
+            "retry-cache-test",
+            own,
+            List.of(new RatisEngine.Peer(id, "127.0.0.1:" + port, null)),
+            storage,
+            settings,
+            null,
+            new Echo())) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) { // until the single member is leader and ready to take writes
+        try {
+          engine.write(new byte[] {0}).get(5, TimeUnit.SECONDS);
+          break;
+        } catch (java.util.concurrent.ExecutionException notYet) {
+          assertThat(System.nanoTime()).as("a ready leader within 10 s").isLessThan(deadline);
+          Thread.sleep(20);
+        }
+      }
+      for (int i = 1; i < 50; i++) {
+        engine.write(new byte[] {(byte) i}).get(5, TimeUnit.SECONDS);
+      }
+      assertThat(engine.retryCacheSize()).isGreaterThanOrEqualTo(50);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      // Guava's cache drops expired entries as it is written to, so keep writing while waiting: ten
+      // a second, of which about ten are young enough to stay.
+      int next = 50;
+      while (engine.retryCacheSize() > 25) {
+        assertThat(System.nanoTime())
+            .as("the retry cache let go of its replies within 5 s")
+            .isLessThan(deadline);
+        engine.write(new byte[] {(byte) next++}).get(5, TimeUnit.SECONDS);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Answers each entry with its own bytes. */
+  private static final class Echo extends BaseStateMachine {
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+      var entry = trx.getLogEntry();
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      return CompletableFuture.completedFuture(
+          Message.valueOf(entry.getStateMachineLogEntry().getLogData()));
+    }
+  }
+}
