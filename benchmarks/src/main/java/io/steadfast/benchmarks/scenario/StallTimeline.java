@@ -29,7 +29,8 @@ import javax.management.openmbean.CompositeData;
  * <p>{@code java -Xmx6g -Dsteadfast.log.level=error -Dsteadfast.log.ratis=error -cp
  * benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.StallTimeline --app counter
  * --sessions 1024 --rate 16000 --seconds 30}. The warm-up is a closed loop of 64 sessions for
- * {@code --warmup} seconds, as before the curve.
+ * {@code --warmup} seconds, as before the curve. {@code --threads virtual} puts the sessions on
+ * virtual threads (JDK 21 or later), as the curve's {@code --load-threads virtual} does.
  *
  * <p>Not thread-safe: run by its main thread.
  */
@@ -57,12 +58,13 @@ public final class StallTimeline {
         case "--warmup" -> warmup = positive(args[i], value);
         case "--slot-ms" -> slotMs = positive(args[i], value);
         case "--threshold-ms" -> thresholdMs = positive(args[i], value);
+        case "--threads" -> LoadThreads.choose(LoadThreads.named(value));
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
                     + "; known: --app counter|mortgage, --sessions N, --rate N, --seconds N,"
-                    + " --warmup N, --slot-ms N, --threshold-ms N");
+                    + " --warmup N, --slot-ms N, --threshold-ms N, --threads platform|virtual");
       }
     }
     if (!app.equals("counter") && !app.equals("mortgage")) {
