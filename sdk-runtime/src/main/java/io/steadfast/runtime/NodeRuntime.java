@@ -1935,6 +1935,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       } else {
         roles.kill(CRASHED_CALLBACK_WAIT);
       }
+      meters.close();
       LOG.info("{}: {}", id, graceful ? "stopped" : "crashed");
     }
   }

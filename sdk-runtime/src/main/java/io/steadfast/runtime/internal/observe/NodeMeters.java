@@ -2,11 +2,16 @@ package io.steadfast.runtime.internal.observe;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The meters a node records while it runs, all tagged with the node's id: how many requests each
@@ -27,6 +32,10 @@ public final class NodeMeters {
 
   private final MeterRegistry registry;
   private final String node;
+
+  /** The gauges this node registered (two), removed again by {@link #close()}. */
+  private final List<Meter> gauges = new CopyOnWriteArrayList<>();
+
   private final DistributionSummary batchRequests;
   private final Timer commitLatency;
   private final Timer checkpointWrite;
@@ -124,13 +133,13 @@ public final class NodeMeters {
    * read from {@code bytes} when scraped: an automatic checkpoint waits for at least the last
    * checkpoint's size times the journal ratio.
    */
-  public void journalSinceCheckpoint(java.util.function.LongSupplier bytes) {
-    io.micrometer.core.instrument.Gauge.builder(
-            "steadfast.checkpoint.journal.since", () -> (double) bytes.getAsLong())
-        .description("journal bytes applied since the last checkpoint began")
-        .baseUnit("bytes")
-        .tag("node", node)
-        .register(registry);
+  public void journalSinceCheckpoint(LongSupplier bytes) {
+    String name = "steadfast.checkpoint.journal.since";
+    gauge(
+        name,
+        Gauge.builder(name, () -> (double) bytes.getAsLong())
+            .description("journal bytes applied since the last checkpoint began")
+            .baseUnit("bytes"));
   }
 
   /**
@@ -138,13 +147,39 @@ public final class NodeMeters {
    * when scraped: on the primary, the most committed entries any replica has not confirmed; 0
    * elsewhere and with no replica.
    */
-  public void replicaLag(java.util.function.LongSupplier entries) {
-    io.micrometer.core.instrument.Gauge.builder(
-            "steadfast.replica.lag", () -> (double) entries.getAsLong())
-        .description(
-            "on the primary: committed entries the furthest-behind disaster-recovery replica lacks")
-        .tag("node", node)
-        .register(registry);
+  public void replicaLag(LongSupplier entries) {
+    String name = "steadfast.replica.lag";
+    gauge(
+        name,
+        Gauge.builder(name, () -> (double) entries.getAsLong())
+            .description(
+                "on the primary: committed entries the furthest-behind disaster-recovery replica"
+                    + " lacks"));
+  }
+
+  /**
+   * Registers a gauge of this node. A registry keeps the first gauge of a name and tags and ignores
+   * later ones, so a node started again with the same registry (a restart in the same JVM) would
+   * have gone on reporting, and holding on to, the stopped node's values: the earlier gauge is
+   * replaced instead. {@link #NONE} registers nothing, as it records nowhere.
+   */
+  private void gauge(String name, Gauge.Builder<?> builder) {
+    if (this == NONE) {
+      return;
+    }
+    Meter earlier = registry.find(name).tag("node", node).meter();
+    if (earlier != null) {
+      registry.remove(earlier);
+    }
+    gauges.add(builder.tag("node", node).register(registry));
+  }
+
+  /** Removes this node's gauges from the registry: a stopped node reports no current values. */
+  public void close() {
+    for (Meter gauge : gauges) {
+      registry.remove(gauge);
+    }
+    gauges.clear();
   }
 
   /**
