@@ -30,7 +30,9 @@ import javax.management.openmbean.CompositeData;
  * benchmarks/target/benchmarks.jar io.steadfast.benchmarks.scenario.StallTimeline --app counter
  * --sessions 1024 --rate 16000 --seconds 30}. The warm-up is a closed loop of 64 sessions for
  * {@code --warmup} seconds, as before the curve. {@code --threads virtual} puts the sessions on
- * virtual threads (JDK 21 or later), as the curve's {@code --load-threads virtual} does.
+ * virtual threads (JDK 21 or later), as the curve's {@code --load-threads virtual} does. {@code
+ * --checkpoint-every N} checkpoints the mortgage example every N commands exactly (a very large N:
+ * none in the run) instead of the runtime's default.
  *
  * <p>Not thread-safe: run by its main thread.
  */
@@ -48,6 +50,7 @@ public final class StallTimeline {
     int warmup = 40;
     int slotMs = 20;
     int thresholdMs = 50;
+    long checkpointEvery = SdkTarget.RUNTIME_DEFAULT;
     for (int i = 0; i < args.length; i += 2) { // each argument is a name and its value
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -59,12 +62,14 @@ public final class StallTimeline {
         case "--slot-ms" -> slotMs = positive(args[i], value);
         case "--threshold-ms" -> thresholdMs = positive(args[i], value);
         case "--threads" -> LoadThreads.choose(LoadThreads.named(value));
+        case "--checkpoint-every" -> checkpointEvery = positive(args[i], value);
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
                     + "; known: --app counter|mortgage, --sessions N, --rate N, --seconds N,"
-                    + " --warmup N, --slot-ms N, --threshold-ms N, --threads platform|virtual");
+                    + " --warmup N, --slot-ms N, --threshold-ms N, --threads platform|virtual,"
+                    + " --checkpoint-every N (mortgage)");
       }
     }
     if (!app.equals("counter") && !app.equals("mortgage")) {
@@ -73,8 +78,7 @@ public final class StallTimeline {
     try (SdkTarget<?, ?> target =
         app.equals("mortgage")
             ? SdkTarget.start(
-                io.steadfast.examples.mortgage.MortgageLoanApplication::new,
-                SdkTarget.RUNTIME_DEFAULT)
+                io.steadfast.examples.mortgage.MortgageLoanApplication::new, checkpointEvery)
             : SdkTarget.counter()) {
       ThroughputScenario.run(target, 64, Duration.ZERO, Duration.ofSeconds(warmup));
       List<Worker> workers = new ArrayList<>();
