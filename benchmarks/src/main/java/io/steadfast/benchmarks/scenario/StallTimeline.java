@@ -215,7 +215,8 @@ public final class StallTimeline {
         worst = Math.max(worst, slowest.get(s));
         lateHere += late.get(s);
       }
-      long from = origin + first * slotNanos;
+      // A pause that ended just before the first slow slot made that slot's commands late too.
+      long from = origin + (first - 1) * slotNanos;
       long to = origin + (lookAhead + 1) * slotNanos;
       StringBuilder gcs = new StringBuilder();
       long gcWorst = 0;
