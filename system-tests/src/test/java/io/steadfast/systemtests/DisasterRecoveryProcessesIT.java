@@ -176,7 +176,17 @@ class DisasterRecoveryProcessesIT {
               "127.0.0.1:" + ports[8],
               "--member-endpoint",
               endpoint(ports[9]).toString());
-      assertThat(grown.status()).as(grown.toString()).isZero();
+      // Once in about six runs n4 stopped answering after it began to follow dr1 and add-member
+      // was refused for 15 s; the members' logs and threads say why if it happens again.
+      assertThat(grown.status())
+          .as(
+              () ->
+                  grown
+                      + "; members:"
+                      + members.describe(java.util.Set.of("n4", "dr1"))
+                      + members.threads("n4")
+                      + members.threads("dr1"))
+          .isZero();
       Map<String, String> digests = awaitConvergence(members, Duration.ofSeconds(60));
       assertThat(digests).containsOnlyKeys("dr1", "n4");
       assertConverged(members, digests);

@@ -167,6 +167,53 @@ final class MemberProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * The engine's and the node's threads of member {@code id}'s process, from {@code jcmd
+   * Thread.print}: each thread whose name starts with the member's id (Ratis names its threads so),
+   * with the top of its stack. For the message of a failed assertion, where a member that stopped
+   * answering shows what it waits on; empty if the process is not running.
+   */
+  String threads(String id) {
+    if (!running(id)) {
+      return "";
+    }
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    StringBuilder out = new StringBuilder("\n  threads of ").append(id).append(':');
+    try {
+      Process dump =
+          new ProcessBuilder(
+                  jcmd.toString(), Long.toString(processes.get(id).pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      List<String> lines =
+          new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .lines()
+              .toList();
+      dump.waitFor(20, TimeUnit.SECONDS);
+      int frames = -1; // frames left to quote of the current thread; -1 outside a quoted thread
+      for (String line : lines) {
+        if (line.startsWith("\"")) {
+          frames = line.startsWith("\"" + id) ? THREAD_FRAMES : -1;
+          if (frames >= 0) {
+            out.append("\n    ").append(line, 0, Math.min(line.length(), 120));
+          }
+        } else if (frames > 0 && !line.isBlank()) {
+          out.append("\n      ").append(line.strip());
+          frames--;
+        }
+      }
+    } catch (IOException e) {
+      out.append(" no dump: ").append(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.append(" interrupted");
+    }
+    return out.toString();
+  }
+
+  /** How many lines of each thread's stack {@link #threads} quotes. */
+  private static final int THREAD_FRAMES = 8;
+
   /** Waits for member {@code id}'s process to end. */
   boolean awaitExit(String id, Duration timeout) throws InterruptedException {
     return processes.get(id).waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
