@@ -76,14 +76,19 @@ public final class ClosedLoop {
     }
   }
 
-  private static String application(String value) {
+  /**
+   * {@code value} if it names an application the benchmarks run ({@code counter}, {@code
+   * mortgage}).
+   */
+  static String application(String value) {
     if (value.equals("counter") || value.equals("mortgage")) {
       return value;
     }
     throw new IllegalArgumentException("--app is counter or mortgage, got '" + value + "'");
   }
 
-  private static int positive(String name, String value) {
+  /** {@code value} of the argument {@code name} as a positive whole number, or a clear error. */
+  static int positive(String name, String value) {
     try {
       int parsed = Integer.parseInt(value);
       if (parsed > 0) {

@@ -54,15 +54,15 @@ public final class StallTimeline {
     for (int i = 0; i < args.length; i += 2) { // each argument is a name and its value
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
-        case "--app" -> app = value;
-        case "--sessions" -> sessions = positive(args[i], value);
-        case "--rate" -> rate = positive(args[i], value);
-        case "--seconds" -> seconds = positive(args[i], value);
-        case "--warmup" -> warmup = positive(args[i], value);
-        case "--slot-ms" -> slotMs = positive(args[i], value);
-        case "--threshold-ms" -> thresholdMs = positive(args[i], value);
+        case "--app" -> app = ClosedLoop.application(value);
+        case "--sessions" -> sessions = ClosedLoop.positive(args[i], value);
+        case "--rate" -> rate = ClosedLoop.positive(args[i], value);
+        case "--seconds" -> seconds = ClosedLoop.positive(args[i], value);
+        case "--warmup" -> warmup = ClosedLoop.positive(args[i], value);
+        case "--slot-ms" -> slotMs = ClosedLoop.positive(args[i], value);
+        case "--threshold-ms" -> thresholdMs = ClosedLoop.positive(args[i], value);
         case "--threads" -> LoadThreads.choose(LoadThreads.named(value));
-        case "--checkpoint-every" -> checkpointEvery = positive(args[i], value);
+        case "--checkpoint-every" -> checkpointEvery = ClosedLoop.positive(args[i], value);
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
@@ -71,9 +71,6 @@ public final class StallTimeline {
                     + " --warmup N, --slot-ms N, --threshold-ms N, --threads platform|virtual,"
                     + " --checkpoint-every N (mortgage)");
       }
-    }
-    if (!app.equals("counter") && !app.equals("mortgage")) {
-      throw new IllegalArgumentException("--app is counter or mortgage, got '" + app + "'");
     }
     try (SdkTarget<?, ?> target =
         app.equals("mortgage")
@@ -270,18 +267,5 @@ public final class StallTimeline {
         lateExplained,
         hiccupMax / 1e6,
         pauses.size());
-  }
-
-  private static int positive(String name, String value) {
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        name + " needs a positive whole number, got '" + value + "'");
   }
 }
