@@ -2,6 +2,7 @@ package io.steadfast.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.steadfast.api.Health;
+import io.steadfast.api.MalformedCommandException;
 import io.steadfast.api.NodeId;
 import io.steadfast.api.NotPrimaryException;
 import io.steadfast.api.Position;
@@ -160,6 +161,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                     stateMachine.fingerprints(),
                     stateMachine.resyncCopies(),
                     stateMachine::lastAppliedIndex,
+                    this::engineCommitIndex,
                     stateMachine.core().application().supportedVersion())));
     meters.replicaLag(this::largestReplicaLag);
     this.roles =
@@ -1992,8 +1994,24 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
   }
 
-  /** The replication watch's view of this node, on the primary. */
+  private long engineCommitIndex() {
+    RatisEngine running = engine;
+    return running == null ? -1 : running.commitIndex();
+  }
+
+  /**
+   * The replication watch's view of this node, on the primary. A follower's commit index is the one
+   * it reports of itself when asked directly (at most one question in flight per follower, the
+   * latest answer used while younger than {@link ReplicationWatch#ANSWERED}), because the engine's
+   * leader can keep a wrong record of a follower; the leader's record is used for a follower that
+   * does not answer the question (an older release).
+   */
   private final class ReplicationHost implements ReplicationWatch.Host {
+    private record SelfReport(long commitIndex, long atNanos) {}
+
+    private final Map<NodeId, SelfReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<NodeId> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Override
     public boolean isPrimary() {
       return NodeRuntime.this.isPrimary();
@@ -2009,15 +2027,50 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     public Map<NodeId, ReplicationWatch.Progress> followers() {
       RatisEngine running = engine;
       Map<NodeId, ReplicationWatch.Progress> out = new java.util.TreeMap<>();
-      if (running != null) {
-        running
-            .voterProgress()
-            .forEach(
-                (peer, p) ->
-                    out.put(
-                        peer, new ReplicationWatch.Progress(p.commitIndex(), p.sinceContact())));
+      if (running == null) {
+        return out;
       }
+      Map<NodeId, RatisEngine.FollowerProgress> progress = running.voterProgress();
+      reports.keySet().retainAll(progress.keySet());
+      long now = System.nanoTime();
+      progress.forEach(
+          (peer, p) -> {
+            ask(running, peer);
+            SelfReport report = reports.get(peer);
+            Long commit =
+                report != null && now - report.atNanos() <= ReplicationWatch.ANSWERED.toNanos()
+                    ? Long.valueOf(report.commitIndex())
+                    : p.commitIndex();
+            out.put(peer, new ReplicationWatch.Progress(commit, p.sinceContact()));
+          });
       return out;
+    }
+
+    private void ask(RatisEngine running, NodeId peer) {
+      if (!asking.add(peer)) {
+        return;
+      }
+      try {
+        var unused =
+            running
+                .askPeer(peer, Queries.progressQuery())
+                .orTimeout(ReplicationWatch.ANSWERED.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete(
+                    (reply, error) -> {
+                      asking.remove(peer);
+                      if (error != null) {
+                        return;
+                      }
+                      try {
+                        reports.put(
+                            peer, new SelfReport(Queries.decodeProgress(reply), System.nanoTime()));
+                      } catch (MalformedCommandException e) {
+                        reports.remove(peer);
+                      }
+                    });
+      } catch (RuntimeException e) {
+        asking.remove(peer);
+      }
     }
 
     @Override

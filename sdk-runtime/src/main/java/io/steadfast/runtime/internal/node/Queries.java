@@ -37,6 +37,7 @@ public final class Queries {
   private static final byte AUDIT = 4;
   private static final byte VERSION = 5;
   private static final byte RESYNC = 6;
+  private static final byte PROGRESS = 7;
 
   private Queries() {}
 
@@ -124,6 +125,27 @@ public final class Queries {
   }
 
   /**
+   * Asks a peer for its engine's commit index as it counts it itself: the primary's replication
+   * watch compares it with its own, because the engine's leader can keep a wrong record of a
+   * follower.
+   */
+  public static byte[] progressQuery() {
+    return new byte[] {PROGRESS};
+  }
+
+  /**
+   * Reads a peer's answer to {@link #progressQuery()}.
+   *
+   * @throws MalformedCommandException if the answer is not one
+   */
+  public static long decodeProgress(byte[] reply) {
+    if (reply.length != 8) {
+      throw new MalformedCommandException("unreadable progress answer");
+    }
+    return ByteBuffer.wrap(reply).getLong();
+  }
+
+  /**
    * Reads a peer's supported application version.
    *
    * @throws MalformedCommandException if the answer is not one
@@ -182,11 +204,13 @@ public final class Queries {
       Fingerprints fingerprints,
       ResyncCopies copies,
       java.util.function.LongSupplier applied,
+      java.util.function.LongSupplier committed,
       int supportedVersion) {}
 
   /**
-   * Answers a peer's direct question: health, a fingerprint, a chunk of a re-sync copy, or the
-   * application version this member's code supports; none reads replicated state.
+   * Answers a peer's direct question: health, a fingerprint, a chunk of a re-sync copy, the
+   * engine's commit index, or the application version this member's code supports; none reads
+   * replicated state.
    */
   public static byte[] answerPeer(byte[] query, PeerFacts facts) {
     Fingerprints fingerprints = facts.fingerprints();
@@ -204,6 +228,9 @@ public final class Queries {
               WireFormat.writeBytes(out, chunk.chunk());
             }
           });
+    }
+    if (query.length == 1 && query[0] == PROGRESS) {
+      return ByteBuffer.allocate(8).putLong(facts.committed().getAsLong()).array();
     }
     if (query.length == 1 && query[0] == VERSION) {
       return ByteBuffer.allocate(4).putInt(supportedVersion).array();

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * that belief wrong, and the leader then sends it heartbeats only, never the entries it lacks (the
  * follower answers, so nothing looks down; its commit index stands still). A new leader starts from
  * fresh beliefs and repairs the follower. Seen in the certification's cluster scenario, once in
- * about ten runs, after a primary crashed in the middle of applying.
+ * about ten runs, after a primary crashed in the middle of applying, and in the membership system
+ * test after a member that had been primary was killed and restarted. In the second case the
+ * leader's record of the follower's commit index was wrong too (level with its own), so the host
+ * gives the index each follower reports of itself when asked directly.
  *
  * <p>A member counts as stalled when its reported commit index has not moved for {@link #STALL}
  * while the primary's commit index is beyond it and it answered within {@link #ANSWERED}. A member
@@ -54,7 +57,10 @@ public final class ReplicationWatch {
     /** The primary's commit index. */
     long commitIndex();
 
-    /** Each other voting member: the commit index it last reported and when it last answered. */
+    /**
+     * Each other voting member: its commit index (by its own count where it can be asked) and when
+     * it last answered the engine's leader.
+     */
     Map<NodeId, Progress> followers();
 
     /** Hands the primary role to {@code target}; throws on failure. */
@@ -67,7 +73,7 @@ public final class ReplicationWatch {
   /**
    * A follower as the primary knows it.
    *
-   * @param commitIndex the commit index it last reported, or null
+   * @param commitIndex its commit index, or null if unknown
    * @param sinceContact since it last answered, or null
    */
   public record Progress(@Nullable Long commitIndex, @Nullable Duration sinceContact) {}

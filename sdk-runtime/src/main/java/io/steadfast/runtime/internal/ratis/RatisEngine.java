@@ -403,7 +403,11 @@ public final class RatisEngine implements AutoCloseable {
     return client
         .async()
         .sendStaleRead(
-            Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer.value()))
+            Message.valueOf(ByteString.copyFrom(query)),
+            // -1: answered even by a member that has not committed anything yet (a peer's
+            // questions are about the member itself, never about replicated state)
+            -1,
+            RaftPeerId.valueOf(peer.value()))
         .whenComplete(
             (reply, error) -> {
               if (error != null && closedClient(error)) {
