@@ -2035,7 +2035,12 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       long now = System.nanoTime();
       progress.forEach(
           (peer, p) -> {
-            ask(running, peer);
+            // A member the engine has not heard from lately is down, not stalled, and asking it
+            // would only fail (the engine's client logs each failure as an error).
+            if (p.sinceContact() != null
+                && p.sinceContact().compareTo(ReplicationWatch.ANSWERED) <= 0) {
+              ask(running, peer);
+            }
             SelfReport report = reports.get(peer);
             Long commit =
                 report != null && now - report.atNanos() <= ReplicationWatch.ANSWERED.toNanos()

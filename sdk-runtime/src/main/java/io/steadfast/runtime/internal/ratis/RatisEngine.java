@@ -381,11 +381,7 @@ public final class RatisEngine implements AutoCloseable {
       client = peerClient;
       if (client == null || !now.equals(peerClientMembers)) {
         if (client != null) {
-          try {
-            client.close();
-          } catch (IOException e) {
-            // the old client's connections are dropped either way
-          }
+          closeInBackground(client);
         }
         client =
             RaftClient.newBuilder()
@@ -432,12 +428,31 @@ public final class RatisEngine implements AutoCloseable {
     if (peerClient == client) {
       peerClient = null;
       peerClientMembers = List.of();
-      try {
-        client.close();
-      } catch (IOException e) {
-        // its connections are dropped either way
-      }
+      closeInBackground(client);
     }
+  }
+
+  /**
+   * Closes a peer client on a thread of its own. Closing waits for the client's connection to each
+   * member to shut down, which took over 15 s for a member that had just stopped; done on the
+   * asking thread (the heartbeat's) under this engine's lock, it held up every beat, and with them
+   * the idle primary's ticks that expire sessions. One short-lived daemon thread per client closed:
+   * a client is closed only when the membership changes or after a question failed on it, and at
+   * most one question per member is in flight at a time.
+   */
+  private void closeInBackground(RaftClient client) {
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                client.close();
+              } catch (IOException | RuntimeException e) {
+                // its connections are dropped either way
+              }
+            },
+            "steadfast-close-peer-client-" + nodeId.value());
+    closer.setDaemon(true);
+    closer.start();
   }
 
   /**
