@@ -2019,8 +2019,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
 
     @Override
     public long commitIndex() {
-      RatisEngine running = engine;
-      return running == null ? -1 : running.commitIndex();
+      return engineCommitIndex();
     }
 
     @Override
