@@ -437,8 +437,8 @@ public final class RatisEngine implements AutoCloseable {
    * member to shut down, which took over 15 s for a member that had just stopped; done on the
    * asking thread (the heartbeat's) under this engine's lock, it held up every beat, and with them
    * the idle primary's ticks that expire sessions. One short-lived daemon thread per client closed:
-   * a client is closed only when the membership changes or after a question failed on it, and at
-   * most one question per member is in flight at a time.
+   * a client is closed only when the membership changes or after a question failed on it, and the
+   * replication watch, which asks at every beat, keeps at most one question per member in flight.
    */
   private void closeInBackground(RaftClient client) {
     Thread closer =
