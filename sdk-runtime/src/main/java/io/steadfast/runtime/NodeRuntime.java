@@ -2009,7 +2009,11 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private final class ReplicationHost implements ReplicationWatch.Host {
     private record SelfReport(long commitIndex, long atNanos) {}
 
+    /** After a question to a member fails, it is not asked again for this long. */
+    private static final long RETRY_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Map<NodeId, SelfReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<NodeId, Long> failedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<NodeId> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
@@ -2031,13 +2035,18 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       }
       Map<NodeId, RatisEngine.FollowerProgress> progress = running.voterProgress();
       reports.keySet().retainAll(progress.keySet());
+      failedAt.keySet().retainAll(progress.keySet());
       long now = System.nanoTime();
       progress.forEach(
           (peer, p) -> {
             // A member the engine has not heard from lately is down, not stalled, and asking it
-            // would only fail (the engine's client logs each failure as an error).
+            // would only fail (the engine's client logs each failure as an error); so would
+            // asking again soon after a question failed (a new primary's engine counts a dead
+            // member as heard from when its leadership began).
+            Long failed = failedAt.get(peer);
             if (p.sinceContact() != null
-                && p.sinceContact().compareTo(ReplicationWatch.ANSWERED) <= 0) {
+                && p.sinceContact().compareTo(ReplicationWatch.ANSWERED) <= 0
+                && (failed == null || now - failed >= RETRY_AFTER_FAILURE_NANOS)) {
               ask(running, peer);
             }
             SelfReport report = reports.get(peer);
@@ -2063,8 +2072,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                     (reply, error) -> {
                       asking.remove(peer);
                       if (error != null) {
+                        failedAt.put(peer, System.nanoTime());
                         return;
                       }
+                      failedAt.remove(peer);
                       try {
                         reports.put(
                             peer, new SelfReport(Queries.decodeProgress(reply), System.nanoTime()));
