@@ -106,6 +106,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private final Object membershipLock = new Object();
 
   private volatile @Nullable RatisEngine engine;
+  private final ReplicationHost replicationHost = new ReplicationHost();
   private volatile @Nullable GroupCommitter committer;
   private volatile @Nullable NodeId knownPrimary;
   private volatile boolean primaryReady;
@@ -329,7 +330,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               settings.probesBeforeHandOver(),
               stateMachine.core().application().budgets().health(),
               meters,
-              new ReplicationWatch(id, new ReplicationHost(), System::nanoTime));
+              new ReplicationWatch(id, replicationHost, System::nanoTime));
       heartbeat = beat;
       beat.start();
       if (settings.options().deadPrimaryProbe()) {
@@ -1504,6 +1505,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     fields.put("membershipChanging", running != null && running.changingMembers());
     fields.put("replica", running != null && running.isReplica());
     fields.put("replicas", replicaFields(running));
+    fields.put("followers", isPrimary() ? replicationHost.view() : Map.of());
     ReplicaAudit audit = lastAudit;
     fields.put("lastAudit", audit == null ? null : auditFields(audit));
     fields.put("lastResync", lastResync);
@@ -2009,10 +2011,15 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private final class ReplicationHost implements ReplicationWatch.Host {
     private record SelfReport(long commitIndex, long atNanos) {}
 
-    /** After a question to a member fails, it is not asked again for this long. */
-    private static final long RETRY_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * After a question to a member fails, it is not asked again for this long: long enough that a
+     * dead former primary is asked once or twice, short enough that a member back from a restart is
+     * judged by its own count within a few seconds.
+     */
+    private static final long RETRY_AFTER_FAILURE_NANOS = ReplicationWatch.ANSWERED.toNanos();
 
     private final Map<NodeId, SelfReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Map<String, Map<String, @Nullable Object>> view = Map.of();
     private final Map<NodeId, Long> failedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<NodeId> asking = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -2034,6 +2041,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         return out;
       }
       Map<NodeId, RatisEngine.FollowerProgress> progress = running.voterProgress();
+      Map<String, Map<String, @Nullable Object>> seen = new TreeMap<>();
       reports.keySet().retainAll(progress.keySet());
       failedAt.keySet().retainAll(progress.keySet());
       long now = System.nanoTime();
@@ -2055,8 +2063,25 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                     ? Long.valueOf(report.commitIndex())
                     : p.commitIndex();
             out.put(peer, new ReplicationWatch.Progress(commit, p.sinceContact()));
+            Map<String, @Nullable Object> one = new java.util.LinkedHashMap<>();
+            one.put(
+                "commitIndex",
+                report != null && now - report.atNanos() <= ReplicationWatch.ANSWERED.toNanos()
+                    ? report.commitIndex()
+                    : null);
+            one.put("engineRecordCommitIndex", p.commitIndex());
+            one.put(
+                "millisSinceContact",
+                p.sinceContact() == null ? null : p.sinceContact().toMillis());
+            seen.put(peer.value(), one);
           });
+      view = seen;
       return out;
+    }
+
+    /** What the last look saw of each voting member, for the primary's status. */
+    Map<String, Map<String, @Nullable Object>> view() {
+      return view;
     }
 
     private void ask(RatisEngine running, NodeId peer) {

@@ -15,6 +15,7 @@ import io.steadfast.runtime.testapp.LedgerCommand;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.impl.LeaderBeliefs;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,16 @@ class StuckFollowerIT {
       NodeId stuck =
           cluster.ids().stream().filter(id -> !id.equals(primary.id())).findFirst().orElseThrow();
 
+      // The primary's status shows each voting member's commit index as the member counts it and
+      // as the engine's leader records it.
+      await(
+          "the primary's status to show both followers' own commit indexes",
+          Duration.ofSeconds(10),
+          () ->
+              followers(primary).size() == 2
+                  && followers(primary).values().stream()
+                      .allMatch(f -> f.get("commitIndex") instanceof Long));
+
       // The follower is away while the journal grows; the leader is then made to believe it
       // holds everything, so on its return it is sent heartbeats only and answers each one
       // "inconsistent".
@@ -52,6 +63,18 @@ class StuckFollowerIT {
       }
       long believed = LeaderBeliefs.believeCaughtUp(division(primary), stuck.value());
       cluster.restart(stuck);
+
+      // The status shows the disagreement: the leader's record is ahead of the member's own count.
+      await(
+          "the primary's status to show the stuck follower behind the engine's record of it",
+          Duration.ofSeconds(10),
+          () -> {
+            Map<String, Object> seen = followers(primary).get(stuck.value());
+            return seen != null
+                && seen.get("commitIndex") instanceof Long own
+                && seen.get("engineRecordCommitIndex") instanceof Long record
+                && own < record;
+          });
 
       // No more traffic: the leader sends heartbeats only (with entries to send, the engine would
       // fall back to the follower's own count). Within the watch's stall time and a few beats the
@@ -78,6 +101,12 @@ class StuckFollowerIT {
           .isEqualTo(balance + 1);
       assertThat(awaitConvergence(cluster)).hasSize(3);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> followers(
+      SteadfastNode<LedgerCommand, Long> node) {
+    return (Map<String, Map<String, Object>>) node.runtime().statusFields().get("followers");
   }
 
   private static double handedOver(SimpleMeterRegistry registry) {
