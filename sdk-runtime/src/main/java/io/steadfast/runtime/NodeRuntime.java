@@ -2058,17 +2058,16 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
               ask(running, peer);
             }
             SelfReport report = reports.get(peer);
-            Long commit =
+            Long own =
                 report != null && now - report.atNanos() <= ReplicationWatch.ANSWERED.toNanos()
                     ? Long.valueOf(report.commitIndex())
-                    : p.commitIndex();
-            out.put(peer, new ReplicationWatch.Progress(commit, p.sinceContact()));
+                    : null;
+            out.put(
+                peer,
+                new ReplicationWatch.Progress(
+                    own != null ? own : p.commitIndex(), p.sinceContact()));
             Map<String, @Nullable Object> one = new java.util.LinkedHashMap<>();
-            one.put(
-                "commitIndex",
-                report != null && now - report.atNanos() <= ReplicationWatch.ANSWERED.toNanos()
-                    ? report.commitIndex()
-                    : null);
+            one.put("commitIndex", own);
             one.put("engineRecordCommitIndex", p.commitIndex());
             one.put(
                 "millisSinceContact",
