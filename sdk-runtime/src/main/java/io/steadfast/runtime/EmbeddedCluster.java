@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Several {@link SteadfastNode}s in one JVM on free loopback ports: the embedded default for demos,
- * tests and the certification kit. Nodes are named {@code n1}, {@code n2}, …
+ * tests and the certification kit. Nodes are named {@code n1}, {@code n2}, … unless {@link
+ * Builder#nodeNames} says otherwise.
  *
  * <p>Thread-safe. {@link #close()} stops every node and deletes temporary storage.
  *
@@ -73,9 +74,10 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
     Map<NodeId, InetSocketAddress> ports = new TreeMap<>();
     Map<NodeId, InetSocketAddress> http = new TreeMap<>();
     for (int i = 1; i <= settings.size(); i++) {
-      ports.put(NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[i - 1]));
+      ports.put(NodeId.of(settings.prefix() + i), new InetSocketAddress("127.0.0.1", free[i - 1]));
       http.put(
-          NodeId.of("n" + i), new InetSocketAddress("127.0.0.1", free[settings.size() + i - 1]));
+          NodeId.of(settings.prefix() + i),
+          new InetSocketAddress("127.0.0.1", free[settings.size() + i - 1]));
     }
     this.addresses.putAll(ports);
     this.httpAddresses.putAll(http);
@@ -230,12 +232,13 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
   @SuppressWarnings("AddressSelection")
   private synchronized SteadfastNode<C, R> startNewNode() {
     int next = 1;
-    while (addresses.containsKey(NodeId.of("n" + next))
-        || nodes.containsKey(NodeId.of("n" + next))
-        || java.nio.file.Files.exists(storage.resolve("n" + next))) {
+    String prefix = settings.prefix();
+    while (addresses.containsKey(NodeId.of(prefix + next))
+        || nodes.containsKey(NodeId.of(prefix + next))
+        || java.nio.file.Files.exists(storage.resolve(prefix + next))) {
       next++;
     }
-    NodeId id = NodeId.of("n" + next);
+    NodeId id = NodeId.of(prefix + next);
     int[] free = freePorts(2);
     addresses.put(id, new InetSocketAddress("127.0.0.1", free[0]));
     httpAddresses.put(id, new InetSocketAddress("127.0.0.1", free[1]));
@@ -484,6 +487,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
 
   private record Settings<C, R>(
       int size,
+      String prefix,
       NodeOptions<C, R> options,
       Consumer<SteadfastNode<C, R>> onNode,
       NodeSecurity security) {
@@ -505,6 +509,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
    */
   public static final class Builder<C, R> {
     private int size = 3;
+    private String prefix = "n";
     private @Nullable Path storage;
     private NodeOptions<C, R> options = NodeOptions.defaults();
     private Consumer<SteadfastNode<C, R>> onNode = node -> {};
@@ -534,6 +539,22 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
         throw new ConfigurationException("nodes", "must be 1 to 9: " + count);
       }
       this.size = count;
+      return this;
+    }
+
+    /**
+     * What the nodes' ids begin with, followed by 1, 2, … Default {@code n}. Worth setting where
+     * the nodes' log lines share a log with other members, to tell them apart.
+     *
+     * @throws ConfigurationException if the prefix followed by 1 is not a valid node id
+     */
+    public Builder<C, R> nodeNames(String prefix) {
+      try {
+        NodeId.of(prefix + 1);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("nodeNames", String.valueOf(e.getMessage()));
+      }
+      this.prefix = prefix;
       return this;
     }
 
@@ -680,7 +701,7 @@ public final class EmbeddedCluster<C, R> implements AutoCloseable {
       if (authenticator != null) {
         security = security.authenticator(authenticator);
       }
-      Settings<C, R> settings = new Settings<>(size, options, onNode, security);
+      Settings<C, R> settings = new Settings<>(size, prefix, options, onNode, security);
       for (int attempt = 1; ; attempt++) {
         EmbeddedCluster<C, R> cluster = new EmbeddedCluster<>(settings, root, temporary);
         try {

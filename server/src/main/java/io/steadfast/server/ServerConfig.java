@@ -98,6 +98,12 @@ public final class ServerConfig {
     keys.put("security.max-concurrent-requests", "HTTP requests in progress at once (default 64)");
     keys.put("shutdown.handover-timeout", "milliseconds a stopping primary tries to hand over");
     keys.put("metrics.bind", "host:port of the Prometheus /metrics port (loopback only)");
+    keys.put(
+        "rehearsal.commands",
+        "commands a member sends a throwaway cluster in its JVM once after start, so that its"
+            + " first time as primary runs warm code (0 = off; at most 100000; default 2000)");
+    keys.put(
+        "rehearsal.delay", "milliseconds after start before that rehearsal runs (default 5000)");
     keys.put("application.class", "a ServerApplication class, for the runnable form (Main)");
     return java.util.Collections.unmodifiableMap(keys);
   }
@@ -159,6 +165,25 @@ public final class ServerConfig {
   /** A positive whole number. */
   public Optional<Long> positive(String key) {
     return get(key).map(v -> parsePositive(key, v));
+  }
+
+  /** A whole number from {@code min} to {@code max}. */
+  public Optional<Long> whole(String key, long min, long max) {
+    return get(key)
+        .map(
+            v -> {
+              long parsed;
+              try {
+                parsed = Long.parseLong(v.trim());
+              } catch (NumberFormatException e) {
+                throw new ConfigurationException(key, "must be a whole number: " + v);
+              }
+              if (parsed < min || parsed > max) {
+                throw new ConfigurationException(
+                    key, "must be between " + min + " and " + max + ": " + v);
+              }
+              return parsed;
+            });
   }
 
   /** A decimal number from {@code min} to {@code max}. */

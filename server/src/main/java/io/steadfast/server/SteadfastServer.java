@@ -400,6 +400,14 @@ public final class SteadfastServer {
     if (config.flag("commands.permit-unannotated")) {
       builder.permitUnannotatedCommands();
     }
+    // Read with the other settings, so that a bad value stops the start before the member runs.
+    List<Long> timeout = config.numbers("election.timeout", "-", 2).orElse(List.of(150L, 300L));
+    LeaderRehearsal rehearsal =
+        new LeaderRehearsal(
+            Math.toIntExact(config.whole("rehearsal.commands", 0, 100_000).orElse(2_000L)),
+            config.millis("rehearsal.delay").orElse(Duration.ofSeconds(5)),
+            Duration.ofMillis(timeout.get(0)),
+            Duration.ofMillis(timeout.get(1)));
     InetSocketAddress metricsBind = metricsBind(config);
     PrometheusMeterRegistry registry = null;
     if (metricsBind != null) {
@@ -434,6 +442,7 @@ public final class SteadfastServer {
       }
       throw e;
     }
+    rehearsal.startOnce(self);
     return running;
   }
 

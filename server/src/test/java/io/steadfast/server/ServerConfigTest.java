@@ -57,7 +57,8 @@ class ServerConfigTest {
                 "checkpoint.every", "-5",
                 "checkpoint.journal-ratio", "lots",
                 "election.timeout", "150",
-                "security.insecure", "yes"));
+                "security.insecure", "yes",
+                "rehearsal.commands", "100001"));
     assertThatThrownBy(config::members)
         .isInstanceOfSatisfying(
             ConfigurationException.class, e -> assertThat(e.setting()).isEqualTo("members"));
@@ -77,6 +78,19 @@ class ServerConfigTest {
         .isInstanceOfSatisfying(
             ConfigurationException.class,
             e -> assertThat(e.setting()).isEqualTo("security.insecure"));
+    assertThatThrownBy(() -> config.whole("rehearsal.commands", 0, 100_000))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> {
+              assertThat(e.setting()).isEqualTo("rehearsal.commands");
+              assertThat(e.getMessage()).contains("between 0 and 100000");
+            });
+    assertThatThrownBy(
+            () ->
+                ServerConfig.load(null, Map.of(), Map.of("rehearsal.commands", "some"))
+                    .whole("rehearsal.commands", 0, 100_000))
+        .isInstanceOfSatisfying(
+            ConfigurationException.class, e -> assertThat(e.getMessage()).contains("whole number"));
     assertThatThrownBy(() -> config.require("node.id"))
         .isInstanceOfSatisfying(
             ConfigurationException.class, e -> assertThat(e.setting()).isEqualTo("node.id"));

@@ -32,9 +32,10 @@ import java.util.Map;
  *
  * Options: {@code --rounds N} kill rounds per side (20), {@code --freeze-rounds N} (10), {@code
  * --calm-minutes M} (10; 0 skips), {@code --election-timeout MIN,MAX} (the runtime's default),
- * {@code --out FILE} ({@code benchmarks/target/process-failover.json}). Prints a table and writes
- * the figures as JSON. {@code -Dsteadfast.bench.member-options="…"} adds JVM options to the member
- * processes (for example a log level: {@code
+ * {@code --out FILE} ({@code benchmarks/target/process-failover.json}), {@code --rehearsal N} (the
+ * members' {@code rehearsal.commands}; 0 turns the rehearsal of the primary's path off). Prints a
+ * table and writes the figures as JSON. {@code -Dsteadfast.bench.member-options="…"} adds JVM
+ * options to the member processes (for example a log level: {@code
  * -Dorg.slf4j.simpleLogger.log.org.apache.ratis.server.impl=info}); {@code
  * -Dsteadfast.bench.keep=true} keeps their logs and storage; {@code -Dsteadfast.bench.trace=true}
  * prints the UTC time of each kill, to line the rounds up with the members' logs.
@@ -53,6 +54,7 @@ public final class ProcessFailoverScenario {
     int freezeRounds = 10;
     double calmMinutes = 10;
     Path out = Path.of("benchmarks", "target", "process-failover.json");
+    int rehearsal = -1;
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -60,6 +62,7 @@ public final class ProcessFailoverScenario {
         case "--freeze-rounds" -> freezeRounds = Integer.parseInt(value);
         case "--calm-minutes" -> calmMinutes = Double.parseDouble(value);
         case "--out" -> out = Path.of(value);
+        case "--rehearsal" -> rehearsal = Integer.parseInt(value);
         case "--election-timeout" -> {
           int comma = value.indexOf(',');
           ElectionTimeout.set(
@@ -75,6 +78,7 @@ public final class ProcessFailoverScenario {
     Report report = new Report("processes", "embedded", "issue 17");
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("processors", Runtime.getRuntime().availableProcessors());
+    run.put("rehearsalCommands", rehearsal >= 0 ? rehearsal : "member default");
     run.put(
         "electionTimeoutMs",
         ElectionTimeout.min().toMillis() + "-" + ElectionTimeout.max().toMillis());
@@ -86,8 +90,7 @@ public final class ProcessFailoverScenario {
     report.put("run", run);
     long begin = System.nanoTime();
     try (SdkTarget<?, ?> embedded = SdkTarget.start();
-        ProcessTarget processes =
-            ProcessTarget.start(List.of("checkpoint.every=5000"), memberOptions())) {
+        ProcessTarget processes = ProcessTarget.start(memberSettings(rehearsal), memberOptions())) {
       say("members' logs in " + processes.directory());
       kills(report, rounds, embedded, processes);
       freezes(report, freezeRounds, processes);
@@ -116,6 +119,11 @@ public final class ProcessFailoverScenario {
           i % 2 == 0
               ? List.<Target>of(processes, embedded)
               : List.<Target>of(embedded, processes)) {
+        if (t == embedded) {
+          // The member processes settle (a restarted one compiles and rehearses for seconds)
+          // before an embedded round too, so that neither side is measured beside them.
+          processes.awaitInSync(Duration.ofSeconds(60));
+        }
         HandoverScenario.Round round = scenario.failoverRound(t, t == processes ? pProbe : eProbe);
         (t == processes ? p : e).add(round.ack());
         if (round.ready() >= 0) {
@@ -209,6 +217,14 @@ public final class ProcessFailoverScenario {
   }
 
   /** Extra JVM options for the member processes: {@code -Dsteadfast.bench.member-options="…"}. */
+  private static List<String> memberSettings(int rehearsal) {
+    List<String> settings = new ArrayList<>(List.of("checkpoint.every=5000"));
+    if (rehearsal >= 0) {
+      settings.add("rehearsal.commands=" + rehearsal);
+    }
+    return settings;
+  }
+
   private static List<String> memberOptions() {
     String options = System.getProperty("steadfast.bench.member-options", "").strip();
     return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
