@@ -8,11 +8,14 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.codec.CommandCodec;
+import io.steadfast.api.role.Role;
 import io.steadfast.api.session.NotAuthenticatedException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.runtime.EmbeddedCluster;
+import io.steadfast.runtime.NodeStatus;
 import io.steadfast.runtime.Session;
 import io.steadfast.runtime.SteadfastClient;
+import io.steadfast.runtime.SteadfastNode;
 import io.steadfast.runtime.security.ClientCredentials;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -27,6 +30,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +50,11 @@ import org.slf4j.LoggerFactory;
  * role over once and sends more, then stops it and deletes its folder. The member's own data,
  * endpoints, metrics and sessions are never touched.
  *
- * <p>It runs once per JVM on one background thread, after a delay (the member catches up first); it
- * takes a few seconds of CPU. Any failure only costs the head start: it is logged and the member
+ * <p>It runs once per JVM on one background thread, once the member has been a caught-up backup for
+ * the whole delay (a member that is catching up needs the CPU more); a member that is primary by
+ * then does not need it, and one that becomes primary meanwhile stops it early. It costs several
+ * seconds of CPU once (docs/operations.md gives the figures). Its end is logged in one line that
+ * begins with {@link #ENDED}. Any failure only costs the head start: it is logged and the member
  * goes on. Off with {@code rehearsal.commands=0}.
  */
 final class LeaderRehearsal {
@@ -70,48 +78,122 @@ final class LeaderRehearsal {
     this.electionMax = electionMax;
   }
 
+  /** Where the member stands, as the rehearsal sees it. */
+  enum MemberState {
+    /** Starting, catching up, or without a primary. */
+    NOT_READY,
+    /** A backup that knows the primary and has applied what it committed. */
+    READY_BACKUP,
+    /** Primary now: its own code is warming by itself. */
+    PRIMARY,
+    /** Stopped. */
+    STOPPED
+  }
+
+  /** How often the member's state is looked at while waiting. */
+  private static final long LOOK_EVERY_MILLIS = 250;
+
   /**
    * Starts the rehearsal on a daemon thread unless this JVM already did, or {@code commands} is 0;
-   * returns the thread, or null.
+   * returns the thread, or null. The thread waits until {@code member} has been a ready backup for
+   * the whole delay (a member still catching up needs the CPU more), and ends without rehearsing
+   * once the member is primary or stopped; it also stops sending early when the member becomes
+   * primary meanwhile.
    */
   @org.jspecify.annotations.Nullable
-  Thread startOnce(NodeId member) {
+  Thread startOnce(NodeId id, Supplier<MemberState> member) {
     if (commands <= 0 || !STARTED.compareAndSet(false, true)) {
       return null;
     }
-    Thread thread = new Thread(this::runQuietly, "steadfast-rehearsal-" + member.value());
+    Thread thread = new Thread(() -> runQuietly(member), "steadfast-rehearsal-" + id.value());
     thread.setDaemon(true);
     thread.start();
     return thread;
   }
 
-  private void runQuietly() {
+  /** The state of {@code node} for {@link #startOnce}. */
+  static MemberState stateOf(SteadfastNode<?, ?> node) {
+    if (node.stopped()) {
+      return MemberState.STOPPED;
+    }
+    if (node.isPrimary()) {
+      return MemberState.PRIMARY;
+    }
+    NodeStatus status = node.status();
+    return status.role() == Role.BACKUP
+            && status.primary().isPresent()
+            && status.commitIndex() >= 0
+            && status.commitIndex() - status.appliedIndex() <= CAUGHT_UP_ENTRIES
+        ? MemberState.READY_BACKUP
+        : MemberState.NOT_READY;
+  }
+
+  /** Entries a backup may still have to apply and count as caught up (as its readiness probe). */
+  static final long CAUGHT_UP_ENTRIES = 100;
+
+  private void runQuietly(Supplier<MemberState> member) {
     try {
-      Thread.sleep(delay.toMillis());
+      long readySince = -1;
+      while (true) {
+        MemberState state = member.get();
+        if (state == MemberState.STOPPED) {
+          return;
+        }
+        if (state == MemberState.PRIMARY) {
+          LOG.info("{}not needed, this member is primary", ENDED);
+          return;
+        }
+        long now = System.nanoTime();
+        if (state == MemberState.READY_BACKUP) {
+          if (readySince < 0) {
+            readySince = now;
+          }
+          if (now - readySince >= delay.toNanos()) {
+            break;
+          }
+        } else {
+          readySince = -1;
+        }
+        Thread.sleep(Math.min(LOOK_EVERY_MILLIS, Math.max(1, delay.toMillis())));
+      }
       long begin = System.nanoTime();
-      int sent = run().acknowledged();
-      LOG.info(
-          "rehearsed the primary's path: {} commands in a throwaway cluster in {} ms",
-          sent,
-          (System.nanoTime() - begin) / 1_000_000);
+      Outcome outcome =
+          run(
+              () -> {
+                MemberState now = member.get();
+                return now == MemberState.PRIMARY || now == MemberState.STOPPED;
+              });
+      long millis = (System.nanoTime() - begin) / 1_000_000;
+      if (outcome.acknowledged() < commands) {
+        LOG.info(
+            "{}stopped after {} commands in {} ms: this member became primary or stopped",
+            ENDED,
+            outcome.acknowledged(),
+            millis);
+      } else {
+        LOG.info("{}{} commands in a throwaway cluster in {} ms", ENDED, commands, millis);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
         throw fatal;
       }
-      LOG.info(
-          "rehearsal of the primary's path failed ({}); this member's first time as primary runs"
-              + " cold",
-          String.valueOf(e));
+      LOG.info("{}failed ({}); this member's first time as primary runs cold", ENDED, e);
     }
   }
+
+  /** How every line that ends a rehearsal begins (the benchmarks wait for it). */
+  static final String ENDED = "rehearsal of the primary's path: ";
 
   /** What a rehearsal did: commands acknowledged, and the temporary folder it used. */
   record Outcome(int acknowledged, java.nio.file.Path storage) {}
 
-  /** Runs the rehearsal on the calling thread. */
-  Outcome run() throws InterruptedException {
+  /**
+   * Runs the rehearsal on the calling thread; stops sending once {@code stop} says so (checked
+   * before every command).
+   */
+  Outcome run(BooleanSupplier stop) throws InterruptedException {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
@@ -139,22 +221,22 @@ final class LeaderRehearsal {
             .start()) {
       SteadfastClient<Long, Long> client =
           cluster.remoteClient(ClientCredentials.none().bearerToken(() -> token));
-      sent += send(client, commands / 2);
+      sent += send(client, commands / 2, stop);
       NodeId first = cluster.primary().id();
       for (NodeId other : cluster.ids()) {
-        if (!other.equals(first)) {
+        if (!other.equals(first) && !stop.getAsBoolean()) {
           cluster.switchover(other);
           break;
         }
       }
-      sent += send(client, commands - commands / 2);
+      sent += send(client, commands - commands / 2, stop);
       storage = cluster.storage();
     }
     return new Outcome(sent, storage);
   }
 
   /** Sends {@code count} commands from {@link #SESSIONS} sessions at once; returns how many. */
-  private static int send(SteadfastClient<Long, Long> client, int count)
+  private static int send(SteadfastClient<Long, Long> client, int count, BooleanSupplier stop)
       throws InterruptedException {
     List<Thread> senders = new ArrayList<>();
     int[] done = new int[SESSIONS];
@@ -165,7 +247,7 @@ final class LeaderRehearsal {
           new Thread(
               () -> {
                 Session<Long, Long> session = client.openSession(Principal.of("rehearsal"));
-                for (int i = 0; i < share; i++) {
+                for (int i = 0; i < share && !stop.getAsBoolean(); i++) {
                   session.execute(1L);
                   done[index]++;
                 }

@@ -442,7 +442,7 @@ public final class SteadfastServer {
       }
       throw e;
     }
-    rehearsal.startOnce(self);
+    rehearsal.startOnce(self, () -> LeaderRehearsal.stateOf(node));
     return running;
   }
 
