@@ -235,21 +235,31 @@ final class LeaderRehearsal {
     return new Outcome(sent, storage);
   }
 
-  /** Sends {@code count} commands from {@link #SESSIONS} sessions at once; returns how many. */
+  /**
+   * Sends {@code count} commands from {@link #SESSIONS} sessions at once; returns how many were
+   * acknowledged. A session that fails ends the round; its error is thrown after the others end,
+   * unless {@code stop} said to stop meanwhile (the member needs the CPU more than an answer).
+   */
   private static int send(SteadfastClient<Long, Long> client, int count, BooleanSupplier stop)
       throws InterruptedException {
     List<Thread> senders = new ArrayList<>();
     int[] done = new int[SESSIONS];
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> error =
+        new java.util.concurrent.atomic.AtomicReference<>();
     for (int s = 0; s < SESSIONS; s++) {
       int index = s;
       int share = count / SESSIONS + (s < count % SESSIONS ? 1 : 0);
       Thread sender =
           new Thread(
               () -> {
-                Session<Long, Long> session = client.openSession(Principal.of("rehearsal"));
-                for (int i = 0; i < share && !stop.getAsBoolean(); i++) {
-                  session.execute(1L);
-                  done[index]++;
+                try {
+                  Session<Long, Long> session = client.openSession(Principal.of("rehearsal"));
+                  for (int i = 0; i < share && error.get() == null && !stop.getAsBoolean(); i++) {
+                    session.execute(1L);
+                    done[index]++;
+                  }
+                } catch (RuntimeException e) {
+                  error.compareAndSet(null, e);
                 }
               },
               "steadfast-rehearsal-session-" + s);
@@ -261,6 +271,10 @@ final class LeaderRehearsal {
     for (int s = 0; s < SESSIONS; s++) {
       senders.get(s).join();
       total += done[s];
+    }
+    RuntimeException failed = error.get();
+    if (failed != null && !stop.getAsBoolean()) {
+      throw failed;
     }
     return total;
   }
