@@ -78,6 +78,15 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
     return runtime.isPrimary();
   }
 
+  /**
+   * Whether this node is ready: the primary, or a backup that knows the primary and has applied all
+   * but a few of the entries it knows committed. What {@code GET /steadfast/v1/health/ready}
+   * answers.
+   */
+  public boolean isReady() {
+    return runtime.isReady();
+  }
+
   /** Adds a listener told of every role change after the application; on the role thread. */
   public void addRoleListener(Consumer<RoleChange> listener) {
     runtime.addRoleListener(listener);

@@ -58,6 +58,24 @@ class RemoteClientIT {
   }
 
   @Test
+  void everyRunningNodeOfTheClusterBecomesReady_andAStoppedOneIsNot() {
+    // What the launcher's rehearsal and a load balancer's readiness probe rely on.
+    await(
+        "every running node ready",
+        Duration.ofSeconds(30),
+        () -> cluster.nodes().stream().filter(n -> !n.stopped()).allMatch(SteadfastNode::isReady));
+    assertThat(cluster.primary().isReady()).isTrue();
+    NodeId backup =
+        cluster.nodes().stream().filter(n -> !n.isPrimary()).findFirst().orElseThrow().id();
+    cluster.stop(backup);
+    try {
+      assertThat(cluster.node(backup).isReady()).isFalse();
+    } finally {
+      cluster.restart(backup);
+    }
+  }
+
+  @Test
   void remoteSessions_acrossKills_exactlyOnceAndResumeAtPosition() throws Exception {
     try (LedgerLoad load = new LedgerLoad(user -> clientOf(user, "clerk"), 6, Long.MAX_VALUE)) {
       for (int kill = 1; kill <= 5; kill++) {

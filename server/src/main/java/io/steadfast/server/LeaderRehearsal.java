@@ -8,11 +8,9 @@ import io.steadfast.api.ResilientApplication;
 import io.steadfast.api.checkpoint.CheckpointReader;
 import io.steadfast.api.checkpoint.CheckpointWriter;
 import io.steadfast.api.codec.CommandCodec;
-import io.steadfast.api.role.Role;
 import io.steadfast.api.session.NotAuthenticatedException;
 import io.steadfast.api.session.Principal;
 import io.steadfast.runtime.EmbeddedCluster;
-import io.steadfast.runtime.NodeStatus;
 import io.steadfast.runtime.Session;
 import io.steadfast.runtime.SteadfastClient;
 import io.steadfast.runtime.SteadfastNode;
@@ -119,17 +117,8 @@ final class LeaderRehearsal {
     if (node.isPrimary()) {
       return MemberState.PRIMARY;
     }
-    NodeStatus status = node.status();
-    return status.role() == Role.BACKUP
-            && status.primary().isPresent()
-            && status.commitIndex() >= 0
-            && status.commitIndex() - status.appliedIndex() <= CAUGHT_UP_ENTRIES
-        ? MemberState.READY_BACKUP
-        : MemberState.NOT_READY;
+    return node.isReady() ? MemberState.READY_BACKUP : MemberState.NOT_READY;
   }
-
-  /** Entries a backup may still have to apply and count as caught up (as its readiness probe). */
-  static final long CAUGHT_UP_ENTRIES = 100;
 
   private void runQuietly(Supplier<MemberState> member) {
     try {

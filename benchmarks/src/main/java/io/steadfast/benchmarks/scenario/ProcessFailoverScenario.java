@@ -216,7 +216,7 @@ public final class ProcessFailoverScenario {
     report.target("elections in a calm run under load", "0", (double) elections, elections == 0);
   }
 
-  /** Extra JVM options for the member processes: {@code -Dsteadfast.bench.member-options="…"}. */
+  /** The members' settings: {@code rehearsal} commands when given (at least 0). */
   private static List<String> memberSettings(int rehearsal) {
     List<String> settings = new ArrayList<>(List.of("checkpoint.every=5000"));
     if (rehearsal >= 0) {
@@ -225,6 +225,7 @@ public final class ProcessFailoverScenario {
     return settings;
   }
 
+  /** Extra JVM options for the member processes: {@code -Dsteadfast.bench.member-options="…"}. */
   private static List<String> memberOptions() {
     String options = System.getProperty("steadfast.bench.member-options", "").strip();
     return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
