@@ -61,19 +61,24 @@ final class LeaderRehearsal {
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 
-  /** Sessions sending at once: enough for the group committer to pack several into one entry. */
+  /** Sessions sending at once, so that the primary's door sees concurrent requests. */
   static final int SESSIONS = 8;
 
   private final int commands;
   private final Duration delay;
-  private final Duration electionMin;
-  private final Duration electionMax;
+  private final @org.jspecify.annotations.Nullable ElectionTimeout election;
 
-  LeaderRehearsal(int commands, Duration delay, Duration electionMin, Duration electionMax) {
+  /** The member's configured election timeout, which the throwaway cluster uses too. */
+  record ElectionTimeout(Duration min, Duration max) {}
+
+  /**
+   * @param election the member's election timeout, or null for the runtime's default
+   */
+  LeaderRehearsal(
+      int commands, Duration delay, @org.jspecify.annotations.Nullable ElectionTimeout election) {
     this.commands = commands;
     this.delay = delay;
-    this.electionMin = electionMin;
-    this.electionMax = electionMax;
+    this.election = election;
   }
 
   /** Where the member stands, as the rehearsal sees it. */
@@ -189,15 +194,20 @@ final class LeaderRehearsal {
     byte[] expected = token.getBytes(StandardCharsets.US_ASCII);
     int sent = 0;
     java.nio.file.Path storage;
-    try (EmbeddedCluster<Long, Long> cluster =
+    EmbeddedCluster.Builder<Long, Long> builder =
         EmbeddedCluster.<Long, Long>builder()
             .nodes(2)
             .nodeNames("rehearsal-")
             .application(Counter::new)
             .codec(new LongCodec())
             .permitUnannotatedCommands()
-            .electionTimeout(electionMin, electionMax)
-            .meterRegistry(new SimpleMeterRegistry())
+            .meterRegistry(new SimpleMeterRegistry());
+    ElectionTimeout timeout = election;
+    if (timeout != null) {
+      builder.electionTimeout(timeout.min(), timeout.max());
+    }
+    try (EmbeddedCluster<Long, Long> cluster =
+        builder
             .authenticator(
                 credentials -> {
                   byte[] given =

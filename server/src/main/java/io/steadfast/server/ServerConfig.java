@@ -169,35 +169,30 @@ public final class ServerConfig {
 
   /** A whole number from {@code min} to {@code max}. */
   public Optional<Long> whole(String key, long min, long max) {
-    return get(key)
-        .map(
-            v -> {
-              long parsed;
-              try {
-                parsed = Long.parseLong(v.trim());
-              } catch (NumberFormatException e) {
-                throw new ConfigurationException(key, "must be a whole number: " + v);
-              }
-              if (parsed < min || parsed > max) {
-                throw new ConfigurationException(
-                    key, "must be between " + min + " and " + max + ": " + v);
-              }
-              return parsed;
-            });
+    return ranged(key, Long::parseLong, "a whole number", min, max);
   }
 
   /** A decimal number from {@code min} to {@code max}. */
   public Optional<Double> decimal(String key, double min, double max) {
+    return ranged(key, Double::parseDouble, "a number", min, max);
+  }
+
+  /**
+   * A number {@code parse} reads, from {@code min} to {@code max} (a value that compares above
+   * every number, such as NaN, is out of range).
+   */
+  private <T extends Comparable<T>> Optional<T> ranged(
+      String key, java.util.function.Function<String, T> parse, String kind, T min, T max) {
     return get(key)
         .map(
             v -> {
-              double parsed;
+              T parsed;
               try {
-                parsed = Double.parseDouble(v.trim());
+                parsed = parse.apply(v.trim());
               } catch (NumberFormatException e) {
-                throw new ConfigurationException(key, "must be a number: " + v);
+                throw new ConfigurationException(key, "must be " + kind + ": " + v);
               }
-              if (!(parsed >= min && parsed <= max)) {
+              if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
                 throw new ConfigurationException(
                     key, "must be between " + min + " and " + max + ": " + v);
               }

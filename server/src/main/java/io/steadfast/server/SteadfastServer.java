@@ -347,10 +347,17 @@ public final class SteadfastServer {
         others.add(member.id());
       }
     }
-    config
-        .numbers("election.timeout", "-", 2)
-        .ifPresent(
-            v -> builder.electionTimeout(Duration.ofMillis(v.get(0)), Duration.ofMillis(v.get(1))));
+    LeaderRehearsal.ElectionTimeout election =
+        config
+            .numbers("election.timeout", "-", 2)
+            .map(
+                v ->
+                    new LeaderRehearsal.ElectionTimeout(
+                        Duration.ofMillis(v.get(0)), Duration.ofMillis(v.get(1))))
+            .orElse(null);
+    if (election != null) {
+      builder.electionTimeout(election.min(), election.max());
+    }
     config.millis("request.deadline").ifPresent(builder::requestDeadline);
     config.positive("checkpoint.every").ifPresent(builder::checkpointEvery);
     config.decimal("checkpoint.journal-ratio", 0, 1000).ifPresent(builder::checkpointJournalRatio);
@@ -401,13 +408,11 @@ public final class SteadfastServer {
       builder.permitUnannotatedCommands();
     }
     // Read with the other settings, so that a bad value stops the start before the member runs.
-    List<Long> timeout = config.numbers("election.timeout", "-", 2).orElse(List.of(150L, 300L));
     LeaderRehearsal rehearsal =
         new LeaderRehearsal(
             Math.toIntExact(config.whole("rehearsal.commands", 0, 100_000).orElse(2_000L)),
             config.millis("rehearsal.delay").orElse(Duration.ofSeconds(5)),
-            Duration.ofMillis(timeout.get(0)),
-            Duration.ofMillis(timeout.get(1)));
+            election);
     InetSocketAddress metricsBind = metricsBind(config);
     PrometheusMeterRegistry registry = null;
     if (metricsBind != null) {

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 /** The rehearsal of the primary's path a member process runs once after it starts. */
 class LeaderRehearsalIT {
 
-  private static final Duration MIN = Duration.ofMillis(150);
-  private static final Duration MAX = Duration.ofMillis(300);
+  private static final LeaderRehearsal.ElectionTimeout ELECTION =
+      new LeaderRehearsal.ElectionTimeout(Duration.ofMillis(150), Duration.ofMillis(300));
 
   @Test
   void aRehearsalHasEveryCommandAcknowledgedAndLeavesNoFolderBehind() throws Exception {
     LeaderRehearsal.Outcome outcome =
-        new LeaderRehearsal(300, Duration.ZERO, MIN, MAX).run(() -> false);
+        new LeaderRehearsal(300, Duration.ZERO, ELECTION).run(() -> false);
 
     assertThat(outcome.acknowledged()).isEqualTo(300);
     assertThat(Files.exists(outcome.storage())).as("the throwaway cluster's folder").isFalse();
@@ -28,7 +28,7 @@ class LeaderRehearsalIT {
     AtomicInteger asked = new AtomicInteger();
     // The member "becomes primary" after 40 looks: the rehearsal ends well short of its commands.
     LeaderRehearsal.Outcome outcome =
-        new LeaderRehearsal(100_000, Duration.ZERO, MIN, MAX)
+        new LeaderRehearsal(100_000, Duration.ZERO, ELECTION)
             .run(() -> asked.incrementAndGet() > 40);
 
     assertThat(outcome.acknowledged()).isLessThanOrEqualTo(40);
@@ -39,13 +39,13 @@ class LeaderRehearsalIT {
   void noRehearsalWhenTurnedOff_andAtMostOnePerJvm_andNoneWhileTheMemberIsNotAReadyBackup()
       throws Exception {
     assertThat(
-            new LeaderRehearsal(0, Duration.ZERO, MIN, MAX)
+            new LeaderRehearsal(0, Duration.ZERO, ELECTION)
                 .startOnce(NodeId.of("off"), () -> LeaderRehearsal.MemberState.READY_BACKUP))
         .isNull();
 
     AtomicInteger looks = new AtomicInteger();
     Thread first =
-        new LeaderRehearsal(10, Duration.ZERO, MIN, MAX)
+        new LeaderRehearsal(10, Duration.ZERO, ELECTION)
             .startOnce(
                 NodeId.of("first"),
                 () -> {
@@ -55,7 +55,7 @@ class LeaderRehearsalIT {
                       : LeaderRehearsal.MemberState.STOPPED;
                 });
     Thread second =
-        new LeaderRehearsal(10, Duration.ZERO, MIN, MAX)
+        new LeaderRehearsal(10, Duration.ZERO, ELECTION)
             .startOnce(NodeId.of("second"), () -> LeaderRehearsal.MemberState.READY_BACKUP);
     assertThat(second).as("a second rehearsal in one JVM").isNull();
     if (first != null) {
