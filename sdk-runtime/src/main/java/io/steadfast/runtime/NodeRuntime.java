@@ -63,6 +63,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -110,6 +111,16 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   private volatile @Nullable GroupCommitter committer;
   private volatile @Nullable NodeId knownPrimary;
   private volatile boolean primaryReady;
+
+  /**
+   * Completed, and replaced by a fresh one, whenever this node's view of the primary changes (a
+   * primary became ready, another was named, this node stopped): what requests held during an
+   * election wait for ({@link #primarySettled}). A waiter reads it before it looks at the view, and
+   * a change is made before the future is replaced and completed, so no change goes unnoticed.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> primaryNews =
+      new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
+
   private volatile long primaryEpoch;
   private volatile boolean stopped;
 
@@ -1761,6 +1772,53 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   }
 
   /**
+   * Whether this node is not the ready primary and expects to learn of one shortly: it leads but
+   * its first entry of the term is not applied yet, it knows no leader (an election is under way),
+   * or the leader it knows refused a connection to its journal port (its process is gone, an
+   * election follows). A request refused now would only send its client looking elsewhere.
+   */
+  private boolean electionUnderWay() {
+    RatisEngine running = engine;
+    if (stopped || shuttingDown || primaryReady || running == null) {
+      return false;
+    }
+    Optional<NodeId> leader = running.leader();
+    if (leader.isEmpty() || leader.get().equals(id)) {
+      return true;
+    }
+    DeadPrimaryWatch watch = primaryWatch;
+    return watch != null && watch.foundDead(leader.get());
+  }
+
+  /** After a change of this node's view of the primary: wakes whatever waits for news of it. */
+  private void announcePrimaryNews() {
+    Objects.requireNonNull(primaryNews.getAndSet(new CompletableFuture<>())).complete(null);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> primarySettled(Duration atMost, Executor executor) {
+    if (!electionUnderWay()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return settle(System.nanoTime() + atMost.toNanos(), executor).thenApply(ignored -> true);
+  }
+
+  /** Waits, news by news, until no election is under way here or {@code deadline} (nanoTime). */
+  private CompletableFuture<Void> settle(long deadline, Executor executor) {
+    CompletableFuture<Void> news = Objects.requireNonNull(primaryNews.get());
+    if (!electionUnderWay()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return news.copy()
+        .completeOnTimeout(null, left, TimeUnit.NANOSECONDS)
+        .thenComposeAsync(ignored -> settle(deadline, executor), executor);
+  }
+
+  /**
    * The checks made before a request is journaled, against this primary's applied state; the
    * journal repeats the deterministic ones at apply.
    */
@@ -1899,6 +1957,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
       }
       stopped = true;
       primaryReady = false;
+      announcePrimaryNews();
       HttpEndpoint endpoint = http;
       if (endpoint != null) {
         endpoint.close();
@@ -2213,6 +2272,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
         if (roles.change(Role.PRIMARY, reason, epoch, appliedPosition())) {
           primaryReady = !stopped;
         }
+        announcePrimaryNews();
       }
     }
 
@@ -2220,6 +2280,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     public void primaryChanged(@Nullable NodeId primary, JournalEntry.@Nullable HandOver handOver) {
       synchronized (roleLock) {
         knownPrimary = primary;
+        announcePrimaryNews();
         if (id.equals(primary)) {
           return;
         }

@@ -67,4 +67,60 @@ class DeadPrimaryIT {
       assertThat(registry.find("steadfast.primary.found.dead").counters()).isEmpty();
     }
   }
+
+  @Test
+  void aMemberAwaitingAnElection_holdsRefusedRequests_untilAPrimaryIsReady() throws Exception {
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes).start()) {
+      Session<LedgerCommand, Long> session =
+          cluster.client().openSession(Principal.of("held", "clerk"));
+      session.execute(new LedgerCommand.Deposit("acct", 5, "h-1"));
+      NodeId primary = cluster.primary().id();
+      List<NodeId> backups =
+          cluster.nodes().stream()
+              .map(SteadfastNode::id)
+              .filter(id -> !id.equals(primary))
+              .toList();
+      NodeId stander = backups.get(0);
+      NodeId other = backups.get(1);
+      java.util.concurrent.Executor inline = Runnable::run;
+
+      assertThat(runtime(cluster, stander).primarySettled(Duration.ofSeconds(30), inline))
+          .as("a backup with a live primary does not wait")
+          .isCompletedWithValue(false);
+      assertThat(runtime(cluster, primary).primarySettled(Duration.ofSeconds(30), inline))
+          .as("the ready primary does not wait")
+          .isCompletedWithValue(false);
+
+      // With one backup down and then the primary killed, the last member finds the primary dead
+      // and stands, but cannot win alone: it waits for a primary that does not come yet.
+      cluster.crash(other);
+      cluster.crash(primary);
+      await(
+          "the remaining member to expect an election",
+          Duration.ofSeconds(20),
+          () -> runtime(cluster, stander).primarySettled(Duration.ZERO, inline).join());
+      java.util.concurrent.CompletableFuture<Boolean> held =
+          runtime(cluster, stander).primarySettled(Duration.ofSeconds(60), inline);
+      assertThat(held).as("held while no primary can be elected").isNotDone();
+
+      cluster.restart(other);
+      assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .as("released once a primary is ready")
+          .isTrue();
+      // Released when it became the ready primary or heard of the new one: either way a request
+      // tried again now is served, or refused naming a live member.
+      assertThat(cluster.node(stander).status().primary())
+          .as("the primary the held member knows when the hold ended")
+          .isPresent()
+          .get()
+          .isNotEqualTo(primary);
+    }
+  }
+
+  private static NodeRuntime<LedgerCommand, Long> runtime(
+      EmbeddedCluster<LedgerCommand, Long> cluster, NodeId id) {
+    return cluster.node(id).runtime();
+  }
 }

@@ -102,6 +102,12 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   private long lastCampaignNanos = NEVER;
   private @Nullable Suspicion pending;
 
+  /**
+   * The primary whose journal port refused this watch's last probe, until another primary is known
+   * or a probe finds it listening again; read by other threads ({@link #foundDead}).
+   */
+  private volatile @Nullable NodeId refusing;
+
   /** A primary found dead, and when this node may stand if nobody else has by then. */
   private record Suspicion(NodeId primary, long epoch, long standAtNanos) {}
 
@@ -157,6 +163,10 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   /** One check at {@code now} (nanoTime); package-private for tests. */
   void check(long now) {
     Optional<NodeId> primary = host.primary();
+    NodeId dead = refusing;
+    if (dead != null && !primary.equals(Optional.of(dead))) {
+      refusing = null;
+    }
     if (!host.isBackup() || primary.isEmpty() || primary.get().equals(self)) {
       pending = null;
       return;
@@ -183,24 +193,35 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       return;
     }
     lastProbeNanos = now;
-    NodeId dead = primary.get();
-    Optional<InetSocketAddress> address = host.journalAddress(dead);
+    NodeId suspect = primary.get();
+    Optional<InetSocketAddress> address = host.journalAddress(suspect);
     if (address.isEmpty()
         || prober.probe(address.get(), suspectAfter.dividedBy(2)) != Probe.REFUSED) {
+      refusing = null;
       return;
     }
-    int rank = host.members().stream().filter(m -> !m.equals(dead)).sorted().toList().indexOf(self);
+    refusing = suspect;
+    int rank =
+        host.members().stream().filter(m -> !m.equals(suspect)).sorted().toList().indexOf(self);
     if (rank <= 0) {
-      stand(dead, now);
+      stand(suspect, now);
     } else {
-      pending = new Suspicion(dead, host.epoch(), now + stagger.toNanos() * rank);
+      pending = new Suspicion(suspect, host.epoch(), now + stagger.toNanos() * rank);
       LOG.info(
           "{}: primary {} refuses connections (process gone?); standing in {} ms unless another"
               + " member does",
           self,
-          dead,
+          suspect,
           stagger.toMillis() * rank);
     }
+  }
+
+  /**
+   * Whether this watch found {@code primary}'s journal port refusing connections and has not heard
+   * of another primary since: its process is gone, and an election is coming. Any thread.
+   */
+  public boolean foundDead(NodeId primary) {
+    return primary.equals(refusing);
   }
 
   private void stand(NodeId dead, long now) {

@@ -440,11 +440,45 @@ public final class HttpEndpoint implements AutoCloseable {
         null);
   }
 
-  /** Submits an admitted request; its outcome, failed with a timeout after 30 s. */
+  /**
+   * How long a request refused for "not primary" is held while this member expects a ready primary
+   * shortly ({@link NodeGateway#primarySettled}) before it is tried once more here or refused
+   * naming the primary then known. Below the remote client's 250 ms check for a moved primary, and
+   * longer than an election that goes through at the first round takes on a loaded two-core host.
+   */
+  static final java.time.Duration ELECTION_HOLD = java.time.Duration.ofMillis(200);
+
+  /**
+   * Submits an admitted request; its outcome, failed with a timeout after 30 s. A refusal for "not
+   * primary" during an election waits for it to settle (at most {@link #ELECTION_HOLD}) and the
+   * request is then submitted once more: served here if this member became the primary, refused
+   * naming the new primary otherwise. The held request keeps its slot, so holds are bounded by the
+   * endpoint's concurrent requests.
+   */
   private CompletableFuture<Outcome> submit(Admission admission) {
-    return node.submit(java.util.Objects.requireNonNull(admission.request()), admission.owner())
-        .copy()
+    Request request = java.util.Objects.requireNonNull(admission.request());
+    return node.submit(request, admission.owner())
+        .exceptionallyCompose(
+            error ->
+                unwrap(error) instanceof NotPrimaryException
+                    ? node.primarySettled(ELECTION_HOLD, answering)
+                        .thenCompose(
+                            waited ->
+                                waited
+                                    ? node.submit(request, admission.owner())
+                                    : CompletableFuture.<Outcome>failedFuture(error))
+                    : CompletableFuture.failedFuture(error))
         .orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The failure a completion or execution exception wraps. */
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /** Answers a deferred request with its outcome or refusal, ends it and frees its slot. */
@@ -1172,11 +1206,7 @@ public final class HttpEndpoint implements AutoCloseable {
 
   /** The refusal a failed submission stands for. */
   private static Refusal refusalOf(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = unwrap(error);
     if (cause instanceof TimeoutException) {
       return new Refusal(
           503, "timeout", "no outcome within " + REQUEST_TIMEOUT_SECONDS + " s", Map.of());

@@ -52,6 +52,18 @@ public interface NodeGateway<C, R> {
    */
   CompletableFuture<Outcome> submit(Request request, @Nullable String caller);
 
+  /**
+   * Waits, at most {@code atMost}, while this member expects to learn of a ready primary shortly
+   * (it has just been elected, an election is under way, or the primary it knew has died), so that
+   * a request it refused for not being primary can be tried once more, or refused naming the new
+   * primary, instead of sending its client around the members. Never fails; completes with whether
+   * it waited at all. Continuations run on {@code executor}, never on the engine's threads.
+   */
+  default CompletableFuture<Boolean> primarySettled(
+      java.time.Duration atMost, java.util.concurrent.Executor executor) {
+    return CompletableFuture.completedFuture(false);
+  }
+
   /** Reads a session's record linearizably on the primary; with {@code attach}, tells its app. */
   default SessionView readSession(SessionId session, boolean attach) {
     return readSession(session, attach, null);

@@ -120,6 +120,35 @@ class DeadPrimaryWatchTest {
   }
 
   @Test
+  void aPrimaryFoundDead_staysSo_untilAnotherIsKnownOrItListensAgain() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    try (DeadPrimaryWatch watch = watch(N3, host)) {
+      assertThat(watch.foundDead(N1)).isFalse();
+      watch.check(10_000 * MS);
+      assertThat(watch.foundDead(N1)).as("its port refused").isTrue();
+      assertThat(watch.foundDead(N2)).isFalse();
+      host.epoch = 5;
+      host.primary = N2;
+      host.silent = Duration.ofMillis(5);
+      watch.check(10_050 * MS);
+      assertThat(watch.foundDead(N1)).as("another primary is known").isFalse();
+    }
+    FakeHost again = new FakeHost();
+    again.silent = Duration.ofMillis(120);
+    try (DeadPrimaryWatch watch = watch(N3, again)) {
+      watch.check(10_000 * MS);
+      assertThat(watch.foundDead(N1)).isTrue();
+      // A new term, no new primary yet: its turn to stand is dropped, and it probes again.
+      again.epoch = 5;
+      watch.check(10_050 * MS);
+      answer = DeadPrimaryWatch.Probe.NOT_REFUSED;
+      watch.check(10_200 * MS);
+      assertThat(watch.foundDead(N1)).as("it listens again (restarted)").isFalse();
+    }
+  }
+
+  @Test
   void theSecondBackup_waitsItsTurn_andStandsDownWhenTheFirstWasElected() {
     FakeHost host = new FakeHost();
     host.silent = Duration.ofMillis(120);

@@ -53,6 +53,12 @@ class HttpEndpointTest {
     return URI.create("http://127.0.0.1:" + endpoint.port());
   }
 
+  /** A member that expects no election: refusals are answered at once unless a test says so. */
+  @org.junit.jupiter.api.BeforeEach
+  void noElection() {
+    when(node.primarySettled(any(), any())).thenReturn(CompletableFuture.completedFuture(false));
+  }
+
   @AfterEach
   void stop() {
     if (endpoint != null) {
@@ -221,6 +227,54 @@ class HttpEndpointTest {
     HttpResponse<String> response = post(base, COMMAND, null);
     assertThat(response.statusCode()).isEqualTo(421);
     assertThat(response.headers().firstValue(HttpEndpoint.PRIMARY_HEADER)).contains("n2");
+    verify(node, org.mockito.Mockito.times(1)).submit(any(), any());
+  }
+
+  @Test
+  void aNotPrimaryRefusalDuringAnElection_isHeldUntilItSettles_andTheRequestIsTriedOnceMore()
+      throws Exception {
+    Outcome decided = Outcome.expired();
+    when(node.submit(any(), any()))
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new io.steadfast.api.NotPrimaryException(NodeId.of("n1"), NodeId.of("n3"))))
+        .thenReturn(CompletableFuture.completedFuture(decided));
+    CompletableFuture<Boolean> settled = new CompletableFuture<>();
+    CompletableFuture<Duration> asked = new CompletableFuture<>();
+    when(node.primarySettled(any(), any()))
+        .thenAnswer(
+            call -> {
+              asked.complete(call.getArgument(0));
+              return settled;
+            });
+    URI base = start(NodeSecurity.loopback().insecure());
+    CompletableFuture<HttpResponse<byte[]>> response =
+        http.sendAsync(
+            HttpRequest.newBuilder(base.resolve("/steadfast/v1/requests"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(WireFormat.encodeRequest(COMMAND)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(asked.get(10, TimeUnit.SECONDS)).isEqualTo(HttpEndpoint.ELECTION_HOLD);
+    assertThat(response).as("held while the election is under way").isNotDone();
+    verify(node, org.mockito.Mockito.times(1)).submit(any(), any());
+
+    settled.complete(true);
+    HttpResponse<byte[]> answer = response.get(10, TimeUnit.SECONDS);
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(WireFormat.decodeOutcome(answer.body()).status()).isEqualTo(Outcome.Status.EXPIRED);
+    verify(node, org.mockito.Mockito.times(2)).submit(any(), any());
+  }
+
+  @Test
+  void otherRefusals_areNotHeld() throws Exception {
+    when(node.submit(any(), any()))
+        .thenReturn(
+            CompletableFuture.failedFuture(
+                new io.steadfast.api.session.UnknownSessionException(SessionId.of("s-1"))));
+    URI base = start(NodeSecurity.loopback().insecure());
+    assertThat(post(base, COMMAND, null).statusCode()).isEqualTo(404);
+    verify(node, never()).primarySettled(any(), any());
   }
 
   private HttpResponse<byte[]> postBatch(URI base, byte[] body, String token) throws Exception {
