@@ -301,7 +301,13 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                 settings.storage(),
                 settings.engine(),
                 settings.security().tlsFiles(),
-                stateMachine);
+                stateMachine,
+                () -> {
+                  DeadPrimaryWatch watch = primaryWatch;
+                  if (watch != null) {
+                    watch.connectionEnded();
+                  }
+                });
       } catch (IOException e) {
         throw new ConfigurationException(
             "storage",

@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * instead of waiting out the election timeout.
  *
  * <p>When the primary has been silent for {@code suspectAfter} (two thirds of the shortest election
- * timeout: longer than the engine's idle heartbeat, half of it), the watch opens a TCP connection
- * to the primary's journal port. Only a refused connection counts as death: the host answered that
- * nothing listens there, which is what a crashed or killed process leaves behind. A frozen process
- * (SIGSTOP, a long pause) still has its listening socket, so the kernel accepts the connection; an
- * unreachable host times out. Both are left to the engine's own timeouts and pre-vote, so a pause
- * never looks like a death.
+ * timeout: longer than the engine's idle heartbeat, half of it), or as soon as a connection to this
+ * node's own journal port ends (the connections a dying process held end with it; {@link
+ * #connectionEnded}), the watch opens a TCP connection to the primary's journal port. Only a
+ * refused connection counts as death: the host answered that nothing listens there, which is what a
+ * crashed or killed process leaves behind. A frozen process (SIGSTOP, a long pause) still has its
+ * listening socket, so the kernel accepts the connection; an unreachable host times out. Both are
+ * left to the engine's own timeouts and pre-vote, so a pause never looks like a death.
  *
  * <p>Of the members other than the dead primary, in id order, the first starts the election at
  * once; each next one waits {@code stagger} more (the shortest election timeout) and starts only if
@@ -99,6 +100,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
 
   // Touched only by the scheduler thread.
   private long lastProbeNanos = NEVER;
+  private long lastEndedProbeNanos = NEVER;
   private long lastCampaignNanos = NEVER;
   private @Nullable Suspicion pending;
 
@@ -193,7 +195,49 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       return;
     }
     lastProbeNanos = now;
-    NodeId suspect = primary.get();
+    probe(primary.get(), now);
+  }
+
+  /**
+   * Called from any thread when a connection to this node's journal port has ended: when the
+   * primary's process dies, the connections it held end with it, well before its silence reaches
+   * {@code suspectAfter}. The watch then probes the primary's port at once, on its own thread; a
+   * refused connection counts as death exactly as after a silence, and an answered one changes
+   * nothing (a client's or another member's connection ended). At most one such probe per {@code
+   * interval}.
+   */
+  public void connectionEnded() {
+    try {
+      scheduler.execute(
+          () -> {
+            try {
+              checkAfterConnectionEnded(System.nanoTime());
+            } catch (RuntimeException e) {
+              LOG.warn("{}: primary watch failed once: {}", self, e.toString());
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the watch is closed: the node is stopping
+    }
+  }
+
+  /** The check after a connection ended, at {@code now} (nanoTime); package-private for tests. */
+  void checkAfterConnectionEnded(long now) {
+    Optional<NodeId> primary = host.primary();
+    if (!host.isBackup()
+        || primary.isEmpty()
+        || primary.get().equals(self)
+        || pending != null
+        || (lastEndedProbeNanos != NEVER && now - lastEndedProbeNanos < interval.toNanos())
+        || (lastCampaignNanos != NEVER && now - lastCampaignNanos < quietPeriod.toNanos())) {
+      return;
+    }
+    lastEndedProbeNanos = now;
+    probe(primary.get(), now);
+  }
+
+  /** Probes {@code suspect}'s journal port; if refused, stands now or waits its turn. */
+  private void probe(NodeId suspect, long now) {
     Optional<InetSocketAddress> address = host.journalAddress(suspect);
     if (address.isEmpty()
         || prober.probe(address.get(), suspectAfter.dividedBy(2)) != Probe.REFUSED) {

@@ -97,6 +97,8 @@ public final class RatisEngine implements AutoCloseable {
   private final Duration requestTimeout;
   private final RaftProperties clientProperties;
   private final Parameters parameters;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RatisEngine.class);
   private volatile @Nullable RaftClient peerClient;
   private List<Peer> peerClientMembers = List.of();
 
@@ -181,6 +183,26 @@ public final class RatisEngine implements AutoCloseable {
       @Nullable TlsFiles tls,
       org.apache.ratis.statemachine.StateMachine stateMachine)
       throws IOException {
+    return start(nodeId, cluster, own, peers, storage, settings, tls, stateMachine, () -> {});
+  }
+
+  /**
+   * As {@link #start(NodeId, String, InetSocketAddress, List, Path, EngineSettings, TlsFiles,
+   * org.apache.ratis.statemachine.StateMachine)}, calling {@code connectionEnded} (on one of the
+   * engine's network threads; it must return at once) whenever a connection to this node's journal
+   * port ends.
+   */
+  public static RatisEngine start(
+      NodeId nodeId,
+      String cluster,
+      InetSocketAddress own,
+      List<Peer> peers,
+      Path storage,
+      EngineSettings settings,
+      @Nullable TlsFiles tls,
+      org.apache.ratis.statemachine.StateMachine stateMachine,
+      Runnable connectionEnded)
+      throws IOException {
     RaftProperties properties = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(properties, List.of(storage.toFile()));
     GrpcConfigKeys.Server.setHost(properties, own.getHostString());
@@ -256,6 +278,7 @@ public final class RatisEngine implements AutoCloseable {
     // Mutual TLS between members: each side presents its certificate and accepts only one its
     // trusted authority issued, for Raft traffic and for the peer client that asks for health.
     Parameters parameters = new Parameters();
+    GrpcConfigKeys.Server.setServicesCustomizer(parameters, new ConnectionEnds(connectionEnded));
     if (tls != null) {
       GrpcConfigKeys.TLS.setConf(
           parameters,
@@ -280,6 +303,35 @@ public final class RatisEngine implements AutoCloseable {
     }
     LeaderPathPreload.startOnce(nodeId.value());
     return new RatisEngine(nodeId, group, server, settings.requestTimeout(), parameters);
+  }
+
+  /**
+   * Tells the node when a connection to its journal port ends, through a transport filter on the
+   * engine's gRPC server: a member whose process died drops its connections at once, long before
+   * its silence would be noticed.
+   */
+  private record ConnectionEnds(Runnable ended)
+      implements org.apache.ratis.grpc.server.GrpcServices.Customizer {
+    @Override
+    public org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder customize(
+        org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder builder,
+        java.util.EnumSet<org.apache.ratis.grpc.server.GrpcServices.Type> types) {
+      if (!types.contains(org.apache.ratis.grpc.server.GrpcServices.Type.SERVER)) {
+        return builder;
+      }
+      return builder.addTransportFilter(
+          new org.apache.ratis.thirdparty.io.grpc.ServerTransportFilter() {
+            @Override
+            public void transportTerminated(
+                org.apache.ratis.thirdparty.io.grpc.Attributes transportAttrs) {
+              try {
+                ended.run();
+              } catch (RuntimeException e) {
+                LOG.warn("connection-ended notice failed: {}", e.toString());
+              }
+            }
+          });
+    }
   }
 
   /** Whether the storage under {@code storage} already holds this cluster's journal. */

@@ -120,6 +120,53 @@ class DeadPrimaryWatchTest {
   }
 
   @Test
+  void aConnectionEnding_probesThePrimaryAtOnce_beforeItFallsSilent() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(20);
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(probed).as("not silent long enough for the regular check").isEmpty();
+      watch.checkAfterConnectionEnded(10_001 * MS);
+      assertThat(probed).hasSize(1);
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void aConnectionEnding_whileThePrimaryListens_changesNothing_andIsRateLimited() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(20);
+    answer = DeadPrimaryWatch.Probe.NOT_REFUSED;
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.checkAfterConnectionEnded(10_000 * MS);
+      watch.checkAfterConnectionEnded(10_005 * MS);
+      assertThat(probed).as("one probe per interval").hasSize(1);
+      watch.checkAfterConnectionEnded(10_011 * MS);
+      assertThat(probed).hasSize(2);
+      assertThat(host.campaigns).isEmpty();
+      assertThat(watch.foundDead(N1)).isFalse();
+      // The regular check is not held back by these probes once the primary falls silent.
+      host.silent = Duration.ofMillis(120);
+      answer = DeadPrimaryWatch.Probe.REFUSED;
+      watch.check(10_012 * MS);
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void aConnectionEnding_onThePrimaryOrWithoutAPrimary_probesNothing() {
+    FakeHost host = new FakeHost();
+    try (DeadPrimaryWatch watch = watch(N1, host)) {
+      watch.checkAfterConnectionEnded(10_000 * MS);
+    }
+    host.primary = null;
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.checkAfterConnectionEnded(10_000 * MS);
+    }
+    assertThat(probed).isEmpty();
+  }
+
+  @Test
   void aPrimaryFoundDead_staysSo_untilAnotherIsKnownOrItListensAgain() {
     FakeHost host = new FakeHost();
     host.silent = Duration.ofMillis(120);
