@@ -53,11 +53,19 @@ public final class Session<C, R> {
   private static final Duration ATTEMPT = Duration.ofSeconds(2);
 
   /**
-   * How long an attempt waits before the session asks whether another member has become primary,
-   * and then between such questions: a frozen primary holds its connections open, and without this
-   * the session would wait out the whole attempt after a new primary was ready.
+   * How long an attempt waits before the session first asks whether another member has become
+   * primary: a frozen primary holds its connections open, and without this the session would wait
+   * out the whole attempt after a new primary was ready. No new primary can be ready sooner than
+   * the shortest election timeout after the freeze (150 ms by default) plus an election.
    */
-  private static final Duration MOVED_CHECK = Duration.ofMillis(250);
+  private static final Duration MOVED_CHECK = Duration.ofMillis(200);
+
+  /**
+   * Between later questions. With 250 ms for both (before 2026-12-07), a primary ready 300-450 ms
+   * after a freeze was found at the 500 ms question; the remote client shares one answer among its
+   * sessions for as long as this, so the members see a few requests a second per client.
+   */
+  private static final Duration MOVED_CHECK_AGAIN = Duration.ofMillis(50);
 
   private final SessionId id;
   private final Principal principal;
@@ -414,21 +422,23 @@ public final class Session<C, R> {
   }
 
   /**
-   * Waits for an attempt until {@code attemptEnd} (nanoTime), asking every {@link #MOVED_CHECK}
-   * whether the primary moved. Returns the outcome, or null when another member became the ready
-   * primary meanwhile (the attempt is abandoned; it may still land, which the request number makes
-   * harmless).
+   * Waits for an attempt until {@code attemptEnd} (nanoTime), asking after {@link #MOVED_CHECK} and
+   * then every {@link #MOVED_CHECK_AGAIN} whether the primary moved. Returns the outcome, or null
+   * when another member became the ready primary meanwhile (the attempt is abandoned; it may still
+   * land, which the request number makes harmless).
    */
   private @Nullable Outcome awaitAttempt(CompletableFuture<Outcome> attempt, long attemptEnd)
       throws ExecutionException, TimeoutException, InterruptedException {
+    long wait = MOVED_CHECK.toNanos();
     while (true) {
       long left = attemptEnd - System.nanoTime();
       if (left <= 0) {
         throw new TimeoutException();
       }
       try {
-        return attempt.get(Math.min(left, MOVED_CHECK.toNanos()), TimeUnit.NANOSECONDS);
+        return attempt.get(Math.min(left, wait), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
+        wait = MOVED_CHECK_AGAIN.toNanos();
         if (attemptEnd - System.nanoTime() > 0 && routing.primaryMoved()) {
           return null;
         }

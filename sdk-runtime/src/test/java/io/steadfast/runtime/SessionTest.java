@@ -91,6 +91,28 @@ class SessionTest {
   }
 
   @Test
+  void anAttemptHangingOnAFrozenPrimary_asksOftenWhetherThePrimaryMoved_andGoesThere() {
+    // The first attempt never answers (a frozen primary holds its connection); the new primary is
+    // found ready at the fourth question, and answers.
+    answer(new CompletableFuture<Outcome>(), applied(5));
+    List<Long> asked = new ArrayList<>();
+    when(routing.primaryMoved())
+        .thenAnswer(
+            call -> {
+              asked.add(System.nanoTime());
+              return asked.size() == 4;
+            });
+    Session<LedgerCommand, Long> session =
+        new Session<>(ID, Principal.of("u", "clerk"), CODEC, routing, Duration.ofSeconds(10), 0);
+
+    assertThat(session.execute(DEPOSIT)).isEqualTo(5);
+    assertThat(asked).hasSize(4);
+    assertThat(sent).containsExactly(1L, 1L);
+    // After the first question the next come every 50 ms (three at 250 ms each took 750 ms).
+    assertThat(Duration.ofNanos(asked.get(3) - asked.get(0))).isLessThan(Duration.ofMillis(600));
+  }
+
+  @Test
   void conflict_isDefinite_andTheNextCommandTakesTheNextNumber() {
     answer(CompletableFuture.completedFuture(Outcome.conflict(1)));
     Session<LedgerCommand, Long> session = session(0);

@@ -68,7 +68,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   private boolean movedChecked;
 
   /** How often the other members may be asked who is primary, for all sessions together. */
-  private static final long MOVED_CHECK_EVERY_NANOS = Duration.ofMillis(100).toNanos();
+  private static final long MOVED_CHECK_EVERY_NANOS = Duration.ofMillis(50).toNanos();
 
   /**
    * @param members each member's endpoint, with the scheme {@code access} implies
@@ -684,7 +684,7 @@ public final class RemoteRouting<C, R> implements Routing<C, R> {
   /**
    * Asks each member other than the current target whether it is the ready primary ({@code GET
    * /steadfast/v1/primary}, 200 only there); the first that is becomes the target. Answers from the
-   * last 100 ms are reused, so many waiting sessions cost the members a few requests a second.
+   * last 50 ms are reused, so many waiting sessions cost the members a few requests a second.
    */
   @Override
   public boolean primaryMoved() {

@@ -443,8 +443,9 @@ public final class HttpEndpoint implements AutoCloseable {
   /**
    * How long a request refused for "not primary" is held while this member expects a ready primary
    * shortly ({@link NodeGateway#primarySettled}) before it is tried once more here or refused
-   * naming the primary then known. Below the remote client's 250 ms check for a moved primary, and
-   * longer than an election that goes through at the first round takes on a loaded two-core host.
+   * naming the primary then known: longer than an election that goes through at its first round
+   * takes on a loaded two-core host, and no longer than the remote client waits before it asks the
+   * other members whether one of them is the ready primary (200 ms).
    */
   static final java.time.Duration ELECTION_HOLD = java.time.Duration.ofMillis(200);
 
