@@ -583,10 +583,11 @@ public final class SteadfastNode<C, R> implements AutoCloseable {
      * Whether a backup that stops hearing from the primary checks if the primary's process is gone
      * and, if so, starts an election at once instead of waiting out the election timeout. The check
      * is a TCP connection to the primary's journal port once the primary has been silent for two
-     * thirds of the shortest election timeout; only a refused connection counts (a frozen or slow
-     * process still accepts connections, an unreachable host times out: both are left to the
-     * election timeout). Turn it off where something between members answers for an absent process
-     * (a proxy or NAT on the journal port). Default on.
+     * thirds of the shortest election timeout, or at once when a connection to this member's own
+     * journal port ends (a dying process drops its connections); only a refused connection counts
+     * (a frozen or slow process still accepts connections, an unreachable host times out: both are
+     * left to the election timeout). Turn it off where something between members answers for an
+     * absent process (a proxy or NAT on the journal port). Default on.
      */
     public Builder<C, R> deadPrimaryProbe(boolean enabled) {
       options = options.withDeadPrimaryProbe(enabled);

@@ -14,7 +14,7 @@ import java.util.Set;
  * @param out where results.json goes
  * @param throughputWarmup warm-up before each throughput measurement
  * @param throughputSeconds length of each throughput measurement
- * @param failoverRounds failover rounds per side
+ * @param failoverRounds failover rounds per side ({@code --failover-rounds N}; 20, or 4 quick)
  * @param switchoverRounds switchover rounds per side
  * @param catchUpSizes commands applied while a member is down
  * @param checkpointSizes book sizes measured offline
@@ -69,6 +69,7 @@ record Options(
 
   static Options parse(String[] args) {
     boolean quick = false;
+    int rounds = -1;
     Set<String> only = Set.of();
     Path out = defaultOut();
     for (int i = 0; i < args.length; i++) {
@@ -86,6 +87,12 @@ record Options(
               Duration.ofMillis(Long.parseLong(bounds[1].trim())));
         }
         case "--load-threads" -> LoadThreads.choose(LoadThreads.named(args[++i]));
+        case "--failover-rounds" -> {
+          rounds = Integer.parseInt(args[++i]);
+          if (rounds < 1) {
+            throw new IllegalArgumentException("--failover-rounds takes a count of at least 1");
+          }
+        }
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
@@ -95,7 +102,7 @@ record Options(
                     + " (or, named only, "
                     + String.join(",", OPT_IN)
                     + "), --out FILE, --election-timeout MIN,MAX,"
-                    + " --load-threads platform|virtual");
+                    + " --load-threads platform|virtual, --failover-rounds N");
       }
     }
     for (String name : only) {
@@ -111,7 +118,7 @@ record Options(
           out,
           Duration.ofSeconds(1),
           Duration.ofSeconds(3),
-          4,
+          rounds > 0 ? rounds : 4,
           5,
           List.of(10_000),
           List.of(10_000, 100_000),
@@ -129,7 +136,7 @@ record Options(
         out,
         Duration.ofSeconds(2),
         Duration.ofSeconds(10),
-        20,
+        rounds > 0 ? rounds : 20,
         20,
         List.of(10_000, 100_000),
         List.of(10_000, 100_000, 1_000_000),

@@ -182,7 +182,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       }
       if (now >= suspicion.standAtNanos()) {
         pending = null;
-        stand(suspicion.primary(), now);
+        stand(suspicion.primary(), now, "nobody stood before its turn");
       }
       return;
     }
@@ -195,34 +195,52 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       return;
     }
     lastProbeNanos = now;
-    probe(primary.get(), now);
+    probe(primary.get(), now, "silent for " + silent.toMillis() + " ms");
   }
 
   /**
    * Called from any thread when a connection to this node's journal port has ended: when the
    * primary's process dies, the connections it held end with it, well before its silence reaches
    * {@code suspectAfter}. The watch then probes the primary's port at once, on its own thread; a
-   * refused connection counts as death exactly as after a silence, and an answered one changes
-   * nothing (a client's or another member's connection ended). At most one such probe per {@code
-   * interval}.
+   * refused connection counts as death exactly as after a silence, and an answered one is tried
+   * twice more, 10 and 40 ms later, then nothing changes (a client's or another member's connection
+   * ended). At most one such probe per {@code interval}.
    */
   public void connectionEnded() {
     try {
-      scheduler.execute(
-          () -> {
-            try {
-              checkAfterConnectionEnded(System.nanoTime());
-            } catch (RuntimeException e) {
-              LOG.warn("{}: primary watch failed once: {}", self, e.toString());
-            }
-          });
+      scheduler.execute(() -> checkAfterConnectionEndedSafely(0));
     } catch (java.util.concurrent.RejectedExecutionException closed) {
       // the watch is closed: the node is stopping
     }
   }
 
-  /** The check after a connection ended, at {@code now} (nanoTime); package-private for tests. */
-  void checkAfterConnectionEnded(long now) {
+  /**
+   * Delays of the probes after the first one, when the first found the primary listening: a dying
+   * process may drop one connection (a client's, say) a moment before its listening socket closes.
+   */
+  private static final long[] AGAIN_AFTER_MILLIS = {10, 30};
+
+  private void checkAfterConnectionEndedSafely(int attempt) {
+    try {
+      if (!checkAfterConnectionEnded(System.nanoTime()) && attempt < AGAIN_AFTER_MILLIS.length) {
+        var unused =
+            scheduler.schedule(
+                () -> checkAfterConnectionEndedSafely(attempt + 1),
+                AGAIN_AFTER_MILLIS[attempt],
+                TimeUnit.MILLISECONDS);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the watch is closed: the node is stopping
+    } catch (RuntimeException e) {
+      LOG.warn("{}: primary watch failed once: {}", self, e.toString());
+    }
+  }
+
+  /**
+   * The check after a connection ended, at {@code now} (nanoTime); package-private for tests.
+   * Returns false only when it probed and the primary's port answered (worth probing again soon).
+   */
+  boolean checkAfterConnectionEnded(long now) {
     Optional<NodeId> primary = host.primary();
     if (!host.isBackup()
         || primary.isEmpty()
@@ -230,34 +248,43 @@ public final class DeadPrimaryWatch implements AutoCloseable {
         || pending != null
         || (lastEndedProbeNanos != NEVER && now - lastEndedProbeNanos < interval.toNanos())
         || (lastCampaignNanos != NEVER && now - lastCampaignNanos < quietPeriod.toNanos())) {
-      return;
+      return true;
     }
     lastEndedProbeNanos = now;
-    probe(primary.get(), now);
+    if (probe(primary.get(), now, "a connection to this member ended")) {
+      return true;
+    }
+    LOG.debug("{}: a connection ended; primary {} still listens", self, primary.get());
+    return false;
   }
 
-  /** Probes {@code suspect}'s journal port; if refused, stands now or waits its turn. */
-  private void probe(NodeId suspect, long now) {
+  /**
+   * Probes {@code suspect}'s journal port; if refused, stands now or waits its turn. {@code
+   * noticed} says what led to the probe, for the log. Returns whether the port refused.
+   */
+  private boolean probe(NodeId suspect, long now, String noticed) {
     Optional<InetSocketAddress> address = host.journalAddress(suspect);
     if (address.isEmpty()
         || prober.probe(address.get(), suspectAfter.dividedBy(2)) != Probe.REFUSED) {
       refusing = null;
-      return;
+      return false;
     }
     refusing = suspect;
     int rank =
         host.members().stream().filter(m -> !m.equals(suspect)).sorted().toList().indexOf(self);
     if (rank <= 0) {
-      stand(suspect, now);
+      stand(suspect, now, noticed);
     } else {
       pending = new Suspicion(suspect, host.epoch(), now + stagger.toNanos() * rank);
       LOG.info(
-          "{}: primary {} refuses connections (process gone?); standing in {} ms unless another"
-              + " member does",
+          "{}: primary {} refuses connections (process gone?; {}); standing in {} ms unless"
+              + " another member does",
           self,
           suspect,
+          noticed,
           stagger.toMillis() * rank);
     }
+    return true;
   }
 
   /**
@@ -268,14 +295,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     return primary.equals(refusing);
   }
 
-  private void stand(NodeId dead, long now) {
+  private void stand(NodeId dead, long now, String noticed) {
     lastCampaignNanos = now;
     boolean started = host.campaign(dead);
     LOG.info(
-        "{}: primary {} silent for {} ms and its journal port refuses connections: {}",
+        "{}: primary {} refuses connections to its journal port ({}): {}",
         self,
         dead,
-        java.util.Objects.requireNonNullElse(host.sinceLastContact(), Duration.ZERO).toMillis(),
+        noticed,
         started ? "election started" : "the engine declined to start an election");
   }
 

@@ -138,7 +138,7 @@ class DeadPrimaryWatchTest {
     host.silent = Duration.ofMillis(20);
     answer = DeadPrimaryWatch.Probe.NOT_REFUSED;
     try (DeadPrimaryWatch watch = watch(N2, host)) {
-      watch.checkAfterConnectionEnded(10_000 * MS);
+      assertThat(watch.checkAfterConnectionEnded(10_000 * MS)).as("worth asking again").isFalse();
       watch.checkAfterConnectionEnded(10_005 * MS);
       assertThat(probed).as("one probe per interval").hasSize(1);
       watch.checkAfterConnectionEnded(10_011 * MS);
