@@ -2019,8 +2019,13 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     @Override
     public boolean isBackup() {
       RatisEngine running = engine;
-      // A replica never stands for election, whatever the primary's state.
-      return running != null && !stopped && running.isFollower() && !running.isReplica();
+      // A replica never stands for election, whatever the primary's state; nor does a member of a
+      // cluster being closed whole, whose primary's port closes on purpose.
+      return running != null
+          && !stopped
+          && !shuttingDown
+          && running.isFollower()
+          && !running.isReplica();
     }
 
     @Override
@@ -2053,10 +2058,10 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
 
     @Override
-    public boolean campaign(NodeId formerPrimary) {
+    public boolean campaign(NodeId formerPrimary, DeadPrimaryWatch.Noticed noticed) {
       RatisEngine running = engine;
       boolean started = running != null && running.campaign(formerPrimary);
-      meters.deadPrimaryFound(started);
+      meters.deadPrimaryFound(started, noticed == DeadPrimaryWatch.Noticed.CONNECTION_ENDED);
       return started;
     }
   }

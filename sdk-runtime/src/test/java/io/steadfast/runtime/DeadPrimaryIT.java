@@ -50,6 +50,41 @@ class DeadPrimaryIT {
   }
 
   @Test
+  void aCrashedPrimary_isNoticedByItsConnectionsEnding_longBeforeItsSilenceWouldTell() {
+    // With a 3-6 s election timeout the silence alone would be noticed after 2 s at the earliest
+    // (two thirds of the minimum); the crash closes the primary's connections at once.
+    List<RoleChange> changes = ClusterTestSupport.newChangeLog();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(changes)
+            .electionTimeout(Duration.ofSeconds(3), Duration.ofSeconds(6))
+            .meterRegistry(registry)
+            .start()) {
+      Session<LedgerCommand, Long> session =
+          cluster.client().openSession(Principal.of("connections", "clerk"));
+      session.execute(new LedgerCommand.Deposit("acct", 5, "c-1"));
+      NodeId victim = cluster.primary().id();
+
+      cluster.crash(victim);
+      await(
+          "a new primary",
+          Duration.ofSeconds(20),
+          () -> cluster.nodes().stream().anyMatch(n -> !n.id().equals(victim) && n.isPrimary()));
+      assertThat(
+              registry
+                  .find("steadfast.primary.found.dead")
+                  .tag("noticed", "connection_ended")
+                  .counters()
+                  .stream()
+                  .mapToDouble(Counter::count)
+                  .sum())
+          .as("elections started after a connection from the primary ended")
+          .isPositive();
+      assertThat(session.execute(new LedgerCommand.Deposit("acct", 5, "c-2"))).isEqualTo(10L);
+    }
+  }
+
+  @Test
   void withTheProbeOff_failoverWaitsForTheElectionTimeout_andNobodyStandsEarly() {
     List<RoleChange> changes = ClusterTestSupport.newChangeLog();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -68,9 +68,17 @@ public final class DeadPrimaryWatch implements AutoCloseable {
 
     /**
      * Starts an election on this node now, as the former primary would have asked; returns whether
-     * the engine started it.
+     * the engine started it. {@code noticed} is what led the watch to probe the primary.
      */
-    boolean campaign(NodeId formerPrimary);
+    boolean campaign(NodeId formerPrimary, Noticed noticed);
+  }
+
+  /** What led the watch to probe the primary. */
+  public enum Noticed {
+    /** The primary had been silent for {@code suspectAfter}. */
+    SILENCE,
+    /** A connection to this node's journal port ended. */
+    CONNECTION_ENDED
   }
 
   /** What a connection attempt to a port found. */
@@ -111,7 +119,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   private volatile @Nullable NodeId refusing;
 
   /** A primary found dead, and when this node may stand if nobody else has by then. */
-  private record Suspicion(NodeId primary, long epoch, long standAtNanos) {}
+  private record Suspicion(NodeId primary, long epoch, long standAtNanos, Noticed noticed) {}
 
   /**
    * @param electionTimeoutMin the shortest election timeout; the thresholds derive from it
@@ -182,7 +190,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       }
       if (now >= suspicion.standAtNanos()) {
         pending = null;
-        stand(suspicion.primary(), now, "nobody stood before its turn");
+        stand(suspicion.primary(), now, suspicion.noticed(), "nobody stood before its turn");
       }
       return;
     }
@@ -195,7 +203,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       return;
     }
     lastProbeNanos = now;
-    probe(primary.get(), now, "silent for " + silent.toMillis() + " ms");
+    probe(primary.get(), now, Noticed.SILENCE, "silent for " + silent.toMillis() + " ms");
   }
 
   /**
@@ -251,7 +259,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       return true;
     }
     lastEndedProbeNanos = now;
-    if (probe(primary.get(), now, "a connection to this member ended")) {
+    if (probe(primary.get(), now, Noticed.CONNECTION_ENDED, "a connection to this member ended")) {
       return true;
     }
     LOG.debug("{}: a connection ended; primary {} still listens", self, primary.get());
@@ -262,7 +270,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
    * Probes {@code suspect}'s journal port; if refused, stands now or waits its turn. {@code
    * noticed} says what led to the probe, for the log. Returns whether the port refused.
    */
-  private boolean probe(NodeId suspect, long now, String noticed) {
+  private boolean probe(NodeId suspect, long now, Noticed cause, String noticed) {
     Optional<InetSocketAddress> address = host.journalAddress(suspect);
     if (address.isEmpty()
         || prober.probe(address.get(), suspectAfter.dividedBy(2)) != Probe.REFUSED) {
@@ -273,9 +281,9 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     int rank =
         host.members().stream().filter(m -> !m.equals(suspect)).sorted().toList().indexOf(self);
     if (rank <= 0) {
-      stand(suspect, now, noticed);
+      stand(suspect, now, cause, noticed);
     } else {
-      pending = new Suspicion(suspect, host.epoch(), now + stagger.toNanos() * rank);
+      pending = new Suspicion(suspect, host.epoch(), now + stagger.toNanos() * rank, cause);
       LOG.info(
           "{}: primary {} refuses connections (process gone?; {}); standing in {} ms unless"
               + " another member does",
@@ -295,9 +303,9 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     return primary.equals(refusing);
   }
 
-  private void stand(NodeId dead, long now, String noticed) {
+  private void stand(NodeId dead, long now, Noticed cause, String noticed) {
     lastCampaignNanos = now;
-    boolean started = host.campaign(dead);
+    boolean started = host.campaign(dead, cause);
     LOG.info(
         "{}: primary {} refuses connections to its journal port ({}): {}",
         self,

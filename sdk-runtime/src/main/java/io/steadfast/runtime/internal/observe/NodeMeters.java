@@ -119,11 +119,12 @@ public final class NodeMeters {
    * This backup found the primary's process gone (its journal port refused a connection) and asked
    * its engine to start an election; {@code started} says whether the engine did.
    */
-  public void deadPrimaryFound(boolean started) {
+  public void deadPrimaryFound(boolean started, boolean afterConnectionEnded) {
     Counter.builder("steadfast.primary.found.dead")
         .description("times this backup found the primary's process gone and stood for election")
         .tag("node", node)
         .tag("election", started ? "started" : "declined")
+        .tag("noticed", afterConnectionEnded ? "connection_ended" : "silence")
         .register(registry)
         .increment();
   }

@@ -57,9 +57,12 @@ class DeadPrimaryWatchTest {
       return List.of(N1, N2, N3);
     }
 
+    final List<DeadPrimaryWatch.Noticed> noticed = new ArrayList<>();
+
     @Override
-    public boolean campaign(NodeId formerPrimary) {
+    public boolean campaign(NodeId formerPrimary, DeadPrimaryWatch.Noticed how) {
       campaigns.add(formerPrimary);
+      noticed.add(how);
       return true;
     }
   }
@@ -129,6 +132,7 @@ class DeadPrimaryWatchTest {
       watch.checkAfterConnectionEnded(10_001 * MS);
       assertThat(probed).hasSize(1);
       assertThat(host.campaigns).containsExactly(N1);
+      assertThat(host.noticed).containsExactly(DeadPrimaryWatch.Noticed.CONNECTION_ENDED);
     }
   }
 
@@ -150,6 +154,7 @@ class DeadPrimaryWatchTest {
       answer = DeadPrimaryWatch.Probe.REFUSED;
       watch.check(10_012 * MS);
       assertThat(host.campaigns).containsExactly(N1);
+      assertThat(host.noticed).containsExactly(DeadPrimaryWatch.Noticed.SILENCE);
     }
   }
 
