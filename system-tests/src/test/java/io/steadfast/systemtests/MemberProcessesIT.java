@@ -213,6 +213,14 @@ class MemberProcessesIT {
       // Each process rehearses the primary's path once it has been a caught-up backup for 5 s, in
       // its own JVM, and stops early when it becomes primary meanwhile (in this test's quick rounds
       // it usually does). Some rehearsal ran, and none failed.
+      // With few rounds the members may not have been backups long enough yet: wait for one.
+      long rehearsalDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!anyLogContains(members, "commands in a throwaway cluster")
+          && !anyLogContains(members, "stopped after")
+          && !anyLogContains(members, "rehearsal of the primary's path: failed")
+          && System.nanoTime() < rehearsalDeadline) {
+        Thread.sleep(200);
+      }
       long rehearsals = 0;
       List<String> failed = new ArrayList<>();
       for (String id : members.ids()) {
@@ -248,6 +256,15 @@ class MemberProcessesIT {
               + "; threads started "
               + threads);
     }
+  }
+
+  private static boolean anyLogContains(MemberProcesses members, String text) throws IOException {
+    for (String id : members.ids()) {
+      if (Files.readString(members.log(id)).contains(text)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
