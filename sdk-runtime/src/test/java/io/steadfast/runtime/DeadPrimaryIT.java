@@ -30,20 +30,9 @@ class DeadPrimaryIT {
       session.execute(new LedgerCommand.Deposit("acct", 5, "d-1"));
       NodeId victim = cluster.primary().id();
 
-      cluster.crash(victim);
-      await(
-          "a new primary",
-          Duration.ofSeconds(20),
-          () -> cluster.nodes().stream().anyMatch(n -> !n.id().equals(victim) && n.isPrimary()));
+      crashAndAwaitSuccessor(cluster, victim);
 
-      double stood =
-          registry
-              .find("steadfast.primary.found.dead")
-              .tag("election", "started")
-              .counters()
-              .stream()
-              .mapToDouble(Counter::count)
-              .sum();
+      double stood = foundDead(registry, "election", "started");
       assertThat(stood).as("elections started because the primary's port refused").isPositive();
       assertThat(session.execute(new LedgerCommand.Deposit("acct", 5, "d-2"))).isEqualTo(10L);
     }
@@ -65,19 +54,8 @@ class DeadPrimaryIT {
       session.execute(new LedgerCommand.Deposit("acct", 5, "c-1"));
       NodeId victim = cluster.primary().id();
 
-      cluster.crash(victim);
-      await(
-          "a new primary",
-          Duration.ofSeconds(20),
-          () -> cluster.nodes().stream().anyMatch(n -> !n.id().equals(victim) && n.isPrimary()));
-      assertThat(
-              registry
-                  .find("steadfast.primary.found.dead")
-                  .tag("noticed", "connection_ended")
-                  .counters()
-                  .stream()
-                  .mapToDouble(Counter::count)
-                  .sum())
+      crashAndAwaitSuccessor(cluster, victim);
+      assertThat(foundDead(registry, "noticed", "connection_ended"))
           .as("elections started after a connection from the primary ended")
           .isPositive();
       assertThat(session.execute(new LedgerCommand.Deposit("acct", 5, "c-2"))).isEqualTo(10L);
@@ -94,11 +72,7 @@ class DeadPrimaryIT {
             .meterRegistry(registry)
             .start()) {
       NodeId victim = cluster.primary().id();
-      cluster.crash(victim);
-      await(
-          "a new primary",
-          Duration.ofSeconds(20),
-          () -> cluster.nodes().stream().anyMatch(n -> !n.id().equals(victim) && n.isPrimary()));
+      crashAndAwaitSuccessor(cluster, victim);
       assertThat(registry.find("steadfast.primary.found.dead").counters()).isEmpty();
     }
   }
@@ -157,5 +131,22 @@ class DeadPrimaryIT {
   private static NodeRuntime<LedgerCommand, Long> runtime(
       EmbeddedCluster<LedgerCommand, Long> cluster, NodeId id) {
     return cluster.node(id).runtime();
+  }
+
+  /** Crashes {@code victim} and waits until another member is the ready primary. */
+  private static void crashAndAwaitSuccessor(
+      EmbeddedCluster<LedgerCommand, Long> cluster, NodeId victim) {
+    cluster.crash(victim);
+    await(
+        "a new primary",
+        Duration.ofSeconds(20),
+        () -> cluster.nodes().stream().anyMatch(n -> !n.id().equals(victim) && n.isPrimary()));
+  }
+
+  /** The dead-primary elections counted with tag {@code key} = {@code value}, over all members. */
+  private static double foundDead(SimpleMeterRegistry registry, String key, String value) {
+    return registry.find("steadfast.primary.found.dead").tag(key, value).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 }

@@ -171,26 +171,9 @@ public final class RatisEngine implements AutoCloseable {
    *     configuration, until the primary adds it. Once the journal holds a configuration (from the
    *     first start, or from a membership change), that one is used and this is ignored.
    * @param tls the member's TLS files: Raft runs over mutual TLS with them; null for plain
+   * @param connectionEnded called whenever a connection to this node's journal port ends, on one of
+   *     the engine's network threads (it must return at once)
    * @return the running engine
-   */
-  public static RatisEngine start(
-      NodeId nodeId,
-      String cluster,
-      InetSocketAddress own,
-      List<Peer> peers,
-      Path storage,
-      EngineSettings settings,
-      @Nullable TlsFiles tls,
-      org.apache.ratis.statemachine.StateMachine stateMachine)
-      throws IOException {
-    return start(nodeId, cluster, own, peers, storage, settings, tls, stateMachine, () -> {});
-  }
-
-  /**
-   * As {@link #start(NodeId, String, InetSocketAddress, List, Path, EngineSettings, TlsFiles,
-   * org.apache.ratis.statemachine.StateMachine)}, calling {@code connectionEnded} (on one of the
-   * engine's network threads; it must return at once) whenever a connection to this node's journal
-   * port ends.
    */
   public static RatisEngine start(
       NodeId nodeId,

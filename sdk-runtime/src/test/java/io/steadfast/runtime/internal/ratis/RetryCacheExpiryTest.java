@@ -2,12 +2,7 @@ package io.steadfast.runtime.internal.ratis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.steadfast.api.NodeId;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.protocol.Message;
@@ -27,30 +22,8 @@ class RetryCacheExpiryTest {
 
   @Test
   void repliesLeaveTheRetryCacheWithinSeconds() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    NodeId id = NodeId.of("n1");
-    InetSocketAddress own = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
-    EngineSettings settings =
-        new EngineSettings(
-            Duration.ofMillis(150),
-            Duration.ofMillis(300),
-            Duration.ofSeconds(3),
-            1_000_000,
-            8L * 1024 * 1024,
-            0);
     try (RatisEngine engine =
-        RatisEngine.start(
-            id,
-            "retry-cache-test",
-            own,
-            List.of(new RatisEngine.Peer(id, "127.0.0.1:" + port, null)),
-            storage,
-            settings,
-            null,
-            new Echo())) {
+        SingleMemberEngine.start(storage, "retry-cache-test", new Echo(), () -> {})) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (true) { // until the single member is leader and ready to take writes
         try {
