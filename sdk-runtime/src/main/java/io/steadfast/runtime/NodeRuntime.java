@@ -165,16 +165,23 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     this.authorizer = stateMachine.core().authorizer();
     this.stateMachine.setQueryHandler(this::answer);
     this.stateMachine.setPeerHandler(
-        query ->
-            Queries.answerPeer(
-                query,
-                new Queries.PeerFacts(
-                    currentHealth(),
-                    stateMachine.fingerprints(),
-                    stateMachine.resyncCopies(),
-                    stateMachine::lastAppliedIndex,
-                    this::engineCommitIndex,
-                    stateMachine.core().application().supportedVersion())));
+        query -> {
+          DeadPrimaryWatch watch = primaryWatch;
+          if (watch != null && Queries.isJournalEndQuery(query)) {
+            // Another backup found the primary's port refusing: probe it too, at once.
+            watch.peerFoundDead();
+          }
+          return Queries.answerPeer(
+              query,
+              new Queries.PeerFacts(
+                  currentHealth(),
+                  stateMachine.fingerprints(),
+                  stateMachine.resyncCopies(),
+                  stateMachine::lastAppliedIndex,
+                  this::engineCommitIndex,
+                  this::journalEnd,
+                  stateMachine.core().application().supportedVersion()));
+        });
     meters.replicaLag(this::largestReplicaLag);
     this.roles =
         new RoleTracker(
@@ -2061,9 +2068,48 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     public boolean campaign(NodeId formerPrimary, DeadPrimaryWatch.Noticed noticed) {
       RatisEngine running = engine;
       boolean started = running != null && running.campaign(formerPrimary);
-      meters.deadPrimaryFound(started, noticed == DeadPrimaryWatch.Noticed.CONNECTION_ENDED);
+      meters.deadPrimaryFound(started, noticed.name().toLowerCase(java.util.Locale.ROOT));
       return started;
     }
+
+    @Override
+    public DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
+      return NodeRuntime.this.journalEnd();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<DeadPrimaryWatch.JournalEnd> askJournalEnd(
+        NodeId member) {
+      RatisEngine running = engine;
+      if (running == null) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new IllegalStateException("not running"));
+      }
+      return running
+          .askPeer(member, Queries.journalEndQuery())
+          .thenApply(Queries::decodeJournalEnd);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<?> keepInReach(NodeId member) {
+      RatisEngine running = engine;
+      if (running == null) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new IllegalStateException("not running"));
+      }
+      return running.askPeer(member, Queries.versionQuery());
+    }
+  }
+
+  /** Where this node's journal ends, or null while its engine is not running. */
+  DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
+    RatisEngine running = engine;
+    return running == null ? null : running.journalEnd();
+  }
+
+  /** Asks {@code peer} where its journal ends, as the dead-primary watch does; for tests. */
+  java.util.concurrent.CompletableFuture<DeadPrimaryWatch.JournalEnd> askJournalEnd(NodeId peer) {
+    return new WatchHost().askJournalEnd(peer);
   }
 
   private long engineCommitIndex() {

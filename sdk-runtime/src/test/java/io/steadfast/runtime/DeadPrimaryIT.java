@@ -55,9 +55,14 @@ class DeadPrimaryIT {
       NodeId victim = cluster.primary().id();
 
       crashAndAwaitSuccessor(cluster, victim);
-      assertThat(foundDead(registry, "noticed", "connection_ended"))
+      // The member that stands probed either because a connection of its own ended or because
+      // the other backup, whose connection ended, asked where its journal ends.
+      assertThat(
+              foundDead(registry, "noticed", "connection_ended")
+                  + foundDead(registry, "noticed", "peer_asked"))
           .as("elections started after a connection from the primary ended")
           .isPositive();
+      assertThat(foundDead(registry, "noticed", "silence")).isZero();
       assertThat(session.execute(new LedgerCommand.Deposit("acct", 5, "c-2"))).isEqualTo(10L);
     }
   }
@@ -125,6 +130,34 @@ class DeadPrimaryIT {
           .isPresent()
           .get()
           .isNotEqualTo(primary);
+    }
+  }
+
+  @Test
+  void aBackupAsksAnotherWhereItsJournalEnds_andTheQuestionUnseatsNoLivePrimary() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (EmbeddedCluster<LedgerCommand, Long> cluster =
+        ClusterTestSupport.ledgerCluster(ClusterTestSupport.newChangeLog())
+            .meterRegistry(registry)
+            .start()) {
+      Session<LedgerCommand, Long> session =
+          cluster.client().openSession(Principal.of("journal-ends", "clerk"));
+      session.execute(new LedgerCommand.Deposit("acct", 5, "j-1"));
+      NodeId primary = cluster.primary().id();
+      List<NodeId> backups = cluster.ids().stream().filter(id -> !id.equals(primary)).toList();
+      NodeRuntime<LedgerCommand, Long> asking = runtime(cluster, backups.get(0));
+      NodeRuntime<LedgerCommand, Long> asked = runtime(cluster, backups.get(1));
+
+      io.steadfast.runtime.internal.node.DeadPrimaryWatch.JournalEnd answer =
+          asking.askJournalEnd(asked.id()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      io.steadfast.runtime.internal.node.DeadPrimaryWatch.JournalEnd own =
+          java.util.Objects.requireNonNull(asked.journalEnd());
+      // The primary may append an entry of its own between the answer and the read.
+      assertThat(answer.term()).isEqualTo(own.term());
+      assertThat(answer.index()).isPositive().isLessThanOrEqualTo(own.index());
+      // The question made the asked backup probe the primary; it found it listening: nobody stood.
+      assertThat(foundDead(registry, "election", "started")).isZero();
+      assertThat(cluster.primary().id()).isEqualTo(primary);
     }
   }
 

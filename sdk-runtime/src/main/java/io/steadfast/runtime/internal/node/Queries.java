@@ -38,6 +38,7 @@ public final class Queries {
   private static final byte VERSION = 5;
   private static final byte RESYNC = 6;
   private static final byte PROGRESS = 7;
+  private static final byte JOURNAL_END = 8;
 
   private Queries() {}
 
@@ -134,6 +135,33 @@ public final class Queries {
   }
 
   /**
+   * Asks a peer where its journal ends. A backup asks it of the other backups once it found the
+   * primary's process gone, to let the member with the longest journal stand first; the question
+   * also tells the peer to probe the primary itself ({@link #isJournalEndQuery}).
+   */
+  public static byte[] journalEndQuery() {
+    return new byte[] {JOURNAL_END};
+  }
+
+  /** Whether {@code query} is {@link #journalEndQuery()}. */
+  public static boolean isJournalEndQuery(byte[] query) {
+    return query.length == 1 && query[0] == JOURNAL_END;
+  }
+
+  /**
+   * Reads a peer's answer to {@link #journalEndQuery()}.
+   *
+   * @throws MalformedCommandException if the answer is not one
+   */
+  public static DeadPrimaryWatch.JournalEnd decodeJournalEnd(byte[] reply) {
+    if (reply.length != 16) {
+      throw new MalformedCommandException("unreadable journal end answer");
+    }
+    ByteBuffer at = ByteBuffer.wrap(reply);
+    return new DeadPrimaryWatch.JournalEnd(at.getLong(), at.getLong());
+  }
+
+  /**
    * Reads a peer's answer to {@link #progressQuery()}.
    *
    * @throws MalformedCommandException if the answer is not one
@@ -205,12 +233,15 @@ public final class Queries {
       ResyncCopies copies,
       java.util.function.LongSupplier applied,
       java.util.function.LongSupplier committed,
+      java.util.function.Supplier<DeadPrimaryWatch.@Nullable JournalEnd> journalEnd,
       int supportedVersion) {}
 
   /**
    * Answers a peer's direct question: health, a fingerprint, a chunk of a re-sync copy, the
-   * engine's commit index, or the application version this member's code supports; none reads
-   * replicated state.
+   * engine's commit index, where the journal ends, or the application version this member's code
+   * supports; none reads replicated state.
+   *
+   * @throws IllegalStateException if the journal's end is asked while the engine is not running
    */
   public static byte[] answerPeer(byte[] query, PeerFacts facts) {
     Fingerprints fingerprints = facts.fingerprints();
@@ -231,6 +262,13 @@ public final class Queries {
     }
     if (query.length == 1 && query[0] == PROGRESS) {
       return ByteBuffer.allocate(8).putLong(facts.committed().getAsLong()).array();
+    }
+    if (isJournalEndQuery(query)) {
+      DeadPrimaryWatch.JournalEnd end = facts.journalEnd().get();
+      if (end == null) {
+        throw new IllegalStateException("the journal is not open");
+      }
+      return ByteBuffer.allocate(16).putLong(end.term()).putLong(end.index()).array();
     }
     if (query.length == 1 && query[0] == VERSION) {
       return ByteBuffer.allocate(4).putInt(supportedVersion).array();

@@ -117,14 +117,15 @@ public final class NodeMeters {
 
   /**
    * This backup found the primary's process gone (its journal port refused a connection) and asked
-   * its engine to start an election; {@code started} says whether the engine did.
+   * its engine to start an election; {@code started} says whether the engine did, {@code noticed}
+   * what led it to probe ({@code silence}, {@code connection_ended} or {@code peer_asked}).
    */
-  public void deadPrimaryFound(boolean started, boolean afterConnectionEnded) {
+  public void deadPrimaryFound(boolean started, String noticed) {
     Counter.builder("steadfast.primary.found.dead")
         .description("times this backup found the primary's process gone and stood for election")
         .tag("node", node)
         .tag("election", started ? "started" : "declined")
-        .tag("noticed", afterConnectionEnded ? "connection_ended" : "silence")
+        .tag("noticed", noticed)
         .register(registry)
         .increment();
   }

@@ -441,11 +441,12 @@ public final class RatisEngine implements AutoCloseable {
             RaftPeerId.valueOf(peer.value()))
         .whenComplete(
             (reply, error) -> {
-              if (error != null && closedClient(error)) {
-                // Ratis closes its ordered channel to a server after a failure; without a fresh
-                // client every later question to that member, back up or not, would fail too.
-                dropPeerClient(asking);
-              }
+              if (query.length == 1 && query[0] == 8)
+                if (error != null && closedClient(error)) {
+                  // Ratis closes its ordered channel to a server after a failure; without a fresh
+                  // client every later question to that member, back up or not, would fail too.
+                  dropPeerClient(asking);
+                }
             })
         .handle(this::unwrap);
   }
@@ -907,6 +908,22 @@ public final class RatisEngine implements AutoCloseable {
     } catch (IOException | IllegalStateException e) {
       // Not running, or the journal already closed by a stop under way (Ratis asserts it is open).
       return -1;
+    }
+  }
+
+  /**
+   * The term and index of the last entry in the journal, committed or not, or null when the journal
+   * cannot be read (not running, or closing).
+   */
+  public io.steadfast.runtime.internal.node.DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
+    try {
+      TermIndex last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
+      return last == null
+          ? new io.steadfast.runtime.internal.node.DeadPrimaryWatch.JournalEnd(0, -1)
+          : new io.steadfast.runtime.internal.node.DeadPrimaryWatch.JournalEnd(
+              last.getTerm(), last.getIndex());
+    } catch (IOException | IllegalStateException e) {
+      return null;
     }
   }
 

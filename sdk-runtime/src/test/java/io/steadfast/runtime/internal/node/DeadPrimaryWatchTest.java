@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,34 @@ class DeadPrimaryWatchTest {
     }
 
     final List<DeadPrimaryWatch.Noticed> noticed = new ArrayList<>();
+
+    /** This node's journal end; every other member answers with {@link #theirs} by default. */
+    DeadPrimaryWatch.@Nullable JournalEnd mine = new DeadPrimaryWatch.JournalEnd(4, 100);
+
+    final java.util.Map<NodeId, CompletableFuture<DeadPrimaryWatch.JournalEnd>> theirs =
+        new java.util.HashMap<>();
+    final List<NodeId> asked = new ArrayList<>();
+
+    @Override
+    public DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
+      return mine;
+    }
+
+    final List<NodeId> reached = new ArrayList<>();
+    CompletableFuture<?> reachAnswer = CompletableFuture.completedFuture("v1");
+
+    @Override
+    public CompletableFuture<?> keepInReach(NodeId member) {
+      reached.add(member);
+      return reachAnswer;
+    }
+
+    @Override
+    public CompletableFuture<DeadPrimaryWatch.JournalEnd> askJournalEnd(NodeId member) {
+      asked.add(member);
+      return theirs.getOrDefault(
+          member, CompletableFuture.completedFuture(new DeadPrimaryWatch.JournalEnd(4, 100)));
+    }
 
     @Override
     public boolean campaign(NodeId formerPrimary, DeadPrimaryWatch.Noticed how) {
@@ -228,6 +257,91 @@ class DeadPrimaryWatchTest {
       assertThat(host.campaigns).isEmpty();
       watch.check(10_080 * MS);
       assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void theBackupWhoseJournalEndsFurther_standsAtOnce_thoughLaterInIdOrder() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    host.theirs.put(N2, CompletableFuture.completedFuture(new DeadPrimaryWatch.JournalEnd(4, 99)));
+    try (DeadPrimaryWatch watch = watch(N3, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.asked).containsExactly(N2);
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void theFirstInIdOrder_waitsItsTurn_whenAnotherBackupsJournalEndsFurther() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    // A later term counts before a higher index, as the engine compares logs.
+    host.mine = new DeadPrimaryWatch.JournalEnd(3, 180);
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.asked).containsExactly(N3);
+      assertThat(host.campaigns).as("n3 would refuse its vote").isEmpty();
+      watch.check(10_070 * MS);
+      assertThat(host.campaigns).isEmpty();
+      // n3 did not stand within the turn: n2 tries after all.
+      watch.check(10_080 * MS);
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+  }
+
+  @Test
+  void aBackupThatDoesNotAnswerInTime_orFails_goesInIdOrder() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    host.theirs.put(N3, new CompletableFuture<>());
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.campaigns).containsExactly(N1);
+    }
+    FakeHost other = new FakeHost();
+    other.silent = Duration.ofMillis(120);
+    other.theirs.put(N2, CompletableFuture.failedFuture(new IllegalStateException("old release")));
+    try (DeadPrimaryWatch watch = watch(N3, other)) {
+      watch.check(10_000 * MS);
+      assertThat(other.campaigns).isEmpty();
+    }
+  }
+
+  @Test
+  void aPeerFindingThePrimaryDead_makesThisBackupProbeAtOnce() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(5);
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.checkAfterConnectionEnded(10_000 * MS, DeadPrimaryWatch.Noticed.PEER_ASKED);
+      assertThat(probed).hasSize(1);
+      assertThat(host.campaigns).containsExactly(N1);
+      assertThat(host.noticed).containsExactly(DeadPrimaryWatch.Noticed.PEER_ASKED);
+    }
+  }
+
+  @Test
+  void aBackup_keepsItsConnectionsToTheOtherBackupsOpen() {
+    FakeHost host = new FakeHost();
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.reached).containsExactly(N3);
+      watch.check(10_500 * MS);
+      assertThat(host.reached).as("once a second").hasSize(1);
+      watch.check(11_000 * MS);
+      assertThat(host.reached).hasSize(2);
+      // Under a new primary, at once.
+      host.primary = N3;
+      watch.check(11_010 * MS);
+      assertThat(host.reached).containsExactly(N3, N3, N1);
+      // After a failed question, again within 100 ms.
+      host.reachAnswer = CompletableFuture.failedFuture(new IllegalStateException("closed"));
+      watch.check(12_010 * MS);
+      host.reachAnswer = CompletableFuture.completedFuture("v1");
+      watch.check(12_110 * MS);
+      assertThat(host.reached).hasSize(5);
+      watch.check(12_300 * MS);
+      assertThat(host.reached).hasSize(5);
     }
   }
 

@@ -13,7 +13,13 @@ class QueriesTest {
 
   private static Queries.PeerFacts facts(long committed) {
     return new Queries.PeerFacts(
-        Health.up(), new Fingerprints(), new ResyncCopies(), () -> 7, () -> committed, 3);
+        Health.up(),
+        new Fingerprints(),
+        new ResyncCopies(),
+        () -> 7,
+        () -> committed,
+        () -> new DeadPrimaryWatch.JournalEnd(5, committed + 2),
+        3);
   }
 
   @Test
@@ -22,6 +28,22 @@ class QueriesTest {
     assertThat(Queries.decodeProgress(answer)).isEqualTo(709);
     assertThat(Queries.decodeProgress(Queries.answerPeer(Queries.progressQuery(), facts(-1))))
         .isEqualTo(-1);
+  }
+
+  @Test
+  void aPeerAnswersWhereItsJournalEnds() {
+    byte[] answer = Queries.answerPeer(Queries.journalEndQuery(), facts(40));
+    assertThat(Queries.decodeJournalEnd(answer)).isEqualTo(new DeadPrimaryWatch.JournalEnd(5, 42));
+    assertThat(Queries.isJournalEndQuery(Queries.journalEndQuery())).isTrue();
+    assertThat(Queries.isJournalEndQuery(Queries.progressQuery())).isFalse();
+    assertThatThrownBy(() -> Queries.decodeJournalEnd(new byte[8]))
+        .isInstanceOf(MalformedCommandException.class)
+        .hasMessageContaining("journal end");
+    Queries.PeerFacts closed =
+        new Queries.PeerFacts(
+            Health.up(), new Fingerprints(), new ResyncCopies(), () -> 7, () -> 1, () -> null, 3);
+    assertThatThrownBy(() -> Queries.answerPeer(Queries.journalEndQuery(), closed))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
