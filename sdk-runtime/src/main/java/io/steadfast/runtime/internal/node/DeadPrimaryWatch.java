@@ -167,7 +167,11 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   private static final long REACH_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** How soon it asks again after a question failed (the connection is then built anew). */
-  private static final long REACH_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long REACH_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /** Questions of {@link #keepInReach} not answered yet; none is sent while one is out. */
+  private final java.util.concurrent.atomic.AtomicInteger reachOutstanding =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * The primary whose journal port refused this watch's last probe, until another primary is known
@@ -272,12 +276,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   /**
    * Keeps this backup's connections to the other members open, so that asking where their journals
    * end takes a millisecond when the primary dies: a question to each every second, at once under a
-   * new primary, and again after 100 ms when one failed.
+   * new primary, and again after 200 ms when one failed (the engine then builds a new connection to
+   * that member); never while a question of this kind is unanswered.
    */
   private void keepInReach(long now, NodeId primary) {
-    if (primary.equals(reachedUnder)
-        && lastReachNanos != NEVER
-        && now - lastReachNanos < (reachFailed ? REACH_AGAIN_NANOS : REACH_EVERY_NANOS)) {
+    if (reachOutstanding.get() > 0
+        || (primary.equals(reachedUnder)
+            && lastReachNanos != NEVER
+            && now - lastReachNanos < (reachFailed ? REACH_AGAIN_NANOS : REACH_EVERY_NANOS))) {
       return;
     }
     reachFailed = false;
@@ -287,6 +293,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       if (member.equals(self) || member.equals(primary)) {
         continue;
       }
+      reachOutstanding.incrementAndGet();
       try {
         var unused =
             host.keepInReach(member)
@@ -295,9 +302,11 @@ public final class DeadPrimaryWatch implements AutoCloseable {
                       if (error != null) {
                         reachFailed = true;
                       }
+                      reachOutstanding.decrementAndGet();
                     });
       } catch (RuntimeException e) {
         reachFailed = true;
+        reachOutstanding.decrementAndGet();
       }
     }
   }
@@ -417,6 +426,17 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     return true;
   }
 
+  private static void awaitAnswers(List<CompletableFuture<JournalEnd>> asked, long deadline) {
+    try {
+      CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // who answered in time is read by the caller; the others go in id order
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** This node's place among the candidates, and the journal ends it compared, for the log. */
   private record Turn(int rank, String journals) {}
 
@@ -446,14 +466,22 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       }
       asked.add(answer);
     }
-    try {
-      CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
-          .get(askFor.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // who answered in time is read below; the others go in id order
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    long deadline = askedAt + askFor.toNanos();
+    awaitAnswers(asked, deadline);
+    // A question that failed at once (the connection to that member had broken since it was last
+    // used; the engine builds a new one) is asked once more in the time left.
+    for (int i = 0; i < others.size(); i++) {
+      if (asked.get(i).isCompletedExceptionally() && System.nanoTime() < deadline) {
+        CompletableFuture<JournalEnd> again;
+        try {
+          again = host.askJournalEnd(others.get(i));
+        } catch (RuntimeException e) {
+          again = CompletableFuture.failedFuture(e);
+        }
+        asked.set(i, again);
+      }
     }
+    awaitAnswers(asked, deadline);
     int rank = 0;
     StringBuilder journals = new StringBuilder("journal ends: ").append(self).append(' ');
     journals.append(mine == null ? "unknown" : mine.toString());

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,8 +100,16 @@ public final class RatisEngine implements AutoCloseable {
   private final Parameters parameters;
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RatisEngine.class);
-  private volatile @Nullable RaftClient peerClient;
-  private List<Peer> peerClientMembers = List.of();
+
+  /**
+   * The client this node asks each other member with directly, and the members it was built with;
+   * guarded by this engine's lock. One client per member asked, so that a failed question to one
+   * member (which leaves Ratis's stream to it closed: every later question on that client would
+   * fail at once) costs a new client for that member alone.
+   */
+  private final Map<NodeId, PeerClient> peerClients = new TreeMap<>();
+
+  private record PeerClient(RaftClient client, List<Peer> members) {}
 
   private RatisEngine(
       NodeId nodeId,
@@ -409,14 +418,16 @@ public final class RatisEngine implements AutoCloseable {
   public CompletableFuture<byte[]> askPeer(NodeId peer, byte[] query) {
     RaftClient client;
     synchronized (this) {
-      // The client knows the members it was built with; after a membership change it is built
-      // again from the configuration in force, so that added members can be asked too.
+      // A client knows the members it was built with; after a membership change it is built again
+      // from the configuration in force, so that added members can be asked too.
       List<Peer> now = new ArrayList<>(members());
       now.addAll(replicas());
-      client = peerClient;
-      if (client == null || !now.equals(peerClientMembers)) {
-        if (client != null) {
-          closeInBackground(client);
+      PeerClient held = peerClients.get(peer);
+      if (held != null && now.equals(held.members())) {
+        client = held.client();
+      } else {
+        if (held != null) {
+          closeInBackground(held.client());
         }
         client =
             RaftClient.newBuilder()
@@ -426,8 +437,7 @@ public final class RatisEngine implements AutoCloseable {
                 .setParameters(parameters)
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build();
-        peerClient = client;
-        peerClientMembers = now;
+        peerClients.put(peer, new PeerClient(client, now));
       }
     }
     RaftClient asking = client;
@@ -441,29 +451,19 @@ public final class RatisEngine implements AutoCloseable {
             RaftPeerId.valueOf(peer.value()))
         .whenComplete(
             (reply, error) -> {
-              if (query.length == 1 && query[0] == 8)
-                if (error != null && closedClient(error)) {
-                  // Ratis closes its ordered channel to a server after a failure; without a fresh
-                  // client every later question to that member, back up or not, would fail too.
-                  dropPeerClient(asking);
-                }
+              if (error != null) {
+                // A failure of the transport (the member was down, or restarted) closes Ratis's
+                // stream to the member for good; an answer the member refused comes as a reply.
+                dropPeerClient(peer, asking);
+              }
             })
         .handle(this::unwrap);
   }
 
-  private static boolean closedClient(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private synchronized void dropPeerClient(RaftClient client) {
-    if (peerClient == client) {
-      peerClient = null;
-      peerClientMembers = List.of();
+  private synchronized void dropPeerClient(NodeId peer, RaftClient client) {
+    PeerClient held = peerClients.get(peer);
+    if (held != null && held.client() == client) {
+      peerClients.remove(peer);
       closeInBackground(client);
     }
   }
@@ -473,8 +473,9 @@ public final class RatisEngine implements AutoCloseable {
    * member to shut down, which took over 15 s for a member that had just stopped; done on the
    * asking thread (the heartbeat's) under this engine's lock, it held up every beat, and with them
    * the idle primary's ticks that expire sessions. One short-lived daemon thread per client closed:
-   * a client is closed only when the membership changes or after a question failed on it, and the
-   * replication watch, which asks at every beat, keeps at most one question per member in flight.
+   * a client is closed only when the membership changes or after a question to its member failed,
+   * and the watches that ask keep at most one question per member in flight and wait after a
+   * failure (the replication watch a second, the dead-primary watch 200 ms).
    */
   private void closeInBackground(RaftClient client) {
     Thread closer =
@@ -939,8 +940,12 @@ public final class RatisEngine implements AutoCloseable {
   /** Stops the server; no checkpoint is taken and leadership is not handed over. */
   @Override
   public void close() throws IOException {
-    RaftClient client = peerClient;
-    if (client != null) {
+    List<RaftClient> clients;
+    synchronized (this) {
+      clients = peerClients.values().stream().map(PeerClient::client).toList();
+      peerClients.clear();
+    }
+    for (RaftClient client : clients) {
       client.close();
     }
     server.close();

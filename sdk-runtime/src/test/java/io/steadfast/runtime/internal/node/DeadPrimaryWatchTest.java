@@ -67,6 +67,10 @@ class DeadPrimaryWatchTest {
         new java.util.HashMap<>();
     final List<NodeId> asked = new ArrayList<>();
 
+    /** Answers given first, in order, to whoever is asked. */
+    final java.util.ArrayDeque<CompletableFuture<DeadPrimaryWatch.JournalEnd>> nextAnswers =
+        new java.util.ArrayDeque<>();
+
     @Override
     public DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
       return mine;
@@ -84,6 +88,10 @@ class DeadPrimaryWatchTest {
     @Override
     public CompletableFuture<DeadPrimaryWatch.JournalEnd> askJournalEnd(NodeId member) {
       asked.add(member);
+      CompletableFuture<DeadPrimaryWatch.JournalEnd> next = nextAnswers.poll();
+      if (next != null) {
+        return next;
+      }
       return theirs.getOrDefault(
           member, CompletableFuture.completedFuture(new DeadPrimaryWatch.JournalEnd(4, 100)));
     }
@@ -309,6 +317,22 @@ class DeadPrimaryWatchTest {
   }
 
   @Test
+  void aQuestionThatFailsAtOnce_isAskedOnceMore() {
+    FakeHost host = new FakeHost();
+    host.silent = Duration.ofMillis(120);
+    host.nextAnswers.add(
+        CompletableFuture.failedFuture(new IllegalStateException("stream closed")));
+    host.nextAnswers.add(CompletableFuture.completedFuture(new DeadPrimaryWatch.JournalEnd(4, 99)));
+    try (DeadPrimaryWatch watch = watch(N3, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.asked).containsExactly(N2, N2);
+      assertThat(host.campaigns)
+          .as("n2's journal is shorter, learnt at the second question")
+          .containsExactly(N1);
+    }
+  }
+
+  @Test
   void aPeerFindingThePrimaryDead_makesThisBackupProbeAtOnce() {
     FakeHost host = new FakeHost();
     host.silent = Duration.ofMillis(5);
@@ -334,14 +358,25 @@ class DeadPrimaryWatchTest {
       host.primary = N3;
       watch.check(11_010 * MS);
       assertThat(host.reached).containsExactly(N3, N3, N1);
-      // After a failed question, again within 100 ms.
+      // After a failed question, again after 200 ms.
       host.reachAnswer = CompletableFuture.failedFuture(new IllegalStateException("closed"));
       watch.check(12_010 * MS);
       host.reachAnswer = CompletableFuture.completedFuture("v1");
       watch.check(12_110 * MS);
+      assertThat(host.reached).hasSize(4);
+      watch.check(12_210 * MS);
       assertThat(host.reached).hasSize(5);
       watch.check(12_300 * MS);
       assertThat(host.reached).hasSize(5);
+      // Never a second question while one is unanswered.
+      CompletableFuture<String> unanswered = new CompletableFuture<>();
+      host.reachAnswer = unanswered;
+      watch.check(13_300 * MS);
+      watch.check(14_300 * MS);
+      assertThat(host.reached).hasSize(6);
+      unanswered.complete("v1");
+      watch.check(14_310 * MS);
+      assertThat(host.reached).hasSize(7);
     }
   }
 
