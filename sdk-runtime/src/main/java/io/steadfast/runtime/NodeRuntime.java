@@ -2104,7 +2104,8 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
   /** Where this node's journal ends, or null while its engine is not running. */
   DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
     RatisEngine running = engine;
-    return running == null ? null : running.journalEnd();
+    RatisEngine.LastEntry last = running == null ? null : running.lastEntry();
+    return last == null ? null : new DeadPrimaryWatch.JournalEnd(last.term(), last.index());
   }
 
   /** Asks {@code peer} where its journal ends, as the dead-primary watch does; for tests. */

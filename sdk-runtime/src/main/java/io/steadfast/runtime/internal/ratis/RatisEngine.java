@@ -111,6 +111,9 @@ public final class RatisEngine implements AutoCloseable {
 
   private record PeerClient(RaftClient client, List<Peer> members) {}
 
+  /** Set by {@link #close}, under this engine's lock: no peer client is built after it. */
+  private boolean peersClosed;
+
   private RatisEngine(
       NodeId nodeId,
       RaftGroup group,
@@ -418,6 +421,10 @@ public final class RatisEngine implements AutoCloseable {
   public CompletableFuture<byte[]> askPeer(NodeId peer, byte[] query) {
     RaftClient client;
     synchronized (this) {
+      if (peersClosed) {
+        return CompletableFuture.failedFuture(
+            new SteadfastException("node " + nodeId + " is stopping; no questions to " + peer));
+      }
       // A client knows the members it was built with; after a membership change it is built again
       // from the configuration in force, so that added members can be asked too.
       List<Peer> now = new ArrayList<>(members());
@@ -475,7 +482,7 @@ public final class RatisEngine implements AutoCloseable {
    * the idle primary's ticks that expire sessions. One short-lived daemon thread per client closed:
    * a client is closed only when the membership changes or after a question to its member failed,
    * and the watches that ask keep at most one question per member in flight and wait after a
-   * failure (the replication watch a second, the dead-primary watch 200 ms).
+   * failure (the replication watch 2 s, the dead-primary watch 200 ms).
    */
   private void closeInBackground(RaftClient client) {
     Thread closer =
@@ -912,17 +919,17 @@ public final class RatisEngine implements AutoCloseable {
     }
   }
 
+  /** The term and index of a journal entry. */
+  public record LastEntry(long term, long index) {}
+
   /**
-   * The term and index of the last entry in the journal, committed or not, or null when the journal
-   * cannot be read (not running, or closing).
+   * The term and index of the last entry in the journal, committed or not ({@code 0, -1} for an
+   * empty journal), or null when the journal cannot be read (not running, or closing).
    */
-  public io.steadfast.runtime.internal.node.DeadPrimaryWatch.@Nullable JournalEnd journalEnd() {
+  public @Nullable LastEntry lastEntry() {
     try {
       TermIndex last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
-      return last == null
-          ? new io.steadfast.runtime.internal.node.DeadPrimaryWatch.JournalEnd(0, -1)
-          : new io.steadfast.runtime.internal.node.DeadPrimaryWatch.JournalEnd(
-              last.getTerm(), last.getIndex());
+      return last == null ? new LastEntry(0, -1) : new LastEntry(last.getTerm(), last.getIndex());
     } catch (IOException | IllegalStateException e) {
       return null;
     }
@@ -942,6 +949,7 @@ public final class RatisEngine implements AutoCloseable {
   public void close() throws IOException {
     List<RaftClient> clients;
     synchronized (this) {
+      peersClosed = true;
       clients = peerClients.values().stream().map(PeerClient::client).toList();
       peerClients.clear();
     }
