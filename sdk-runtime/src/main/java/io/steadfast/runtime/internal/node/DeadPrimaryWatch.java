@@ -160,14 +160,22 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   private long lastReachNanos = NEVER;
   private @Nullable NodeId reachedUnder;
 
-  /** Set by a failed question of {@link #keepInReach}, from any thread. */
+  /** Set by a failed question of the current round of {@link #keepInReach}, from any thread. */
   private volatile boolean reachFailed;
 
   /** How often a backup asks the other members a question to keep its connections to them open. */
   private static final long REACH_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** How soon it asks again after a question failed (the connection is then built anew). */
+  /**
+   * How soon it asks again after a question failed (the connection is then built anew), doubled
+   * after each further failure in a row up to {@link #REACH_EVERY_NANOS} times 4: a member that is
+   * down is not asked five times a second, and each failure costs a new engine client.
+   */
   private static final long REACH_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /** Rounds of {@link #keepInReach} in a row in which a question failed; any thread. */
+  private final java.util.concurrent.atomic.AtomicInteger reachFailures =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Questions of {@link #keepInReach} not answered yet; none is sent while one is out. */
   private final java.util.concurrent.atomic.AtomicInteger reachOutstanding =
@@ -277,13 +285,22 @@ public final class DeadPrimaryWatch implements AutoCloseable {
    * Keeps this backup's connections to the other members open, so that asking where their journals
    * end takes a millisecond when the primary dies: a question to each every second, at once under a
    * new primary, and again after 200 ms when one failed (the engine then builds a new connection to
-   * that member); never while a question of this kind is unanswered.
+   * that member), 400 ms after a second failure in a row, and so on up to 4 s; never while a
+   * question of this kind is unanswered.
    */
   private void keepInReach(long now, NodeId primary) {
-    if (reachOutstanding.get() > 0
-        || (primary.equals(reachedUnder)
-            && lastReachNanos != NEVER
-            && now - lastReachNanos < (reachFailed ? REACH_AGAIN_NANOS : REACH_EVERY_NANOS))) {
+    if (reachOutstanding.get() > 0) {
+      return;
+    }
+    if (!primary.equals(reachedUnder)) {
+      reachFailures.set(0);
+    }
+    int failures = reachFailures.get();
+    long wait =
+        failures == 0
+            ? REACH_EVERY_NANOS
+            : Math.min(REACH_AGAIN_NANOS << Math.min(failures - 1, 8), 4 * REACH_EVERY_NANOS);
+    if (primary.equals(reachedUnder) && lastReachNanos != NEVER && now - lastReachNanos < wait) {
       return;
     }
     reachFailed = false;
@@ -302,11 +319,22 @@ public final class DeadPrimaryWatch implements AutoCloseable {
                       if (error != null) {
                         reachFailed = true;
                       }
-                      reachOutstanding.decrementAndGet();
+                      reachAnswered();
                     });
       } catch (RuntimeException e) {
         reachFailed = true;
-        reachOutstanding.decrementAndGet();
+        reachAnswered();
+      }
+    }
+  }
+
+  /** One question of {@link #keepInReach} was answered or failed; the last one scores the round. */
+  private void reachAnswered() {
+    if (reachOutstanding.decrementAndGet() == 0) {
+      if (reachFailed) {
+        reachFailures.incrementAndGet();
+      } else {
+        reachFailures.set(0);
       }
     }
   }

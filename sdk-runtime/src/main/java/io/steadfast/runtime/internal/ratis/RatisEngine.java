@@ -476,28 +476,38 @@ public final class RatisEngine implements AutoCloseable {
   }
 
   /**
-   * Closes a peer client on a thread of its own. Closing waits for the client's connection to each
+   * Closes a peer client off the asking thread. Closing waits for the client's connection to its
    * member to shut down, which took over 15 s for a member that had just stopped; done on the
    * asking thread (the heartbeat's) under this engine's lock, it held up every beat, and with them
-   * the idle primary's ticks that expire sessions. One short-lived daemon thread per client closed:
-   * a client is closed only when the membership changes or after a question to its member failed,
-   * and the watches that ask keep at most one question per member in flight and wait after a
-   * failure (the replication watch 2 s, the dead-primary watch 200 ms).
+   * the idle primary's ticks that expire sessions. The closes run one after another on a single
+   * daemon thread that ends after 10 s without work: a thread per close, with a client dropped
+   * after every failed question to a member that is down, made a member process start over a
+   * thousand threads in the system test.
    */
   private void closeInBackground(RaftClient client) {
-    Thread closer =
-        new Thread(
-            () -> {
-              try {
-                client.close();
-              } catch (IOException | RuntimeException e) {
-                // its connections are dropped either way
-              }
-            },
-            "steadfast-close-peer-client-" + nodeId.value());
-    closer.setDaemon(true);
-    closer.start();
+    closer.execute(
+        () -> {
+          try {
+            client.close();
+          } catch (IOException | RuntimeException e) {
+            // its connections are dropped either way
+          }
+        });
   }
+
+  /** Runs {@link #closeInBackground}'s closes; no thread while there is nothing to close. */
+  private final java.util.concurrent.ThreadPoolExecutor closer =
+      new java.util.concurrent.ThreadPoolExecutor(
+          0,
+          1,
+          10,
+          TimeUnit.SECONDS,
+          new java.util.concurrent.LinkedBlockingQueue<>(),
+          runnable -> {
+            Thread thread = new Thread(runnable, "steadfast-close-peer-client");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * Asks Raft to hand leadership to {@code target}.
