@@ -168,8 +168,9 @@ public final class DeadPrimaryWatch implements AutoCloseable {
 
   /**
    * How soon it asks again after a question failed (the connection is then built anew), doubled
-   * after each further failure in a row up to {@link #REACH_EVERY_NANOS} times 4: a member that is
-   * down is not asked five times a second, and each failure costs a new engine client.
+   * after each further failure in a row up to {@link #REACH_EVERY_NANOS}: a member that is down is
+   * not asked five times a second (each failure costs a new engine client), and one that is back is
+   * in reach again within a second, before the next failure is likely.
    */
   private static final long REACH_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -285,8 +286,8 @@ public final class DeadPrimaryWatch implements AutoCloseable {
    * Keeps this backup's connections to the other members open, so that asking where their journals
    * end takes a millisecond when the primary dies: a question to each every second, at once under a
    * new primary, and again after 200 ms when one failed (the engine then builds a new connection to
-   * that member), 400 ms after a second failure in a row, and so on up to 4 s; never while a
-   * question of this kind is unanswered.
+   * that member), 400 ms after a second failure in a row, 800 ms, then every second again; never
+   * while a question of this kind is unanswered.
    */
   private void keepInReach(long now, NodeId primary) {
     if (reachOutstanding.get() > 0) {
@@ -299,7 +300,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     long wait =
         failures == 0
             ? REACH_EVERY_NANOS
-            : Math.min(REACH_AGAIN_NANOS << Math.min(failures - 1, 8), 4 * REACH_EVERY_NANOS);
+            : Math.min(REACH_AGAIN_NANOS << Math.min(failures - 1, 8), REACH_EVERY_NANOS);
     if (primary.equals(reachedUnder) && lastReachNanos != NEVER && now - lastReachNanos < wait) {
       return;
     }

@@ -104,8 +104,8 @@ public final class RatisEngine implements AutoCloseable {
   /**
    * The client this node asks each other member with directly, and the members it was built with;
    * guarded by this engine's lock. One client per member asked, so that a failed question to one
-   * member (which leaves Ratis's stream to it closed: every later question on that client would
-   * fail at once) costs a new client for that member alone.
+   * member (which leaves Ratis's stream to it closed: every later question on that client fails at
+   * once, and the client is then dropped) costs a new client for that member alone.
    */
   private final Map<NodeId, PeerClient> peerClients = new TreeMap<>();
 
@@ -458,13 +458,23 @@ public final class RatisEngine implements AutoCloseable {
             RaftPeerId.valueOf(peer.value()))
         .whenComplete(
             (reply, error) -> {
-              if (error != null) {
-                // A failure of the transport (the member was down, or restarted) closes Ratis's
-                // stream to the member for good; an answer the member refused comes as a reply.
+              if (error != null && closedClient(error)) {
+                // After a failure of the transport (the member was down, or restarted) Ratis
+                // closes its stream to the member for good, and every later question on this
+                // client fails at once: the next question builds a new client for that member.
                 dropPeerClient(peer, asking);
               }
             })
         .handle(this::unwrap);
+  }
+
+  private static boolean closedClient(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private synchronized void dropPeerClient(NodeId peer, RaftClient client) {
@@ -480,9 +490,9 @@ public final class RatisEngine implements AutoCloseable {
    * member to shut down, which took over 15 s for a member that had just stopped; done on the
    * asking thread (the heartbeat's) under this engine's lock, it held up every beat, and with them
    * the idle primary's ticks that expire sessions. The closes run one after another on a single
-   * daemon thread that ends after 10 s without work: a thread per close, with a client dropped
-   * after every failed question to a member that is down, made a member process start over a
-   * thousand threads in the system test.
+   * daemon thread that ends after 10 s without work: a thread per close, with one client per member
+   * and a client dropped after every failed question, made a member process start over a thousand
+   * threads in the system test (now a client is dropped only once its stream closed).
    */
   private void closeInBackground(RaftClient client) {
     closer.execute(
