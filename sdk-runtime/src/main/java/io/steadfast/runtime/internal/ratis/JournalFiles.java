@@ -80,8 +80,18 @@ public final class JournalFiles {
               p ->
                   CLOSED.matcher(p.getFileName().toString()).matches()
                       || OPEN.matcher(p.getFileName().toString()).matches())
+          .filter(p -> !emptyOpenSegment(p))
           .forEach(found::add);
     }
     return found;
+  }
+
+  /**
+   * Whether {@code file} is an open segment with nothing in it. The engine deletes such a file when
+   * it reads its name ({@code LogSegmentPath.matchLogSegment}), so callers leave it out rather than
+   * read it: it holds no entry.
+   */
+  static boolean emptyOpenSegment(Path file) {
+    return OPEN.matcher(file.getFileName().toString()).matches() && file.toFile().length() == 0;
   }
 }

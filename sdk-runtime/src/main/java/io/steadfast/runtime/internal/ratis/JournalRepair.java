@@ -392,26 +392,34 @@ public final class JournalRepair {
     return new Scan(entries[0], bytes[0], last[0], last[1], damage);
   }
 
-  /** The segment files in {@code current}, by first index. */
+  /**
+   * The segment files in {@code current}, by first index. An empty open segment is left out: the
+   * engine creates the next segment's file before it writes to it, so a process killed in between
+   * leaves one, and the engine deletes it at start (as a side effect of reading its name). Counted
+   * here, it was read as damage and set aside after the engine had deleted it, and the member
+   * refused to start (a system test, 2026-12-07).
+   */
   static List<Segment> segments(Path current) throws IOException {
     List<Segment> found = new ArrayList<>();
     try (Stream<Path> files = Files.list(current)) {
-      files.forEach(
-          file -> {
-            String name = file.getFileName().toString();
-            Matcher closed = CLOSED.matcher(name);
-            Matcher open = OPEN.matcher(name);
-            if (closed.matches()) {
-              found.add(
-                  new Segment(
-                      file,
-                      Long.parseLong(closed.group(1)),
-                      Long.parseLong(closed.group(2)),
-                      false));
-            } else if (open.matches()) {
-              found.add(new Segment(file, Long.parseLong(open.group(1)), -1, true));
-            }
-          });
+      files
+          .filter(file -> !JournalFiles.emptyOpenSegment(file))
+          .forEach(
+              file -> {
+                String name = file.getFileName().toString();
+                Matcher closed = CLOSED.matcher(name);
+                Matcher open = OPEN.matcher(name);
+                if (closed.matches()) {
+                  found.add(
+                      new Segment(
+                          file,
+                          Long.parseLong(closed.group(1)),
+                          Long.parseLong(closed.group(2)),
+                          false));
+                } else if (open.matches()) {
+                  found.add(new Segment(file, Long.parseLong(open.group(1)), -1, true));
+                }
+              });
     }
     found.sort(Comparator.comparingLong(Segment::start));
     return found;
