@@ -455,6 +455,15 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     return true;
   }
 
+  /** Asks {@code member} where its journal ends; a question that cannot be sent fails. */
+  private CompletableFuture<JournalEnd> askJournalEnd(NodeId member) {
+    try {
+      return host.askJournalEnd(member);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private static void awaitAnswers(List<CompletableFuture<JournalEnd>> asked, long deadline) {
     try {
       CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
@@ -488,13 +497,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     long askedAt = System.nanoTime();
     List<CompletableFuture<JournalEnd>> asked = new java.util.ArrayList<>(others.size());
     for (NodeId other : others) {
-      CompletableFuture<JournalEnd> answer;
-      try {
-        answer = host.askJournalEnd(other);
-      } catch (RuntimeException e) {
-        answer = CompletableFuture.failedFuture(e);
-      }
-      asked.add(answer);
+      asked.add(askJournalEnd(other));
     }
     long deadline = askedAt + askFor.toNanos();
     awaitAnswers(asked, deadline);
@@ -502,13 +505,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     // used; the engine builds a new one) is asked once more in the time left.
     for (int i = 0; i < others.size(); i++) {
       if (asked.get(i).isCompletedExceptionally() && System.nanoTime() < deadline) {
-        CompletableFuture<JournalEnd> again;
-        try {
-          again = host.askJournalEnd(others.get(i));
-        } catch (RuntimeException e) {
-          again = CompletableFuture.failedFuture(e);
-        }
-        asked.set(i, again);
+        asked.set(i, askJournalEnd(others.get(i)));
       }
     }
     awaitAnswers(asked, deadline);
