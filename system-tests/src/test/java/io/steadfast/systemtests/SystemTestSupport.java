@@ -182,14 +182,29 @@ final class SystemTestSupport {
     }
   }
 
-  static int[] freePorts(int count) throws IOException {
+  /** Every port {@link #freePorts} has handed out in this JVM. */
+  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+  /**
+   * {@code count} loopback ports free now and never handed out before in this JVM. The system picks
+   * each, and may pick one it gave a moment ago whose socket is closed: a member's metrics port,
+   * asked for after its cluster's ports, once came out equal to another member's journal port that
+   * was not bound yet, and that member could not start (CI, 2026-12-07).
+   */
+  static synchronized int[] freePorts(int count) throws IOException {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
+      int found = 0;
+      for (int attempt = 0; found < count; attempt++) {
+        if (attempt > 100 * count) {
+          throw new IOException("no " + count + " fresh loopback ports in " + attempt + " tries");
+        }
         ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
+        sockets.add(socket); // held open while the others are found, so none repeats within a call
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          ports[found++] = socket.getLocalPort();
+        }
       }
       return ports;
     } finally {
