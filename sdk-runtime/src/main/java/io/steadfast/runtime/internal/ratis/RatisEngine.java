@@ -242,8 +242,8 @@ public final class RatisEngine implements AutoCloseable {
         properties, SizeInBytes.valueOf(settings.segmentSizeBytes()));
     // The journal file grows by this much at a time, filled with zeros. Every new primary starts a
     // new segment file on itself and on each backup, and the first append to it forces the fill to
-    // disk: with Ratis's 4 MiB that took 15-25 ms on each side in every failover; 64 KiB costs
-    // under a millisecond and no measurable throughput (docs/performance.md).
+    // disk: with Ratis's 4 MiB that took 15-16 ms on each side in every failover, with 64 KiB 2-7
+    // ms, and the smaller steps cost no measurable throughput (docs/performance.md).
     RaftServerConfigKeys.Log.setPreallocatedSize(
         properties, SizeInBytes.valueOf(JOURNAL_PREALLOCATION));
     RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
