@@ -28,16 +28,7 @@ class JournalPreallocationTest {
   void theOpenSegmentGrowsBySmallSteps() throws Exception {
     try (RatisEngine engine =
         SingleMemberEngine.start(storage, "preallocation-test", new Count(), () -> {})) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (true) { // until the single member is leader and ready to take writes
-        try {
-          engine.write(new byte[] {0}).get(5, TimeUnit.SECONDS);
-          break;
-        } catch (java.util.concurrent.ExecutionException notYet) {
-          assertThat(System.nanoTime()).as("a ready leader within 10 s").isLessThan(deadline);
-          Thread.sleep(20);
-        }
-      }
+      SingleMemberEngine.awaitWritable(engine);
       Path open = openSegment();
       assertThat(Files.size(open))
           .as("the open segment after one entry, with its fill")

@@ -44,4 +44,20 @@ final class SingleMemberEngine {
         stateMachine,
         connectionEnded);
   }
+
+  /** Writes until the single member is primary and takes writes; fails after 10 s. */
+  static void awaitWritable(RatisEngine engine) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        engine.write(new byte[] {0}).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.ExecutionException notYet) {
+        org.assertj.core.api.Assertions.assertThat(System.nanoTime())
+            .as("a ready leader within 10 s")
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+  }
 }
