@@ -2036,6 +2036,24 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
 
     @Override
+    public boolean isVoterNotLeading() {
+      RatisEngine running = engine;
+      return running != null
+          && !stopped
+          && !shuttingDown
+          && !running.isLeader()
+          && !running.isReplica();
+    }
+
+    @Override
+    public void reconnect(NodeId member) {
+      RatisEngine running = engine;
+      if (running != null && running.reconnect(member)) {
+        meters.peerReconnected(member.value());
+      }
+    }
+
+    @Override
     public Optional<NodeId> primary() {
       RatisEngine running = engine;
       return running == null ? Optional.empty() : running.leader();

@@ -56,6 +56,13 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     /** Whether this node is a backup (follower) now. */
     boolean isBackup();
 
+    /**
+     * Whether this node is a voting member that does not lead now: a backup, or a candidate in an
+     * election. Such a node may need the others' votes, so it keeps them in reach ({@link
+     * #keepInReach}) even while no primary is known.
+     */
+    boolean isVoterNotLeading();
+
     /** The primary as this node knows it. */
     Optional<NodeId> primary();
 
@@ -94,6 +101,13 @@ public final class DeadPrimaryWatch implements AutoCloseable {
      * primary has just died. The future may complete on any thread.
      */
     CompletableFuture<?> keepInReach(NodeId member);
+
+    /**
+     * Has the engine build its own channel to {@code member} anew: called once when a member that
+     * did not answer a question answers again. The engine's channel to a member that was down may
+     * be waiting out a reconnect back-off of seconds, during which its vote requests fail at once.
+     */
+    void reconnect(NodeId member);
   }
 
   /**
@@ -159,6 +173,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   private @Nullable Suspicion pending;
   private long lastReachNanos = NEVER;
   private @Nullable NodeId reachedUnder;
+
+  /**
+   * Members whose last question (of {@link #keepInReach} or where their journal ends) failed: when
+   * one answers again, the engine's channel to it is built anew ({@link Host#reconnect}). Any
+   * thread.
+   */
+  private final java.util.Set<NodeId> unreached =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Set by a failed question of the current round of {@link #keepInReach}, from any thread. */
   private volatile boolean reachFailed;
@@ -250,14 +272,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     if (dead != null && !primary.equals(Optional.of(dead))) {
       refusing = null;
     }
+    if (pending == null && host.isVoterNotLeading()) {
+      keepInReach(now, primary.filter(p -> !p.equals(self)).orElse(null));
+    }
     if (!host.isBackup() || primary.isEmpty() || primary.get().equals(self)) {
       pending = null;
       return;
     }
     Suspicion suspicion = pending;
-    if (suspicion == null) {
-      keepInReach(now, primary.get());
-    }
     if (suspicion != null) {
       if (!suspicion.primary().equals(primary.get()) || host.epoch() != suspicion.epoch()) {
         // A new primary or a new election: someone else acted.
@@ -283,17 +305,24 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   }
 
   /**
-   * Keeps this backup's connections to the other members open, so that asking where their journals
-   * end takes a millisecond when the primary dies: a question to each every second, at once under a
-   * new primary, and again after 200 ms when one failed (the engine then builds a new connection to
-   * that member), 400 ms after a second failure in a row, 800 ms, then every second again; never
-   * while a question of this kind is unanswered.
+   * Keeps this node's connections to the other members open, so that asking where their journals
+   * end takes a millisecond when the primary dies: a question to each member but the primary every
+   * second, at once under a new primary but not when the primary is lost (the election under way
+   * gets no extra questions), and again after 200 ms when one failed (the engine then builds a new
+   * connection to that member), 400 ms after a second failure in a row, 800 ms, then every second
+   * again; never while a question of this kind is unanswered. It runs on a backup and on a
+   * candidate, with or without a known primary ({@code primary} null), so that a member that comes
+   * back during an election is noticed within a second and its vote channel built anew ({@link
+   * #answered}).
    */
-  private void keepInReach(long now, NodeId primary) {
+  private void keepInReach(long now, @Nullable NodeId primary) {
     if (reachOutstanding.get() > 0) {
       return;
     }
-    if (!primary.equals(reachedUnder)) {
+    // At once under a new primary; not when the primary is lost, so as not to add questions to an
+    // election under way (the schedule goes on from the last question).
+    boolean newPrimary = primary != null && !primary.equals(reachedUnder);
+    if (newPrimary) {
       reachFailures.set(0);
     }
     int failures = reachFailures.get();
@@ -301,17 +330,17 @@ public final class DeadPrimaryWatch implements AutoCloseable {
         failures == 0
             ? REACH_EVERY_NANOS
             : Math.min(REACH_AGAIN_NANOS << Math.min(failures - 1, 8), REACH_EVERY_NANOS);
-    if (primary.equals(reachedUnder) && lastReachNanos != NEVER && now - lastReachNanos < wait) {
+    if (!newPrimary && lastReachNanos != NEVER && now - lastReachNanos < wait) {
       return;
     }
     reachFailed = false;
     reachedUnder = primary;
     lastReachNanos = now;
-    for (NodeId member : host.members()) {
-      if (member.equals(self) || member.equals(primary)) {
-        continue;
-      }
-      reachOutstanding.incrementAndGet();
+    List<NodeId> others =
+        host.members().stream().filter(m -> !m.equals(self) && !m.equals(primary)).toList();
+    // All counted before any is sent: an answer that comes at once must not score the round alone.
+    reachOutstanding.addAndGet(others.size());
+    for (NodeId member : others) {
       try {
         var unused =
             host.keepInReach(member)
@@ -319,13 +348,28 @@ public final class DeadPrimaryWatch implements AutoCloseable {
                     (answer, error) -> {
                       if (error != null) {
                         reachFailed = true;
+                        unreached.add(member);
+                      } else {
+                        answered(member);
                       }
                       reachAnswered();
                     });
       } catch (RuntimeException e) {
         reachFailed = true;
+        unreached.add(member);
         reachAnswered();
       }
+    }
+  }
+
+  /**
+   * {@code member} answered a question: if its last question had failed, the engine's channel to it
+   * is built anew, so that this node's vote requests reach it at once. Any thread.
+   */
+  private void answered(NodeId member) {
+    if (unreached.remove(member)) {
+      LOG.info("{}: {} answers again; the engine's channel to it is built anew", self, member);
+      host.reconnect(member);
     }
   }
 
@@ -505,6 +549,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     // used; the engine builds a new one) is asked once more in the time left.
     for (int i = 0; i < others.size(); i++) {
       if (asked.get(i).isCompletedExceptionally() && System.nanoTime() < deadline) {
+        unreached.add(others.get(i));
         asked.set(i, askJournalEnd(others.get(i)));
       }
     }
@@ -517,6 +562,12 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       CompletableFuture<JournalEnd> answer = asked.get(i);
       JournalEnd theirs =
           answer.isDone() && !answer.isCompletedExceptionally() ? answer.getNow(null) : null;
+      if (theirs != null) {
+        // Before this node stands: its vote request must not meet a channel still backing off.
+        answered(other);
+      } else if (answer.isCompletedExceptionally()) {
+        unreached.add(other);
+      }
       journals.append(", ").append(other).append(' ');
       journals.append(theirs == null ? "no answer" : theirs.toString());
       boolean before;

@@ -131,6 +131,21 @@ public final class NodeMeters {
   }
 
   /**
+   * The engine's channel to {@code peer} was built anew because the member answered again after a
+   * question to it failed (it had been down or out of reach).
+   */
+  public void peerReconnected(String peer) {
+    Counter.builder("steadfast.peer.reconnects")
+        .description(
+            "engine channels to a member built anew because it answered again after being out of"
+                + " reach")
+        .tag("node", node)
+        .tag("peer", peer)
+        .register(registry)
+        .increment();
+  }
+
+  /**
    * Registers the gauge of the journal bytes this member applied since its last checkpoint began,
    * read from {@code bytes} when scraped: an automatic checkpoint waits for at least the last
    * checkpoint's size times the journal ratio.

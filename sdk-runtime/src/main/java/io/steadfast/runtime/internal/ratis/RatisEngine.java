@@ -518,6 +518,38 @@ public final class RatisEngine implements AutoCloseable {
         });
   }
 
+  /**
+   * Has the engine build its channel to {@code peer} anew, for a member that answers again after
+   * being out of reach. The engine sends vote requests on one gRPC channel per member; a request
+   * sent while the member was down leaves that channel failed, and gRPC connects it again only
+   * after a back-off that grows 1.6 times with each failed attempt (1 s, then up to 2 minutes).
+   * Until then every vote request to the member fails at once, even once it is back: a candidate
+   * that needed that member's vote could not win for 10.6 s in {@code VoteChannelIT}, and a cluster
+   * had no primary for 10.8 s in a system test. Ratis resets this back-off only for a leader's
+   * replication stream. The old channel closes on the background thread that closes peer clients,
+   * because closing waits for its transport to end; the next request to {@code peer} builds a new
+   * one, which connects at once. Returns false when the engine is stopping.
+   */
+  public boolean reconnect(NodeId peer) {
+    synchronized (this) {
+      if (peersClosed) {
+        return false;
+      }
+    }
+    RaftPeerId id = RaftPeerId.valueOf(peer.value());
+    closer.execute(
+        () -> {
+          try {
+            server
+                .getServerRpc()
+                .handleException(id, new IOException(peer + " answers again"), true);
+          } catch (RuntimeException e) {
+            // a stopping engine: the channel goes with it
+          }
+        });
+    return true;
+  }
+
   /** Runs {@link #closeInBackground}'s closes; no thread while there is nothing to close. */
   private final java.util.concurrent.ThreadPoolExecutor closer =
       new java.util.concurrent.ThreadPoolExecutor(

@@ -23,6 +23,7 @@ class DeadPrimaryWatchTest {
   /** A backup whose primary and silence the test sets. */
   private static final class FakeHost implements DeadPrimaryWatch.Host {
     boolean backup = true;
+    boolean candidate = false;
     @Nullable NodeId primary = N1;
     Duration silent = Duration.ZERO;
     long epoch = 4;
@@ -31,6 +32,19 @@ class DeadPrimaryWatchTest {
     @Override
     public boolean isBackup() {
       return backup;
+    }
+
+    @Override
+    public boolean isVoterNotLeading() {
+      return backup || candidate;
+    }
+
+    /** What the watch asked of the engine, in order: "reconnect n3", "campaign n1". */
+    final List<String> engineCalls = new ArrayList<>();
+
+    @Override
+    public void reconnect(NodeId member) {
+      engineCalls.add("reconnect " + member);
     }
 
     @Override
@@ -99,6 +113,7 @@ class DeadPrimaryWatchTest {
     @Override
     public boolean campaign(NodeId formerPrimary, DeadPrimaryWatch.Noticed how) {
       campaigns.add(formerPrimary);
+      engineCalls.add("campaign " + formerPrimary);
       noticed.add(how);
       return true;
     }
@@ -377,6 +392,13 @@ class DeadPrimaryWatchTest {
       unanswered.complete("v1");
       watch.check(14_310 * MS);
       assertThat(host.reached).hasSize(7);
+      // The primary lost: no questions added to the election, the schedule goes on, and then the
+      // former primary is asked too.
+      host.primary = null;
+      watch.check(14_320 * MS);
+      assertThat(host.reached).hasSize(7);
+      watch.check(15_310 * MS);
+      assertThat(host.reached).hasSize(9).endsWith(N1, N3);
     }
   }
 
@@ -395,6 +417,61 @@ class DeadPrimaryWatchTest {
       }
       // 200 ms after the first failure, then 400, 800, then once a second.
       assertThat(askedAt).containsExactly(10_000L, 10_200L, 10_600L, 11_400L, 12_400L, 13_400L);
+    }
+  }
+
+  @Test
+  void aMemberThatAnswersAgainAfterAFailedQuestion_hasItsEngineChannelBuiltAnew_once() {
+    FakeHost host = new FakeHost();
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.engineCalls).as("a member that always answered").isEmpty();
+      host.reachAnswer = CompletableFuture.failedFuture(new IllegalStateException("refused"));
+      watch.check(11_000 * MS);
+      watch.check(11_200 * MS);
+      assertThat(host.engineCalls).as("while it is down").isEmpty();
+      host.reachAnswer = CompletableFuture.completedFuture("v1");
+      watch.check(11_600 * MS);
+      assertThat(host.engineCalls).containsExactly("reconnect n3");
+      watch.check(12_600 * MS);
+      watch.check(13_600 * MS);
+      assertThat(host.engineCalls).as("only after a failure").containsExactly("reconnect n3");
+    }
+  }
+
+  @Test
+  void aCandidateWithoutAPrimary_keepsEveryOtherMemberInReach() {
+    FakeHost host = new FakeHost();
+    host.primary = null;
+    host.backup = false;
+    host.candidate = true;
+    host.reachAnswer = CompletableFuture.failedFuture(new IllegalStateException("refused"));
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.reached).containsExactly(N1, N3);
+      host.reachAnswer = CompletableFuture.completedFuture("v1");
+      watch.check(10_200 * MS);
+      assertThat(host.reached).containsExactly(N1, N3, N1, N3);
+      // Both came back during the election: the vote requests that follow reach them at once.
+      assertThat(host.engineCalls).containsExactly("reconnect n1", "reconnect n3");
+      assertThat(host.campaigns).isEmpty();
+    }
+    FakeHost primary = new FakeHost();
+    primary.backup = false;
+    try (DeadPrimaryWatch watch = watch(N1, primary)) {
+      watch.check(10_000 * MS);
+      assertThat(primary.reached).as("the primary asks nobody").isEmpty();
+    }
+  }
+
+  @Test
+  void aBackupWhoseQuestionFailedAtOnce_rebuildsThatChannel_beforeItStands() {
+    FakeHost host = new FakeHost();
+    host.nextAnswers.add(CompletableFuture.failedFuture(new IllegalStateException("closed")));
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      assertThat(watch.checkAfterConnectionEnded(10_000 * MS)).isTrue();
+      assertThat(host.asked).containsExactly(N3, N3);
+      assertThat(host.engineCalls).containsExactly("reconnect n3", "campaign n1");
     }
   }
 
