@@ -2046,11 +2046,13 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     }
 
     @Override
-    public void reconnect(NodeId member) {
+    public java.util.concurrent.CompletableFuture<?> reconnect(NodeId member) {
       RatisEngine running = engine;
-      if (running != null && running.reconnect(member)) {
-        meters.peerReconnected(member.value());
+      if (running == null) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+            new IllegalStateException("not running"));
       }
+      return running.reconnect(member).thenRun(() -> meters.peerReconnected(member.value()));
     }
 
     @Override

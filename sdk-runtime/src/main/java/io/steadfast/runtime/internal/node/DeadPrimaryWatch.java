@@ -104,10 +104,11 @@ public final class DeadPrimaryWatch implements AutoCloseable {
 
     /**
      * Has the engine build its own channel to {@code member} anew: called once when a member that
-     * did not answer a question answers again. The engine's channel to a member that was down may
+     * did not answer a question answers again. The engine's channel to a member that was down may *
      * be waiting out a reconnect back-off of seconds, during which its vote requests fail at once.
+     * The future completes once the old channel is out of use, on any thread.
      */
-    void reconnect(NodeId member);
+    CompletableFuture<?> reconnect(NodeId member);
   }
 
   /**
@@ -350,7 +351,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
                         reachFailed = true;
                         unreached.add(member);
                       } else {
-                        answered(member);
+                        answered(member, null);
                       }
                       reachAnswered();
                     });
@@ -364,12 +365,22 @@ public final class DeadPrimaryWatch implements AutoCloseable {
 
   /**
    * {@code member} answered a question: if its last question had failed, the engine's channel to it
-   * is built anew, so that this node's vote requests reach it at once. Any thread.
+   * is built anew, so that this node's vote requests reach it at once; the rebuild goes into {@code
+   * rebuilds} when the caller waits for it. Any thread.
    */
-  private void answered(NodeId member) {
-    if (unreached.remove(member)) {
-      LOG.info("{}: {} answers again; the engine's channel to it is built anew", self, member);
-      host.reconnect(member);
+  private void answered(NodeId member, @Nullable List<CompletableFuture<?>> rebuilds) {
+    if (!unreached.remove(member)) {
+      return;
+    }
+    LOG.info("{}: {} answers again; the engine's channel to it is built anew", self, member);
+    CompletableFuture<?> rebuild;
+    try {
+      rebuild = host.reconnect(member);
+    } catch (RuntimeException e) {
+      rebuild = CompletableFuture.failedFuture(e);
+    }
+    if (rebuilds != null) {
+      rebuilds.add(rebuild);
     }
   }
 
@@ -508,6 +519,17 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     }
   }
 
+  private static void awaitRebuilds(List<CompletableFuture<?>> rebuilds, long deadline) {
+    try {
+      CompletableFuture.allOf(rebuilds.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // the vote request may then fail once; the next election uses the new channel
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void awaitAnswers(List<CompletableFuture<JournalEnd>> asked, long deadline) {
     try {
       CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
@@ -555,6 +577,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     }
     awaitAnswers(asked, deadline);
     int rank = 0;
+    List<CompletableFuture<?>> rebuilds = new java.util.ArrayList<>();
     StringBuilder journals = new StringBuilder("journal ends: ").append(self).append(' ');
     journals.append(mine == null ? "unknown" : mine.toString());
     for (int i = 0; i < others.size(); i++) {
@@ -563,8 +586,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       JournalEnd theirs =
           answer.isDone() && !answer.isCompletedExceptionally() ? answer.getNow(null) : null;
       if (theirs != null) {
-        // Before this node stands: its vote request must not meet a channel still backing off.
-        answered(other);
+        answered(other, rebuilds);
       } else if (answer.isCompletedExceptionally()) {
         unreached.add(other);
       }
@@ -585,6 +607,11 @@ public final class DeadPrimaryWatch implements AutoCloseable {
         .append(" (asked in ")
         .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - askedAt))
         .append(" ms)");
+    if (!rebuilds.isEmpty()) {
+      // Before this node stands: its vote request must not meet a channel still backing off.
+      // Closing a failed channel takes a millisecond or two; a busy one is not waited for long.
+      awaitRebuilds(rebuilds, System.nanoTime() + askFor.toNanos());
+    }
     return new Turn(rank, journals.toString());
   }
 

@@ -526,29 +526,64 @@ public final class RatisEngine implements AutoCloseable {
    * Until then every vote request to the member fails at once, even once it is back: a candidate
    * that needed that member's vote could not win for 10.6 s in {@code VoteChannelIT}, and a cluster
    * had no primary for 10.8 s in a system test. Ratis resets this back-off only for a leader's
-   * replication stream. The old channel closes on the background thread that closes peer clients,
-   * because closing waits for its transport to end; the next request to {@code peer} builds a new
-   * one, which connects at once. Returns false when the engine is stopping.
+   * replication stream. The next request to {@code peer} builds a new channel, which connects at
+   * once.
+   *
+   * <p>The work runs on a thread of its own ({@link #reconnector}), because Ratis closes the old
+   * channel on the calling thread and closing waits for its transport to end (quick for a failed
+   * channel, up to seconds for a busy one); not on the thread that closes peer clients, where one
+   * close took 15 s.
+   *
+   * @return completes once the old channel is out of use (closed), or fails when the engine is
+   *     stopping or {@value #RECONNECTS_QUEUED} rebuilds are already waiting
    */
-  public boolean reconnect(NodeId peer) {
+  public CompletableFuture<Void> reconnect(NodeId peer) {
     synchronized (this) {
       if (peersClosed) {
-        return false;
+        return CompletableFuture.failedFuture(
+            new SteadfastException("node " + nodeId + " is stopping; no channel to " + peer));
       }
     }
     RaftPeerId id = RaftPeerId.valueOf(peer.value());
-    closer.execute(
-        () -> {
-          try {
-            server
-                .getServerRpc()
-                .handleException(id, new IOException(peer + " answers again"), true);
-          } catch (RuntimeException e) {
-            // a stopping engine: the channel goes with it
-          }
-        });
-    return true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      reconnector.execute(
+          () -> {
+            try {
+              server
+                  .getServerRpc()
+                  .handleException(id, new IOException(peer + " answers again"), true);
+              done.complete(null);
+            } catch (RuntimeException e) {
+              // a stopping engine: the channel goes with it
+              done.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
   }
+
+  /**
+   * How many channel rebuilds may wait for {@link #reconnector}: one per member per failed question
+   * at most, so a few; more are refused (the member is asked again within a second).
+   */
+  private static final int RECONNECTS_QUEUED = 64;
+
+  /** Runs {@link #reconnect}'s rebuilds; no thread while there is nothing to rebuild. */
+  private final java.util.concurrent.ThreadPoolExecutor reconnector =
+      new java.util.concurrent.ThreadPoolExecutor(
+          0,
+          1,
+          10,
+          TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(RECONNECTS_QUEUED),
+          runnable -> {
+            Thread thread = new Thread(runnable, "steadfast-reconnect");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** Runs {@link #closeInBackground}'s closes; no thread while there is nothing to close. */
   private final java.util.concurrent.ThreadPoolExecutor closer =
@@ -1021,6 +1056,7 @@ public final class RatisEngine implements AutoCloseable {
     for (RaftClient client : clients) {
       client.close();
     }
+    reconnector.shutdown();
     server.close();
   }
 

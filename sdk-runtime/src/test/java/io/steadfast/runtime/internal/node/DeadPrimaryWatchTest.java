@@ -42,9 +42,12 @@ class DeadPrimaryWatchTest {
     /** What the watch asked of the engine, in order: "reconnect n3", "campaign n1". */
     final List<String> engineCalls = new ArrayList<>();
 
+    CompletableFuture<?> rebuilt = CompletableFuture.completedFuture(null);
+
     @Override
-    public void reconnect(NodeId member) {
+    public CompletableFuture<?> reconnect(NodeId member) {
       engineCalls.add("reconnect " + member);
+      return rebuilt;
     }
 
     @Override
@@ -471,6 +474,20 @@ class DeadPrimaryWatchTest {
     try (DeadPrimaryWatch watch = watch(N2, host)) {
       assertThat(watch.checkAfterConnectionEnded(10_000 * MS)).isTrue();
       assertThat(host.asked).containsExactly(N3, N3);
+      assertThat(host.engineCalls).containsExactly("reconnect n3", "campaign n1");
+    }
+  }
+
+  @Test
+  void aRebuildThatDoesNotFinish_delaysTheElectionOnlyBriefly() {
+    FakeHost host = new FakeHost();
+    host.rebuilt = new CompletableFuture<>();
+    host.nextAnswers.add(CompletableFuture.failedFuture(new IllegalStateException("closed")));
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      long started = System.nanoTime();
+      assertThat(watch.checkAfterConnectionEnded(10_000 * MS)).isTrue();
+      // Waited a third of the stagger (25 ms here) for the old channel to close, then stood.
+      assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(25 * MS);
       assertThat(host.engineCalls).containsExactly("reconnect n3", "campaign n1");
     }
   }
