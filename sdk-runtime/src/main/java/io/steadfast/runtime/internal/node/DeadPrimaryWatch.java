@@ -104,7 +104,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
 
     /**
      * Has the engine build its own channel to {@code member} anew: called once when a member that
-     * did not answer a question answers again. The engine's channel to a member that was down may *
+     * did not answer a question answers again. The engine's channel to a member that was down may
      * be waiting out a reconnect back-off of seconds, during which its vote requests fail at once.
      * The future completes once the old channel is out of use, on any thread.
      */
@@ -379,6 +379,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     } catch (RuntimeException e) {
       rebuild = CompletableFuture.failedFuture(e);
     }
+    // A rebuild that could not be done is asked for again at the member's next answer.
+    var unused =
+        rebuild.whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                unreached.add(member);
+              }
+            });
     if (rebuilds != null) {
       rebuilds.add(rebuild);
     }

@@ -567,7 +567,7 @@ public final class RatisEngine implements AutoCloseable {
 
   /**
    * How many channel rebuilds may wait for {@link #reconnector}: one per member per failed question
-   * at most, so a few; more are refused (the member is asked again within a second).
+   * at most, so a few; more are refused (the watch asks again at the member's next answer).
    */
   private static final int RECONNECTS_QUEUED = 64;
 
