@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class JournalRepair {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalRepair.class);
-  private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
-  private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)");
+
+  /** The names of the engine's closed and open (in progress) journal segment files. */
+  static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
+
+  static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)");
   private static final Pattern CHECKPOINT = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
   private static final SizeInBytes MAX_ENTRY = SizeInBytes.valueOf("64MB");
 
