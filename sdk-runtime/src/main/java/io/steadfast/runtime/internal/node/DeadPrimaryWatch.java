@@ -502,8 +502,18 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     }
     refusing = suspect;
     Turn turn = turn(suspect);
+    NodeId leaveTo = turn.leaveTo();
     if (turn.rank() <= 0) {
       stand(suspect, now, cause, noticed + "; " + turn.journals());
+    } else if (leaveTo != null) {
+      LOG.info(
+          "{}: primary {} refuses connections (process gone?; {}); leaving the election to {},"
+              + " whose journal ends further: this member cannot win without its vote ({})",
+          self,
+          suspect,
+          noticed,
+          leaveTo,
+          turn.journals());
     } else {
       pending = new Suspicion(suspect, host.epoch(), now + stagger.toNanos() * turn.rank(), cause);
       LOG.info(
@@ -550,7 +560,15 @@ public final class DeadPrimaryWatch implements AutoCloseable {
   }
 
   /** This node's place among the candidates, and the journal ends it compared, for the log. */
-  private record Turn(int rank, String journals) {}
+  /**
+   * {@code leaveTo}, when not null, is a member that answered with a journal ending further than
+   * this node's, whose vote this node cannot win and cannot do without: too few members could vote
+   * for this node for a majority. Such a node never stands, even after its turn: in a 3-member
+   * system test (2026-12-07) a backup that did so after its turn took its own vote away from the
+   * member with the longer journal, whose election was then under way, and the split vote cost a
+   * second.
+   */
+  private record Turn(int rank, String journals, @Nullable NodeId leaveTo) {}
 
   /**
    * This node's place among the members that may replace {@code dead}: 0 stands at once. A member
@@ -565,7 +583,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     List<NodeId> others =
         host.members().stream().filter(m -> !m.equals(dead) && !m.equals(self)).sorted().toList();
     if (others.isEmpty()) {
-      return new Turn(0, "no other member");
+      return new Turn(0, "no other member", null);
     }
     JournalEnd mine = host.journalEnd();
     long askedAt = System.nanoTime();
@@ -585,6 +603,10 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     }
     awaitAnswers(asked, deadline);
     int rank = 0;
+    // This node, and each member that did not answer or whose journal does not end further.
+    int mayVoteForMe = 1;
+    NodeId furthest = null;
+    JournalEnd furthestEnd = mine;
     List<CompletableFuture<?>> rebuilds = new java.util.ArrayList<>();
     StringBuilder journals = new StringBuilder("journal ends: ").append(self).append(' ');
     journals.append(mine == null ? "unknown" : mine.toString());
@@ -603,7 +625,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       boolean before;
       if (mine == null || theirs == null) {
         before = other.compareTo(self) < 0;
+        mayVoteForMe++;
       } else {
+        if (theirs.compareTo(mine) <= 0) {
+          mayVoteForMe++;
+        } else if (furthestEnd == null || theirs.compareTo(furthestEnd) > 0) {
+          furthest = other;
+          furthestEnd = theirs;
+        }
         int byJournal = theirs.compareTo(mine);
         before = byJournal > 0 || (byJournal == 0 && other.compareTo(self) < 0);
       }
@@ -620,7 +649,8 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       // Closing a failed channel takes a millisecond or two; a busy one is not waited for long.
       awaitRebuilds(rebuilds, System.nanoTime() + askFor.toNanos());
     }
-    return new Turn(rank, journals.toString());
+    int majority = host.members().size() / 2 + 1;
+    return new Turn(rank, journals.toString(), mayVoteForMe < majority ? furthest : null);
   }
 
   /**

@@ -70,9 +70,11 @@ class DeadPrimaryWatchTest {
       return Optional.of(InetSocketAddress.createUnresolved(member.value(), 1));
     }
 
+    List<NodeId> members = List.of(N1, N2, N3);
+
     @Override
     public List<NodeId> members() {
-      return List.of(N1, N2, N3);
+      return members;
     }
 
     final List<DeadPrimaryWatch.Noticed> noticed = new ArrayList<>();
@@ -299,7 +301,7 @@ class DeadPrimaryWatchTest {
   }
 
   @Test
-  void theFirstInIdOrder_waitsItsTurn_whenAnotherBackupsJournalEndsFurther() {
+  void aBackupThatCannotWinWithoutTheVoteOfOneWhoseJournalEndsFurther_leavesTheElectionToIt() {
     FakeHost host = new FakeHost();
     host.silent = Duration.ofMillis(120);
     // A later term counts before a higher index, as the engine compares logs.
@@ -308,9 +310,30 @@ class DeadPrimaryWatchTest {
       watch.check(10_000 * MS);
       assertThat(host.asked).containsExactly(N3);
       assertThat(host.campaigns).as("n3 would refuse its vote").isEmpty();
+      // Not even after its turn: with the primary gone, n2 needs n3's vote, which it cannot get.
+      // Standing would only take n2's own vote away from n3's election.
+      for (long t = 10_010; t <= 10_500; t += 10) {
+        watch.check(t * MS);
+      }
+      assertThat(host.campaigns).isEmpty();
+    }
+  }
+
+  @Test
+  void aBackupBehindOneMember_butWithEnoughOtherVotes_standsAfterItsTurn() {
+    NodeId n4 = NodeId.of("n4");
+    NodeId n5 = NodeId.of("n5");
+    FakeHost host = new FakeHost();
+    host.members = List.of(N1, N2, N3, n4, n5);
+    host.silent = Duration.ofMillis(120);
+    host.theirs.put(N3, CompletableFuture.completedFuture(new DeadPrimaryWatch.JournalEnd(4, 101)));
+    try (DeadPrimaryWatch watch = watch(N2, host)) {
+      watch.check(10_000 * MS);
+      assertThat(host.asked).containsExactly(N3, n4, n5);
+      assertThat(host.campaigns).as("n3 goes first").isEmpty();
       watch.check(10_070 * MS);
       assertThat(host.campaigns).isEmpty();
-      // n3 did not stand within the turn: n2 tries after all.
+      // n2, n4 and n5 make a majority of five: n2 may win without n3, so it stands after its turn.
       watch.check(10_080 * MS);
       assertThat(host.campaigns).containsExactly(N1);
     }
