@@ -506,6 +506,8 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     if (turn.rank() <= 0) {
       stand(suspect, now, cause, noticed + "; " + turn.journals());
     } else if (leaveTo != null) {
+      // Held like a turn that never comes, so that the election under way is not asked again.
+      pending = new Suspicion(suspect, host.epoch(), Long.MAX_VALUE, cause);
       LOG.info(
           "{}: primary {} refuses connections (process gone?; {}); leaving the election to {},"
               + " whose journal ends further: this member cannot win without its vote ({})",

@@ -316,6 +316,11 @@ class DeadPrimaryWatchTest {
         watch.check(t * MS);
       }
       assertThat(host.campaigns).isEmpty();
+      // Nor is the election asked again when more connections end or n3 asks.
+      assertThat(watch.checkAfterConnectionEnded(10_510 * MS)).isTrue();
+      assertThat(watch.checkAfterConnectionEnded(10_530 * MS, DeadPrimaryWatch.Noticed.PEER_ASKED))
+          .isTrue();
+      assertThat(host.asked).containsExactly(N3);
     }
   }
 
