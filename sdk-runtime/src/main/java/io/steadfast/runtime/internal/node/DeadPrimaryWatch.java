@@ -37,13 +37,17 @@ import org.slf4j.LoggerFactory;
  * whose journal ends furthest starts the election at once, equal journals and members that do not
  * answer going in id order; each next one waits {@code stagger} more (the shortest election
  * timeout) and starts only if no new primary or election is known by then (the first may itself be
- * down). The members notice the death at different times, up to tens of milliseconds apart on a
- * busy host, so a shorter stagger (half the timeout, before 2026-12-05) let the second stand before
- * the first one's vote request reached it: a split vote and a second round, the slowest failovers
- * measured with member processes. Starting one candidate instead of letting every backup time out
- * together avoids split votes, which on loaded hosts doubled the time to a new primary. At most one
- * election is started per {@code quietPeriod}, so an asymmetric network fault that refuses
- * connections cannot make a member unseat primaries over and over.
+ * down), unless it cannot win: a member whose journal ends further answered, and too few of the
+ * others could vote for this one to make a majority without it. Each member that does not lead also
+ * asks the others a harmless question once a second; when one answers after a failed question, the
+ * engine's channel to it is built anew, out of gRPC's reconnect back-off. The members notice the
+ * death at different times, up to tens of milliseconds apart on a busy host, so a shorter stagger
+ * (half the timeout, before 2026-12-05) let the second stand before the first one's vote request
+ * reached it: a split vote and a second round, the slowest failovers measured with member
+ * processes. Starting one candidate instead of letting every backup time out together avoids split
+ * votes, which on loaded hosts doubled the time to a new primary. At most one election is started
+ * per {@code quietPeriod}, so an asymmetric network fault that refuses connections cannot make a
+ * member unseat primaries over and over.
  *
  * <p>Thread-safe; one scheduler thread, checking every {@code interval}.
  */
@@ -561,14 +565,14 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     }
   }
 
-  /** This node's place among the candidates, and the journal ends it compared, for the log. */
   /**
-   * {@code leaveTo}, when not null, is a member that answered with a journal ending further than
-   * this node's, whose vote this node cannot win and cannot do without: too few members could vote
-   * for this node for a majority. Such a node never stands, even after its turn: in a 3-member
-   * system test (2026-12-07) a backup that did so after its turn took its own vote away from the
-   * member with the longer journal, whose election was then under way, and the split vote cost a
-   * second.
+   * This node's place among the candidates ({@code rank}), and the journal ends it compared, for
+   * the log. {@code leaveTo}, when not null, is a member that answered with a journal ending
+   * further than this node's, whose vote this node cannot win and cannot do without: too few
+   * members could vote for this node for a majority. Such a node never stands, even after its turn:
+   * in a 3-member system test (2026-12-07) a backup that did so after its turn took its own vote
+   * away from the member with the longer journal, whose election was then under way, and the split
+   * vote cost a second.
    */
   private record Turn(int rank, String journals, @Nullable NodeId leaveTo) {}
 
