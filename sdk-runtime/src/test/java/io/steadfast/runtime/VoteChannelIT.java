@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 class VoteChannelIT {
 
   /**
-   * How long the returning member stays down after the vote request that failed. gRPC's attempts
-   * then fall about 1, 2.6, 5.2, 9.3, 15.8 and 26.3 s after the first failure (each delay varies by
-   * a fifth): a member back after 17 s would wait at least another 6 s for the old channel's next
-   * attempt.
+   * How long the candidate stands alone, from the primary's crash to the returning member's start.
+   * Its first vote request to the returning member fails at once; gRPC's connection attempts then
+   * fall about 1, 2.6, 5.2, 9.3, 15.8 and 26.3 s later (each delay varies by a fifth), so a member
+   * back after 17 s waits some 6 s or more for the old channel's next attempt (10.6 s measured).
    */
   private static final Duration DOWN_FOR = Duration.ofSeconds(17);
 
