@@ -2026,23 +2026,21 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
     @Override
     public boolean isBackup() {
       RatisEngine running = engine;
-      // A replica never stands for election, whatever the primary's state; nor does a member of a
-      // cluster being closed whole, whose primary's port closes on purpose.
-      return running != null
-          && !stopped
-          && !shuttingDown
-          && running.isFollower()
-          && !running.isReplica();
+      return running != null && isVoterNotLeading(running) && running.isFollower();
     }
 
     @Override
     public boolean isVoterNotLeading() {
       RatisEngine running = engine;
-      return running != null
-          && !stopped
-          && !shuttingDown
-          && !running.isLeader()
-          && !running.isReplica();
+      return running != null && isVoterNotLeading(running);
+    }
+
+    /**
+     * A replica never stands for election, whatever the primary's state; nor does a member of a
+     * cluster being closed whole, whose primary's port closes on purpose.
+     */
+    private boolean isVoterNotLeading(RatisEngine running) {
+      return !stopped && !shuttingDown && !running.isLeader() && !running.isReplica();
     }
 
     @Override

@@ -543,23 +543,18 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     }
   }
 
-  private static void awaitRebuilds(List<CompletableFuture<?>> rebuilds, long deadline) {
+  /**
+   * Waits until every future in {@code pending} is done or {@code deadline} (nanoTime) passes; the
+   * caller reads which ones completed, and how. Used for the journal-end questions (those not
+   * answered in time go in id order) and for channel rebuilds (a vote request may then fail once;
+   * the next election uses the new channel).
+   */
+  private static void awaitAll(List<? extends CompletableFuture<?>> pending, long deadline) {
     try {
-      CompletableFuture.allOf(rebuilds.toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
           .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      // the vote request may then fail once; the next election uses the new channel
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void awaitAnswers(List<CompletableFuture<JournalEnd>> asked, long deadline) {
-    try {
-      CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
-          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // who answered in time is read by the caller; the others go in id order
+      // read by the caller
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -598,7 +593,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
       asked.add(askJournalEnd(other));
     }
     long deadline = askedAt + askFor.toNanos();
-    awaitAnswers(asked, deadline);
+    awaitAll(asked, deadline);
     // A question that failed at once (the connection to that member had broken since it was last
     // used; the engine builds a new one) is asked once more in the time left.
     for (int i = 0; i < others.size(); i++) {
@@ -607,7 +602,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
         asked.set(i, askJournalEnd(others.get(i)));
       }
     }
-    awaitAnswers(asked, deadline);
+    awaitAll(asked, deadline);
     int rank = 0;
     // This node, and each member that did not answer or whose journal does not end further.
     int mayVoteForMe = 1;
@@ -653,7 +648,7 @@ public final class DeadPrimaryWatch implements AutoCloseable {
     if (!rebuilds.isEmpty()) {
       // Before this node stands: its vote request must not meet a channel still backing off.
       // Closing a failed channel takes a millisecond or two; a busy one is not waited for long.
-      awaitRebuilds(rebuilds, System.nanoTime() + askFor.toNanos());
+      awaitAll(rebuilds, System.nanoTime() + askFor.toNanos());
     }
     int majority = host.members().size() / 2 + 1;
     return new Turn(rank, journals.toString(), mayVoteForMe < majority ? furthest : null);
