@@ -647,7 +647,8 @@ public final class DeadPrimaryWatch implements AutoCloseable {
         .append(" ms)");
     if (!rebuilds.isEmpty()) {
       // Before this node stands: its vote request must not meet a channel still backing off.
-      // Closing a failed channel takes a millisecond or two; a busy one is not waited for long.
+      // A failed channel has no calls left to finish, so closing it should be quick (not measured
+      // apart); a slow close is waited for a third of the stagger at most.
       awaitAll(rebuilds, System.nanoTime() + askFor.toNanos());
     }
     int majority = host.members().size() / 2 + 1;

@@ -530,9 +530,9 @@ public final class RatisEngine implements AutoCloseable {
    * once.
    *
    * <p>The work runs on a thread of its own ({@link #reconnector}), because Ratis closes the old
-   * channel on the calling thread and closing waits for its transport to end (quick for a failed
-   * channel, up to seconds for a busy one); not on the thread that closes peer clients, where one
-   * close took 15 s.
+   * channel on the calling thread and closing waits for its calls to finish (Ratis allows 3 s, then
+   * 2 s more after forcing it); not on the thread that closes peer clients, where one close took 15
+   * s.
    *
    * @return completes once the old channel is out of use (closed), or fails when the engine is
    *     stopping or {@value #RECONNECTS_QUEUED} rebuilds are already waiting
