@@ -109,14 +109,21 @@ public final class RatisEngine implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RatisEngine.class);
 
   /**
-   * The client this node asks each other member with directly, and the members it was built with;
-   * guarded by this engine's lock. One client per member asked, so that a failed question to one
-   * member (which leaves Ratis's stream to it closed: every later question on that client fails at
-   * once, and the client is then dropped) costs a new client for that member alone.
+   * The client this node asks each other member with directly, and the member's address it was
+   * built with; guarded by this engine's lock. One client per member asked, knowing that member
+   * alone: Ratis closes a client's connections on a new thread per member the client knows.
    */
   private final Map<NodeId, PeerClient> peerClients = new TreeMap<>();
 
-  private record PeerClient(RaftClient client, List<Peer> members) {}
+  /**
+   * A client for one member. {@code resets} counts the rebuilds of its connection and {@code
+   * resetQueued} says one is waiting (see {@link #resetConnection}).
+   */
+  private record PeerClient(
+      RaftClient client,
+      Peer target,
+      AtomicLong resets,
+      java.util.concurrent.atomic.AtomicBoolean resetQueued) {}
 
   /** Set by {@link #close}, under this engine's lock: no peer client is built after it. */
   private boolean peersClosed;
@@ -432,69 +439,125 @@ public final class RatisEngine implements AutoCloseable {
    * machine (a stale read): how the primary learns a backup's health.
    */
   public CompletableFuture<byte[]> askPeer(NodeId peer, byte[] query) {
-    RaftClient client;
+    PeerClient asking;
     synchronized (this) {
       if (peersClosed) {
         return CompletableFuture.failedFuture(
             new SteadfastException("node " + nodeId + " is stopping; no questions to " + peer));
       }
-      // A client knows the members it was built with; after a membership change it is built again
-      // from the configuration in force, so that added members can be asked too.
+      // A client knows the member's address it was built with; when a membership change moved
+      // the member, it is built again from the configuration in force.
       List<Peer> now = new ArrayList<>(members());
       now.addAll(replicas());
+      Peer target = now.stream().filter(p -> p.id().equals(peer)).findFirst().orElse(null);
+      if (target == null) {
+        return CompletableFuture.failedFuture(
+            new SteadfastException(
+                "node " + nodeId + ": " + peer + " is not in the configuration in force " + now));
+      }
       PeerClient held = peerClients.get(peer);
-      if (held != null && now.equals(held.members())) {
-        client = held.client();
+      if (held != null && target.equals(held.target())) {
+        asking = held;
       } else {
-        if (held != null) {
-          closeInBackground(held.client());
+        if (held != null && !closeInBackground(held.client())) {
+          return CompletableFuture.failedFuture(
+              new SteadfastException(
+                  "node "
+                      + nodeId
+                      + " has "
+                      + CLOSES_QUEUED
+                      + " peer clients waiting to close; "
+                      + peer
+                      + " is asked again later"));
         }
-        client =
-            RaftClient.newBuilder()
-                .setRaftGroup(
-                    RaftGroup.valueOf(group.getGroupId(), now.stream().map(Peer::toRaft).toList()))
-                .setProperties(clientProperties)
-                .setParameters(parameters)
-                .setRetryPolicy(RetryPolicies.noRetry())
-                .build();
-        peerClients.put(peer, new PeerClient(client, now));
+        asking =
+            new PeerClient(
+                RaftClient.newBuilder()
+                    .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), List.of(target.toRaft())))
+                    .setLeaderId(RaftPeerId.valueOf(peer.value()))
+                    .setProperties(clientProperties)
+                    .setParameters(parameters)
+                    .setRetryPolicy(RetryPolicies.noRetry())
+                    .build(),
+                target,
+                new AtomicLong(),
+                new java.util.concurrent.atomic.AtomicBoolean());
+        peerClients.put(peer, asking);
       }
     }
-    RaftClient asking = client;
-    return client
-        .async()
-        .sendStaleRead(
-            Message.valueOf(ByteString.copyFrom(query)),
+    // Sent unordered, straight through the client's connection: Ratis's ordered path (the one
+    // RaftClient.async() takes) fails every later request to a member for good after one failure.
+    long resets = asking.resets().get();
+    RaftClientRequest request =
+        RaftClientRequest.newBuilder()
+            .setClientId(asking.client().getId())
+            .setServerId(RaftPeerId.valueOf(peer.value()))
+            .setGroupId(group.getGroupId())
+            .setCallId(callIds.incrementAndGet())
+            .setMessage(Message.valueOf(ByteString.copyFrom(query)))
             // -1: answered even by a member that has not committed anything yet (a peer's
             // questions are about the member itself, never about replicated state)
-            -1,
-            RaftPeerId.valueOf(peer.value()))
+            .setType(RaftClientRequest.staleReadRequestType(-1))
+            .setTimeoutMs(requestTimeout.toMillis())
+            .build();
+    return asking
+        .client()
+        .getClientRpc()
+        .sendRequestAsyncUnordered(request)
         .whenComplete(
             (reply, error) -> {
-              if (error != null && closedClient(error)) {
-                // After a failure of the transport (the member was down, or restarted) Ratis
-                // closes its stream to the member for good, and every later question on this
-                // client fails at once: the next question builds a new client for that member.
-                dropPeerClient(peer, asking);
+              if (error != null && !timedOut(error)) {
+                resetConnection(peer, asking, resets);
               }
             })
         .handle(this::unwrap);
   }
 
-  private static boolean closedClient(Throwable error) {
+  private static boolean timedOut(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+      if (t instanceof org.apache.ratis.protocol.exceptions.TimeoutIOException) {
         return true;
       }
     }
     return false;
   }
 
-  private synchronized void dropPeerClient(NodeId peer, RaftClient client) {
-    PeerClient held = peerClients.get(peer);
-    if (held != null && held.client() == client) {
-      peerClients.remove(peer);
-      closeInBackground(client);
+  /**
+   * Has {@code asking}'s connection to {@code peer} closed and built anew, after a question on it
+   * failed other than by running out of time. A failed connection stays failed: its stream answers
+   * every later question with "closed", and gRPC connects its channel again only after a growing
+   * back-off. The next question then connects at once, so a member back from a crash is heard at
+   * its first answer. This costs no thread, where dropping the whole client cost one per member it
+   * knew (Ratis closes a client that way).
+   *
+   * <p>The close runs on {@link #closer}, as closing waits for the connection to shut down. One
+   * rebuild per failure: a question that failed on a connection a rebuild already replaced (its
+   * {@code resets} is older), or while one waits, asks for none.
+   */
+  private void resetConnection(NodeId peer, PeerClient asking, long resets) {
+    if (asking.resets().get() != resets || !asking.resetQueued().compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      closer.execute(
+          () -> {
+            try {
+              asking
+                  .client()
+                  .getClientRpc()
+                  .handleException(
+                      RaftPeerId.valueOf(peer.value()),
+                      new IOException("a question to " + peer + " failed"),
+                      true);
+            } catch (RuntimeException e) {
+              // the next failed question asks again
+            } finally {
+              asking.resets().incrementAndGet();
+              asking.resetQueued().set(false);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      asking.resetQueued().set(false);
     }
   }
 
@@ -502,20 +565,25 @@ public final class RatisEngine implements AutoCloseable {
    * Closes a peer client off the asking thread. Closing waits for the client's connection to its
    * member to shut down, which took over 15 s for a member that had just stopped; done on the
    * asking thread (the heartbeat's) under this engine's lock, it held up every beat, and with them
-   * the idle primary's ticks that expire sessions. The closes run one after another on a single
-   * daemon thread that ends after 10 s without work: a thread per close, with one client per member
-   * and a client dropped after every failed question, made a member process start over a thousand
-   * threads in the system test (now a client is dropped only once its stream closed).
+   * the idle primary's ticks that expire sessions. The closes, and {@link #resetConnection}'s
+   * rebuilds, run one after another on a single daemon thread that ends after 10 s without work.
+   *
+   * @return whether the close was queued; false when {@value #CLOSES_QUEUED} already wait
    */
-  private void closeInBackground(RaftClient client) {
-    closer.execute(
-        () -> {
-          try {
-            client.close();
-          } catch (IOException | RuntimeException e) {
-            // its connections are dropped either way
-          }
-        });
+  private boolean closeInBackground(RaftClient client) {
+    try {
+      closer.execute(
+          () -> {
+            try {
+              client.close();
+            } catch (IOException | RuntimeException e) {
+              // its connections are dropped either way
+            }
+          });
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return false;
+    }
   }
 
   /**
@@ -585,14 +653,26 @@ public final class RatisEngine implements AutoCloseable {
             return thread;
           });
 
-  /** Runs {@link #closeInBackground}'s closes; no thread while there is nothing to close. */
+  /**
+   * How many closes and connection rebuilds may wait for {@link #closer}. A client is closed only
+   * when a membership change moved its member, and a rebuild waits at most once per member (see
+   * {@link #resetConnection}), so a few wait at a time. A close that finds no room leaves the old
+   * client in place and fails the question; a rebuild that finds none is asked again by the next
+   * failed question.
+   */
+  private static final int CLOSES_QUEUED = 64;
+
+  /**
+   * Runs {@link #closeInBackground}'s closes and {@link #resetConnection}'s rebuilds; no thread
+   * while there is nothing to do.
+   */
   private final java.util.concurrent.ThreadPoolExecutor closer =
       new java.util.concurrent.ThreadPoolExecutor(
           0,
           1,
           10,
           TimeUnit.SECONDS,
-          new java.util.concurrent.LinkedBlockingQueue<>(),
+          new java.util.concurrent.ArrayBlockingQueue<>(CLOSES_QUEUED),
           runnable -> {
             Thread thread = new Thread(runnable, "steadfast-close-peer-client");
             thread.setDaemon(true);
