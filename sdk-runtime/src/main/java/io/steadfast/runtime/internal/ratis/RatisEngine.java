@@ -451,6 +451,11 @@ public final class RatisEngine implements AutoCloseable {
       now.addAll(replicas());
       Peer target = now.stream().filter(p -> p.id().equals(peer)).findFirst().orElse(null);
       if (target == null) {
+        // a member that has left: its client, if any, goes too
+        PeerClient gone = peerClients.get(peer);
+        if (gone != null && closeInBackground(gone.client())) {
+          peerClients.remove(peer);
+        }
         return CompletableFuture.failedFuture(
             new SteadfastException(
                 "node " + nodeId + ": " + peer + " is not in the configuration in force " + now));
