@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * connection to the member failed (its stream answers "closed" from then on, and gRPC reconnects
  * only after a growing back-off), so the engine builds that connection anew after each failure.
  * Before, it dropped the whole client instead, and Ratis closes a client on a new thread per member
- * the client knows: a backup asking a down member once a second started over 400 threads in a
- * three-member system test.
+ * the client knows: in a three-member system test, 341 of the 450 threads one member process
+ * started came from those closes.
  */
 class PeerClientThreadsTest {
 
@@ -37,7 +37,7 @@ class PeerClientThreadsTest {
   @TempDir Path storage;
 
   @Test
-  void aMemberThatStaysDown_costsNoThreadPerQuestion_andIsHeardAtOnceWhenBack() throws Exception {
+  void aMemberThatStaysDown_costsNoThreadPerQuestion_andIsHeardAgainWhenBack() throws Exception {
     // n1 runs; n2..n5 are listed but do not run (their ports refuse connections). Elections are
     // slow (30-60 s) so that n1's own candidacy starts no threads during the questions.
     List<RatisEngine.Peer> peers = new ArrayList<>();
