@@ -511,20 +511,13 @@ public final class RatisEngine implements AutoCloseable {
         .sendRequestAsyncUnordered(request)
         .whenComplete(
             (reply, error) -> {
-              if (error != null && !timedOut(error)) {
+              if (error != null
+                  && !org.apache.ratis.util.JavaUtils.isCausedBy(
+                      error, org.apache.ratis.protocol.exceptions.TimeoutIOException.class)) {
                 resetConnection(peer, asking, resets);
               }
             })
         .handle(this::unwrap);
-  }
-
-  private static boolean timedOut(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.ratis.protocol.exceptions.TimeoutIOException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -639,6 +632,25 @@ public final class RatisEngine implements AutoCloseable {
   }
 
   /**
+   * Runs tasks one after another on a single daemon thread named {@code name}, which ends after 10
+   * s without work; at most {@code queued} tasks wait, and more are refused.
+   */
+  private static java.util.concurrent.ThreadPoolExecutor oneShortLivedThread(
+      String name, int queued) {
+    return new java.util.concurrent.ThreadPoolExecutor(
+        0,
+        1,
+        10,
+        TimeUnit.SECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(queued),
+        runnable -> {
+          Thread thread = new Thread(runnable, name);
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /**
    * How many channel rebuilds may wait for {@link #reconnector}: one per member per failed question
    * at most, so a few; more are refused (the watch asks again at the member's next answer).
    */
@@ -646,17 +658,7 @@ public final class RatisEngine implements AutoCloseable {
 
   /** Runs {@link #reconnect}'s rebuilds; no thread while there is nothing to rebuild. */
   private final java.util.concurrent.ThreadPoolExecutor reconnector =
-      new java.util.concurrent.ThreadPoolExecutor(
-          0,
-          1,
-          10,
-          TimeUnit.SECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(RECONNECTS_QUEUED),
-          runnable -> {
-            Thread thread = new Thread(runnable, "steadfast-reconnect");
-            thread.setDaemon(true);
-            return thread;
-          });
+      oneShortLivedThread("steadfast-reconnect", RECONNECTS_QUEUED);
 
   /**
    * How many closes and connection rebuilds may wait for {@link #closer}. A client is closed only
@@ -672,17 +674,7 @@ public final class RatisEngine implements AutoCloseable {
    * while there is nothing to do.
    */
   private final java.util.concurrent.ThreadPoolExecutor closer =
-      new java.util.concurrent.ThreadPoolExecutor(
-          0,
-          1,
-          10,
-          TimeUnit.SECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(CLOSES_QUEUED),
-          runnable -> {
-            Thread thread = new Thread(runnable, "steadfast-close-peer-client");
-            thread.setDaemon(true);
-            return thread;
-          });
+      oneShortLivedThread("steadfast-close-peer-client", CLOSES_QUEUED);
 
   /**
    * Asks Raft to hand leadership to {@code target}.
