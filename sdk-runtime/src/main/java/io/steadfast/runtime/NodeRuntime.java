@@ -28,6 +28,7 @@ import io.steadfast.runtime.internal.journal.WireFormat;
 import io.steadfast.runtime.internal.node.Access;
 import io.steadfast.runtime.internal.node.CheckpointRecovery;
 import io.steadfast.runtime.internal.node.DeadPrimaryWatch;
+import io.steadfast.runtime.internal.node.HandOverFailedException;
 import io.steadfast.runtime.internal.node.Heartbeat;
 import io.steadfast.runtime.internal.node.HttpEndpoint;
 import io.steadfast.runtime.internal.node.NodeGateway;
@@ -1493,9 +1494,52 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
           LOG.warn("{}: hand-over announcement to {} not confirmed: {}", id, target, e.toString());
           return null;
         });
-    await(
-        running.transferLeadership(target, settings.engine().requestTimeout()),
-        "transfer leadership to " + target);
+    try {
+      await(
+          running.transferLeadership(target, settings.engine().requestTimeout()),
+          "transfer leadership to " + target);
+    } catch (SteadfastException e) {
+      if (!isPrimary()) {
+        throw e;
+      }
+      // Still primary: the target could not take over in time (Ratis answers a transfer that
+      // failed with "not leader" as often as with "timed out"). Say what the primary knows of it.
+      throw new HandOverFailedException(
+          "node "
+              + id
+              + " could not hand the primary role to "
+              + target
+              + " ("
+              + e.getMessage()
+              + "); "
+              + target
+              + " "
+              + progressOf(running, target)
+              + "; "
+              + id
+              + " stays primary",
+          e);
+    }
+  }
+
+  /**
+   * How far {@code member} is behind as the primary sees it, for the message of a failed hand-over:
+   * a target that is far behind or has not answered for a while cannot take over, and the operator
+   * should see which.
+   */
+  private static String progressOf(RatisEngine running, NodeId member) {
+    RatisEngine.FollowerProgress progress = running.voterProgress().get(member);
+    if (progress == null) {
+      return "is not a voting member the primary follows";
+    }
+    Long reported = progress.commitIndex();
+    Duration since = progress.sinceContact();
+    return "last reported journal index "
+        + (reported == null ? "none" : reported)
+        + " of "
+        + running.commitIndex()
+        + " committed, and last answered "
+        + (since == null ? "never" : since.toMillis() + " ms ago");
   }
 
   @Override

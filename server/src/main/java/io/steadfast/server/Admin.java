@@ -180,6 +180,7 @@ public final class Admin implements Callable<Integer> {
         throws IOException, InterruptedException {
       long end = System.nanoTime() + Duration.ofSeconds(primaryWaitSeconds).toNanos();
       String last = "";
+      String unavailable = "";
       while (true) {
         for (URI endpoint : endpoints) {
           HttpResponse<String> response;
@@ -193,6 +194,11 @@ public final class Admin implements Callable<Integer> {
             return new Answer(endpoint, response);
           }
           last = endpoint + " answered " + response.statusCode();
+          if (response.statusCode() == 503) {
+            // A primary that could not do it (a switchover whose target did not catch up) says
+            // why; that reason, not the backups' 421s, is what the operator needs at the end.
+            unavailable = endpoint + " answered 503: " + messageOf(response);
+          }
         }
         if (System.nanoTime() > end) {
           err()
@@ -203,6 +209,7 @@ public final class Admin implements Callable<Integer> {
                       + primaryWaitSeconds
                       + " s; last: "
                       + last
+                      + (unavailable.isEmpty() ? "" : "; last refusal: " + unavailable)
                       + ")");
           return null;
         }
@@ -212,14 +219,18 @@ public final class Admin implements Callable<Integer> {
 
     /** Prints a refusal's message and answers 1. */
     int refused(URI endpoint, HttpResponse<String> response) {
-      String message = response.body();
-      try {
-        message = String.valueOf(JSONObjectUtils.parse(response.body()).get("message"));
-      } catch (java.text.ParseException notJson) {
-        // print the body as it is
-      }
-      err().println(endpoint + " answered " + response.statusCode() + ": " + message);
+      err().println(endpoint + " answered " + response.statusCode() + ": " + messageOf(response));
       return 1;
+    }
+
+    /** The message of a refusal (the body as it is when it is not the endpoint's JSON). */
+    static String messageOf(HttpResponse<String> response) {
+      try {
+        Object message = JSONObjectUtils.parse(response.body()).get("message");
+        return message == null ? response.body() : String.valueOf(message);
+      } catch (java.text.ParseException notJson) {
+        return response.body();
+      }
     }
   }
 

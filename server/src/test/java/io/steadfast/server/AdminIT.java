@@ -194,6 +194,28 @@ class AdminIT {
       assertThat(nobody.err())
           .contains("is the primary (asked for 1 s")
           .contains(gone + " unreachable");
+
+      // A switchover to a member that is down fails, and the operator is told why: what the
+      // primary knows of the target, and that the primary stays.
+      String down =
+          cluster.ids().stream()
+              .map(id -> id.value())
+              .filter(id -> !id.equals(target))
+              .findFirst()
+              .orElseThrow();
+      cluster.crash(io.steadfast.api.NodeId.of(down));
+      List<String> toDown =
+          new ArrayList<>(
+              List.of("switchover", "--to", down, "--token", admin, "--primary-wait", "1"));
+      toDown.add("--endpoint");
+      toDown.add(target(cluster, target));
+      Run notMoved = admin(toDown.toArray(String[]::new));
+      assertThat(notMoved.status()).isEqualTo(1);
+      assertThat(notMoved.err())
+          .contains("answered 409: node " + target + " could not hand the primary role to " + down)
+          .contains(down + " last reported journal index")
+          .contains(target + " stays primary");
+      assertThat(cluster.primary().id().value()).isEqualTo(target);
     }
   }
 

@@ -211,6 +211,44 @@ final class MemberProcesses implements AutoCloseable {
     return out.toString();
   }
 
+  /**
+   * Writes a full thread dump ({@code jcmd Thread.print}) of every running member to {@code
+   * <id>-threads.txt} beside its log, for reading after a failure whose cause is a member that
+   * stopped answering.
+   *
+   * @return where the dumps went, for the failure's message
+   */
+  String dumpThreads() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    StringBuilder written = new StringBuilder("thread dumps:");
+    for (Map.Entry<String, Process> member : processes.entrySet()) {
+      if (!member.getValue().isAlive()) {
+        continue;
+      }
+      Path file = dir.resolve(member.getKey() + "-threads.txt");
+      try {
+        Process dump =
+            new ProcessBuilder(
+                    jcmd.toString(), Long.toString(member.getValue().pid()), "Thread.print", "-l")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()))
+                .start();
+        if (dump.waitFor(20, TimeUnit.SECONDS)) {
+          written.append(' ').append(file);
+        } else {
+          dump.destroyForcibly();
+          written.append(' ').append(member.getKey()).append(" (jcmd did not finish)");
+        }
+      } catch (IOException e) {
+        written.append(' ').append(member.getKey()).append(" (no dump: ").append(e).append(')');
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return written.toString();
+  }
+
   /** How many lines of each thread's stack {@link #threads} quotes. */
   private static final int THREAD_FRAMES = 8;
 

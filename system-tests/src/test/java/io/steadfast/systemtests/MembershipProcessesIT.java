@@ -7,6 +7,7 @@ import static io.steadfast.systemtests.SystemTestSupport.awaitAcks;
 import static io.steadfast.systemtests.SystemTestSupport.awaitConvergence;
 import static io.steadfast.systemtests.SystemTestSupport.awaitLive;
 import static io.steadfast.systemtests.SystemTestSupport.awaitPrimary;
+import static io.steadfast.systemtests.SystemTestSupport.awaitReady;
 import static io.steadfast.systemtests.SystemTestSupport.endpoint;
 import static io.steadfast.systemtests.SystemTestSupport.endpointArgs;
 import static io.steadfast.systemtests.SystemTestSupport.freePorts;
@@ -100,7 +101,9 @@ class MembershipProcessesIT {
               "127.0.0.1:" + ports[6],
               "--member-endpoint",
               endpoint(ports[7]).toString());
-      assertThat(replaced.status()).as(replaced.toString()).isZero();
+      assertThat(replaced.status())
+          .as(() -> replaced + (replaced.status() == 0 ? "" : members.dumpThreads()))
+          .isZero();
       assertThat(replaced.out()).contains("n4 replaced " + lost);
       members.forget(lost);
       awaitAcks(acks, 30, Duration.ofSeconds(60));
@@ -110,9 +113,13 @@ class MembershipProcessesIT {
       assertThat(memberIds(listed.out())).doesNotContain(lost).contains("n4").hasSize(3);
 
       // The new member serves as primary, then is killed and restarted: it keeps the journaled
-      // membership although its configuration file still says join=true.
+      // membership although its configuration file still says join=true. As an operator would,
+      // switch over to it once it is ready (caught up).
+      awaitReady(members, "n4", Duration.ofSeconds(60));
       Result moved = admin(endpointArgs(members, ""), "switchover", "--to", "n4");
-      assertThat(moved.status()).as(moved.toString()).isZero();
+      assertThat(moved.status())
+          .as(() -> moved + (moved.status() == 0 ? "" : members.dumpThreads()))
+          .isZero();
       awaitAcks(acks, 30, Duration.ofSeconds(60));
       members.signal("n4", "KILL");
       assertThat(members.awaitExit("n4", Duration.ofSeconds(10))).isTrue();

@@ -714,6 +714,9 @@ public final class HttpEndpoint implements AutoCloseable {
           text(JSONObjectUtils.toJSONString(Map.of("primary", target))));
     } catch (IllegalArgumentException e) {
       refuse(exchange, 400, "malformed", "bad member id: " + e.getMessage(), Map.of());
+    } catch (HandOverFailedException e) {
+      refuse(
+          exchange, 409, "switchover-failed", String.valueOf(e.getMessage()), Map.of("to", target));
     } catch (RuntimeException e) {
       refuse(exchange, e);
     }

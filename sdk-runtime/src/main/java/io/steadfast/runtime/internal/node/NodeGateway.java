@@ -124,6 +124,8 @@ public interface NodeGateway<C, R> {
    * Moves the primary role to {@code target} (a planned switchover) and waits until it has moved.
    *
    * @throws io.steadfast.api.NotPrimaryException if this member is not the primary
+   * @throws HandOverFailedException if {@code target} did not take over in time; this member stays
+   *     primary
    */
   void switchoverTo(NodeId target);
 
