@@ -316,6 +316,7 @@ final class NodeRuntime<C, R> implements NodeGateway<C, R> {
                     watch.connectionEnded();
                   }
                 });
+        Objects.requireNonNull(engine).onPromotionDeadlockBroken(meters::promotionDeadlockBroken);
       } catch (IOException e) {
         throw new ConfigurationException(
             "storage",

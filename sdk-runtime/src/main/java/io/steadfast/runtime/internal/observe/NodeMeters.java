@@ -146,6 +146,19 @@ public final class NodeMeters {
   }
 
   /**
+   * The engine broke its deadlock in the promotion of this listener to a follower (a joining member
+   * or a replica made a member; docs/operations.md, "Changing the members").
+   */
+  public void promotionDeadlockBroken() {
+    Counter.builder("steadfast.engine.promotion.deadlocks")
+        .description(
+            "deadlocks in the engine's promotion of this listener to a follower, found and broken")
+        .tag("node", node)
+        .register(registry)
+        .increment();
+  }
+
+  /**
    * Registers the gauge of the journal bytes this member applied since its last checkpoint began,
    * read from {@code bytes} when scraped: an automatic checkpoint waits for at least the last
    * checkpoint's size times the journal ratio.

@@ -142,6 +142,7 @@ public final class RatisEngine implements AutoCloseable {
     this.group = group;
     this.server = server;
     this.requestTimeout = requestTimeout;
+    this.promotionBreaker = new PromotionDeadlockBreaker(nodeId.value());
   }
 
   /** The group id for a cluster name: the same name always gives the same id. */
@@ -317,7 +318,63 @@ public final class RatisEngine implements AutoCloseable {
       throw e;
     }
     LeaderPathPreload.startOnce(nodeId.value());
-    return new RatisEngine(nodeId, group, server, settings.requestTimeout(), parameters);
+    RatisEngine engine =
+        new RatisEngine(nodeId, group, server, settings.requestTimeout(), parameters);
+    if (server.getDivision(group.getGroupId()).getInfo().isListener()) {
+      engine.watchPromotion();
+    }
+    return engine;
+  }
+
+  /** How often a listener looks for the promotion deadlock ({@link PromotionDeadlockBreaker}). */
+  static final Duration PROMOTION_LOOK_EVERY = Duration.ofMillis(250);
+
+  private final PromotionDeadlockBreaker promotionBreaker;
+  private java.util.concurrent.@Nullable ScheduledExecutorService promotionWatch;
+
+  /**
+   * On a node that starts as a listener (joining, or a replica), looks four times a second for
+   * Ratis's deadlock in the promotion to follower and breaks it. Nodes that start as members never
+   * become listeners, so they never need it.
+   */
+  private synchronized void watchPromotion() {
+    java.util.concurrent.ScheduledExecutorService watch =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "steadfast-promotion-watch-" + nodeId.value());
+              thread.setDaemon(true);
+              return thread;
+            });
+    promotionWatch = watch;
+    var unused =
+        watch.scheduleWithFixedDelay(
+            () -> {
+              try {
+                promotionBreaker.check();
+              } catch (RuntimeException e) {
+                LOG.debug("{}: promotion watch: {}", nodeId, e.toString());
+              }
+            },
+            PROMOTION_LOOK_EVERY.toMillis(),
+            PROMOTION_LOOK_EVERY.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** The engine's Ratis division, whose own monitor is Ratis's server lock; for tests. */
+  RaftServer.Division division() throws IOException {
+    return server.getDivision(group.getGroupId());
+  }
+
+  /**
+   * Runs {@code listener} each time the engine breaks a promotion deadlock, on its watch thread.
+   */
+  public void onPromotionDeadlockBroken(Runnable listener) {
+    promotionBreaker.onBroken(listener);
+  }
+
+  /** How many promotion deadlocks this engine broke ({@link PromotionDeadlockBreaker}). */
+  public long promotionDeadlocksBroken() {
+    return promotionBreaker.broken();
   }
 
   /**
@@ -1134,6 +1191,13 @@ public final class RatisEngine implements AutoCloseable {
       client.close();
     }
     reconnector.shutdown();
+    java.util.concurrent.ScheduledExecutorService watch;
+    synchronized (this) {
+      watch = promotionWatch;
+    }
+    if (watch != null) {
+      watch.shutdownNow();
+    }
     server.close();
   }
 
