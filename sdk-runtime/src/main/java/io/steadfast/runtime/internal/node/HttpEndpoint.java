@@ -96,7 +96,9 @@ import org.slf4j.LoggerFactory;
  *       {@code ?digest=true} answers the fingerprint of the whole state instead (expensive; members
  *       and admins only).
  *   <li>{@code POST /steadfast/v1/admin/switchover?to=<id>} (on the primary), {@code POST
- *       /steadfast/v1/admin/checkpoint}: members and {@code steadfast-admin} users only.
+ *       /steadfast/v1/admin/checkpoint}: members and {@code steadfast-admin} users only. A
+ *       switchover whose target did not take over in time is answered 409 {@code
+ *       switchover-failed}, naming what the primary knows of the target; the primary stays.
  *   <li>{@code GET /steadfast/v1/health/live}, {@code /health/ready}, {@code /replica}: 200 or 503,
  *       open to all: the process serves; the member is the primary or a caught-up backup that knows
  *       the primary; the member is such a backup and its application reports UP.

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * and takes the same lock before it looks at anything; if it woke just before the append took the
  * lock, it waits for the lock and never ends. From then on every append, heartbeat and vote waits
  * for that lock: the member answers nothing, its journal stops, and it never stands for election.
- * Seen once in about fifteen runs of the membership system test (a newly joined member's journal
- * stopped 0.1 s before the configuration naming it arrived; the switchover to it then failed), and
- * read in Ratis's source, where it is still so after 3.3.0.
+ * Seen once in about twenty-five runs of the membership system test (a newly joined member's
+ * journal stopped 0.1 s before the configuration naming it arrived; the switchover to it then
+ * failed), and read in Ratis's source, where it is still so after 3.3.0.
  *
  * <p>The way out needs no lock: the future the append waits for belongs to the timer thread, which
  * is already told to stop; completing it lets the append go on and release the lock, and the timer
