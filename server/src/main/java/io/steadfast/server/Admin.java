@@ -195,8 +195,9 @@ public final class Admin implements Callable<Integer> {
           }
           last = endpoint + " answered " + response.statusCode();
           if (response.statusCode() == 503) {
-            // A primary that could not do it (a switchover whose target did not catch up) says
-            // why; that reason, not the backups' 421s, is what the operator needs at the end.
+            // A member that could not do it says why (a primary still replaying its journal, a
+            // request that ran out of time); that reason, not the backups' 421s, is what the
+            // operator needs at the end.
             unavailable = endpoint + " answered 503: " + messageOf(response);
           }
         }

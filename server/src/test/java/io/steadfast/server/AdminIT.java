@@ -133,12 +133,7 @@ class AdminIT {
       String admin = token(key, "ops", NodeSecurity.ADMIN_ROLE);
       String clerk = token(key, "clerk", "clerk");
       String primary = cluster.primary().id().value();
-      String target =
-          cluster.ids().stream()
-              .map(id -> id.value())
-              .filter(id -> !id.equals(primary))
-              .findFirst()
-              .orElseThrow();
+      String target = memberOtherThan(cluster, primary);
 
       List<String> refused =
           new ArrayList<>(List.of("switchover", "--to", target, "--token", clerk));
@@ -197,12 +192,7 @@ class AdminIT {
 
       // A switchover to a member that is down fails, and the operator is told why: what the
       // primary knows of the target, and that the primary stays.
-      String down =
-          cluster.ids().stream()
-              .map(id -> id.value())
-              .filter(id -> !id.equals(target))
-              .findFirst()
-              .orElseThrow();
+      String down = memberOtherThan(cluster, target);
       cluster.crash(io.steadfast.api.NodeId.of(down));
       List<String> toDown =
           new ArrayList<>(
@@ -217,6 +207,15 @@ class AdminIT {
           .contains(target + " stays primary");
       assertThat(cluster.primary().id().value()).isEqualTo(target);
     }
+  }
+
+  /** The id of a member of {@code cluster} other than {@code id}. */
+  private static String memberOtherThan(EmbeddedCluster<String, String> cluster, String id) {
+    return cluster.ids().stream()
+        .map(member -> member.value())
+        .filter(member -> !member.equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** A loopback port nothing listens on. */

@@ -177,14 +177,9 @@ final class MemberProcesses implements AutoCloseable {
     if (!running(id)) {
       return "";
     }
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     StringBuilder out = new StringBuilder("\n  threads of ").append(id).append(':');
     try {
-      Process dump =
-          new ProcessBuilder(
-                  jcmd.toString(), Long.toString(processes.get(id).pid()), "Thread.print")
-              .redirectErrorStream(true)
-              .start();
+      Process dump = threadPrint(processes.get(id), ProcessBuilder.Redirect.PIPE);
       List<String> lines =
           new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
               .lines()
@@ -219,7 +214,6 @@ final class MemberProcesses implements AutoCloseable {
    * @return where the dumps went, for the failure's message
    */
   String dumpThreads() {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     StringBuilder written = new StringBuilder("thread dumps:");
     for (Map.Entry<String, Process> member : processes.entrySet()) {
       if (!member.getValue().isAlive()) {
@@ -228,11 +222,7 @@ final class MemberProcesses implements AutoCloseable {
       Path file = dir.resolve(member.getKey() + "-threads.txt");
       try {
         Process dump =
-            new ProcessBuilder(
-                    jcmd.toString(), Long.toString(member.getValue().pid()), "Thread.print", "-l")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()))
-                .start();
+            threadPrint(member.getValue(), ProcessBuilder.Redirect.appendTo(file.toFile()), "-l");
         if (dump.waitFor(20, TimeUnit.SECONDS)) {
           written.append(' ').append(file);
         } else {
@@ -247,6 +237,20 @@ final class MemberProcesses implements AutoCloseable {
       }
     }
     return written.toString();
+  }
+
+  /**
+   * Starts {@code jcmd <pid> Thread.print} (with {@code options}) on {@code member}, its output and
+   * errors to {@code out}.
+   */
+  private static Process threadPrint(Process member, ProcessBuilder.Redirect out, String... options)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    command.add(Long.toString(member.pid()));
+    command.add("Thread.print");
+    command.addAll(List.of(options));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start();
   }
 
   /** How many lines of each thread's stack {@link #threads} quotes. */

@@ -340,11 +340,8 @@ public final class RatisEngine implements AutoCloseable {
   private synchronized void watchPromotion() {
     java.util.concurrent.ScheduledExecutorService watch =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "steadfast-promotion-watch-" + nodeId.value());
-              thread.setDaemon(true);
-              return thread;
-            });
+            io.steadfast.runtime.internal.observe.NodeThreads.factory(
+                "promotion-watch", nodeId.value()));
     promotionWatch = watch;
     var unused =
         watch.scheduleWithFixedDelay(
@@ -373,7 +370,7 @@ public final class RatisEngine implements AutoCloseable {
   }
 
   /** How many promotion deadlocks this engine broke ({@link PromotionDeadlockBreaker}). */
-  public long promotionDeadlocksBroken() {
+  long promotionDeadlocksBroken() {
     return promotionBreaker.broken();
   }
 
